@@ -1,0 +1,8 @@
+// Backend names without importing tfjs, so the page's main bundle can validate settings cheaply.
+export const BACKENDS = ['webgpu', 'wasm', 'webgl', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+export type BackendChoice = BackendName | 'auto';
+
+export function isBackendName(value: unknown): value is BackendName {
+  return typeof value === 'string' && (BACKENDS as readonly string[]).includes(value);
+}

@@ -1,0 +1,86 @@
+// Backend selection: try candidates in order, trust only setBackend's return value and the
+// backend tf.ready() really leaves active (tf.getBackend() can lie until then).
+import * as tf from '@tensorflow/tfjs';
+
+import type { BackendChoice, BackendName } from './backend-names';
+
+export { BACKENDS, type BackendChoice, type BackendName, isBackendName } from './backend-names';
+
+export interface BackendAttempt {
+  name: BackendName;
+  ok: boolean;
+  error?: string;
+}
+
+export interface BackendReport {
+  requested: BackendChoice;
+  active: BackendName;
+  attempts: BackendAttempt[];
+  /** Adapter description when webgpu was probed (e.g. "swiftshader", fallback: true). */
+  adapter?: { architecture: string; vendor: string; isFallback: boolean };
+}
+
+/** Order tried for 'auto'. */
+export const AUTO_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+
+// Backends that are not bundled with @tensorflow/tfjs are imported on demand (keeps Node light).
+const registrars: Partial<Record<BackendName, () => Promise<unknown>>> = {
+  webgpu: () => import('@tensorflow/tfjs-backend-webgpu'),
+  wasm: () => import('./wasm-setup').then((m) => m.registerWasm()),
+};
+
+async function probeWebGpuAdapter(): Promise<BackendReport['adapter'] | null> {
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) return null;
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) return null;
+  const info = adapter.info;
+  const isFallback =
+    Boolean((adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter) ||
+    Boolean((info as unknown as { isFallbackAdapter?: boolean })?.isFallbackAdapter) ||
+    info?.architecture === 'swiftshader';
+  return { architecture: info?.architecture ?? '', vendor: info?.vendor ?? '', isFallback };
+}
+
+async function trySetBackend(name: BackendName): Promise<void> {
+  await registrars[name]?.();
+  if (!tf.findBackendFactory(name)) throw new Error(`backend ${name} is not registered`);
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new Error(`tf.setBackend('${name}') returned false`);
+  await tf.ready();
+  if (tf.getBackend() !== name) throw new Error(`asked for ${name}, tf.ready() left ${tf.getBackend()}`);
+}
+
+/**
+ * Activates the requested backend, or the first that works from AUTO_ORDER ('auto').
+ * A forced backend that fails falls back through AUTO_ORDER; the report says what really happened.
+ */
+export async function selectBackend(
+  params: { requested?: BackendChoice; order?: readonly BackendName[] } = {},
+): Promise<BackendReport> {
+  const requested = params.requested ?? 'auto';
+  const order = params.order ?? AUTO_ORDER;
+  const candidates = requested === 'auto' ? [...order] : [requested, ...order.filter((b) => b !== requested)];
+  const attempts: BackendAttempt[] = [];
+  let adapter: BackendReport['adapter'];
+  for (const name of candidates) {
+    try {
+      if (name === 'webgpu') {
+        const probed = await probeWebGpuAdapter();
+        if (!probed) throw new Error('no WebGPU adapter (navigator.gpu missing or requestAdapter() gave null)');
+        adapter = probed;
+      }
+      await trySetBackend(name);
+      attempts.push({ name, ok: true });
+      return { requested, active: name, attempts, adapter };
+    } catch (err) {
+      attempts.push({ name, ok: false, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  throw new Error(`no backend could be activated: ${attempts.map((a) => `${a.name}: ${a.error}`).join('; ')}`);
+}
+
+/** The backend tf really uses now. */
+export function activeBackend(): string {
+  return tf.getBackend();
+}

@@ -1,0 +1,95 @@
+// One API whether the engine lives in a worker or on this thread (fallback and tests).
+import type { EngineApi, EngineEventName, EngineEvents, EngineMethod } from '../engine/api';
+import type { FromWorker, RequestMessage } from './protocol';
+
+type Handler<K extends EngineEventName> = (payload: EngineEvents[K]) => void;
+
+export interface EngineClient {
+  readonly mode: 'worker' | 'inline';
+  call<K extends EngineMethod>(method: K, arg: Parameters<EngineApi[K]>[0]): ReturnType<EngineApi[K]>;
+  on<K extends EngineEventName>(name: K, handler: Handler<K>): () => void;
+  dispose(): void;
+}
+
+class Listeners {
+  private map = new Map<EngineEventName, Set<(p: unknown) => void>>();
+  on<K extends EngineEventName>(name: K, handler: Handler<K>): () => void {
+    let set = this.map.get(name);
+    if (!set) this.map.set(name, (set = new Set()));
+    set.add(handler as (p: unknown) => void);
+    return () => set.delete(handler as (p: unknown) => void);
+  }
+  emit<K extends EngineEventName>(name: K, payload: EngineEvents[K]): void {
+    for (const h of this.map.get(name) ?? []) h(payload);
+  }
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+/** Runs the engine on the calling thread; the engine module is loaded only when needed. */
+export function createInlineClient(): EngineClient {
+  const listeners = new Listeners();
+  const hostPromise = import('../engine/host').then((m) => m.createEngineHost((n, p) => listeners.emit(n, p)));
+  return {
+    mode: 'inline',
+    call(method, arg) {
+      return hostPromise.then((host) => (host[method] as (a: unknown) => Promise<unknown>).call(host, arg)) as never;
+    },
+    on: (name, handler) => listeners.on(name, handler),
+    dispose: () => listeners.clear(),
+  };
+}
+
+/** Talks to a Worker running engine.worker.ts. */
+export function createWorkerClient(worker: Worker): EngineClient {
+  const listeners = new Listeners();
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  worker.onmessage = (ev: MessageEvent<FromWorker>) => {
+    const msg = ev.data;
+    if (msg.kind === 'event') return listeners.emit(msg.name, msg.payload as never);
+    const p = pending.get(msg.id);
+    if (!p) return;
+    pending.delete(msg.id);
+    if (msg.ok) p.resolve(msg.value);
+    else p.reject(new Error(msg.error));
+  };
+  worker.onerror = (ev) => {
+    const err = new Error(`engine worker failed: ${ev.message || 'unknown error'}`);
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+    listeners.emit('log', { level: 'error', message: err.message });
+  };
+  return {
+    mode: 'worker',
+    call(method, arg) {
+      const id = nextId++;
+      const msg: RequestMessage = { kind: 'request', id, method, arg };
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage(msg);
+      }) as never;
+    },
+    on: (name, handler) => listeners.on(name, handler),
+    dispose() {
+      worker.terminate();
+      listeners.clear();
+      for (const p of pending.values()) p.reject(new Error('engine client disposed'));
+      pending.clear();
+    },
+  };
+}
+
+/** The app's default: a module worker when the platform has one, else the engine in-thread. */
+export function createEngineClient(opts: { inline?: boolean } = {}): EngineClient {
+  if (!opts.inline && typeof Worker !== 'undefined') {
+    try {
+      const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' });
+      return createWorkerClient(worker);
+    } catch {
+      // Worker construction can fail (CSP, old browser): fall through to in-thread.
+    }
+  }
+  return createInlineClient();
+}

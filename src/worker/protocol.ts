@@ -1,0 +1,34 @@
+// Typed messages between the page and the engine worker.
+import type { EngineApi, EngineEventName, EngineEvents, EngineMethod } from '../engine/api';
+
+export type RequestMessage<K extends EngineMethod = EngineMethod> = {
+  kind: 'request';
+  id: number;
+  method: K;
+  arg: Parameters<EngineApi[K]>[0];
+};
+
+export type ResponseMessage =
+  | { kind: 'response'; id: number; ok: true; value: unknown }
+  | { kind: 'response'; id: number; ok: false; error: string };
+
+export type EventMessage<K extends EngineEventName = EngineEventName> = {
+  kind: 'event';
+  name: K;
+  payload: EngineEvents[K];
+};
+
+export type FromWorker = ResponseMessage | EventMessage;
+
+/** ArrayBuffers inside a value, so big typed arrays move instead of being copied. */
+export function collectTransferables(value: unknown, out: Set<ArrayBuffer> = new Set(), depth = 0): ArrayBuffer[] {
+  if (depth > 6 || value === null || typeof value !== 'object') return [...out];
+  if (ArrayBuffer.isView(value)) {
+    if (value.buffer instanceof ArrayBuffer) out.add(value.buffer);
+  } else if (value instanceof ArrayBuffer) {
+    out.add(value);
+  } else {
+    for (const v of Object.values(value)) collectTransferables(v, out, depth + 1);
+  }
+  return [...out];
+}

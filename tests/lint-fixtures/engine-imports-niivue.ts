@@ -1,0 +1,2 @@
+import { Niivue } from '@niivue/niivue';
+export const x = Niivue;

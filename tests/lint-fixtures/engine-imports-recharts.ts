@@ -1,0 +1,2 @@
+import { LineChart } from 'recharts';
+export const x = LineChart;
