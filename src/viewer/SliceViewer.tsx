@@ -20,8 +20,8 @@ export interface SliceViewerProps {
 
 function toNifti(v: VolumeData): Uint8Array {
   return NVImage.createNiftiArray(
-    [3, ...v.dims, 1, 1, 1, 1],
-    [1, ...v.spacing, 1, 1, 1, 1],
+    [...v.dims],
+    [...v.spacing],
     v.affine,
     NIFTI_FLOAT32,
     new Uint8Array(v.data.buffer, v.data.byteOffset, v.data.byteLength),
