@@ -1,0 +1,30 @@
+// Events a training run emits. Plain data (structured-clone safe); typed arrays move, not copy.
+export type RunStatus = 'idle' | 'running' | 'paused' | 'done' | 'stopped' | 'diverged' | 'collapsed' | 'error';
+
+export interface StepPoint {
+  step: number;
+  loss: number;
+  /** Hard Dice of the foreground on the training batch (argmax). */
+  trainDice: number;
+  /** Fraction of the batch predicted foreground: 0 or 1 for long means a collapsed run. */
+  predictedFg: number;
+  /** Wall time per step averaged over the read window (includes GPU time, since it waits for the read). */
+  msPerStep: number;
+  lr: number;
+}
+
+export interface RunEvents {
+  status: { runId: string; status: RunStatus; step: number; message?: string };
+  steps: { runId: string; points: StepPoint[] };
+  validation: { runId: string; step: number; dice: number; perSubject: number[] };
+  snapshot: { runId: string; step: number; height: number; width: number; probs: Float32Array };
+  lr: { runId: string; step: number; lr: number };
+}
+
+export type RunEventName = keyof RunEvents;
+export type RunEmit = <K extends RunEventName>(name: K, payload: RunEvents[K]) => void;
+
+/** Terminal statuses: the run will not step again. */
+export function isFinished(status: RunStatus): boolean {
+  return status === 'done' || status === 'stopped' || status === 'diverged' || status === 'collapsed' || status === 'error';
+}

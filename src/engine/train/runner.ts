@@ -1,0 +1,79 @@
+// Plays one or more trainers: a single run, or a race advanced in lockstep (round-robin, one step
+// each per round) so their curves grow together. Stopping is an input: a generation counter.
+import type { Trainer } from './trainer';
+import { yieldMacrotask } from './yield';
+
+export class Runner {
+  readonly trainers: Trainer[];
+  private playing = false;
+  private generation = 0;
+  private looping: Promise<void> | null = null;
+
+  constructor(trainers: Trainer[], signal?: AbortSignal) {
+    this.trainers = trainers;
+    signal?.addEventListener('abort', () => void this.stop());
+  }
+
+  get isPlaying(): boolean {
+    return this.playing;
+  }
+
+  get active(): Trainer[] {
+    return this.trainers.filter((t) => !t.finished);
+  }
+
+  play(): void {
+    if (this.playing || this.active.length === 0) return;
+    this.playing = true;
+    for (const t of this.active) t.setStatus('running');
+    const gen = ++this.generation;
+    this.looping = this.loop(gen);
+  }
+
+  /** Pauses after the step in flight; resolves once the loop has really stopped. */
+  async pause(): Promise<void> {
+    if (!this.playing) return;
+    this.playing = false;
+    this.generation++;
+    await this.looping;
+    for (const t of this.active) t.setStatus('paused');
+  }
+
+  /** One round by hand (paused runs only): each active trainer advances one step. */
+  async stepOnce(): Promise<void> {
+    if (this.playing) return;
+    await this.round(this.generation);
+    for (const t of this.active) t.setStatus('paused');
+  }
+
+  async stop(): Promise<void> {
+    this.playing = false;
+    this.generation++;
+    await this.looping;
+    await Promise.all(this.trainers.map((t) => t.stop()));
+  }
+
+  /** Resolves when the loop ends (all finished, paused or stopped). */
+  whenIdle(): Promise<void> {
+    return this.looping ?? Promise.resolve();
+  }
+
+  private async round(gen: number): Promise<void> {
+    for (const t of this.active) {
+      if (gen !== this.generation) return;
+      try {
+        await t.advance();
+      } catch (err) {
+        t.setStatus('error', err instanceof Error ? err.message : String(err));
+      }
+    }
+  }
+
+  private async loop(gen: number): Promise<void> {
+    while (gen === this.generation && this.active.length > 0) {
+      await this.round(gen);
+      await yieldMacrotask();
+    }
+    if (gen === this.generation) this.playing = false;
+  }
+}

@@ -1,0 +1,20 @@
+// What the trainer needs from data, as plain typed arrays (no tf): the trainer makes the tensors.
+
+export interface ArrayBatch {
+  /** Images, channels-last [B, H, W, C] or [B, D, H, W, C]. */
+  x: Float32Array;
+  xShape: number[];
+  /** One-hot labels with the same spatial shape and numClasses channels. */
+  y: Float32Array;
+  yShape: number[];
+}
+
+export interface BatchSource {
+  numClasses: number;
+  /** Deterministic in (source seed, step): runs that share a source see the same batches. */
+  trainBatch(step: number): ArrayBatch;
+  /** Fixed held-out batches (unseen subjects) for validation Dice. */
+  validationBatches(): ArrayBatch[];
+  /** The input behind prediction snapshots (the slice or patch on screen), if any. */
+  snapshotInput(): ArrayBatch | null;
+}

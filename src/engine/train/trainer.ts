@@ -1,0 +1,214 @@
+// One training run: the model, a batch source and a loss, advanced one step at a time. The trainer
+// doesn't know the network or the data; it reports only through events.
+import * as tf from '@tensorflow/tfjs';
+import { diceFromCounts, hardOverlapCounts } from './dice-stats';
+import type { RunEmit, RunStatus, StepPoint } from './events';
+import type { ArrayBatch, BatchSource } from './source';
+
+export type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
+
+export interface TrainerParams {
+  runId: string;
+  model: tf.LayersModel;
+  source: BatchSource;
+  loss: LossFn;
+  lr: number;
+  steps: number;
+  emit: RunEmit;
+  /** Read scalars back every k steps (one async read for k steps, never dataSync in the loop). */
+  readEvery?: number;
+  /** Validation Dice on held-out subjects every m steps (0: never). */
+  validateEvery?: number;
+  /** Prediction snapshot every n steps (0: only on request). */
+  snapshotEvery?: number;
+  /** A run whose batch prediction is one class for at least this many final steps is 'collapsed'. */
+  collapseMinSteps?: number;
+}
+
+export const TRAINER_DEFAULTS = { readEvery: 5, validateEvery: 25, snapshotEvery: 25, collapseMinSteps: 50 };
+
+/** Per-step scalars kept on the device until the next read: [loss, counts (C-1 rows of 3)...]. */
+interface Pending {
+  step: number;
+  lr: number;
+  values: tf.Tensor1D;
+  /** Voxels in the batch, to turn predicted counts into a fraction. */
+  elements: number;
+}
+
+function toTensors(b: ArrayBatch): { x: tf.Tensor; y: tf.Tensor } {
+  return { x: tf.tensor(b.x, b.xShape), y: tf.tensor(b.y, b.yShape) };
+}
+
+export class Trainer {
+  readonly runId: string;
+  status: RunStatus = 'idle';
+  step = 0;
+  lr: number;
+  readonly history: StepPoint[] = [];
+  private readonly p: Required<Omit<TrainerParams, 'runId' | 'lr'>>;
+  private readonly optimizer: tf.AdamOptimizer;
+  private readonly vars: tf.Variable[];
+  private pending: Pending[] = [];
+  private lastReadTime = 0;
+  private lastReadStep = 0;
+
+  constructor(params: TrainerParams) {
+    this.runId = params.runId;
+    this.lr = params.lr;
+    this.p = { ...TRAINER_DEFAULTS, ...params };
+    this.optimizer = tf.train.adam(params.lr);
+    this.vars = params.model.trainableWeights.map((w) => w.read() as tf.Variable);
+  }
+
+  get finished(): boolean {
+    return (
+      this.status === 'done' ||
+      this.status === 'stopped' ||
+      this.status === 'diverged' ||
+      this.status === 'collapsed' ||
+      this.status === 'error'
+    );
+  }
+
+  setStatus(status: RunStatus, message?: string): void {
+    this.status = status;
+    this.p.emit('status', { runId: this.runId, status, step: this.step, message });
+  }
+
+  /** Changing the learning rate mid-run is allowed and recorded. */
+  setLearningRate(lr: number): void {
+    this.lr = lr;
+    (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
+    this.p.emit('lr', { runId: this.runId, step: this.step, lr });
+  }
+
+  /** One optimizer step; reads, validation and snapshots happen on their schedules. */
+  async advance(): Promise<void> {
+    if (this.finished) return;
+    if (this.step === 0) this.lastReadTime = performance.now();
+    const next = this.step + 1;
+    const batch = this.p.source.trainBatch(next);
+    const values = tf.tidy(() => {
+      const { x, y } = toTensors(batch);
+      let counts: tf.Tensor | null = null;
+      const { value, grads } = tf.variableGrads(() => {
+        const pred = this.p.model.apply(x, { training: true }) as tf.Tensor;
+        counts = tf.keep(hardOverlapCounts(y, pred));
+        return this.p.loss(y, pred);
+      }, this.vars);
+      this.optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
+      const kept = counts as unknown as tf.Tensor;
+      const out = tf.concat([value.reshape([1]), kept.reshape([-1])]) as tf.Tensor1D;
+      kept.dispose(); // tf.keep exempted it from every scope
+      return out;
+    });
+    const elements = batch.yShape.slice(0, -1).reduce((a, v) => a * v, 1);
+    this.step = next;
+    this.pending.push({ step: next, lr: this.lr, values, elements });
+    const last = next >= this.p.steps;
+    if (next % this.p.readEvery === 0 || last) await this.flush();
+    if (this.finished) return;
+    if (this.p.validateEvery > 0 && (next % this.p.validateEvery === 0 || last)) await this.validate();
+    if (this.p.snapshotEvery > 0 && (next % this.p.snapshotEvery === 0 || last)) await this.snapshot();
+    if (last) this.finish();
+  }
+
+  /** Reads the pending scalars in one go and emits them; a non-finite loss ends the run as diverged. */
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    const stacked = tf.stack(batch.map((b) => b.values));
+    batch.forEach((b) => b.values.dispose());
+    const data = await stacked.data();
+    const width = stacked.shape[1]!;
+    stacked.dispose();
+    const now = performance.now();
+    const msPerStep = (now - this.lastReadTime) / Math.max(1, this.step - this.lastReadStep);
+    this.lastReadTime = now;
+    this.lastReadStep = this.step;
+    const classes = (width - 1) / 3;
+    const points: StepPoint[] = batch.map((b, i) => {
+      const row = data.subarray(i * width, (i + 1) * width);
+      let predicted = 0;
+      for (let l = 0; l < classes; l++) predicted += row[1 + 3 * l + 1];
+      const trainDice = diceFromCounts(row.subarray(1), classes);
+      return { step: b.step, loss: row[0], trainDice, predictedFg: predicted / b.elements, msPerStep, lr: b.lr };
+    });
+    this.history.push(...points);
+    this.p.emit('steps', { runId: this.runId, points });
+    const bad = points.find((pt) => !Number.isFinite(pt.loss));
+    if (bad) {
+      this.step = bad.step;
+      this.setStatus('diverged', `loss became ${bad.loss} at step ${bad.step}`);
+    }
+  }
+
+  /** Validation Dice on every held-out batch; counts are summed per subject batch. */
+  async validate(): Promise<number> {
+    const perSubject: number[] = [];
+    for (const b of this.p.source.validationBatches()) {
+      const counts = tf.tidy(() => {
+        const { x, y } = toTensors(b);
+        return hardOverlapCounts(y, this.p.model.apply(x, { training: false }) as tf.Tensor);
+      });
+      const data = await counts.data();
+      counts.dispose();
+      perSubject.push(diceFromCounts(data, counts.shape[0]));
+    }
+    const dice = perSubject.length ? perSubject.reduce((a, v) => a + v, 0) / perSubject.length : Number.NaN;
+    this.p.emit('validation', { runId: this.runId, step: this.step, dice, perSubject });
+    return dice;
+  }
+
+  /** Foreground probabilities of the snapshot input (first item), as a transferable array. */
+  async snapshot(): Promise<void> {
+    const input = this.p.source.snapshotInput();
+    if (!input) return;
+    const fg = tf.tidy(() => {
+      const pred = this.p.model.apply(tf.tensor(input.x, input.xShape), { training: false }) as tf.Tensor;
+      const begin = Array(pred.rank).fill(0);
+      const size = [1, ...pred.shape.slice(1, -1), 1];
+      begin[pred.rank - 1] = 1;
+      return tf.slice(pred, begin, size);
+    });
+    const probs = (await fg.data()) as Float32Array;
+    const [height, width] = fg.shape.slice(-3, -1) as [number, number];
+    fg.dispose();
+    this.p.emit('snapshot', { runId: this.runId, step: this.step, height, width, probs });
+  }
+
+  /** Ends a run that reached its last step: done, or collapsed if the prediction went one-class for good. */
+  private finish(): void {
+    const collapsedAt = findCollapse(this.history, this.p.collapseMinSteps);
+    if (collapsedAt !== null) this.setStatus('collapsed', `prediction is one class from step ${collapsedAt} on`);
+    else this.setStatus('done');
+  }
+
+  /** Stops for good, keeping what was recorded. */
+  async stop(): Promise<void> {
+    if (this.finished) return;
+    await this.flush();
+    if (!this.finished) this.setStatus('stopped');
+  }
+
+  dispose(): void {
+    for (const b of this.pending) b.values.dispose();
+    this.pending = [];
+    this.optimizer.dispose();
+  }
+}
+
+/** First step of a final stretch, at least minSteps long, in which the batch prediction was all one class. */
+export function findCollapse(history: readonly StepPoint[], minSteps: number): number | null {
+  if (history.length === 0) return null;
+  const lastStep = history[history.length - 1].step;
+  let start: number | null = null;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const fg = history[i].predictedFg;
+    if (fg > 0 && fg < 1) break;
+    start = history[i].step;
+  }
+  return start !== null && lastStep - start + 1 >= minSteps ? start : null;
+}
