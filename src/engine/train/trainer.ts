@@ -120,7 +120,7 @@ export class Trainer {
     const batch = this.pending;
     this.pending = [];
     const stacked = tf.stack(batch.map((b) => b.values));
-    batch.forEach((b) => b.values.dispose());
+    for (const b of batch) b.values.dispose();
     const data = await stacked.data();
     const width = stacked.shape[1]!;
     stacked.dispose();
