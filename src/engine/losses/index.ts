@@ -1,0 +1,52 @@
+// Public entry: computeLoss(id, yTrue, yPred, options) -> scalar, the LOSSES registry and option tools.
+// yTrue one-hot, yPred probabilities, both [B,H,W,C] or [B,D,H,W,C]; channel 1 is the foreground.
+import * as tf from '@tensorflow/tfjs';
+
+import { type Flat, flatten } from './common';
+import { ceLoss, focalLoss, wceLoss } from './cross-entropy';
+import { diceCeLoss, diceLoss, dl2Loss, tverskyLoss } from './dice';
+import { gdlLoss } from './gdl';
+import type { LossId, LossOptionsMap } from './option-types';
+import { resolveLossOptions } from './options';
+import { ssLoss } from './ss';
+
+const IMPLEMENTATIONS: { [I in LossId]: (f: Flat, o: LossOptionsMap[I]) => tf.Scalar } = {
+  wce: wceLoss,
+  dl2: dl2Loss,
+  ss: ssLoss,
+  gdl: gdlLoss,
+  ce: ceLoss,
+  dice: diceLoss,
+  focal: focalLoss,
+  tversky: tverskyLoss,
+  dice_ce: diceCeLoss,
+};
+
+/** The loss as a scalar tensor (intermediates disposed); options are validated and defaults filled. */
+export function computeLoss<I extends LossId>(
+  id: I,
+  yTrue: tf.Tensor,
+  yPred: tf.Tensor,
+  options?: Partial<LossOptionsMap[I]>,
+): tf.Scalar {
+  const o = resolveLossOptions(id, options);
+  const impl = IMPLEMENTATIONS[id] as (f: Flat, o: LossOptionsMap[I]) => tf.Scalar;
+  return tf.tidy(() => impl(flatten(yTrue, yPred), o));
+}
+
+export {
+  DEFAULT_LOSS_OPTIONS,
+  type FieldSpec,
+  isLossId,
+  LOSS_FIELD_SPECS,
+  LOSS_IDS,
+  LOSSES,
+  type LossInfo,
+  lossInfo,
+  PAPER_LOSSES,
+} from './catalog';
+export { PROB_CLIP } from './common';
+export { gdlWeights } from './gdl';
+export { gdlAnalyticGradient, paperPrintedGdlGradient } from './gdl-gradient';
+export type * from './option-types';
+export { checkLossOptions, type LossOptionProblem, LossOptionsError, resolveLossOptions } from './options';

@@ -1,0 +1,37 @@
+// Test-only: the loss configurations every value and gradient test sweeps.
+import type { LossId } from '../option-types';
+
+export interface Config {
+  id: LossId;
+  o: Record<string, unknown>;
+  /** The paper's two-class formulas (dl2, ss 'paper') refuse C > 2. */
+  twoClassOnly?: boolean;
+}
+
+export const CONFIGS: Config[] = [
+  { id: 'ce', o: {} },
+  { id: 'wce', o: { wceWeight: 'prediction' } },
+  { id: 'wce', o: { wceWeight: 'reference' } },
+  { id: 'focal', o: {} },
+  { id: 'focal', o: { gamma: 0.5, alpha: 0.7 } },
+  { id: 'dl2', o: {}, twoClassOnly: true },
+  { id: 'ss', o: {}, twoClassOnly: true },
+  { id: 'ss', o: { lambda: 0.3, epsilon: 1e-3 }, twoClassOnly: true },
+  { id: 'ss', o: { ssVariant: 'niftynet' } },
+  { id: 'gdl', o: {} },
+  { id: 'gdl', o: { weightType: 'simple' } },
+  { id: 'gdl', o: { weightType: 'uniform', epsilon: 0 } },
+  { id: 'dice', o: {} },
+  { id: 'dice', o: { squared: true, includeBackground: true } },
+  { id: 'tversky', o: {} },
+  { id: 'tversky', o: { alpha: 0.5, beta: 0.2, includeBackground: true } },
+  { id: 'dice_ce', o: { diceWeight: 0.3, ceWeight: 2 } },
+];
+
+/** [B,H,W,C] and [B,D,H,W,C], C = 2 and 3. */
+export const SHAPES: number[][] = [
+  [2, 4, 5, 2],
+  [2, 4, 5, 3],
+  [2, 2, 3, 4, 2],
+  [1, 3, 2, 3, 3],
+];
