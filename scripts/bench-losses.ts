@@ -1,0 +1,64 @@
+// Time of each loss, value + gradient (tf.valueAndGrad), on [4, 64, 64, 2] on the cpu backend.
+// Median of several repetitions after warm-up, interleaved across losses so drift hits all alike;
+// printed relative to `ce` measured in the same run. Usage: npx tsx scripts/bench-losses.ts [--reps 15]
+import * as tf from '@tensorflow/tfjs';
+
+import { computeLoss, gdlAnalyticGradient, LOSS_IDS } from '../src/engine/losses/index';
+import { makeRng, randomOneHot, randomSoftmax } from '../src/engine/losses/testing/fixtures';
+
+const SHAPE = [4, 64, 64, 2];
+const WARMUP = 3;
+const repsArg = process.argv.indexOf('--reps');
+const REPS = repsArg > 0 ? Number(process.argv[repsArg + 1]) : 15;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+async function main(): Promise<void> {
+  await tf.setBackend('cpu');
+  await tf.ready();
+  const rng = makeRng(2017);
+  // ~5% foreground, a softmax-like prediction.
+  const yTrue = tf.tensor(Float32Array.from(randomOneHot(rng, SHAPE, 0.05)), SHAPE);
+  const yPred = tf.tensor(Float32Array.from(randomSoftmax(rng, SHAPE)), SHAPE);
+
+  const cases: Array<[string, () => void]> = LOSS_IDS.map((id) => [
+    id,
+    () =>
+      tf.tidy(() => {
+        const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => computeLoss(id, yTrue, x))(yPred);
+        value.dataSync();
+        grad.dataSync();
+      }),
+  ]);
+  cases.push(['gdl closed-form gradient only', () => tf.tidy(() => void gdlAnalyticGradient(yTrue, yPred).dataSync())]);
+
+  const times = new Map<string, number[]>(cases.map(([name]) => [name, []]));
+  for (let rep = -WARMUP; rep < REPS; rep++) {
+    for (const [name, fn] of cases) {
+      const t0 = performance.now();
+      fn();
+      const dt = performance.now() - t0;
+      if (rep >= 0) times.get(name)!.push(dt);
+    }
+  }
+  const base = median(times.get('ce')!);
+  console.log(
+    `losses, value + gradient, [${SHAPE}] float32, backend ${tf.getBackend()}, median of ${REPS} after ${WARMUP} warm-up`,
+  );
+  console.log(`${'loss'.padEnd(32)}${'ms'.padStart(9)}${'x ce'.padStart(8)}`);
+  for (const [name] of cases) {
+    const m = median(times.get(name)!);
+    console.log(`${name.padEnd(32)}${m.toFixed(2).padStart(9)}${(m / base).toFixed(2).padStart(8)}`);
+  }
+  tf.dispose([yTrue, yPred]);
+  console.log(`tensors left: ${tf.memory().numTensors}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
