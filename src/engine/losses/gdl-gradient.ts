@@ -28,7 +28,7 @@ interface TwoClassParts {
 function twoClassParts(yTrue: tf.Tensor, yPred: tf.Tensor, o: GdlOptions): TwoClassParts {
   const f = flatten(yTrue, yPred);
   requireTwoClasses(f, 'the closed-form GDL gradient');
-  const w = gdlWeights(groupSum(f.r, o.perImage), o.weightType);
+  const w = gdlWeights({ volumes: groupSum(f.r, o.perImage), weightType: o.weightType });
   return {
     p: foreground(f.p),
     r1: foreground(f.r),

@@ -13,7 +13,9 @@ beforeAll(async () => {
 
 const close = (values: number[]) => values.map((v) => expect.closeTo(v, 6));
 const weights = (v: number[][], type: 'square' | 'simple' | 'uniform') =>
-  tf.tidy(() => gdlWeights(tf.tensor(v).reshape([v.length, 1, v[0].length]), type).arraySync()) as number[][][];
+  tf.tidy(() =>
+    gdlWeights({ volumes: tf.tensor(v).reshape([v.length, 1, v[0].length]), weightType: type }).arraySync(),
+  ) as number[][][];
 
 describe('gdlWeights', () => {
   it('an absent class takes the largest finite weight, then weights sum to 1', () => {

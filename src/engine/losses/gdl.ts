@@ -6,11 +6,12 @@ import { type Flat, groupSum } from './common';
 import type { GdlOptions, GdlWeightType } from './option-types';
 
 /**
- * Normalised class weights [G,1,C] from reference volumes v [G,1,C]. An absent class (infinite weight)
+ * Normalised class weights [G,1,C] from reference volumes [G,1,C]. An absent class (infinite weight)
  * takes the largest finite weight of its group (NiftyNet, MONAI); if every class is absent all weights
  * are equal. Dividing by the sum keeps GDL unchanged (it is invariant to a common scale of the weights).
  */
-export function gdlWeights(v: tf.Tensor, weightType: GdlWeightType): tf.Tensor {
+export function gdlWeights(params: { volumes: tf.Tensor; weightType: GdlWeightType }): tf.Tensor {
+  const { volumes: v, weightType } = params;
   if (weightType === 'uniform') return tf.div(tf.onesLike(v), v.shape[v.shape.length - 1]);
   const raw = weightType === 'square' ? tf.div(1, tf.square(v)) : tf.div(1, v);
   const finite = tf.isFinite(raw);
@@ -23,7 +24,7 @@ export function gdlWeights(v: tf.Tensor, weightType: GdlWeightType): tf.Tensor {
 /** Per-group sums shared by the loss and its closed-form gradient. */
 export function gdlSums(f: Flat, o: GdlOptions): { w: tf.Tensor; inter: tf.Tensor; union: tf.Tensor } {
   return {
-    w: gdlWeights(groupSum(f.r, o.perImage), o.weightType),
+    w: gdlWeights({ volumes: groupSum(f.r, o.perImage), weightType: o.weightType }),
     inter: groupSum(tf.mul(f.r, f.p), o.perImage),
     union: groupSum(tf.add(f.r, f.p), o.perImage),
   };

@@ -66,19 +66,26 @@ describe('hard metrics by hand', () => {
 
   it('generalised Dice by hand: both classes have 3 voxels, so equal weights and GDS = 2(2 + 2)/12', () => {
     // Both classes have |R| = 3, so equal weights: 2 (TP0 + TP1) / sum (|P| + |R|) = 2 * 4 / 12.
-    expect(generalisedDiceFromCounts(classCounts({ probabilities, reference: labels, numClasses: 2 }))).toBeCloseTo(8 / 12, 12);
+    expect(generalisedDiceFromCounts({ counts: classCounts({ probabilities, reference: labels, numClasses: 2 }) })).toBeCloseTo(
+      8 / 12,
+      12,
+    );
     // Absent foreground in the reference: weight = the background's; nothing anywhere -> 1.
     expect(
-      generalisedDiceFromCounts([
-        { tp: 3, fp: 0, fn: 0, tn: 0 },
-        { tp: 0, fp: 0, fn: 0, tn: 3 },
-      ]),
+      generalisedDiceFromCounts({
+        counts: [
+          { tp: 3, fp: 0, fn: 0, tn: 0 },
+          { tp: 0, fp: 0, fn: 0, tn: 3 },
+        ],
+      }),
     ).toBe(1);
     expect(
-      generalisedDiceFromCounts([
-        { tp: 2, fp: 0, fn: 1, tn: 0 },
-        { tp: 0, fp: 1, fn: 0, tn: 2 },
-      ]),
+      generalisedDiceFromCounts({
+        counts: [
+          { tp: 2, fp: 0, fn: 1, tn: 0 },
+          { tp: 0, fp: 1, fn: 0, tn: 2 },
+        ],
+      }),
     ).toBeCloseTo(4 / 6, 12);
   });
 });

@@ -41,7 +41,8 @@ export type GdsWeightType = 'square' | 'simple' | 'uniform';
  * Generalised Dice score (Crum et al. 2006): 2 sum_l w_l TP_l / sum_l w_l (|P_l| + |R_l|), w_l from the
  * reference volumes as in the GDL loss (absent class -> largest finite weight); nothing anywhere -> 1.
  */
-export function generalisedDiceFromCounts(counts: ClassCounts[], weightType: GdsWeightType = 'square'): number {
+export function generalisedDiceFromCounts(params: { counts: ClassCounts[]; weightType?: GdsWeightType }): number {
+  const { counts, weightType = 'square' } = params;
   const raw = counts.map(({ tp, fn }) => {
     const v = tp + fn;
     return weightType === 'uniform' ? 1 : weightType === 'simple' ? 1 / v : 1 / (v * v);
@@ -87,6 +88,6 @@ export function segmentationMetrics(input: SegmentationInput & { weightType?: Gd
       volumeDifference: volumeDifferenceFromCounts(k),
       counts: k,
     })),
-    generalisedDice: generalisedDiceFromCounts(counts, input.weightType),
+    generalisedDice: generalisedDiceFromCounts({ counts, weightType: input.weightType }),
   };
 }

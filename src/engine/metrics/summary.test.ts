@@ -21,9 +21,9 @@ describe('quantiles and median (IQR)', () => {
   });
 
   it('quantile ends and a single value', () => {
-    expect(quantileSorted([1, 2, 10], 0)).toBe(1);
-    expect(quantileSorted([1, 2, 10], 1)).toBe(10);
-    expect(quantileSorted([1, 2, 10], 0.9)).toBeCloseTo(2 + 0.8 * 8, 12);
+    expect(quantileSorted({ sorted: [1, 2, 10], q: 0 })).toBe(1);
+    expect(quantileSorted({ sorted: [1, 2, 10], q: 1 })).toBe(10);
+    expect(quantileSorted({ sorted: [1, 2, 10], q: 0.9 })).toBeCloseTo(2 + 0.8 * 8, 12);
     expect(medianIqr([7])).toEqual({ median: 7, q1: 7, q3: 7, iqr: 0, count: 1 });
   });
 

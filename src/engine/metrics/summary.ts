@@ -12,7 +12,8 @@ export interface MedianIqr {
 }
 
 /** Quantile q in [0, 1] of ascending values: h = (n - 1) q, x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]). */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+export function quantileSorted(params: { sorted: ArrayLike<number>; q: number }): number {
+  const { sorted, q } = params;
   const n = sorted.length;
   if (n === 0) return Number.NaN;
   const h = (n - 1) * Math.min(1, Math.max(0, q));
@@ -26,9 +27,9 @@ export function medianIqr(values: ArrayLike<number>): MedianIqr {
   const sorted = Float64Array.from(values)
     .filter((v) => !Number.isNaN(v))
     .sort();
-  const q1 = quantileSorted(sorted, 0.25);
-  const q3 = quantileSorted(sorted, 0.75);
-  return { median: quantileSorted(sorted, 0.5), q1, q3, iqr: q3 - q1, count: sorted.length };
+  const q1 = quantileSorted({ sorted, q: 0.25 });
+  const q3 = quantileSorted({ sorted, q: 0.75 });
+  return { median: quantileSorted({ sorted, q: 0.5 }), q1, q3, iqr: q3 - q1, count: sorted.length };
 }
 
 /** medianIqr over the last `window` values (all of them when fewer). */
