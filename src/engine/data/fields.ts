@@ -1,0 +1,301 @@
+// Whole-volume numeric kernels for the phantom: smooth random fields, separable blur, exact top-k.
+// Plain loops over typed arrays (no per-voxel closures): these run on ~1.5M voxels per phantom.
+import type { Rng } from './rng';
+
+export type Dims3 = readonly [number, number, number];
+
+/** Per-axis B-spline taps: lattice start index and 4 weights for every output sample. */
+function bsplineTaps(n: number, cell: number, offset: number): { start: Int32Array; w: Float32Array; lattice: number } {
+  const start = new Int32Array(n);
+  const w = new Float32Array(4 * n);
+  for (let i = 0; i < n; i++) {
+    const t = i / cell + offset;
+    const j = Math.floor(t);
+    const f = t - j;
+    const f2 = f * f;
+    const f3 = f2 * f;
+    start[i] = j;
+    w[4 * i] = (1 - 3 * f + 3 * f2 - f3) / 6;
+    w[4 * i + 1] = (4 - 6 * f2 + 3 * f3) / 6;
+    w[4 * i + 2] = (1 + 3 * f + 3 * f2 - 3 * f3) / 6;
+    w[4 * i + 3] = f3 / 6;
+  }
+  return { start, w, lattice: start[n - 1] + 4 };
+}
+
+/**
+ * Smooth random field (cubic B-spline interpolation of a random lattice), rescaled to mean 0, sd 1.
+ * `cell` is the lattice spacing in voxels per axis: the field's features are about that size.
+ */
+export function smoothNoise(params: { dims: Dims3; cell: number | Dims3; rng: Rng }): Float32Array {
+  const { dims, rng } = params;
+  const [nx, ny, nz] = dims;
+  const cell = typeof params.cell === 'number' ? [params.cell, params.cell, params.cell] : params.cell;
+  const tx = bsplineTaps(nx, Math.max(cell[0], 0.5), rng.next());
+  const ty = bsplineTaps(ny, Math.max(cell[1], 0.5), rng.next());
+  const tz = bsplineTaps(nz, Math.max(cell[2], 0.5), rng.next());
+  const lx = tx.lattice;
+  const ly = ty.lattice;
+  const lz = tz.lattice;
+  const grid = new Float32Array(lx * ly * lz);
+  for (let i = 0; i < grid.length; i++) grid[i] = rng.next() * 2 - 1;
+
+  // Interpolate along x, then y, then z: each pass shrinks one lattice axis to the volume's size.
+  const a = new Float32Array(nx * ly * lz);
+  for (let r = 0; r < ly * lz; r++) {
+    const src = r * lx;
+    const dst = r * nx;
+    for (let i = 0; i < nx; i++) {
+      const s = src + tx.start[i];
+      const q = 4 * i;
+      a[dst + i] = tx.w[q] * grid[s] + tx.w[q + 1] * grid[s + 1] + tx.w[q + 2] * grid[s + 2] + tx.w[q + 3] * grid[s + 3];
+    }
+  }
+  const b = new Float32Array(nx * ny * lz);
+  for (let k = 0; k < lz; k++) {
+    for (let j = 0; j < ny; j++) {
+      const q = 4 * j;
+      const w0 = ty.w[q];
+      const w1 = ty.w[q + 1];
+      const w2 = ty.w[q + 2];
+      const w3 = ty.w[q + 3];
+      const s0 = nx * (ty.start[j] + ly * k);
+      const dst = nx * (j + ny * k);
+      for (let i = 0; i < nx; i++) {
+        const s = s0 + i;
+        b[dst + i] = w0 * a[s] + w1 * a[s + nx] + w2 * a[s + 2 * nx] + w3 * a[s + 3 * nx];
+      }
+    }
+  }
+  const plane = nx * ny;
+  const out = new Float32Array(plane * nz);
+  for (let k = 0; k < nz; k++) {
+    const q = 4 * k;
+    const w0 = tz.w[q];
+    const w1 = tz.w[q + 1];
+    const w2 = tz.w[q + 2];
+    const w3 = tz.w[q + 3];
+    const s0 = plane * tz.start[k];
+    const dst = plane * k;
+    for (let p = 0; p < plane; p++) {
+      const s = s0 + p;
+      out[dst + p] = w0 * b[s] + w1 * b[s + plane] + w2 * b[s + 2 * plane] + w3 * b[s + 3 * plane];
+    }
+  }
+  return standardise(out);
+}
+
+/** Rescales in place to mean 0, sd 1 (a constant field becomes 0); statistics from every 7th sample. */
+export function standardise(data: Float32Array): Float32Array {
+  const step = data.length > 7000 ? 7 : 1;
+  let sum = 0;
+  let sq = 0;
+  let n = 0;
+  for (let i = 0; i < data.length; i += step, n++) {
+    sum += data[i];
+    sq += data[i] * data[i];
+  }
+  const mean = sum / n;
+  const sd = Math.sqrt(Math.max(0, sq / n - mean * mean));
+  const inv = sd > 1e-12 ? 1 / sd : 0;
+  for (let i = 0; i < data.length; i++) data[i] = (data[i] - mean) * inv;
+  return data;
+}
+
+function gaussianKernel(sigma: number): Float32Array {
+  const r = Math.max(1, Math.ceil(2 * sigma));
+  const k = new Float32Array(2 * r + 1);
+  let sum = 0;
+  for (let t = -r; t <= r; t++) sum += k[t + r] = Math.exp((-0.5 * t * t) / (sigma * sigma));
+  for (let t = 0; t < k.length; t++) k[t] /= sum;
+  return k;
+}
+
+/** One separable pass along an axis of length `len` and memory stride `stride`, edges clamped. */
+function blurPass(src: Float32Array, dst: Float32Array, len: number, stride: number, kernel: Float32Array): void {
+  const taps = kernel.length;
+  const r = (taps - 1) >> 1;
+  const block = len * stride;
+  const offs = new Int32Array(taps);
+  if (stride === 1) {
+    for (let base = 0; base < src.length; base += block) {
+      for (let j = 0; j < len; j++) {
+        let acc = 0;
+        for (let t = 0; t < taps; t++) {
+          const jj = j + t - r;
+          acc += kernel[t] * src[base + (jj < 0 ? 0 : jj >= len ? len - 1 : jj)];
+        }
+        dst[base + j] = acc;
+      }
+    }
+    return;
+  }
+  const [k0, k1, k2] = kernel;
+  for (let base = 0; base < src.length; base += block) {
+    for (let j = 0; j < len; j++) {
+      const row = base + j * stride;
+      for (let t = 0; t < taps; t++) offs[t] = base + Math.min(len - 1, Math.max(0, j + t - r)) * stride;
+      if (taps === 3) {
+        // The common case (sigma <= 0.5 voxel), unrolled: one read per tap, one write.
+        const a = offs[0] - row;
+        const c = offs[2] - row;
+        const b = offs[1] - row;
+        for (let s = row; s < row + stride; s++) dst[s] = k0 * src[s + a] + k1 * src[s + b] + k2 * src[s + c];
+        continue;
+      }
+      for (let s = 0; s < stride; s++) {
+        let acc = 0;
+        for (let t = 0; t < taps; t++) acc += kernel[t] * src[offs[t] + s];
+        dst[row + s] = acc;
+      }
+    }
+  }
+}
+
+/** Separable Gaussian blur in place; `sigma` in voxels per axis (0 skips that axis). */
+export function gaussianBlur(params: { data: Float32Array; dims: Dims3; sigma: Dims3 }): Float32Array {
+  const { data, dims, sigma } = params;
+  const strides = [1, dims[0], dims[0] * dims[1]];
+  let tmp: Float32Array | null = null;
+  for (let axis = 0; axis < 3; axis++) {
+    if (!(sigma[axis] > 0) || dims[axis] < 2) continue;
+    tmp ??= new Float32Array(data.length);
+    blurPass(data, tmp, dims[axis], strides[axis], gaussianKernel(sigma[axis]));
+    data.set(tmp);
+  }
+  return data;
+}
+
+/** k-th largest value (k >= 1) of `values`, by 3-way quickselect on a scratch copy. */
+function kthLargest(values: Float32Array, k: number): number {
+  const a = values.slice();
+  let lo = 0;
+  let hi = a.length - 1;
+  const target = k - 1; // position in descending order
+  for (;;) {
+    if (lo >= hi) return a[lo];
+    const mid = (lo + hi) >> 1;
+    // Median of three as pivot: robust on sorted or smooth inputs.
+    const x = a[lo];
+    const y = a[mid];
+    const z = a[hi];
+    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+    // Partition descending: [lo, gt) > pivot, [gt, i) == pivot, (lt, hi] < pivot.
+    let gt = lo;
+    let i = lo;
+    let lt = hi;
+    while (i <= lt) {
+      const v = a[i];
+      if (v > pivot) {
+        a[i] = a[gt];
+        a[gt++] = v;
+        i++;
+      } else if (v < pivot) {
+        a[i] = a[lt];
+        a[lt--] = v;
+      } else i++;
+    }
+    if (target < gt) hi = gt - 1;
+    else if (target <= lt) return pivot;
+    else lo = lt + 1;
+  }
+}
+
+/**
+ * Positions (into `values`) of the k largest values, exactly k of them: ties at the threshold are
+ * taken in index order, so the result is deterministic. Returns ascending positions.
+ */
+export function topK(values: Float32Array, k: number): Int32Array {
+  const n = values.length;
+  const count = Math.max(0, Math.min(k, n));
+  const out = new Int32Array(count);
+  if (count === 0) return out;
+  const threshold = kthLargest(values, count);
+  let above = 0;
+  for (let i = 0; i < n; i++) if (values[i] > threshold) above++;
+  let ties = count - above;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v > threshold || (v === threshold && ties-- > 0)) out[m++] = i;
+  }
+  return out;
+}
+
+/** Binary dilation by a box of half-widths `radius` (voxels per axis), one axis at a time. */
+export function dilate(params: { mask: Uint8Array; dims: Dims3; radius: Dims3 }): Uint8Array {
+  const { dims, radius } = params;
+  let src = params.mask.slice();
+  let dst = new Uint8Array(src.length);
+  const strides = [1, dims[0], dims[0] * dims[1]];
+  for (let axis = 0; axis < 3; axis++) {
+    const r = Math.round(radius[axis]);
+    if (!(r >= 1)) continue;
+    const len = dims[axis];
+    const stride = strides[axis];
+    const block = len * stride;
+    if (stride === 1) {
+      for (let base = 0; base < src.length; base += block) {
+        for (let j = 0; j < len; j++) {
+          let v = 0;
+          for (let jj = Math.max(0, j - r); jj <= Math.min(len - 1, j + r); jj++) v |= src[base + jj];
+          dst[base + j] = v;
+        }
+      }
+    } else {
+      // Row-wise OR of the neighbouring rows: contiguous inner loops.
+      for (let base = 0; base < src.length; base += block) {
+        for (let j = 0; j < len; j++) {
+          const row = base + j * stride;
+          dst.set(src.subarray(row, row + stride), row);
+          for (let jj = Math.max(0, j - r); jj <= Math.min(len - 1, j + r); jj++) {
+            if (jj === j) continue;
+            const off = base + jj * stride - row;
+            for (let s = row; s < row + stride; s++) dst[s] |= src[s + off];
+          }
+        }
+      }
+    }
+    [src, dst] = [dst, src];
+  }
+  return src;
+}
+
+/** One step of 6-neighbour (face) dilation. */
+function dilateCross(src: Uint8Array, dims: Dims3): Uint8Array {
+  const [nx, ny, nz] = dims;
+  const plane = nx * ny;
+  const out = src.slice();
+  let i = 0;
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++, i++) {
+        if (src[i]) continue;
+        if (
+          (x > 0 && src[i - 1]) ||
+          (x < nx - 1 && src[i + 1]) ||
+          (y > 0 && src[i - nx]) ||
+          (y < ny - 1 && src[i + nx]) ||
+          (z > 0 && src[i - plane]) ||
+          (z < nz - 1 && src[i + plane])
+        ) {
+          out[i] = 1;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Dilation by a near-round ball of `radius` voxels: alternating face (cross) and box steps, the
+ * classic octagonal approximation of a Euclidean distance (a box alone reaches 1.7x too far diagonally).
+ */
+export function dilateBall(params: { mask: Uint8Array; dims: Dims3; radius: number }): Uint8Array {
+  const { dims } = params;
+  let out = params.mask;
+  for (let step = 0; step < Math.round(params.radius); step++) {
+    out = step % 2 === 0 ? dilateCross(out, dims) : dilate({ mask: out, dims, radius: [1, 1, 1] });
+  }
+  return out === params.mask ? out.slice() : out;
+}
