@@ -26,23 +26,32 @@ const WIDTH: Record<number, number> = { 2: 1, 256: 1, 4: 2, 512: 2, 8: 4, 768: 4
 function encode(view: DataView, at: number, code: number, v: number, le: boolean): void {
   switch (code) {
     case 2:
-      return view.setUint8(at, v);
+      view.setUint8(at, v);
+      return;
     case 256:
-      return view.setInt8(at, v);
+      view.setInt8(at, v);
+      return;
     case 4:
-      return view.setInt16(at, v, le);
+      view.setInt16(at, v, le);
+      return;
     case 512:
-      return view.setUint16(at, v, le);
+      view.setUint16(at, v, le);
+      return;
     case 8:
-      return view.setInt32(at, v, le);
+      view.setInt32(at, v, le);
+      return;
     case 768:
-      return view.setUint32(at, v, le);
+      view.setUint32(at, v, le);
+      return;
     case 16:
-      return view.setFloat32(at, v, le);
+      view.setFloat32(at, v, le);
+      return;
     case 64:
-      return view.setFloat64(at, v, le);
+      view.setFloat64(at, v, le);
+      return;
     default:
-      return view.setUint8(at, v & 255);
+      view.setUint8(at, v & 255);
+      return;
   }
 }
 
@@ -63,35 +72,55 @@ export function handBuiltNifti(o: HandBuilt): Uint8Array {
   };
   view.setInt32(0, hdr, le);
   if (v1) {
-    dims.forEach((d, k) => view.setInt16(40 + 2 * k, d, le));
+    dims.forEach((d, k) => {
+      view.setInt16(40 + 2 * k, d, le);
+    });
     view.setInt16(70, o.datatypeCode, le);
     view.setInt16(72, o.bitpix ?? 8 * width, le);
-    pixdim.forEach((p, k) => view.setFloat32(76 + 4 * k, p, le));
+    pixdim.forEach((p, k) => {
+      view.setFloat32(76 + 4 * k, p, le);
+    });
     view.setFloat32(108, offset, le);
     view.setFloat32(112, o.slope ?? 0, le);
     view.setFloat32(116, o.inter ?? 0, le);
     view.setInt16(252, o.qformCode ?? 0, le);
     view.setInt16(254, o.sformCode ?? 0, le);
-    (o.quatern ?? [0, 0, 0]).forEach((q, k) => view.setFloat32(256 + 4 * k, q, le));
-    (o.qoffset ?? [0, 0, 0]).forEach((q, k) => view.setFloat32(268 + 4 * k, q, le));
-    srow.forEach((s, k) => view.setFloat32(280 + 4 * k, s, le));
+    (o.quatern ?? [0, 0, 0]).forEach((q, k) => {
+      view.setFloat32(256 + 4 * k, q, le);
+    });
+    (o.qoffset ?? [0, 0, 0]).forEach((q, k) => {
+      view.setFloat32(268 + 4 * k, q, le);
+    });
+    srow.forEach((s, k) => {
+      view.setFloat32(280 + 4 * k, s, le);
+    });
     str(344, o.magic ?? 'n+1\0');
   } else {
     str(4, o.magic ?? 'n+2\0\r\n\x1a\n');
     view.setInt16(12, o.datatypeCode, le);
     view.setInt16(14, o.bitpix ?? 8 * width, le);
-    dims.forEach((d, k) => view.setBigInt64(16 + 8 * k, BigInt(d), le));
-    pixdim.forEach((p, k) => view.setFloat64(104 + 8 * k, p, le));
+    dims.forEach((d, k) => {
+      view.setBigInt64(16 + 8 * k, BigInt(d), le);
+    });
+    pixdim.forEach((p, k) => {
+      view.setFloat64(104 + 8 * k, p, le);
+    });
     view.setBigInt64(168, BigInt(offset), le);
     view.setFloat64(176, o.slope ?? 0, le);
     view.setFloat64(184, o.inter ?? 0, le);
     view.setInt32(344, o.qformCode ?? 0, le);
     view.setInt32(348, o.sformCode ?? 0, le);
-    (o.quatern ?? [0, 0, 0]).forEach((q, k) => view.setFloat64(352 + 8 * k, q, le));
-    (o.qoffset ?? [0, 0, 0]).forEach((q, k) => view.setFloat64(376 + 8 * k, q, le));
-    srow.forEach((s, k) => view.setFloat64(400 + 8 * k, s, le));
+    (o.quatern ?? [0, 0, 0]).forEach((q, k) => {
+      view.setFloat64(352 + 8 * k, q, le);
+    });
+    (o.qoffset ?? [0, 0, 0]).forEach((q, k) => {
+      view.setFloat64(376 + 8 * k, q, le);
+    });
+    srow.forEach((s, k) => {
+      view.setFloat64(400 + 8 * k, s, le);
+    });
   }
-  o.values.forEach((v, i) => encode(view, offset + i * width, o.datatypeCode, v, le));
+  for (let i = 0; i < o.values.length; i++) encode(view, offset + i * width, o.datatypeCode, o.values[i], le);
   return out;
 }
 

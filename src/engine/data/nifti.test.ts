@@ -24,7 +24,9 @@ const AFFINE = exampleAffine({ deg: 30, scale: [0.9, 1.1, 2.5], shift: [-12.5, 3
 
 function expectAffine(got: number[], want: number[], digits = 4): void {
   expect(got).toHaveLength(16);
-  got.forEach((v, k) => expect(v).toBeCloseTo(want[k], digits));
+  got.forEach((v, k) => {
+    expect(v).toBeCloseTo(want[k], digits);
+  });
 }
 
 function nested(aff: number[][]): number[] {
@@ -48,7 +50,9 @@ describe('writeNifti -> readNifti round trip', () => {
         expect(back.data.constructor).toBe(data.constructor);
         expect(Array.from(back.data)).toEqual(Array.from(data));
         expect(back.dims).toEqual(DIMS);
-        back.spacing.forEach((s, k) => expect(s).toBeCloseTo([0.9, 1.1, 2.5][k], 5));
+        back.spacing.forEach((s, k) => {
+          expect(s).toBeCloseTo([0.9, 1.1, 2.5][k], 5);
+        });
         expectAffine(back.affine, AFFINE);
         expect(back.nifti).toMatchObject({
           version: 1,
@@ -210,8 +214,21 @@ describe('readNifti errors are NiftiErrors naming the problem', () => {
     ['dim[1] = 0', patch((v) => v.setInt16(42, 0, true)), /bad dims: dim\[1\] = 0/],
     ['dim[2] < 0', patch((v) => v.setInt16(44, -5, true)), /bad dims: dim\[2\] = -5/],
     ['dim[0] = 9', patch((v) => v.setInt16(40, 9, true)), /bad dims: dim\[0\] = 9/],
-    ['5D', patch((v) => (v.setInt16(40, 5, true), v.setInt16(50, 3, true))), /dim\[5\] = 3: only 3D and 4D/],
-    ['huge', patch((v) => [42, 44, 46].forEach((o) => v.setInt16(o, 30000, true))), /too large.*exceeds the limit of 134217728/],
+    [
+      '5D',
+      patch((v) => {
+        v.setInt16(40, 5, true);
+        v.setInt16(50, 3, true);
+      }),
+      /dim\[5\] = 3: only 3D and 4D/,
+    ],
+    [
+      'huge',
+      patch((v) => {
+        for (const o of [42, 44, 46]) v.setInt16(o, 30000, true);
+      }),
+      /too large.*exceeds the limit of 134217728/,
+    ],
     ['RGB', patch((v) => v.setInt16(70, 128, true)), /RGB images are not supported/],
     ['complex', patch((v) => v.setInt16(70, 32, true)), /unsupported datatype 32 \(complex64\)/],
     ['int64', patch((v) => v.setInt16(70, 1024, true)), /unsupported datatype 1024 \(int64\)/],

@@ -33,10 +33,14 @@ describe('generatePhantom: determinism', () => {
     const opts = { seed: 7, shape: SMALL, lesion: { kind: 'wmh' as const, fraction: 0.01 } };
     const a = bytes(generatePhantom(opts));
     const b = bytes(generatePhantom(opts));
-    a.forEach((arr, k) => expect(Buffer.from(arr).equals(Buffer.from(b[k]))).toBe(true));
+    a.forEach((arr, k) => {
+      expect(Buffer.from(arr).equals(Buffer.from(b[k]))).toBe(true);
+    });
     const c = generatePhantom({ ...opts, seed: 8 });
     const d = bytes(c);
-    a.forEach((arr, k) => expect(Buffer.from(arr).equals(Buffer.from(d[k]))).toBe(false));
+    a.forEach((arr, k) => {
+      expect(Buffer.from(arr).equals(Buffer.from(d[k]))).toBe(false);
+    });
     // Different anatomy, not just different noise: the label overlaps only partly.
     const la = generatePhantom(opts).label.data;
     const overlap = count(la, (i) => c.label.data[i] === 1);
