@@ -1,0 +1,116 @@
+// Turning volumes into training subjects: per-modality z-scoring (the paper's white-matter
+// normalisation when a WM mask is known) and a seeded train/validation split by subject.
+import type { Phantom } from './phantom';
+import { createRng } from './rng';
+import { channelCount, type Volume, type VolumeArray } from './volume';
+
+/** One subject ready for sampling: normalised channels and a binary label, all x-fastest. */
+export interface Subject {
+  id: string;
+  /** [x, y, z] */
+  dims: [number, number, number];
+  /** One normalised image per modality. */
+  channels: Float32Array[];
+  /** 0/1 per voxel. */
+  label: Uint8Array;
+}
+
+export type NormaliseReference = 'wm' | 'brain' | 'all';
+
+/** z = (v - mean) / sd with mean and sd over the voxels where mask != 0 (all voxels without a mask). */
+export function zScore(params: { data: ArrayLike<number>; mask?: ArrayLike<number> }): Float32Array {
+  const { data, mask } = params;
+  let n = 0;
+  let sum = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (mask && !mask[i]) continue;
+    sum += data[i];
+    n++;
+  }
+  if (n === 0) throw new RangeError('zScore: the mask selects no voxels');
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (mask && !mask[i]) continue;
+    ss += (data[i] - mean) * (data[i] - mean);
+  }
+  const sd = Math.sqrt(ss / n);
+  const inv = sd > 0 ? 1 / sd : 1; // a flat reference region only gets centred
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = (data[i] - mean) * inv;
+  return out;
+}
+
+/** Splits a 4D volume into its 3D channels (views, no copy). */
+function channelsOf(volume: Volume): VolumeArray[] {
+  const c = channelCount(volume.dims);
+  const n = volume.dims[0] * volume.dims[1] * volume.dims[2];
+  return Array.from({ length: c }, (_, k) => volume.data.subarray(k * n, (k + 1) * n));
+}
+
+/**
+ * Builds a Subject from image volumes (3D, or 4D with modalities along the 4th dim) and a label.
+ * Normalisation reference: 'wm' (default when wmMask is given, as the paper does), else 'brain'
+ * (when brainMask is given), else 'all' voxels.
+ */
+export function prepareSubject(params: {
+  images: Volume[];
+  label: Volume;
+  brainMask?: Volume;
+  wmMask?: Volume;
+  reference?: NormaliseReference;
+  id?: string;
+}): Subject {
+  const { images, label, brainMask, wmMask } = params;
+  if (images.length === 0) throw new RangeError('prepareSubject: no images');
+  const dims = label.dims.slice(0, 3) as [number, number, number];
+  const n = dims[0] * dims[1] * dims[2];
+  const same = (v: Volume) => v.dims[0] === dims[0] && v.dims[1] === dims[1] && v.dims[2] === dims[2];
+  for (const v of [...images, brainMask, wmMask]) {
+    if (v && !same(v))
+      throw new RangeError(`prepareSubject: ${v.name ?? 'a volume'} is ${v.dims.join('x')}, the label is ${dims.join('x')}`);
+  }
+  const reference = params.reference ?? (wmMask ? 'wm' : brainMask ? 'brain' : 'all');
+  const mask = reference === 'wm' ? wmMask : reference === 'brain' ? brainMask : undefined;
+  if (reference !== 'all' && !mask) throw new RangeError(`prepareSubject: reference '${reference}' needs its mask`);
+  const bin = new Uint8Array(n);
+  for (let i = 0; i < n; i++) bin[i] = label.data[i] > 0 ? 1 : 0;
+  return {
+    id: params.id ?? label.name ?? 'subject',
+    dims,
+    channels: images.flatMap(channelsOf).map((data) => zScore({ data, mask: mask?.data })),
+    label: bin,
+  };
+}
+
+/** A phantom as a Subject, normalised on its white matter by default. */
+export function subjectFromPhantom(phantom: Phantom, reference: NormaliseReference = 'wm'): Subject {
+  const { images, label, brainMask, wmMask, options } = phantom;
+  return prepareSubject({ images, label, brainMask, wmMask, reference, id: `phantom-${options.seed}` });
+}
+
+/**
+ * Seeded split of `count` subjects into training and validation indices (validation Dice is
+ * measured on unseen subjects). With 2+ subjects and a fraction strictly between 0 and 1, each
+ * side gets at least one.
+ */
+export function splitSubjects(params: { count: number; validationFraction?: number; seed?: number }): {
+  train: number[];
+  validation: number[];
+} {
+  const { count, validationFraction = 0.2, seed = 0 } = params;
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`splitSubjects: count must be an integer >= 0, got ${count}`);
+  if (!(validationFraction >= 0 && validationFraction <= 1)) {
+    throw new RangeError(`splitSubjects: validationFraction must be in [0, 1], got ${validationFraction}`);
+  }
+  const order = Array.from({ length: count }, (_, i) => i);
+  const rng = createRng(seed).fork('split');
+  for (let i = count - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  let nVal = Math.round(count * validationFraction);
+  if (count >= 2 && validationFraction > 0 && validationFraction < 1) nVal = Math.min(count - 1, Math.max(1, nVal));
+  const byIndex = (a: number, b: number) => a - b;
+  return { validation: order.slice(0, nVal).sort(byIndex), train: order.slice(nVal).sort(byIndex) };
+}
