@@ -1,7 +1,7 @@
 // Tissue map of a synthetic head: nested perturbed ellipsoids (scalp, skull, CSF, brain) with a
 // folded cortical ribbon, a midline fissure, lateral and third ventricles and deep grey nuclei.
 // Coordinates are normalised to the field of view, so any shape gets a whole (scaled) head.
-import { type Dims3, dilateBall, smoothNoise } from './fields';
+import { type Box, boundingBox, type Dims3, dilateBall, smoothNoise } from './fields';
 import type { Rng } from './rng';
 
 /** Tissue classes of the phantom's tissue map. */
@@ -24,6 +24,8 @@ export interface Anatomy {
   radius: [number, number, number];
   /** Lateral ventricle size factor (for periventricular lesions). */
   ventricleScale: number;
+  /** The smooth fold field (sd 1) that shaped the sulci; reused as image texture. */
+  folds: Float32Array;
 }
 
 // Radial layers as fractions of the head radius (outside in).
@@ -131,9 +133,31 @@ export function buildAnatomy(params: { dims: Dims3; rng: Rng }): Anatomy {
     }
   }
   // Cortex: white matter within `cortex` voxels of CSF or the brain surface becomes grey matter.
-  const near = dilateBall({ mask: pial, dims, radius: cortex });
-  for (let j = 0; j < n; j++) if (near[j] && tissue[j] === TISSUE.wm) tissue[j] = TISSUE.gm;
-  return { tissue, brainMask, centre, radius, ventricleScale: vs };
+  // Dilate only within the brain's bounding box (plus the reach): a third of the grid or less.
+  const box = boundingBox(brainMask, dims, Math.ceil(cortex) + 1);
+  const sub = crop(pial, dims, box);
+  const near = dilateBall({ mask: sub, dims: box.size, radius: cortex });
+  const [bx, by, bz] = box.size;
+  for (let z = 0, j = 0; z < bz; z++) {
+    for (let y = 0; y < by; y++) {
+      const row = box.min[0] + nx * (box.min[1] + y + ny * (box.min[2] + z));
+      for (let x = 0; x < bx; x++, j++) if (near[j] && tissue[row + x] === TISSUE.wm) tissue[row + x] = TISSUE.gm;
+    }
+  }
+  return { tissue, brainMask, centre, radius, ventricleScale: vs, folds };
+}
+
+function crop(data: Uint8Array, dims: Dims3, box: Box): Uint8Array {
+  const [nx, ny] = dims;
+  const [bx, by, bz] = box.size;
+  const out = new Uint8Array(bx * by * bz);
+  for (let z = 0, j = 0; z < bz; z++) {
+    for (let y = 0; y < by; y++, j += bx) {
+      const row = box.min[0] + nx * (box.min[1] + y + ny * (box.min[2] + z));
+      out.set(data.subarray(row, row + bx), j);
+    }
+  }
+  return out;
 }
 
 /** Trilinear sample of a volume at a fractional voxel position (clamped to the grid). */

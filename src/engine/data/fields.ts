@@ -117,6 +117,17 @@ function blurPass(src: Float32Array, dst: Float32Array, len: number, stride: num
   const r = (taps - 1) >> 1;
   const block = len * stride;
   const offs = new Int32Array(taps);
+  if (stride === 1 && taps === 3 && len >= 2) {
+    // The common case (sigma <= 0.5 voxel) along rows, unrolled; ends clamped.
+    const [k0, k1, k2] = kernel;
+    for (let base = 0; base < src.length; base += block) {
+      const end = base + len - 1;
+      dst[base] = (k0 + k1) * src[base] + k2 * src[base + 1];
+      for (let j = base + 1; j < end; j++) dst[j] = k0 * src[j - 1] + k1 * src[j] + k2 * src[j + 1];
+      dst[end] = k0 * src[end - 1] + (k1 + k2) * src[end];
+    }
+    return;
+  }
   if (stride === 1) {
     for (let base = 0; base < src.length; base += block) {
       for (let j = 0; j < len; j++) {
@@ -164,6 +175,35 @@ export function gaussianBlur(params: { data: Float32Array; dims: Dims3; sigma: D
     data.set(tmp);
   }
   return data;
+}
+
+export interface Box {
+  min: [number, number, number];
+  size: [number, number, number];
+}
+
+/** Bounding box of the set voxels, grown by `margin` and clipped to the grid. */
+export function boundingBox(mask: Uint8Array, dims: Dims3, margin: number): Box {
+  const [nx, ny, nz] = dims;
+  const lo = [nx, ny, nz];
+  const hi = [-1, -1, -1];
+  for (let z = 0, i = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++, i++) {
+        if (!mask[i]) continue;
+        if (x < lo[0]) lo[0] = x;
+        if (x > hi[0]) hi[0] = x;
+        if (y < lo[1]) lo[1] = y;
+        if (y > hi[1]) hi[1] = y;
+        if (z < lo[2]) lo[2] = z;
+        if (z > hi[2]) hi[2] = z;
+      }
+    }
+  }
+  if (hi[0] < 0) return { min: [0, 0, 0], size: [1, 1, 1] };
+  const min = [0, 1, 2].map((a) => Math.max(0, lo[a] - margin)) as [number, number, number];
+  const size = [0, 1, 2].map((a) => Math.min(dims[a] - 1, hi[a] + margin) - min[a] + 1) as [number, number, number];
+  return { min, size };
 }
 
 /** k-th largest value (k >= 1) of `values`, by 3-way quickselect on a scratch copy. */

@@ -2,7 +2,7 @@
 // Pipeline: tissue map -> lesions of an exact voxel count -> per-modality contrasts -> partial-volume
 // blur -> smooth bias field -> Rician noise. Same options give the same bytes.
 import { type Anatomy, buildAnatomy, TISSUE, TISSUE_COUNT } from './anatomy';
-import { type Dims3, gaussianBlur, smoothNoise } from './fields';
+import { boundingBox, type Dims3, gaussianBlur, smoothNoise } from './fields';
 import { growLesions, LESION_REGIONS, type LesionKind } from './lesions';
 import { approxNormalFromBits, createRng, type Rng } from './rng';
 import { centredRasAffine, createVolume, type Volume } from './volume';
@@ -141,16 +141,67 @@ function subjectContrast(modality: Modality, kind: LesionKind, rng: Rng): Float3
   return lut;
 }
 
+/**
+ * Image texture (sd 1): the anatomy's smooth fold field, with fine 2 mm grain inside lesions so they
+ * look heterogeneous; the fine field is built over the lesions' bounding box only.
+ */
+function lesionTexture(params: {
+  anatomy: Anatomy;
+  label: Uint8Array;
+  lesionVoxels: number;
+  dims: Dims3;
+  spacing: readonly number[];
+  rng: Rng;
+}): Float32Array {
+  const { anatomy, label, dims, spacing, rng } = params;
+  const texture = anatomy.folds.slice();
+  if (params.lesionVoxels === 0) return texture;
+  const box = boundingBox(label, dims, 0);
+  const cell = [2 / spacing[0], 2 / spacing[1], 2 / spacing[2]] as const;
+  const fine = smoothNoise({ dims: box.size, cell, rng });
+  const [bx, by, bz] = box.size;
+  for (let z = 0, j = 0; z < bz; z++) {
+    for (let y = 0; y < by; y++) {
+      const row = box.min[0] + dims[0] * (box.min[1] + y + dims[1] * (box.min[2] + z));
+      for (let x = 0; x < bx; x++, j++) if (label[row + x]) texture[row + x] = fine[j];
+    }
+  }
+  return texture;
+}
+
+/**
+ * Smooth multiplicative bias field as a sum of two separable products of 1D smooth profiles: no
+ * voxel-sized field to build, two multiply-adds per voxel when applied.
+ */
+interface BiasField {
+  amplitude: number;
+  profiles: Float32Array[][]; // [term][axis]
+}
+
+function makeBias(options: PhantomOptions, rng: Rng): BiasField | null {
+  if (!(options.biasField > 0)) return null;
+  const profiles = [0, 1].map((term) =>
+    options.shape.map((n, axis) => {
+      const field = smoothNoise({ dims: [n, 1, 1], cell: 0.6 * n, rng: rng.fork(3 * term + axis) });
+      // Centre each product near 1 so the field wobbles around the true intensity.
+      for (let i = 0; i < n; i++) field[i] = axis === 0 ? field[i] : 1 + 0.5 * field[i];
+      return field;
+    }),
+  );
+  return { amplitude: options.biasField / Math.SQRT2, profiles };
+}
+
 function renderModality(params: {
   modality: Modality;
   options: PhantomOptions;
   tissue: Uint8Array;
   texture: Float32Array;
-  bias: Float32Array | null;
+  bias: BiasField | null;
   rng: Rng;
 }): Float32Array {
   const { modality, options, tissue, texture, bias, rng } = params;
   const dims = options.shape as Dims3;
+  const [nx, ny, nz] = dims;
   const lut = subjectContrast(modality, options.lesion.kind, rng.fork('contrast'));
   const img = new Float32Array(tissue.length);
   for (let i = 0; i < img.length; i++) {
@@ -162,21 +213,28 @@ function renderModality(params: {
     const s = options.spacing;
     gaussianBlur({ data: img, dims, sigma: [options.blur / s[0], options.blur / s[1], options.blur / s[2]] });
   }
+  // Rician magnitude |biased signal + complex Gaussian noise|: the background is Rayleigh, not 0.
   const sd = options.noise * 1000;
-  if (sd > 0) {
-    // Rician magnitude: |biased signal + complex Gaussian noise|, so the background is Rayleigh, not 0.
-    const noise = rng.fork('noise');
-    const bits = new Uint32Array(2 * Math.min(img.length, 1 << 16));
-    for (let start = 0; start < img.length; start += bits.length / 2) {
-      const end = Math.min(img.length, start + bits.length / 2);
-      noise.fillUint32(bits);
-      for (let i = start, j = 0; i < end; i++, j += 2) {
-        const re = (bias ? img[i] * bias[i] : img[i]) + sd * approxNormalFromBits(bits[j]);
-        const im = sd * approxNormalFromBits(bits[j + 1]);
-        img[i] = Math.sqrt(re * re + im * im);
+  const noise = rng.fork('noise');
+  const bits = new Uint32Array(sd > 0 ? 2 * nx : 0);
+  const [u1, v1, w1] = bias ? bias.profiles[0] : [];
+  const [u2, v2, w2] = bias ? bias.profiles[1] : [];
+  const amp = bias ? bias.amplitude : 0;
+  for (let z = 0, i = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      const p1 = bias ? amp * v1[y] * w1[z] : 0;
+      const p2 = bias ? amp * v2[y] * w2[z] : 0;
+      if (sd > 0) noise.fillUint32(bits);
+      for (let x = 0; x < nx; x++, i++) {
+        const gain = bias ? Math.max(0.5, 1 + p1 * u1[x] + p2 * u2[x]) : 1;
+        if (sd > 0) {
+          const re = img[i] * gain + sd * approxNormalFromBits(bits[2 * x]);
+          const im = sd * approxNormalFromBits(bits[2 * x + 1]);
+          img[i] = Math.sqrt(re * re + im * im);
+        } else img[i] *= gain;
       }
     }
-  } else if (bias) for (let i = 0; i < img.length; i++) img[i] *= bias[i];
+  }
   return img;
 }
 
@@ -202,13 +260,15 @@ export function generatePhantom(input: PhantomInput = {}): Phantom {
     outsideBrain += 1 - brainMask[i];
   }
 
-  const mean = (dims[0] + dims[1] + dims[2]) / 3;
-  const texture = smoothNoise({ dims, cell: 2 / Math.min(...options.spacing), rng: rng.fork('texture') });
-  let bias: Float32Array | null = null;
-  if (options.biasField > 0) {
-    bias = smoothNoise({ dims, cell: 0.6 * mean, rng: rng.fork('bias') });
-    for (let i = 0; i < total; i++) bias[i] = Math.max(0.5, 1 + options.biasField * bias[i]);
-  }
+  const texture = lesionTexture({
+    anatomy,
+    label,
+    lesionVoxels: lesion.voxels.length,
+    dims,
+    spacing: options.spacing,
+    rng: rng.fork('texture'),
+  });
+  const bias = makeBias(options, rng.fork('bias'));
   const imgRng = rng.fork('images');
   const geometry = {
     dims: [...dims],
