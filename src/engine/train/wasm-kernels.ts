@@ -1,0 +1,44 @@
+// Makes tfjs's wasm backend train conv nets: registers, for 'wasm' only, the kernels it lacks
+// (Conv2DBackpropFilter), runs slowly (Conv2DBackpropInput, Conv3D*) or computes wrongly
+// (MaxPoolGrad, MaxPool3D, MaxPool3DGrad, Conv3DBackpropFilterV2/InputV2), built from its fast ones.
+import '@tensorflow/tfjs-backend-wasm';
+
+import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
+
+import { registerConv3dTransposeGradient } from './conv3d-transpose-grad';
+import { conv2dGradKernels } from './wasm-conv2d-grads';
+import { conv3dKernels } from './wasm-conv3d';
+import { poolKernels } from './wasm-pool';
+
+/** Every kernel this module registers for the wasm backend. */
+export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [...conv2dGradKernels, ...conv3dKernels, ...poolKernels];
+
+// Stock configs replaced by ours (undefined where wasm had none), kept to restore them.
+let replaced: Map<string, KernelConfig | undefined> | null = null;
+
+/** Registers the training kernels for 'wasm' (idempotent). Does not touch other backends. */
+export function registerWasmTrainingKernels(): void {
+  registerConv3dTransposeGradient();
+  if (replaced) return;
+  replaced = new Map();
+  for (const config of WASM_TRAINING_KERNELS) {
+    const stock = getKernel(config.kernelName, 'wasm');
+    replaced.set(config.kernelName, stock);
+    if (stock) unregisterKernel(config.kernelName, 'wasm');
+    registerKernel(config);
+  }
+}
+
+/** Puts wasm's stock kernels back (benchmarks compare against them). */
+export function restoreStockWasmKernels(): void {
+  if (!replaced) return;
+  for (const [name, stock] of replaced) {
+    unregisterKernel(name, 'wasm');
+    if (stock) registerKernel(stock);
+  }
+  replaced = null;
+}
+
+export function wasmTrainingKernelsRegistered(): boolean {
+  return replaced !== null;
+}
