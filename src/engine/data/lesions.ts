@@ -1,7 +1,7 @@
 // Lesions of an exact voxel count: score every allowed voxel with a smooth lesion-likelihood field
 // and keep the k best. Blobs grow from the field's peaks, so any count gives a plausible shape.
 import { type Anatomy, TISSUE, ventricleProximity } from './anatomy';
-import { type Dims3, smoothNoise, topK } from './fields';
+import { type Box, type Dims3, smoothNoise, topK } from './fields';
 import type { Rng } from './rng';
 
 export type LesionKind = 'tumour' | 'wmh' | 'lacunes';
@@ -65,8 +65,7 @@ export function growLesions(params: {
 }): LesionResult {
   const { kind, anatomy, dims, spacing, rng } = params;
   const { tissue, brainMask } = anatomy;
-  const [nx, ny] = dims;
-  const plane = nx * ny;
+  const [nx, ny, nz] = dims;
   const sMean = Math.cbrt(spacing[0] * spacing[1] * spacing[2]);
   const sx = spacing[0] / sMean;
   const sy = spacing[1] / sMean;
@@ -81,56 +80,78 @@ export function growLesions(params: {
   const k = Math.min(params.k, cand.length);
   if (k <= 0) return { voxels: new Int32Array(0), allowed: cand.length, blobs: 0 };
 
-  const score = new Float32Array(cand.length);
+  // Per-kind likelihood ingredients (scores are filled in one pass over the grid below).
+  const wmh = kind === 'wmh';
   let blobs = 0;
-  if (kind === 'wmh') {
+  let peri = 0;
+  // Roughness field over a box of the grid (0 outside it): the whole grid for wmh, near the seeds otherwise.
+  let noise: Float32Array;
+  let box: Box = { min: [0, 0, 0], size: [nx, ny, nz] };
+  let rough = 0;
+  let invR = 0;
+  let seedXyz = new Float32Array(0);
+  if (wmh) {
     // Periventricular caps plus punctate blobs: proximity to the ventricles plus fine smooth noise.
-    const punct = smoothNoise({ dims, cell: [3 / sx, 3 / sy, 3 / sz], rng: rng.fork('punctate') });
-    const peri = 1 + rng.next();
-    for (let j = 0; j < cand.length; j++) {
-      const i = cand[j];
-      const z = Math.floor(i / plane);
-      const y = Math.floor((i - z * plane) / nx);
-      const x = i - z * plane - y * nx;
-      score[j] = peri * ventricleProximity(anatomy, x, y, z) + 0.6 * punct[i];
-    }
+    noise = smoothNoise({ dims, cell: [3 / sx, 3 / sy, 3 / sz], rng: rng.fork('punctate') });
+    peri = 1 + rng.next();
+    rough = 0.6;
   } else {
     // Tumour: one seed deep in the brain; lacunes: a few seeds anywhere allowed.
-    let seedPool = cand;
-    if (kind === 'tumour') seedPool = collect(tissue, allowSet(TISSUE.wm, TISSUE.deepGm));
+    let seedPool = kind === 'tumour' ? collect(tissue, allowSet(TISSUE.wm, TISSUE.deepGm)) : cand;
     if (seedPool.length === 0) seedPool = cand;
     blobs = kind === 'tumour' ? 1 : Math.max(1, Math.min(6, Math.round(k / 15)));
     const seeds = pickSeeds(seedPool, blobs, rng.fork('seeds'));
     const r = Math.max(0.5, blobRadius(k, blobs));
-    const rough = kind === 'tumour' ? 0.45 : 0.15; // tumours are lobulated, lacunes round
-    const cell = Math.max(1.5, 0.8 * r);
-    const noise = smoothNoise({ dims, cell: [cell / sx, cell / sy, cell / sz], rng: rng.fork('shape') });
-    const seedXyz = new Float32Array(3 * blobs);
-    for (let s = 0; s < blobs; s++) {
-      const i = seeds[s];
-      const z = Math.floor(i / plane);
-      const y = Math.floor((i - z * plane) / nx);
-      seedXyz[3 * s] = i - z * plane - y * nx;
-      seedXyz[3 * s + 1] = y;
-      seedXyz[3 * s + 2] = z;
-    }
-    const invR = 1 / r;
-    for (let j = 0; j < cand.length; j++) {
-      const i = cand[j];
-      const z = Math.floor(i / plane);
-      const y = Math.floor((i - z * plane) / nx);
-      const x = i - z * plane - y * nx;
-      let best = -Infinity;
-      for (let s = 0; s < blobs; s++) {
-        const dx = (x - seedXyz[3 * s]) * sx;
-        const dy = (y - seedXyz[3 * s + 1]) * sy;
-        const dz = (z - seedXyz[3 * s + 2]) * sz;
-        const v = -Math.sqrt(dx * dx + dy * dy + dz * dz) * invR;
-        if (v > best) best = v;
+    invR = 1 / r;
+    rough = kind === 'tumour' ? 0.45 : 0.15; // tumours are lobulated, lacunes round
+    seedXyz = new Float32Array(3 * blobs);
+    const lo = [nx, ny, nz];
+    const hi = [0, 0, 0];
+    for (let b = 0; b < blobs; b++) {
+      const xyz = [seeds[b] % nx, Math.floor(seeds[b] / nx) % ny, Math.floor(seeds[b] / (nx * ny))];
+      for (let a = 0; a < 3; a++) {
+        seedXyz[3 * b + a] = xyz[a];
+        lo[a] = Math.min(lo[a], xyz[a]);
+        hi[a] = Math.max(hi[a], xyz[a]);
       }
-      let tier = 0;
-      if (kind === 'tumour' && !brainMask[i]) tier = tissue[i] === TISSUE.csf ? PENALTY : 2 * PENALTY;
-      score[j] = best + rough * noise[i] - tier;
+    }
+    const cell = Math.max(1.5, 0.8 * r);
+    // Far from every seed the distance term dominates: roughness is built within ~3 radii only.
+    const reach = [sx, sy, sz].map((s) => Math.ceil((3 * r + 2 * cell) / s));
+    const min = [0, 1, 2].map((a) => Math.max(0, lo[a] - reach[a])) as [number, number, number];
+    const size = [0, 1, 2].map((a) => Math.min(dims[a] - 1, hi[a] + reach[a]) - min[a] + 1) as [number, number, number];
+    box = { min, size };
+    noise = smoothNoise({ dims: size, cell: [cell / sx, cell / sy, cell / sz], rng: rng.fork('shape') });
+  }
+
+  const score = new Float32Array(cand.length);
+  const [ox, oy, oz] = box.min;
+  const [bx, by, bz] = box.size;
+  for (let z = 0, i = 0, j = 0; z < nz; z++) {
+    const w = z - oz;
+    for (let y = 0; y < ny; y++) {
+      const v0 = y - oy;
+      const rowInBox = w >= 0 && w < bz && v0 >= 0 && v0 < by;
+      const rowBase = bx * (v0 + by * w) - ox;
+      for (let x = 0; x < nx; x++, i++) {
+        if (!region[tissue[i]]) continue;
+        let v: number;
+        if (wmh) v = peri * ventricleProximity(anatomy, x, y, z);
+        else {
+          v = -Infinity;
+          for (let b = 0; b < blobs; b++) {
+            const dx = (x - seedXyz[3 * b]) * sx;
+            const dy = (y - seedXyz[3 * b + 1]) * sy;
+            const dz = (z - seedXyz[3 * b + 2]) * sz;
+            const d = -Math.sqrt(dx * dx + dy * dy + dz * dz) * invR;
+            if (d > v) v = d;
+          }
+          // Tumour tiers: brain first, then the outer CSF, then skull and scalp.
+          if (kind === 'tumour' && !brainMask[i]) v -= tissue[i] === TISSUE.csf ? PENALTY : 2 * PENALTY;
+        }
+        const inBox = rowInBox && x >= ox && x < ox + bx;
+        score[j++] = inBox ? v + rough * noise[rowBase + x] : v;
+      }
     }
   }
   const chosen = topK(score, k);

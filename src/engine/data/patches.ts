@@ -340,3 +340,6 @@ export function patchImbalance(params: { subjects: Subject[]; spec: PatchSpec; s
   }
   return median(fractions);
 }
+
+// Normalisation and the subject split live in subjects.ts; re-exported for callers of this module.
+export { type NormaliseReference, prepareSubject, type Subject, splitSubjects, subjectFromPhantom, zScore } from './subjects';
