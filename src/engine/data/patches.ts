@@ -164,17 +164,14 @@ function boxCount(s: Subject, t: Int32Array, o: readonly number[], e: readonly n
   if (x1 <= x0 || y1 <= y0 || z1 <= z0) return 0;
   const sx = nx + 1;
   const sxy = sx * (ny + 1);
-  const at = (x: number, y: number, z: number) => t[x + sx * y + sxy * z];
-  return (
-    at(x1, y1, z1) -
-    at(x0, y1, z1) -
-    at(x1, y0, z1) -
-    at(x1, y1, z0) +
-    at(x0, y0, z1) +
-    at(x0, y1, z0) +
-    at(x1, y0, z0) -
-    at(x0, y0, z0)
-  );
+  // Inclusion-exclusion over the 8 corners of the box in the prefix-sum table.
+  const a0 = x0 + sx * y0;
+  const a1 = x1 + sx * y0;
+  const b0 = x0 + sx * y1;
+  const b1 = x1 + sx * y1;
+  const lo = sxy * z0;
+  const hi = sxy * z1;
+  return t[b1 + hi] - t[b0 + hi] - t[a1 + hi] + t[a0 + hi] - t[b1 + lo] + t[b0 + lo] + t[a1 + lo] - t[a0 + lo];
 }
 
 /** Valid origins per axis: [0, dim - extent], or one centred (padded) origin when the patch is larger. */
