@@ -1,7 +1,8 @@
 // Tissue map of a synthetic head: nested perturbed ellipsoids (scalp, skull, CSF, brain) with a
 // folded cortical ribbon, a midline fissure, lateral and third ventricles and deep grey nuclei.
 // Coordinates are normalised to the field of view, so any shape gets a whole (scaled) head.
-import { type Box, boundingBox, type Dims3, dilateBall, smoothNoise } from './fields';
+import { type Dims3, smoothNoise } from './fields';
+import { type Box, boundingBox, dilateBall } from './morphology';
 import type { Rng } from './rng';
 
 /** Tissue classes of the phantom's tissue map. */

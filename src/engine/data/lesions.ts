@@ -1,7 +1,8 @@
 // Lesions of an exact voxel count: score every allowed voxel with a smooth lesion-likelihood field
 // and keep the k best. Blobs grow from the field's peaks, so any count gives a plausible shape.
 import { type Anatomy, TISSUE, ventricleProximity } from './anatomy';
-import { type Box, type Dims3, smoothNoise, topK } from './fields';
+import { type Dims3, smoothNoise, topK } from './fields';
+import type { Box } from './morphology';
 import type { Rng } from './rng';
 
 export type LesionKind = 'tumour' | 'wmh' | 'lacunes';

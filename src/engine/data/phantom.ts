@@ -2,9 +2,10 @@
 // Pipeline: tissue map -> lesions of an exact voxel count -> per-modality contrasts -> partial-volume
 // blur -> smooth bias field -> Rician noise. Same options give the same bytes.
 import { type Anatomy, buildAnatomy, TISSUE, TISSUE_COUNT } from './anatomy';
-import { boundingBox, type Dims3, gaussianBlur, smoothNoise } from './fields';
+import type { Dims3 } from './fields';
 import { growLesions, LESION_REGIONS, type LesionKind } from './lesions';
-import { approxNormalFromBits, createRng, type Rng } from './rng';
+import { lesionTexture, makeBias, renderModality } from './render';
+import { createRng } from './rng';
 import { centredRasAffine, createVolume, type Volume } from './volume';
 
 export type { LesionKind } from './lesions';
@@ -44,19 +45,6 @@ export const PHANTOM_DEFAULTS: PhantomOptions = {
 
 /** Largest phantom accepted (voxels), so a typo cannot allocate gigabytes. */
 export const PHANTOM_MAX_VOXELS = 2 ** 25;
-
-/** Mean intensity per tissue class (air, scalp, skull, csf, gm, wm, deep gm), roughly 0-1000. */
-const CONTRAST: Record<Modality, number[]> = {
-  T1: [0, 760, 60, 180, 470, 720, 540],
-  T2: [0, 420, 40, 1000, 640, 430, 560],
-  FLAIR: [0, 520, 40, 110, 600, 430, 540],
-};
-/** Lesion intensity: bright on FLAIR and T2, dark-ish on T1 (lacunes kept FLAIR-bright to stay visible). */
-const LESION_CONTRAST: Record<LesionKind, Record<Modality, number>> = {
-  tumour: { T1: 320, T2: 880, FLAIR: 920 },
-  wmh: { T1: 560, T2: 800, FLAIR: 880 },
-  lacunes: { T1: 260, T2: 950, FLAIR: 860 },
-};
 
 export interface PhantomMeta {
   lesion: {
@@ -130,112 +118,6 @@ export function resolvePhantomOptions(input: PhantomInput = {}): PhantomOptions 
 export function lesionVoxelTarget(params: { fraction: number; voxels: number }): number {
   const { fraction, voxels } = params;
   return fraction > 0 ? Math.max(1, Math.round(fraction * voxels)) : 0;
-}
-
-/** Contrast table of one subject: every class's mean jittered a few percent, order preserved. */
-function subjectContrast(modality: Modality, kind: LesionKind, rng: Rng): Float32Array {
-  const lut = new Float32Array(TISSUE_COUNT);
-  const base = CONTRAST[modality];
-  for (let c = 0; c < base.length; c++) lut[c] = base[c] * (1 + 0.04 * rng.normal());
-  lut[TISSUE.lesion] = LESION_CONTRAST[kind][modality] * (1 + 0.04 * rng.normal());
-  return lut;
-}
-
-/**
- * Image texture (sd 1): the anatomy's smooth fold field, with fine 2 mm grain inside lesions so they
- * look heterogeneous; the fine field is built over the lesions' bounding box only.
- */
-function lesionTexture(params: {
-  anatomy: Anatomy;
-  label: Uint8Array;
-  lesionVoxels: number;
-  dims: Dims3;
-  spacing: readonly number[];
-  rng: Rng;
-}): Float32Array {
-  const { anatomy, label, dims, spacing, rng } = params;
-  const texture = anatomy.folds.slice();
-  if (params.lesionVoxels === 0) return texture;
-  const box = boundingBox(label, dims, 0);
-  const cell = [2 / spacing[0], 2 / spacing[1], 2 / spacing[2]] as const;
-  const fine = smoothNoise({ dims: box.size, cell, rng });
-  const [bx, by, bz] = box.size;
-  for (let z = 0, j = 0; z < bz; z++) {
-    for (let y = 0; y < by; y++) {
-      const row = box.min[0] + dims[0] * (box.min[1] + y + dims[1] * (box.min[2] + z));
-      for (let x = 0; x < bx; x++, j++) if (label[row + x]) texture[row + x] = fine[j];
-    }
-  }
-  return texture;
-}
-
-/**
- * Smooth multiplicative bias field as a sum of two separable products of 1D smooth profiles: no
- * voxel-sized field to build, two multiply-adds per voxel when applied.
- */
-interface BiasField {
-  amplitude: number;
-  profiles: Float32Array[][]; // [term][axis]
-}
-
-function makeBias(options: PhantomOptions, rng: Rng): BiasField | null {
-  if (!(options.biasField > 0)) return null;
-  const profiles = [0, 1].map((term) =>
-    options.shape.map((n, axis) => {
-      const field = smoothNoise({ dims: [n, 1, 1], cell: 0.6 * n, rng: rng.fork(3 * term + axis) });
-      // Centre each product near 1 so the field wobbles around the true intensity.
-      for (let i = 0; i < n; i++) field[i] = axis === 0 ? field[i] : 1 + 0.5 * field[i];
-      return field;
-    }),
-  );
-  return { amplitude: options.biasField / Math.SQRT2, profiles };
-}
-
-function renderModality(params: {
-  modality: Modality;
-  options: PhantomOptions;
-  tissue: Uint8Array;
-  texture: Float32Array;
-  bias: BiasField | null;
-  rng: Rng;
-}): Float32Array {
-  const { modality, options, tissue, texture, bias, rng } = params;
-  const dims = options.shape as Dims3;
-  const [nx, ny, nz] = dims;
-  const lut = subjectContrast(modality, options.lesion.kind, rng.fork('contrast'));
-  const img = new Float32Array(tissue.length);
-  for (let i = 0; i < img.length; i++) {
-    const t = tissue[i];
-    // Lesions are heterogeneous, tissues nearly flat (texture has sd 1).
-    img[i] = lut[t] * (1 + (t === TISSUE.lesion ? 0.1 : 0.025) * texture[i]);
-  }
-  if (options.blur > 0) {
-    const s = options.spacing;
-    gaussianBlur({ data: img, dims, sigma: [options.blur / s[0], options.blur / s[1], options.blur / s[2]] });
-  }
-  // Rician magnitude |biased signal + complex Gaussian noise|: the background is Rayleigh, not 0.
-  const sd = options.noise * 1000;
-  const noise = rng.fork('noise');
-  const bits = new Uint32Array(sd > 0 ? 2 * nx : 0);
-  const [u1, v1, w1] = bias ? bias.profiles[0] : [];
-  const [u2, v2, w2] = bias ? bias.profiles[1] : [];
-  const amp = bias ? bias.amplitude : 0;
-  for (let z = 0, i = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      const p1 = bias ? amp * v1[y] * w1[z] : 0;
-      const p2 = bias ? amp * v2[y] * w2[z] : 0;
-      if (sd > 0) noise.fillUint32(bits);
-      for (let x = 0; x < nx; x++, i++) {
-        const gain = bias ? Math.max(0.5, 1 + p1 * u1[x] + p2 * u2[x]) : 1;
-        if (sd > 0) {
-          const re = img[i] * gain + sd * approxNormalFromBits(bits[2 * x]);
-          const im = sd * approxNormalFromBits(bits[2 * x + 1]);
-          img[i] = Math.sqrt(re * re + im * im);
-        } else img[i] *= gain;
-      }
-    }
-  }
-  return img;
 }
 
 /** Generates one subject; see PhantomOptions for the knobs and LESION_REGIONS for each kind's limits. */
