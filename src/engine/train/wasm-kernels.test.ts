@@ -254,6 +254,55 @@ describe('wasm training kernels vs hand-written references', () => {
     expect(maxRelError(got, want)).toBeLessThan(TOLERANCE);
   });
 
+  it('filter and input gradients stay float32-accurate on a reference-sized layer (float64 sums)', async () => {
+    // [4,64,64,8] -> 8, 3x3 same: 16384 terms per filter tap; ReLU-like x, small dy of one sign bias.
+    const [n, h, w, ci, co, k] = [4, 64, 64, 8, 8, 3];
+    const x = seededValues({ size: n * h * w * ci, seed: 201 }).map((v) => Math.max(0, v));
+    const dy = seededValues({ size: n * h * w * co, seed: 202 }).map((v) => v * 1e-3 + 1e-5);
+    const f = seededValues({ size: k * k * ci * co, seed: 203 });
+    const dW = new Float64Array(k * k * ci * co);
+    const dX = new Float64Array(n * h * w * ci);
+    for (let b = 0; b < n; b++)
+      for (let i = 0; i < h; i++)
+        for (let j = 0; j < w; j++)
+          for (let a = 0; a < k; a++)
+            for (let c = 0; c < k; c++) {
+              const y = i - 1 + a;
+              const z = j - 1 + c;
+              if (y < 0 || y >= h || z < 0 || z >= w) continue;
+              const xo = ((b * h + y) * w + z) * ci;
+              const go = ((b * h + i) * w + j) * co;
+              const fo = (a * k + c) * ci;
+              for (let p = 0; p < ci; p++)
+                for (let q = 0; q < co; q++) {
+                  dW[(fo + p) * co + q] += x[xo + p] * dy[go + q];
+                  dX[xo + p] += f[(fo + p) * co + q] * dy[go + q];
+                }
+            }
+    const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC' };
+    const gotW = await valuesOn('wasm', () =>
+      runKernel(
+        'Conv2DBackpropFilter',
+        { x: tf.tensor4d(x, [n, h, w, ci]), dy: tf.tensor4d(dy, [n, h, w, co]) },
+        { ...attrs, filterShape: [k, k, ci, co] },
+      ),
+    );
+    const gotX = await valuesOn('wasm', () =>
+      runKernel(
+        'Conv2DBackpropInput',
+        { dy: tf.tensor4d(dy, [n, h, w, co]), filter: tf.tensor4d(f, [k, k, ci, co]) },
+        { ...attrs, inputShape: [n, h, w, ci] },
+      ),
+    );
+    await tf.setBackend('cpu');
+    // XNNPACK sums in float32 (the cpu backend in float64): ~3e-6 measured for dW, ~3e-7 for dx.
+    console.log(
+      `reference layer vs float64: dW ${maxRelError(gotW, dW).toExponential(2)}, dx ${maxRelError(gotX, dX).toExponential(2)}`,
+    );
+    expect(maxRelError(gotW, dW)).toBeLessThan(2e-5);
+    expect(maxRelError(gotX, dX)).toBeLessThan(2e-5);
+  });
+
   it('MaxPoolGrad sends each window gradient to its first maximum', async () => {
     // One 2x2 window per quadrant of a 4x4 map, channel 0 all ties, channel 1 a clear max.
     const x = new Float32Array(32);
