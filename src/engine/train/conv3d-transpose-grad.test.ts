@@ -24,7 +24,7 @@ function check(params: { x: Shape5; w: Shape5; out: Shape5; strides: number; pad
     const [dx, dw] = tf.grads(loss)([x, w]);
     // dL/dx_i = L(e_i, W): all basis inputs at once, one per batch element (batch 1 per element).
     const n = size(xs);
-    const basis = tf.reshape(tf.eye(n), [n, ...xs.slice(1)]) as tf.Tensor5D;
+    const basis = tf.reshape(tf.eye(n), [n, xs[1], xs[2], xs[3], xs[4]]) as tf.Tensor5D;
     const outN: Shape5 = [n, out[1], out[2], out[3], out[4]];
     const perX = tf.sum(tf.mul(tf.conv3dTranspose(basis, w, outN, strides, pad), g), [1, 2, 3, 4]);
     const wantW = new Float32Array(size(ws));
