@@ -1,6 +1,7 @@
 // The engine's public surface, shared by the worker and the in-thread client. Plain data only:
 // every argument and result must survive structured cloning.
 import type { BackendChoice, BackendReport } from './train/backend';
+import type { RunEvents } from './train/events';
 
 export interface VolumeData {
   name: string;
@@ -11,17 +12,64 @@ export interface VolumeData {
   data: Float32Array;
 }
 
+/** What the data panel controls: the phantom subjects and how patches are cut from them. */
+export interface DataRequest {
+  seed: number;
+  lesion: 'tumour' | 'wmh' | 'lacunes';
+  fraction: number;
+  noise: number;
+  /** Patch side (2D) or cube side (3D) and batch size. */
+  patch: number;
+  batch: number;
+  /** 2 for 2D networks (axial slices), 3 for 3D networks. */
+  spatialDims: 2 | 3;
+  /** Phantom shape [x, y, z]; defaults to the engine's default phantom. */
+  shape?: [number, number, number];
+  trainSubjects?: number;
+  validationSubjects?: number;
+}
+
+export interface DataSummary {
+  /** The subject shown in the viewer (a validation subject: its predictions are on unseen data). */
+  display: { images: VolumeData[]; modalities: string[]; label: Uint8Array };
+  achievedFraction: number;
+  /** Median foreground fraction of sampled training patches (the paper's Imbalance Ratio). */
+  patchImbalance: number;
+  /** Patch side really used (snapped to what the network accepts). */
+  patch: number;
+  subjects: { train: number; validation: number };
+  ms: number;
+}
+
+export interface RunRequest {
+  runId: string;
+  loss: string;
+  lossOptions: Record<string, string | number | boolean>;
+  lr: number;
+  network: string;
+  steps: number;
+  seed: number;
+}
+
+export type ControlAction = 'play' | 'pause' | 'step' | 'stop';
+
 export interface EngineApi {
   /** Selects the backend; call before anything that computes. */
   init(req: { backend?: BackendChoice }): Promise<BackendReport>;
   /** A tiny matmul, proof that tensors flow through the chosen backend. */
   matmul(req: { a: number[][]; b: number[][] }): Promise<{ result: number[][]; backend: string }>;
-  /** Volume to show before any data is chosen. */
-  demoVolume(req: { size?: number }): Promise<VolumeData>;
+  /** Generates the phantom subjects and the patch sampler; replaces any previous data (and runs). */
+  prepareData(req: DataRequest): Promise<DataSummary>;
+  /** Creates runs on the current data (same seed -> same start and batches); replaces previous runs. */
+  createRuns(req: { runs: RunRequest[] }): Promise<{ runIds: string[]; params: Record<string, number> }>;
+  control(req: { action: ControlAction }): Promise<{ playing: boolean }>;
+  setLearningRate(req: { lr: number; runId?: string }): Promise<void>;
+  /** Axial slice for prediction snapshots; snapshots every run there at once. */
+  setSnapshotSlice(req: { z: number }): Promise<void>;
 }
 
 /** Events the engine emits; it never knows who listens. */
-export interface EngineEvents {
+export interface EngineEvents extends RunEvents {
   log: { level: 'info' | 'warn' | 'error'; message: string };
 }
 

@@ -1,34 +1,118 @@
-// App shell: header with the active backend, controls column, viewer and chart area.
-import { useMemo } from 'react';
-import { parseSettings } from '../state/url';
-import { useEngine } from '../state/useEngine';
-import { SliceViewer } from '../viewer/SliceViewer';
+// App shell: header, controls column, viewer, charts and the runs table.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { LOSSES } from '../engine/losses/catalog';
+import { parseSettings, type Settings } from '../state/settings';
+import { usePlayground, useRuns } from '../state/usePlayground';
 import { ChartArea } from './ChartArea';
+import { Controls } from './Controls';
 import { Header } from './Header';
+import { RunsTable } from './RunsTable';
+import { Transport } from './Transport';
+import { useShortcuts } from './useShortcuts';
+import { ViewerPanel } from './ViewerPanel';
+
+const LAST_K = 50;
+const lossLabels = Object.fromEntries(LOSSES.map((l) => [l.id, l.label]));
 
 export function App() {
-  const { settings, notices } = useMemo(() => parseSettings(window.location.search), []);
-  const engine = useEngine(settings.backend);
+  const initial = useMemo(() => parseSettings(window.location.search), []);
+  const [settings, setSettings] = useState<Settings>(initial.settings);
+  const [notices, setNotices] = useState<string[]>(initial.notices);
+  const pg = usePlayground(settings);
+  const { runs, snapshots } = useRuns(pg.store);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [slice, setSlice] = useState<number | null>(null);
+
+  const onChange = useCallback((patch: Partial<Settings>) => setSettings((s) => ({ ...s, ...patch })), []);
+  const depth = pg.data?.display.images[0]?.dims[2] ?? 0;
+  const z = slice ?? Math.floor(depth / 2);
+  useEffect(() => {
+    if (pg.data) pg.setSnapshotSlice(z);
+  }, [pg.data, z, pg.setSnapshotSlice]);
+
+  const selectedRun = runs.find((r) => r.id === selected) ?? runs[0] ?? null;
+  const snapshot = selectedRun ? (snapshots[selectedRun.id] ?? null) : null;
+  const stepNow = selectedRun?.steps.at(-1)?.step ?? 0;
+  const totalSteps = selectedRun?.totalSteps ?? settings.steps;
+  const msPerStep = selectedRun?.steps.at(-1)?.msPerStep ?? null;
+  const remaining = Math.max(0, ...runs.map((r) => r.totalSteps - (r.steps.at(-1)?.step ?? 0)));
+  const etaMs = msPerStep === null ? null : remaining * msPerStep * Math.max(1, runs.length);
+  const stepsPerSecond = msPerStep ? 1000 / msPerStep : null;
+
+  useShortcuts({
+    space: () => void (pg.playing ? pg.pause() : pg.train()),
+    s: () => void pg.step(),
+    r: () => void pg.reset(),
+  });
+
+  const copyLink = useCallback(async () => {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      setNotices((n) => [...n.filter((x) => !x.startsWith('Link')), 'Link copied to the clipboard.']);
+    } catch {
+      setNotices((n) => [...n, `Link: ${window.location.href}`]);
+    }
+  }, []);
+
   return (
     <div className="app">
-      <Header backend={engine.backend?.active ?? null} error={engine.error} />
+      <Header backend={pg.backend} error={pg.error} />
       {notices.length > 0 && (
         <div role="status" aria-label="Notices" className="notices">
           {notices.map((n) => (
             <p key={n}>{n}</p>
           ))}
+          <button type="button" onClick={() => setNotices([])} aria-label="Dismiss notices">
+            ×
+          </button>
         </div>
+      )}
+      {runs.length === 0 && pg.phase === 'ready' && (
+        <p className="first-hint">
+          Press <kbd>Train</kbd> (or Space) to train{' '}
+          {settings.losses.length ? `the ${settings.losses.length} losses side by side` : settings.loss} on a {settings.lesion}{' '}
+          phantom; drag the lesion burden down to see which losses break.
+        </p>
       )}
       <main className="layout">
         <aside className="controls" aria-label="Controls">
-          <h2>Controls</h2>
-          <p className="hint">Requested backend: {settings.backend}</p>
+          <Controls
+            settings={settings}
+            onChange={onChange}
+            onRegenerate={() => void pg.regenerate()}
+            dataInfo={{
+              achievedFraction: pg.data?.achievedFraction ?? null,
+              patchImbalance: pg.data?.patchImbalance ?? null,
+              busy: pg.phase === 'generating',
+            }}
+            activeBackend={pg.backend?.active ?? null}
+            stepsPerSecond={stepsPerSecond}
+            disabled={pg.playing}
+            lossLabels={lossLabels}
+          />
         </aside>
-        <section className="viewer-pane" aria-label="Viewer">
-          <SliceViewer volume={engine.volume} />
-        </section>
-        <section className="charts" aria-label="Charts">
-          <ChartArea series={[]} />
+        <section className="main-col">
+          <Transport
+            playing={pg.playing}
+            canStep={!!pg.data}
+            step={stepNow}
+            totalSteps={totalSteps}
+            validationDice={selectedRun?.validation.at(-1)?.dice ?? null}
+            etaMs={etaMs}
+            onTrain={() => void pg.train()}
+            onPause={() => void pg.pause()}
+            onStep={() => void pg.step()}
+            onReset={() => void pg.reset()}
+            onCopyLink={() => void copyLink()}
+            busy={pg.phase === 'generating' || pg.phase === 'starting'}
+          />
+          <div className="work-area">
+            <ViewerPanel data={pg.data} snapshot={snapshot} slice={z} onSlice={setSlice} runLabel={selectedRun?.label ?? null} />
+            <section className="charts" aria-label="Charts">
+              <ChartArea runs={runs} lastK={LAST_K} />
+            </section>
+          </div>
+          <RunsTable runs={runs} lastK={LAST_K} selected={selectedRun?.id ?? null} onSelect={setSelected} />
         </section>
       </main>
     </div>

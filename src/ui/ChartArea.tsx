@@ -1,37 +1,152 @@
-// Curves of Dice and loss against step; one line per series.
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+// Dice and loss against step, one colour per run; click a legend entry to hide a run. The band
+// marks the last K steps with the median and IQR of training Dice there (the paper's statistic).
+import { useState } from 'react';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceArea,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { RunSummary } from '../state/store';
+import { medianIqrOf, quantile } from './stats';
 
-export interface ChartSeries {
-  id: string;
-  label: string;
-  color: string;
-  points: { step: number; value: number }[];
+export interface ChartAreaProps {
+  runs: RunSummary[];
+  lastK: number;
 }
 
-export function ChartArea({ series }: { series: ChartSeries[] }) {
+function lastWindow(run: RunSummary, k: number) {
+  const pts = run.steps.slice(-k);
+  if (pts.length < 2) return null;
+  const dice = pts.map((p) => p.trainDice).sort((a, b) => a - b);
+  return {
+    x1: pts[0].step,
+    x2: pts[pts.length - 1].step,
+    q1: quantile(dice, 0.25),
+    q3: quantile(dice, 0.75),
+    ...medianIqrOf(dice),
+  };
+}
+
+export function ChartArea({ runs, lastK }: ChartAreaProps) {
+  const [hidden, setHidden] = useState<Set<string>>(new Set());
+  const [logLoss, setLogLoss] = useState(false);
+  const toggle = (key: string) =>
+    setHidden((h) => {
+      const n = new Set(h);
+      if (n.has(key)) n.delete(key);
+      else n.add(key);
+      return n;
+    });
+  const visible = runs.filter((r) => !hidden.has(r.id));
+  const onLegend = (e: { dataKey?: unknown; payload?: unknown; id?: unknown; value?: unknown }) => {
+    const run = runs.find((r) => e.value === r.label || e.value === `${r.label} (train)`);
+    if (run) toggle(run.id);
+  };
+  const maxStep = Math.max(1, ...runs.map((r) => r.totalSteps));
   return (
-    <figure className="chart" aria-label="Dice chart">
-      <figcaption>Validation Dice vs step</figcaption>
-      <ResponsiveContainer width="100%" height={240}>
-        <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} allowDuplicatedCategory={false} />
-          <YAxis domain={[0, 1]} />
-          <Tooltip />
-          <Legend />
-          {series.map((s) => (
-            <Line
-              key={s.id}
-              data={s.points}
-              dataKey="value"
-              name={s.label}
-              stroke={s.color}
-              dot={false}
-              isAnimationActive={false}
-            />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
-    </figure>
+    <div className="chart-grid">
+      <figure className="chart" aria-label="Dice chart">
+        <figcaption>Dice vs step: validation (solid), training batch (thin)</figcaption>
+        <ResponsiveContainer width="100%" height={230}>
+          <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
+            <XAxis dataKey="step" type="number" domain={[0, maxStep]} allowDuplicatedCategory={false} />
+            <YAxis domain={[0, 1]} />
+            <Tooltip />
+            <Legend onClick={onLegend} />
+            {visible.map((r) => {
+              const w = lastWindow(r, lastK);
+              return w ? (
+                <ReferenceArea
+                  key={`band-${r.id}`}
+                  x1={w.x1}
+                  x2={w.x2}
+                  y1={w.q1}
+                  y2={w.q3}
+                  fill={r.color}
+                  fillOpacity={0.15}
+                  stroke="none"
+                />
+              ) : null;
+            })}
+            {visible.map((r) => {
+              const w = lastWindow(r, lastK);
+              return w ? (
+                <ReferenceLine
+                  key={`med-${r.id}`}
+                  segment={[
+                    { x: w.x1, y: w.median },
+                    { x: w.x2, y: w.median },
+                  ]}
+                  stroke={r.color}
+                  strokeDasharray="4 2"
+                />
+              ) : null;
+            })}
+            {visible.map((r) => (
+              <Line
+                key={`val-${r.id}`}
+                data={r.validation}
+                dataKey="dice"
+                name={r.label}
+                stroke={r.color}
+                strokeWidth={2}
+                dot={false}
+                isAnimationActive={false}
+              />
+            ))}
+            {visible.map((r) => (
+              <Line
+                key={`train-${r.id}`}
+                data={r.steps}
+                dataKey="trainDice"
+                name={`${r.label} (train)`}
+                stroke={r.color}
+                strokeOpacity={0.45}
+                strokeWidth={1}
+                dot={false}
+                legendType="none"
+                isAnimationActive={false}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </figure>
+      <figure className="chart" aria-label="Loss chart">
+        <figcaption>
+          Loss vs step{' '}
+          <label className="inline">
+            <input type="checkbox" checked={logLoss} onChange={(e) => setLogLoss(e.target.checked)} /> log scale
+          </label>
+        </figcaption>
+        <ResponsiveContainer width="100%" height={230}>
+          <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
+            <XAxis dataKey="step" type="number" domain={[0, maxStep]} allowDuplicatedCategory={false} />
+            <YAxis scale={logLoss ? 'log' : 'auto'} domain={logLoss ? ['auto', 'auto'] : [0, 'auto']} allowDataOverflow />
+            <Tooltip />
+            <Legend onClick={onLegend} />
+            {visible.map((r) => (
+              <Line
+                key={r.id}
+                data={logLoss ? r.steps.filter((p) => p.loss > 0) : r.steps}
+                dataKey="loss"
+                name={r.label}
+                stroke={r.color}
+                dot={false}
+                isAnimationActive={false}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </figure>
+    </div>
   );
 }

@@ -1,18 +1,25 @@
+import type { BackendReport } from '../engine/train/backend';
+
 export interface HeaderProps {
-  backend: string | null;
+  backend: BackendReport | null;
   error: string | null;
 }
 
 export function Header({ backend, error }: HeaderProps) {
+  const fallback = backend?.attempts.filter((a) => !a.ok).map((a) => `${a.name}: ${a.error}`) ?? [];
   return (
     <header className="header">
       <h1>Segmentation loss playground</h1>
-      <div className="backend">
+      <div className="backend" title={fallback.join('\n')}>
         <label htmlFor="active-backend">Backend</label>{' '}
         <output id="active-backend" aria-label="Active backend">
-          {error ? 'error' : (backend ?? 'starting…')}
+          {backend?.active ?? (error ? 'error' : 'starting…')}
         </output>
+        {backend?.adapter && (
+          <span className="adapter"> ({backend.adapter.architecture || backend.adapter.vendor || 'adapter'})</span>
+        )}
       </div>
+      <span className="privacy">Runs in your browser: no data leaves this page.</span>
       {error && (
         <p role="alert" className="error">
           {error}

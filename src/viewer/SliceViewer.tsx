@@ -3,6 +3,7 @@
 import { NVImage, Niivue, SLICE_TYPE } from '@niivue/niivue';
 import { useEffect, useRef } from 'react';
 import type { VolumeData } from '../engine/api';
+import { axialOutline, type PredictionMode, type PredictionSlice, writeErrorSlice, writePredictionSlice } from './overlays';
 
 const NIFTI_FLOAT32 = 16;
 // NVImage.new's typings list all 20 parameters; the trailing ones have defaults at run time.
@@ -13,59 +14,206 @@ const newImage = NVImage.new as unknown as (
   opacity: number,
 ) => Promise<NVImage>;
 
-export interface SliceViewerProps {
-  volume: VolumeData | null;
-  label?: string;
+export type ViewPlane = 'axial' | 'coronal' | 'sagittal' | 'multiplanar';
+const PLANES: Record<ViewPlane, SLICE_TYPE> = {
+  axial: SLICE_TYPE.AXIAL,
+  coronal: SLICE_TYPE.CORONAL,
+  sagittal: SLICE_TYPE.SAGITTAL,
+  multiplanar: SLICE_TYPE.MULTIPLANAR,
+};
+
+export interface LayerState {
+  on: boolean;
+  opacity: number;
 }
 
-function toNifti(v: VolumeData): Uint8Array {
-  return NVImage.createNiftiArray(
+export interface ViewerLayers {
+  reference: LayerState;
+  prediction: LayerState & { mode: PredictionMode };
+  errors: LayerState;
+}
+
+export interface VoxelInfo {
+  voxel: [number, number, number];
+  intensity: number;
+  label: number | null;
+  probability: number | null;
+}
+
+export interface SliceViewerProps {
+  volume: VolumeData | null;
+  label?: Uint8Array | null;
+  prediction?: PredictionSlice | null;
+  layers?: ViewerLayers;
+  plane?: ViewPlane;
+  /** Axial slice shown (voxel index). */
+  slice?: number;
+  onVoxel?: (info: VoxelInfo) => void;
+  ariaLabel?: string;
+}
+
+export const DEFAULT_LAYERS: ViewerLayers = {
+  reference: { on: true, opacity: 0.9 },
+  prediction: { on: true, opacity: 0.6, mode: 'heat' },
+  errors: { on: false, opacity: 0.8 },
+};
+
+// Overlay order in nv.volumes: base image, reference outline, prediction, error map.
+const REF = 1;
+const PRED = 2;
+const ERR = 3;
+
+function niftiBytes(v: { dims: number[]; spacing: number[]; affine: number[] }, data: Float32Array): ArrayBuffer {
+  const bytes = NVImage.createNiftiArray(
     [...v.dims],
     [...v.spacing],
     v.affine,
     NIFTI_FLOAT32,
-    new Uint8Array(v.data.buffer, v.data.byteOffset, v.data.byteLength),
+    new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
   );
+  return bytes.buffer as ArrayBuffer;
 }
 
-export function SliceViewer({ volume, label = 'Slice viewer' }: SliceViewerProps) {
+async function buildOverlay(v: VolumeData, data: Float32Array, name: string, colormap: string, calMax: number): Promise<NVImage> {
+  const img = await newImage(niftiBytes(v, data), name, colormap, 1);
+  img.cal_min = 0.05;
+  img.cal_max = calMax;
+  return img;
+}
+
+function errorLut(img: NVImage): void {
+  img.setColormapLabel({
+    R: [0, 40, 230, 40],
+    G: [0, 200, 40, 120],
+    B: [0, 60, 40, 255],
+    A: [0, 255, 255, 255],
+    I: [0, 1, 2, 3],
+  });
+}
+
+export function SliceViewer(props: SliceViewerProps) {
+  const { volume, label = null, prediction = null, layers = DEFAULT_LAYERS, plane = 'axial', slice, onVoxel } = props;
   const hostRef = useRef<HTMLDivElement>(null);
   const nvRef = useRef<Niivue | null>(null);
+  const readyRef = useRef<Promise<unknown> | null>(null);
+  const loadedRef = useRef<VolumeData | null>(null);
+  const onVoxelRef = useRef(onVoxel);
+  onVoxelRef.current = onVoxel;
+  const labelRef = useRef(label);
+  labelRef.current = label;
+  const predictionRef = useRef(prediction);
+  predictionRef.current = prediction;
 
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
     const canvas = document.createElement('canvas');
-    canvas.setAttribute('aria-label', label);
+    canvas.setAttribute('aria-label', props.ariaLabel ?? 'Slice viewer');
     canvas.dataset.testid = 'niivue-canvas';
     host.appendChild(canvas);
-    const nv = new Niivue({ backColor: [0, 0, 0, 1], show3Dcrosshair: false, isResizeCanvas: true });
+    const nv = new Niivue({ backColor: [0, 0, 0, 1], show3Dcrosshair: false, isResizeCanvas: true, crosshairWidth: 0.5 });
     nvRef.current = nv;
-    nv.attachToCanvas(canvas).then(() => nv.setSliceType(SLICE_TYPE.AXIAL));
+    readyRef.current = nv.attachToCanvas(canvas);
+    nv.onLocationChange = (loc: unknown) => {
+      const l = loc as { vox?: number[]; values?: { value: number }[] };
+      if (!l.vox || !onVoxelRef.current) return;
+      const [x, y, z] = l.vox as [number, number, number];
+      const v = loadedRef.current;
+      const p = predictionRef.current;
+      const idx = v ? x + v.dims[0] * (y + v.dims[1] * z) : -1;
+      const lab = labelRef.current;
+      onVoxelRef.current({
+        voxel: [x, y, z],
+        intensity: v && idx >= 0 ? v.data[idx] : Number.NaN,
+        label: lab && idx >= 0 ? lab[idx] : null,
+        probability: p && p.z === z && y < p.height && x < p.width ? p.probs[y * p.width + x] : null,
+      });
+    };
     return () => {
       nvRef.current = null;
+      loadedRef.current = null;
       nv.cleanup();
       canvas.getContext('webgl2')?.getExtension('WEBGL_lose_context')?.loseContext();
       canvas.remove();
     };
-  }, [label]);
+  }, [props.ariaLabel]);
 
+  // Base image and overlays are rebuilt only when the volume or label changes; layers, plane and
+  // prediction have their own effects below.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only volume and label rebuild the images
   useEffect(() => {
     const nv = nvRef.current;
     if (!nv || !volume) return;
     let cancelled = false;
     (async () => {
-      const bytes = toNifti(volume);
-      const image = await newImage(bytes.buffer as ArrayBuffer, `${volume.name}.nii`, 'gray', 1);
+      await readyRef.current;
+      const n = volume.data.length;
+      const outline = new Float32Array(label ? axialOutline(label, volume.dims) : new Uint8Array(n));
+      const images = [
+        await newImage(niftiBytes(volume, volume.data), `${volume.name}.nii`, 'gray', 1),
+        await buildOverlay(volume, outline, 'reference.nii', 'green', 1),
+        await buildOverlay(volume, new Float32Array(n), 'prediction.nii', 'warm', 1),
+        await buildOverlay(volume, new Float32Array(n), 'errors.nii', 'gray', 3),
+      ];
+      errorLut(images[ERR]);
       if (cancelled || nvRef.current !== nv) return;
       for (const old of [...nv.volumes]) nv.removeVolume(old);
-      nv.addVolume(image);
-      nv.setSliceType(SLICE_TYPE.AXIAL);
+      for (const img of images) nv.addVolume(img);
+      loadedRef.current = volume;
+      nv.setSliceType(PLANES[plane]);
+      applyLayers(nv, layers);
+      paintPrediction(nv, volume, labelRef.current, predictionRef.current, layers.prediction.mode);
     })();
     return () => {
       cancelled = true;
     };
-  }, [volume]);
+  }, [volume, label]);
+
+  useEffect(() => {
+    const nv = nvRef.current;
+    if (nv && loadedRef.current) applyLayers(nv, layers);
+  }, [layers]);
+
+  useEffect(() => {
+    const nv = nvRef.current;
+    if (nv && loadedRef.current) nv.setSliceType(PLANES[plane]);
+  }, [plane]);
+
+  useEffect(() => {
+    const nv = nvRef.current;
+    const v = loadedRef.current;
+    if (nv && v) paintPrediction(nv, v, label, prediction, layers.prediction.mode);
+  }, [prediction, layers.prediction.mode, label]);
+
+  useEffect(() => {
+    const nv = nvRef.current;
+    const v = loadedRef.current;
+    if (!nv || !v || slice === undefined || nv.volumes.length === 0) return;
+    const [x, y] = nv.frac2vox(nv.scene.crosshairPos as unknown as [number, number, number]);
+    nv.scene.crosshairPos = nv.vox2frac([x, y, Math.min(slice, v.dims[2] - 1)]);
+    nv.drawScene();
+  }, [slice]);
 
   return <div ref={hostRef} className="viewer" data-testid="viewer" />;
+}
+
+function applyLayers(nv: Niivue, layers: ViewerLayers): void {
+  if (nv.volumes.length < 4) return;
+  nv.setOpacity(REF, layers.reference.on ? layers.reference.opacity : 0);
+  nv.setOpacity(PRED, layers.prediction.on ? layers.prediction.opacity : 0);
+  nv.setOpacity(ERR, layers.errors.on ? layers.errors.opacity : 0);
+}
+
+function paintPrediction(
+  nv: Niivue,
+  v: VolumeData,
+  label: Uint8Array | null,
+  p: PredictionSlice | null,
+  mode: PredictionMode,
+): void {
+  if (nv.volumes.length < 4 || !p || p.z >= v.dims[2]) return;
+  const pred = nv.volumes[PRED].img as Float32Array;
+  writePredictionSlice({ target: pred, dims: v.dims, slice: p, mode });
+  if (label) writeErrorSlice({ target: nv.volumes[ERR].img as Float32Array, label, dims: v.dims, slice: p });
+  nv.updateGLVolume();
 }

@@ -7,6 +7,8 @@ export interface ArrayBatch {
   /** One-hot labels with the same spatial shape and numClasses channels. */
   y: Float32Array;
   yShape: number[];
+  /** Snapshots of 3D inputs: the depth index whose slice is shown. */
+  pick?: number;
 }
 
 export interface BatchSource {

@@ -168,9 +168,14 @@ export class Trainer {
     if (!input) return;
     const fg = tf.tidy(() => {
       const pred = this.p.model.apply(tf.tensor(input.x, input.xShape), { training: false }) as tf.Tensor;
+      // Foreground channel of the first item; for 3D inputs, the depth slice `pick`.
       const begin = Array(pred.rank).fill(0);
       const size = [1, ...pred.shape.slice(1, -1), 1];
       begin[pred.rank - 1] = 1;
+      if (pred.rank === 5) {
+        begin[1] = input.pick ?? 0;
+        size[1] = 1;
+      }
       return tf.slice(pred, begin, size);
     });
     const probs = (await fg.data()) as Float32Array;

@@ -1,0 +1,151 @@
+// Phantom subjects -> the trainer's BatchSource: seeded patch batches (shared by every run of a race),
+// fixed validation slices of unseen subjects, and the display subject's slice for snapshots.
+import type { DataRequest, VolumeData } from '../api';
+import { generatePhantom, type Phantom } from '../data/phantom';
+import { type PatchSpec, patchImbalance, sampleBatch } from '../data/patches';
+import { type Subject, subjectFromPhantom } from '../data/subjects';
+import type { ArrayBatch, BatchSource } from './source';
+
+export interface Dataset {
+  request: DataRequest;
+  spec: PatchSpec;
+  train: Subject[];
+  validation: Subject[];
+  /** The subject shown in the viewer: the first validation subject (unseen by training). */
+  display: { phantom: Phantom; subject: Subject };
+  achievedFraction: number;
+  patchImbalance: number;
+}
+
+export const DATASET_DEFAULTS = { trainSubjects: 2, validationSubjects: 1, validationSlices: 6, slab3d: 16 };
+
+export function buildDataset(req: DataRequest): Dataset {
+  const nTrain = req.trainSubjects ?? DATASET_DEFAULTS.trainSubjects;
+  const nVal = req.validationSubjects ?? DATASET_DEFAULTS.validationSubjects;
+  const phantoms = Array.from({ length: nTrain + nVal }, (_, i) =>
+    generatePhantom({
+      seed: req.seed * 1000 + i,
+      noise: req.noise,
+      lesion: { kind: req.lesion, fraction: req.fraction },
+      ...(req.shape ? { shape: req.shape } : {}),
+    }),
+  );
+  const subjects = phantoms.map((p) => subjectFromPhantom(p));
+  const dims = subjects[0].dims;
+  const side = Math.min(req.patch, ...(req.spatialDims === 2 ? dims.slice(0, 2) : dims));
+  const spec: PatchSpec = { dims: req.spatialDims, size: side, batch: req.batch, axis: 'axial', requireForeground: true };
+  const train = subjects.slice(0, nTrain);
+  return {
+    request: req,
+    spec,
+    train,
+    validation: subjects.slice(nTrain),
+    display: { phantom: phantoms[nTrain], subject: subjects[nTrain] },
+    achievedFraction: phantoms[nTrain].fraction,
+    patchImbalance: patchImbalance({ subjects: train, spec, seed: req.seed }),
+  };
+}
+
+/** The display subject's raw images and label for the viewer. */
+export function displayVolumes(ds: Dataset): { images: VolumeData[]; modalities: string[]; label: Uint8Array } {
+  const p = ds.display.phantom;
+  const images = p.images.map((v, i) => ({
+    name: p.options.modalities[i],
+    dims: v.dims.slice(0, 3) as [number, number, number],
+    spacing: v.spacing.slice(0, 3) as [number, number, number],
+    affine: [...v.affine],
+    data: Float32Array.from(v.data),
+  }));
+  return { images, modalities: [...p.options.modalities], label: Uint8Array.from(ds.display.subject.label) };
+}
+
+/** Rounds up to a multiple of m. */
+const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
+
+/**
+ * Whole axial slices z of a subject, [n, H', W', C] padded at the end (bottom/right) to a multiple of m,
+ * with one-hot labels (padding is background).
+ */
+export function axialSlices(s: Subject, zs: number[], m: number): ArrayBatch {
+  const [nx, ny] = s.dims;
+  const H = roundUp(ny, m);
+  const W = roundUp(nx, m);
+  const C = s.channels.length;
+  const x = new Float32Array(zs.length * H * W * C);
+  const y = new Float32Array(zs.length * H * W * 2);
+  zs.forEach((z, b) => {
+    for (let j = 0; j < H; j++)
+      for (let i = 0; i < W; i++) {
+        const out = (b * H + j) * W + i;
+        const inside = i < nx && j < ny;
+        const idx = i + nx * (j + ny * z);
+        for (let c = 0; c < C; c++) x[out * C + c] = inside ? s.channels[c][idx] : 0;
+        const l = inside ? s.label[idx] : 0;
+        y[out * 2] = 1 - l;
+        y[out * 2 + 1] = l;
+      }
+  });
+  return { x, xShape: [zs.length, H, W, C], y, yShape: [zs.length, H, W, 2] };
+}
+
+/** A [1, D, H', W', C] slab of d axial slices starting at z0 (clamped), padded to multiples of m. */
+export function axialSlab(s: Subject, z0: number, d: number, m: number): ArrayBatch & { start: number } {
+  const depth = Math.min(roundUp(d, m), roundUp(s.dims[2], m));
+  const start = Math.max(0, Math.min(z0, s.dims[2] - depth));
+  const zs = Array.from({ length: depth }, (_, k) => Math.min(start + k, s.dims[2] - 1));
+  const slices = axialSlices(s, zs, m);
+  const [, H, W, C] = slices.xShape;
+  return { x: slices.x, xShape: [1, depth, H, W, C], y: slices.y, yShape: [1, depth, H, W, 2], start };
+}
+
+/** Axial slices with foreground, spread evenly over the lesion's extent (at most `count`). */
+export function lesionSlices(s: Subject, count: number): number[] {
+  const [nx, ny, nz] = s.dims;
+  const withFg: number[] = [];
+  for (let z = 0; z < nz; z++) {
+    const slice = s.label.subarray(z * nx * ny, (z + 1) * nx * ny);
+    if (slice.some((v) => v > 0)) withFg.push(z);
+  }
+  if (withFg.length <= count) return withFg.length ? withFg : [Math.floor(nz / 2)];
+  return Array.from({ length: count }, (_, k) => withFg[Math.round((k * (withFg.length - 1)) / (count - 1 || 1))]);
+}
+
+export interface DatasetSource extends BatchSource {
+  setSnapshotSlice(z: number): void;
+}
+
+/** A BatchSource over the dataset; `multiple` is the size the network needs every axis to divide by. */
+export function createDatasetSource(ds: Dataset, multiple: number): DatasetSource {
+  const seed = ds.request.seed;
+  const cache = new Map<number, ArrayBatch>();
+  const threeD = ds.spec.dims === 3;
+  const slab = roundUp(DATASET_DEFAULTS.slab3d, multiple);
+  const validation = ds.validation.map((s) => {
+    const zs = lesionSlices(s, DATASET_DEFAULTS.validationSlices);
+    return threeD ? axialSlab(s, zs[Math.floor(zs.length / 2)] - slab / 2, slab, multiple) : axialSlices(s, zs, multiple);
+  });
+  let snapZ = Math.floor(ds.display.subject.dims[2] / 2);
+  return {
+    numClasses: 2,
+    trainBatch(step) {
+      // Runs of a race ask for the same step in turn: sample once, keep the last few.
+      const hit = cache.get(step);
+      if (hit) return hit;
+      const b = sampleBatch({ subjects: ds.train, spec: ds.spec, seed, step });
+      const batch = { x: b.image, xShape: b.imageShape, y: b.label as Float32Array, yShape: b.labelShape };
+      cache.set(step, batch);
+      for (const k of cache.keys()) if (k < step - 2) cache.delete(k);
+      return batch;
+    },
+    validationBatches: () => validation,
+    snapshotInput() {
+      const s = ds.display.subject;
+      if (!threeD) return { ...axialSlices(s, [snapZ], multiple), pick: 0 };
+      const b = axialSlab(s, snapZ - slab / 2, slab, multiple);
+      return { ...b, pick: snapZ - b.start };
+    },
+    setSnapshotSlice(z: number) {
+      snapZ = Math.max(0, Math.min(Math.round(z), ds.display.subject.dims[2] - 1));
+    },
+  };
+}

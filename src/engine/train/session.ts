@@ -1,0 +1,136 @@
+// The engine's one live session: the current dataset and the runs on it. Glue between the API and
+// the parts (data, networks, losses, trainer); it holds no maths of its own.
+import type * as tf from '@tensorflow/tfjs';
+import type { ControlAction, DataRequest, DataSummary, Emit, RunRequest } from '../api';
+import { computeLoss, isLossId, resolveLossOptions } from '../losses';
+import { countParams, createNetwork, type NetworkKind, sizeMultiple } from '../networks';
+import { buildDataset, createDatasetSource, type Dataset, type DatasetSource, displayVolumes } from './dataset';
+import { Runner } from './runner';
+import { type LossFn, Trainer, type TrainerParams } from './trainer';
+
+const NETWORK_DIMS: Record<NetworkKind, 2 | 3> = { unet2d: 2, twopath2d: 2, unet3d: 3, highres3d: 3 };
+
+export function lossFnFor(id: string, options: Record<string, unknown>): LossFn {
+  if (!isLossId(id)) throw new Error(`unknown loss '${id}'`);
+  const resolved = resolveLossOptions(id, options);
+  return (yTrue: tf.Tensor, yPred: tf.Tensor) => computeLoss(id, yTrue, yPred, resolved);
+}
+
+export interface SessionOptions {
+  /** Trainer schedule overrides (tests and scripts use small values). */
+  trainer?: Partial<Pick<TrainerParams, 'readEvery' | 'validateEvery' | 'snapshotEvery' | 'collapseMinSteps'>>;
+}
+
+export class Session {
+  private dataset: Dataset | null = null;
+  private source: DatasetSource | null = null;
+  private runner: Runner | null = null;
+  private models: tf.LayersModel[] = [];
+  private snapshotZ: number | null = null;
+
+  constructor(
+    private readonly emit: Emit,
+    private readonly options: SessionOptions = {},
+  ) {}
+
+  async prepareData(req: DataRequest): Promise<DataSummary> {
+    const t0 = performance.now();
+    await this.disposeRuns();
+    this.dataset = buildDataset(req);
+    this.source = null;
+    const ds = this.dataset;
+    return {
+      display: displayVolumes(ds),
+      achievedFraction: ds.achievedFraction,
+      patchImbalance: ds.patchImbalance,
+      patch: typeof ds.spec.size === 'number' ? ds.spec.size : ds.spec.size[0],
+      subjects: { train: ds.train.length, validation: ds.validation.length },
+      ms: performance.now() - t0,
+    };
+  }
+
+  async createRuns(runs: RunRequest[]): Promise<{ runIds: string[]; params: Record<string, number> }> {
+    const ds = this.dataset;
+    if (!ds) throw new Error('no data yet: prepare data before creating runs');
+    if (runs.length === 0) throw new Error('no runs requested');
+    await this.disposeRuns();
+    const kinds = new Set(runs.map((r) => r.network));
+    if (kinds.size > 1) throw new Error('runs of one race must share the network');
+    const kind = runs[0].network as NetworkKind;
+    if (!(kind in NETWORK_DIMS)) throw new Error(`unknown network '${kind}'`);
+    if (NETWORK_DIMS[kind] !== ds.spec.dims)
+      throw new Error(`${kind} needs ${NETWORK_DIMS[kind]}D patches; prepare the data for it`);
+    const multiple = sizeMultiple({ kind });
+    const side = typeof ds.spec.size === 'number' ? ds.spec.size : ds.spec.size[0];
+    if (side % multiple !== 0) throw new Error(`patch ${side} must be a multiple of ${multiple} for ${kind}`);
+    // Validate every loss before building anything, so a bad option fails the whole request cleanly.
+    const losses = runs.map((r) => lossFnFor(r.loss, r.lossOptions));
+    this.source = createDatasetSource(ds, multiple);
+    if (this.snapshotZ !== null) this.source.setSnapshotSlice(this.snapshotZ);
+    const params: Record<string, number> = {};
+    const trainers = runs.map((r, i) => {
+      // Same seed -> same initial weights for every loss of a race.
+      const model = createNetwork({ kind, inChannels: ds.train[0].channels.length, numClasses: 2, seed: r.seed });
+      this.models.push(model);
+      params[r.runId] = countParams(model);
+      return new Trainer({
+        runId: r.runId,
+        model,
+        source: this.source!,
+        loss: losses[i],
+        lr: r.lr,
+        steps: r.steps,
+        emit: this.emit as TrainerParams['emit'],
+        ...this.options.trainer,
+      });
+    });
+    this.runner = new Runner(trainers);
+    for (const t of trainers) t.setStatus('idle');
+    return { runIds: runs.map((r) => r.runId), params };
+  }
+
+  async control(action: ControlAction): Promise<{ playing: boolean }> {
+    const runner = this.runner;
+    if (!runner) {
+      if (action === 'stop' || action === 'pause') return { playing: false };
+      throw new Error('no runs: create runs first');
+    }
+    if (action === 'play') runner.play();
+    else if (action === 'pause') await runner.pause();
+    else if (action === 'step') await runner.stepOnce();
+    else await runner.stop();
+    return { playing: runner.isPlaying };
+  }
+
+  setLearningRate(lr: number, runId?: string): void {
+    if (!(lr > 0 && lr <= 1)) throw new Error(`learning rate must be in (0, 1], got ${lr}`);
+    for (const t of this.runner?.trainers ?? []) if (!runId || t.runId === runId) t.setLearningRate(lr);
+  }
+
+  /** Moves snapshots to axial slice z and snapshots every run there now. */
+  async setSnapshotSlice(z: number): Promise<void> {
+    this.snapshotZ = z;
+    if (!this.source || !this.runner) return;
+    this.source.setSnapshotSlice(z);
+    for (const t of this.runner.trainers) if (t.step > 0) await t.snapshot();
+  }
+
+  /** Resolves when the runs stop stepping (tests and scripts). */
+  whenIdle(): Promise<void> {
+    return this.runner?.whenIdle() ?? Promise.resolve();
+  }
+
+  get trainers(): readonly Trainer[] {
+    return this.runner?.trainers ?? [];
+  }
+
+  async disposeRuns(): Promise<void> {
+    if (this.runner) {
+      await this.runner.stop();
+      for (const t of this.runner.trainers) t.dispose();
+    }
+    this.runner = null;
+    for (const m of this.models) m.dispose();
+    this.models = [];
+  }
+}

@@ -1,0 +1,177 @@
+// The playground's settings: data with defaults, parsed from and written back to the URL query.
+// Invalid values are dropped (default kept) and reported as notices; parsing never throws.
+import { BACKENDS, type BackendChoice } from '../engine/train/backend-names';
+
+export const NETWORK_IDS = ['unet2d', 'twopath2d', 'unet3d', 'highres3d'] as const;
+export type NetworkId = (typeof NETWORK_IDS)[number];
+export const LESION_KINDS = ['tumour', 'wmh', 'lacunes'] as const;
+export type LesionKind = (typeof LESION_KINDS)[number];
+export const LOSS_KEYS = ['wce', 'dl2', 'ss', 'gdl', 'ce', 'dice', 'focal', 'tversky', 'dice_ce'] as const;
+export type LossKey = (typeof LOSS_KEYS)[number];
+export const PAPER_FOUR: LossKey[] = ['wce', 'dl2', 'ss', 'gdl'];
+export const PATCH_PRESETS = ['S', 'M', 'L'] as const;
+/** Patch side and batch of the paper's Table 1 (UNet column). */
+export const PATCH_TABLE: Record<(typeof PATCH_PRESETS)[number], { patch: number; batch: number }> = {
+  S: { patch: 56, batch: 5 },
+  M: { patch: 64, batch: 3 },
+  L: { patch: 88, batch: 1 },
+};
+export const PAPER_LRS = [1e-3, 1e-4, 1e-5];
+/** Lesion burden slider range: 30% down to 0.001% (proportions). */
+export const FRACTION_RANGE = { min: 1e-5, max: 0.3 };
+
+export interface Settings {
+  loss: LossKey;
+  /** Losses raced side by side; empty = a single run of `loss`. */
+  losses: LossKey[];
+  lr: number;
+  network: NetworkId;
+  lesion: LesionKind;
+  fraction: number;
+  noise: number;
+  /** Preset name or a free patch side in pixels. */
+  patch: (typeof PATCH_PRESETS)[number] | number;
+  batch: number;
+  steps: number;
+  seed: number;
+  backend: BackendChoice;
+  /** Loss options by their option names (epsilon, lambda, weightType, ...), validated by the engine. */
+  lossOptions: Record<string, string>;
+  /** Controls hidden by a teacher's link (`_hide=loss,lr`). */
+  hide: string[];
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  loss: 'gdl',
+  losses: [],
+  lr: 1e-3,
+  network: 'unet2d',
+  lesion: 'tumour',
+  fraction: 0.005,
+  noise: 0.05,
+  patch: 'M',
+  batch: 3,
+  steps: 300,
+  seed: 1,
+  backend: 'auto',
+  lossOptions: {},
+  hide: [],
+};
+
+/** Loss option names that may appear in the URL (values are checked against the loss when a run starts). */
+export const LOSS_OPTION_KEYS = [
+  'perImage',
+  'squared',
+  'includeBackground',
+  'epsilon',
+  'lambda',
+  'gamma',
+  'alpha',
+  'beta',
+  'diceWeight',
+  'ceWeight',
+  'wceWeight',
+  'ssVariant',
+  'weightType',
+] as const;
+
+type Parser<T> = (raw: string) => T | undefined;
+
+const num =
+  (min: number, max: number): Parser<number> =>
+  (raw) => {
+    const x = raw.trim() === '' ? Number.NaN : Number(raw);
+    return Number.isFinite(x) && x >= min && x <= max ? x : undefined;
+  };
+const int =
+  (min: number, max: number): Parser<number> =>
+  (raw) => {
+    const x = num(min, max)(raw);
+    return x !== undefined && Number.isInteger(x) ? x : undefined;
+  };
+const oneOf =
+  <T extends string>(values: readonly T[]): Parser<T> =>
+  (raw) =>
+    (values as readonly string[]).includes(raw) ? (raw as T) : undefined;
+const listOf =
+  <T extends string>(values: readonly T[]): Parser<T[]> =>
+  (raw) => {
+    const items = raw.split(',').filter(Boolean);
+    if (items.length === 0 || !items.every((i) => (values as readonly string[]).includes(i))) return undefined;
+    return [...new Set(items)] as T[];
+  };
+const patchParser: Parser<Settings['patch']> = (raw) => oneOf(PATCH_PRESETS)(raw) ?? int(8, 256)(raw);
+
+interface Field<K extends keyof Settings> {
+  parse: Parser<Settings[K]>;
+  expect: string;
+  write?: (v: Settings[K]) => string;
+}
+
+const FIELDS: { [K in Exclude<keyof Settings, 'lossOptions' | 'hide'>]: Field<K> } = {
+  loss: { parse: oneOf(LOSS_KEYS), expect: `one of ${LOSS_KEYS.join(', ')}` },
+  losses: { parse: listOf(LOSS_KEYS), expect: `a comma list of ${LOSS_KEYS.join(', ')}`, write: (v) => v.join(',') },
+  lr: { parse: num(1e-7, 1), expect: 'a number in [1e-7, 1]' },
+  network: { parse: oneOf(NETWORK_IDS), expect: `one of ${NETWORK_IDS.join(', ')}` },
+  lesion: { parse: oneOf(LESION_KINDS), expect: `one of ${LESION_KINDS.join(', ')}` },
+  fraction: { parse: num(FRACTION_RANGE.min, FRACTION_RANGE.max), expect: 'a proportion in [0.00001, 0.3]' },
+  noise: { parse: num(0, 0.5), expect: 'a number in [0, 0.5]' },
+  patch: { parse: patchParser, expect: 'S, M, L or a side in [8, 256]' },
+  batch: { parse: int(1, 32), expect: 'an integer in [1, 32]' },
+  steps: { parse: int(1, 100_000), expect: 'an integer in [1, 100000]' },
+  seed: { parse: int(0, 2 ** 31 - 1), expect: 'an integer in [0, 2147483647]' },
+  backend: { parse: oneOf(['auto', ...BACKENDS] as const), expect: `auto or one of ${BACKENDS.join(', ')}` },
+};
+
+export interface ParsedSettings {
+  settings: Settings;
+  notices: string[];
+}
+
+/** Reads settings from a query string; every bad value becomes a notice and keeps its default. */
+export function parseSettings(search: string): ParsedSettings {
+  const q = new URLSearchParams(search);
+  const settings: Settings = { ...DEFAULT_SETTINGS, lossOptions: {}, hide: [] };
+  const notices: string[] = [];
+  const known = new Set<string>([...Object.keys(FIELDS), ...LOSS_OPTION_KEYS, '_hide', 'lesson', 'view', 'step']);
+  for (const [key, field] of Object.entries(FIELDS) as [keyof typeof FIELDS, Field<keyof typeof FIELDS>][]) {
+    const raw = q.get(key);
+    if (raw === null) continue;
+    const value = field.parse(raw);
+    if (value === undefined) notices.push(`Ignored ${key}=${truncate(raw)}: expected ${field.expect}.`);
+    else (settings as unknown as Record<string, unknown>)[key] = value;
+  }
+  // A preset patch brings its batch unless the URL sets one.
+  if (typeof settings.patch === 'string' && q.get('batch') === null) settings.batch = PATCH_TABLE[settings.patch].batch;
+  for (const key of LOSS_OPTION_KEYS) {
+    const raw = q.get(key);
+    if (raw !== null) settings.lossOptions[key] = raw.slice(0, 64);
+  }
+  const hide = q.get('_hide');
+  if (hide) settings.hide = hide.split(',').filter((h) => /^[a-zA-Z_]{1,32}$/.test(h));
+  for (const key of new Set(q.keys())) if (!known.has(key)) notices.push(`Ignored unknown setting '${truncate(key)}'.`);
+  return { settings, notices };
+}
+
+/** Writes the settings that differ from the defaults (so links stay short). */
+export function serializeSettings(s: Settings): string {
+  const q = new URLSearchParams();
+  for (const [key, field] of Object.entries(FIELDS) as [keyof typeof FIELDS, Field<keyof typeof FIELDS>][]) {
+    const v = s[key];
+    const d = DEFAULT_SETTINGS[key];
+    if (JSON.stringify(v) === JSON.stringify(d)) continue;
+    q.set(key, field.write ? field.write(v as never) : String(v));
+  }
+  for (const [k, v] of Object.entries(s.lossOptions)) q.set(k, v);
+  if (s.hide.length) q.set('_hide', s.hide.join(','));
+  return q.toString();
+}
+
+/** Patch side and batch size, whether from a preset or free values. */
+export function patchAndBatch(s: Settings): { patch: number; batch: number } {
+  return { patch: typeof s.patch === 'number' ? s.patch : PATCH_TABLE[s.patch].patch, batch: s.batch };
+}
+
+function truncate(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}

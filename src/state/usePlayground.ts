@@ -1,0 +1,255 @@
+// The page's controller: owns the engine client, the run store and the settings, and turns UI
+// intents (train, pause, step, reset, regenerate) into engine calls.
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { DataSummary, RunRequest } from '../engine/api';
+import type { BackendReport } from '../engine/train/backend';
+import { createEngineClient, type EngineClient } from '../worker/client';
+import { patchAndBatch, type Settings, serializeSettings } from './settings';
+import { RunStore } from './store';
+
+export const RUN_COLORS: Record<string, string> = {
+  wce: '#e4572e',
+  dl2: '#2e86ab',
+  ss: '#a23b72',
+  gdl: '#3bb273',
+  ce: '#f18f01',
+  dice: '#6c5b7b',
+  focal: '#c06c84',
+  tversky: '#355c7d',
+  dice_ce: '#99b898',
+};
+
+export const SPATIAL: Record<string, 2 | 3> = { unet2d: 2, twopath2d: 2, unet3d: 3, highres3d: 3 };
+
+export type Phase = 'starting' | 'generating' | 'ready' | 'training' | 'paused' | 'finished' | 'error';
+
+export interface Playground {
+  backend: BackendReport | null;
+  data: DataSummary | null;
+  phase: Phase;
+  error: string | null;
+  store: RunStore;
+  playing: boolean;
+  train: () => Promise<void>;
+  pause: () => Promise<void>;
+  step: () => Promise<void>;
+  reset: () => Promise<void>;
+  regenerate: () => Promise<void>;
+  setSnapshotSlice: (z: number) => void;
+}
+
+function runRequests(s: Settings): RunRequest[] {
+  const losses = s.losses.length > 0 ? s.losses : [s.loss];
+  return losses.map((loss) => ({
+    runId: `${loss}-${s.seed}`,
+    loss,
+    lossOptions: s.lossOptions,
+    lr: s.lr,
+    network: s.network,
+    steps: s.steps,
+    seed: s.seed,
+  }));
+}
+
+export function usePlayground(settings: Settings): Playground {
+  const [client, setClient] = useState<EngineClient | null>(null);
+  const [backend, setBackend] = useState<BackendReport | null>(null);
+  const [data, setData] = useState<DataSummary | null>(null);
+  const [phase, setPhase] = useState<Phase>('starting');
+  const [error, setError] = useState<string | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const store = useMemo(() => new RunStore(250), []);
+  const runsCreated = useRef(false);
+  const settingsRef = useRef(settings);
+  settingsRef.current = settings;
+
+  // One client per mount (StrictMode mounts twice: the first is disposed).
+  useEffect(() => {
+    const c = createEngineClient();
+    let live = true;
+    const offs = (['status', 'steps', 'validation', 'snapshot', 'lr'] as const).map((name) =>
+      c.on(name, (payload) => store.apply(name, payload as never)),
+    );
+    // The store has applied the status already (registered first): nothing running means idle.
+    offs.push(
+      c.on('status', () => {
+        const runs = store.getState().runs;
+        if (runs.some((r) => r.status === 'running')) return;
+        setPlaying(false);
+        if (runs.length > 0 && runs.every((r) => ['done', 'stopped', 'diverged', 'collapsed', 'error'].includes(r.status)))
+          setPhase('finished');
+      }),
+    );
+    c.call('init', { backend: settingsRef.current.backend })
+      .then((report) => {
+        if (!live) return;
+        setBackend(report);
+        setClient(c);
+      })
+      .catch((err) => {
+        if (!live) return;
+        setError(err instanceof Error ? err.message : String(err));
+        setPhase('error');
+      });
+    return () => {
+      live = false;
+      for (const off of offs) off();
+      c.dispose();
+    };
+  }, [store]);
+
+  const dataKey = JSON.stringify([
+    settings.seed,
+    settings.lesion,
+    settings.fraction,
+    settings.noise,
+    patchAndBatch(settings),
+    SPATIAL[settings.network],
+  ]);
+
+  const prepare = useCallback(async () => {
+    if (!client) return;
+    const s = settingsRef.current;
+    setPhase('generating');
+    runsCreated.current = false;
+    store.reset([]);
+    setPlaying(false);
+    try {
+      const { patch, batch } = patchAndBatch(s);
+      const summary = await client.call('prepareData', {
+        seed: s.seed,
+        lesion: s.lesion,
+        fraction: s.fraction,
+        noise: s.noise,
+        patch,
+        batch,
+        spatialDims: SPATIAL[s.network],
+      });
+      setData(summary);
+      setError(null);
+      setPhase('ready');
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      setPhase('error');
+    }
+  }, [client, store]);
+
+  // Data follows the data settings (debounced, so dragging the burden slider stays smooth).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: dataKey stands for the data settings
+  useEffect(() => {
+    if (!client) return;
+    const t = setTimeout(() => void prepare(), 150);
+    return () => clearTimeout(t);
+  }, [client, dataKey, prepare]);
+
+  // Any change of run settings invalidates existing runs (they would no longer match the URL).
+  const runKey = JSON.stringify(runRequests(settings));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runKey stands for the run settings
+  useEffect(() => {
+    if (!runsCreated.current || !client) return;
+    if (playing) return;
+    runsCreated.current = false;
+    void client.call('control', { action: 'stop' });
+    store.reset([]);
+    setPhase('ready');
+  }, [runKey]);
+
+  const ensureRuns = useCallback(async () => {
+    if (!client || runsCreated.current) return;
+    const s = settingsRef.current;
+    const reqs = runRequests(s);
+    store.reset(
+      reqs.map((r) => ({
+        id: r.runId,
+        label: r.loss,
+        color: RUN_COLORS[r.loss] ?? '#888',
+        config: {
+          loss: r.loss,
+          lr: r.lr,
+          network: r.network,
+          patch: data?.patch ?? '',
+          batch: s.batch,
+          seed: r.seed,
+          ...r.lossOptions,
+        },
+        totalSteps: r.steps,
+      })),
+    );
+    await client.call('createRuns', { runs: reqs });
+    runsCreated.current = true;
+  }, [client, data, store]);
+
+  const guard = useCallback(async (fn: () => Promise<void>) => {
+    try {
+      await fn();
+      setError(null);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }, []);
+
+  const train = useCallback(
+    () =>
+      guard(async () => {
+        if (!client || phase === 'generating' || !data) return;
+        await ensureRuns();
+        await client.call('control', { action: 'play' });
+        setPlaying(true);
+        setPhase('training');
+      }),
+    [client, data, phase, ensureRuns, guard],
+  );
+
+  const pause = useCallback(
+    () =>
+      guard(async () => {
+        if (!client) return;
+        await client.call('control', { action: 'pause' });
+        setPlaying(false);
+        setPhase('paused');
+      }),
+    [client, guard],
+  );
+
+  const step = useCallback(
+    () =>
+      guard(async () => {
+        if (!client || playing || !data) return;
+        await ensureRuns();
+        await client.call('control', { action: 'step' });
+        setPhase('paused');
+      }),
+    [client, playing, data, ensureRuns, guard],
+  );
+
+  const reset = useCallback(
+    () =>
+      guard(async () => {
+        if (!client) return;
+        await client.call('control', { action: 'stop' });
+        runsCreated.current = false;
+        setPlaying(false);
+        store.reset([]);
+        setPhase(data ? 'ready' : 'starting');
+      }),
+    [client, data, store, guard],
+  );
+
+  const setSnapshotSlice = useCallback(
+    (z: number) => void client?.call('setSnapshotSlice', { z }).catch(() => undefined),
+    [client],
+  );
+
+  // Settings -> URL, so every experiment is a link.
+  useEffect(() => {
+    const q = serializeSettings(settings);
+    const url = `${window.location.pathname}${q ? `?${q}` : ''}`;
+    window.history.replaceState(null, '', url);
+  }, [settings]);
+
+  return { backend, data, phase, error, store, playing, train, pause, step, reset, regenerate: prepare, setSnapshotSlice };
+}
+
+export function useRuns(store: RunStore) {
+  return useSyncExternalStore(store.subscribe, store.getState);
+}

@@ -1,0 +1,306 @@
+// The controls column: data, network, loss, optimisation, backend. Props in, callbacks out.
+import type { ReactNode } from 'react';
+import {
+  FRACTION_RANGE,
+  LESION_KINDS,
+  LOSS_KEYS,
+  NETWORK_IDS,
+  PAPER_FOUR,
+  PAPER_LRS,
+  PATCH_PRESETS,
+  PATCH_TABLE,
+  type Settings,
+} from '../state/settings';
+import { LossOptionsPanel } from './LossOptionsPanel';
+import { formatPercent } from './format';
+
+export interface DataInfo {
+  achievedFraction: number | null;
+  patchImbalance: number | null;
+  busy: boolean;
+}
+
+export interface ControlsProps {
+  settings: Settings;
+  onChange: (patch: Partial<Settings>) => void;
+  onRegenerate: () => void;
+  dataInfo: DataInfo;
+  activeBackend: string | null;
+  stepsPerSecond: number | null;
+  disabled: boolean;
+  lossLabels: Record<string, string>;
+}
+
+const NETWORK_LABELS: Record<string, string> = {
+  unet2d: '2D U-Net',
+  twopath2d: '2D TwoPath CNN',
+  unet3d: '3D U-Net',
+  highres3d: '3D HighResNet',
+};
+
+// The burden slider is logarithmic: position 0..1000 maps to 30% .. 0.001%.
+const LOG_MIN = Math.log10(FRACTION_RANGE.min);
+const LOG_MAX = Math.log10(FRACTION_RANGE.max);
+const toSlider = (f: number) => Math.round(((Math.log10(f) - LOG_MIN) / (LOG_MAX - LOG_MIN)) * 1000);
+const fromSlider = (v: number) => Number((10 ** (LOG_MIN + (v / 1000) * (LOG_MAX - LOG_MIN))).toPrecision(2));
+
+function Group({ title, name, hidden, children }: { title: string; name: string; hidden: string[]; children: ReactNode }) {
+  if (hidden.includes(name)) return null;
+  return (
+    <fieldset className="group" data-control={name}>
+      <legend>{title}</legend>
+      {children}
+    </fieldset>
+  );
+}
+
+export function Controls(props: ControlsProps) {
+  const { settings: s, onChange } = props;
+  const hidden = s.hide;
+  const compare = s.losses.length > 0;
+  const toggleLoss = (id: (typeof LOSS_KEYS)[number]) => {
+    const next = s.losses.includes(id) ? s.losses.filter((l) => l !== id) : [...s.losses, id];
+    onChange({ losses: next });
+  };
+  return (
+    <div className="controls-inner">
+      <Group title="Data" name="data" hidden={hidden}>
+        <label>
+          Lesion type
+          <select
+            value={s.lesion}
+            onChange={(e) => onChange({ lesion: e.target.value as Settings['lesion'] })}
+            disabled={props.disabled}
+          >
+            {LESION_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k === 'wmh' ? 'white-matter hyperintensities' : k}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Lesion burden <output aria-label="Requested lesion burden">{formatPercent(s.fraction)}</output>
+          <input
+            type="range"
+            aria-label="Lesion burden"
+            min={0}
+            max={1000}
+            value={toSlider(s.fraction)}
+            aria-valuetext={formatPercent(s.fraction)}
+            onChange={(e) => onChange({ fraction: fromSlider(Number(e.target.value)) })}
+            disabled={props.disabled}
+          />
+        </label>
+        <p className="readout">
+          Achieved:{' '}
+          <output aria-label="Achieved lesion fraction">
+            {props.dataInfo.achievedFraction === null ? '…' : formatPercent(props.dataInfo.achievedFraction)}
+          </output>{' '}
+          · trained patches:{' '}
+          <output aria-label="Patch imbalance">
+            {props.dataInfo.patchImbalance === null ? '…' : formatPercent(props.dataInfo.patchImbalance)}
+          </output>
+        </p>
+        <label>
+          Noise
+          <input
+            type="number"
+            min={0}
+            max={0.5}
+            step={0.01}
+            value={s.noise}
+            onChange={(e) => onChange({ noise: Number(e.target.value) })}
+            disabled={props.disabled}
+          />
+        </label>
+        <label>
+          Seed
+          <input
+            type="number"
+            min={0}
+            step={1}
+            value={s.seed}
+            onChange={(e) => onChange({ seed: Math.max(0, Math.round(Number(e.target.value))) })}
+            disabled={props.disabled}
+          />
+        </label>
+        <button type="button" onClick={props.onRegenerate} disabled={props.disabled}>
+          Regenerate
+        </button>
+      </Group>
+
+      <Group title="Network" name="network" hidden={hidden}>
+        <label>
+          Network
+          <select
+            value={s.network}
+            onChange={(e) => onChange({ network: e.target.value as Settings['network'] })}
+            disabled={props.disabled}
+          >
+            {NETWORK_IDS.map((n) => (
+              <option key={n} value={n}>
+                {NETWORK_LABELS[n]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </Group>
+
+      <Group title="Loss" name="loss" hidden={hidden}>
+        {!compare && (
+          <label>
+            Loss
+            <select
+              value={s.loss}
+              onChange={(e) => onChange({ loss: e.target.value as Settings['loss'] })}
+              disabled={props.disabled}
+            >
+              {LOSS_KEYS.map((l) => (
+                <option key={l} value={l}>
+                  {props.lossLabels[l] ?? l}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <fieldset className="compare" aria-label="Compare losses">
+          <span>Compare:</span>
+          <button type="button" onClick={() => onChange({ losses: [...PAPER_FOUR] })} disabled={props.disabled}>
+            Paper's four
+          </button>
+          {compare && (
+            <button type="button" onClick={() => onChange({ losses: [] })} disabled={props.disabled}>
+              Single loss
+            </button>
+          )}
+          {compare && (
+            <div className="loss-checks">
+              {LOSS_KEYS.map((l) => (
+                <label key={l} className="inline">
+                  <input
+                    type="checkbox"
+                    checked={s.losses.includes(l)}
+                    onChange={() => toggleLoss(l)}
+                    disabled={props.disabled}
+                  />
+                  {l}
+                </label>
+              ))}
+            </div>
+          )}
+        </fieldset>
+        <LossOptionsPanel
+          lossIds={compare ? s.losses : [s.loss]}
+          values={s.lossOptions}
+          onChange={(lossOptions) => onChange({ lossOptions })}
+          disabled={props.disabled}
+        />
+      </Group>
+
+      <Group title="Training" name="training" hidden={hidden}>
+        <label>
+          Learning rate
+          <select
+            value={PAPER_LRS.includes(s.lr) ? String(s.lr) : 'free'}
+            onChange={(e) => e.target.value !== 'free' && onChange({ lr: Number(e.target.value) })}
+          >
+            {PAPER_LRS.map((lr) => (
+              <option key={lr} value={String(lr)}>
+                {lr.toExponential(0)}
+              </option>
+            ))}
+            <option value="free">other…</option>
+          </select>
+        </label>
+        <label>
+          Learning rate value
+          <input
+            type="number"
+            min={1e-7}
+            max={1}
+            step="any"
+            value={s.lr}
+            onChange={(e) => onChange({ lr: Number(e.target.value) })}
+          />
+        </label>
+        <label>
+          Patch / batch
+          <select
+            value={typeof s.patch === 'string' ? s.patch : 'free'}
+            onChange={(e) => {
+              const v = e.target.value;
+              if (v === 'free') onChange({ patch: typeof s.patch === 'number' ? s.patch : PATCH_TABLE[s.patch].patch });
+              else onChange({ patch: v as 'S', batch: PATCH_TABLE[v as 'S'].batch });
+            }}
+            disabled={props.disabled}
+          >
+            {PATCH_PRESETS.map((p) => (
+              <option key={p} value={p}>
+                {p}: {PATCH_TABLE[p].patch}px × {PATCH_TABLE[p].batch}
+              </option>
+            ))}
+            <option value="free">free</option>
+          </select>
+        </label>
+        {typeof s.patch === 'number' && (
+          <label>
+            Patch size
+            <input
+              type="number"
+              min={8}
+              max={256}
+              value={s.patch}
+              onChange={(e) => onChange({ patch: Number(e.target.value) })}
+              disabled={props.disabled}
+            />
+          </label>
+        )}
+        <label>
+          Batch size
+          <input
+            type="number"
+            min={1}
+            max={32}
+            value={s.batch}
+            onChange={(e) => onChange({ batch: Number(e.target.value) })}
+            disabled={props.disabled}
+          />
+        </label>
+        <label>
+          Steps
+          <input
+            type="number"
+            min={1}
+            max={100000}
+            value={s.steps}
+            onChange={(e) => onChange({ steps: Number(e.target.value) })}
+            disabled={props.disabled}
+          />
+        </label>
+      </Group>
+
+      <Group title="Backend" name="backend" hidden={hidden}>
+        <label>
+          Backend
+          <select
+            value={s.backend}
+            onChange={(e) => onChange({ backend: e.target.value as Settings['backend'] })}
+            disabled={props.disabled}
+          >
+            {['auto', 'webgpu', 'wasm', 'webgl', 'cpu'].map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
+        </label>
+        <p className="readout">
+          Active: <output aria-label="Backend in use">{props.activeBackend ?? '…'}</output> ·{' '}
+          <output aria-label="Steps per second">{props.stepsPerSecond === null ? '–' : props.stepsPerSecond.toFixed(1)}</output>{' '}
+          steps/s
+        </p>
+      </Group>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+// One row per run: settings, status (with the step where it failed), median (IQR) Dice over the last K steps.
+import type { RunSummary } from '../state/store';
+import { formatMedianIqr } from './stats';
+
+const STATUS_TEXT: Record<string, string> = {
+  idle: 'ready',
+  running: 'running',
+  paused: 'paused',
+  done: 'done',
+  stopped: 'stopped',
+  diverged: 'diverged',
+  collapsed: 'collapsed',
+  error: 'error',
+};
+
+export function RunsTable({
+  runs,
+  lastK,
+  selected,
+  onSelect,
+}: {
+  runs: RunSummary[];
+  lastK: number;
+  selected: string | null;
+  onSelect: (id: string) => void;
+}) {
+  return (
+    <table className="runs" aria-label="Runs">
+      <thead>
+        <tr>
+          <th scope="col">Run</th>
+          <th scope="col">Settings</th>
+          <th scope="col">Status</th>
+          <th scope="col">Step</th>
+          <th scope="col">Dice, last {lastK} steps: median (IQR)</th>
+          <th scope="col">Validation Dice</th>
+          <th scope="col">ms/step</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((r) => {
+          const last = r.steps.at(-1);
+          const failed = r.status === 'diverged' || r.status === 'collapsed' || r.status === 'error';
+          return (
+            <tr key={r.id} aria-selected={selected === r.id} className={selected === r.id ? 'selected' : undefined}>
+              <th scope="row">
+                <button type="button" className="run-name" onClick={() => onSelect(r.id)} style={{ borderColor: r.color }}>
+                  {r.label}
+                </button>
+              </th>
+              <td className="settings-cell">
+                {Object.entries(r.config)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(' ')}
+              </td>
+              <td className={failed ? 'status failed' : 'status'} title={r.message}>
+                {STATUS_TEXT[r.status]}
+                {failed ? ` at step ${r.statusStep}` : ''}
+              </td>
+              <td>{last?.step ?? 0}</td>
+              <td>{failed && r.status !== 'error' ? '0 (0)' : formatMedianIqr(r.steps.slice(-lastK).map((p) => p.trainDice))}</td>
+              <td>{r.validation.at(-1)?.dice.toFixed(3) ?? '–'}</td>
+              <td>{last ? last.msPerStep.toFixed(0) : '–'}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
