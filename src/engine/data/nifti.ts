@@ -35,25 +35,9 @@ export interface NiftiVolume extends Volume {
   nifti: NiftiInfo;
 }
 
-const GZIP_CHUNK = 1 << 14; // compressed bytes per push: bounds the output one push can produce
+const GZIP_CHUNK = 1 << 14; // compressed bytes per push: bounds what one push can inflate (<= 16 MB)
 
-function gunzipBounded(bytes: Uint8Array, maxBytes: number): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const stream = new Gunzip((chunk) => {
-    total += chunk.length;
-    if (total > maxBytes)
-      throw new NiftiError(`gzip data expands beyond ${maxBytes} bytes, more than the largest image accepted`);
-    chunks.push(chunk);
-  });
-  try {
-    for (let at = 0; at < bytes.length; at += GZIP_CHUNK) {
-      stream.push(bytes.subarray(at, at + GZIP_CHUNK), at + GZIP_CHUNK >= bytes.length);
-    }
-  } catch (err) {
-    if (err instanceof NiftiError) throw err;
-    throw new NiftiError(`gzip data is corrupt or truncated (${err instanceof Error ? err.message : String(err)})`);
-  }
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
   if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(total);
   let o = 0;
@@ -61,7 +45,40 @@ function gunzipBounded(bytes: Uint8Array, maxBytes: number): Uint8Array {
     out.set(c, o);
     o += c.length;
   }
+  chunks.splice(0, chunks.length, out);
   return out;
+}
+
+/**
+ * Gunzips only what the image needs: once the header has arrived it is checked (a bad header fails
+ * before any data are inflated, so a gzip bomb costs one chunk) and gives the byte count, where
+ * inflating stops.
+ */
+function gunzipBounded(bytes: Uint8Array, maxVoxels: number): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let limit = Infinity;
+  const enough = new Error('enough');
+  const stream = new Gunzip((chunk) => {
+    chunks.push(chunk);
+    total += chunk.length;
+    if (limit === Infinity && total >= 540) {
+      const h = parseNiftiHeader(concat(chunks, total), maxVoxels);
+      limit = h.voxOffset + voxelCount(h.dims) * DATATYPES[h.datatype].bytes;
+    }
+    if (total >= limit) throw enough;
+  });
+  try {
+    for (let at = 0; at < bytes.length; at += GZIP_CHUNK) {
+      stream.push(bytes.subarray(at, at + GZIP_CHUNK), at + GZIP_CHUNK >= bytes.length);
+    }
+  } catch (err) {
+    if (err instanceof NiftiError) throw err;
+    if (err !== enough) {
+      throw new NiftiError(`gzip data is corrupt or truncated (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
+  return concat(chunks, total);
 }
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -114,7 +131,7 @@ export function readNifti(bytes: ArrayBuffer | Uint8Array, options: ReadNiftiOpt
   const maxVoxels = options.maxVoxels ?? NIFTI_MAX_VOXELS;
   let u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const gzipped = u8.length >= 2 && u8[0] === 0x1f && u8[1] === 0x8b;
-  if (gzipped) u8 = gunzipBounded(u8, 540 + 65536 + maxVoxels * 8);
+  if (gzipped) u8 = gunzipBounded(u8, maxVoxels);
   const h = parseNiftiHeader(u8, maxVoxels);
 
   const width = DATATYPES[h.datatype].bytes;
