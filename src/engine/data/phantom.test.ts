@@ -162,6 +162,13 @@ describe('generatePhantom: anatomy and contrast', () => {
     expect(meanWhere(clean.images[0].data, (i) => clean.tissue.data[i] === TISSUE.air)).toBe(0);
   });
 
+  it('treats options passed as undefined as defaults', () => {
+    const p = generatePhantom({ seed: 2, shape: undefined, noise: undefined, lesion: { kind: undefined, fraction: 0.001 } });
+    expect(p.options.shape).toEqual([128, 128, 96]);
+    expect(p.options.noise).toBe(0.025);
+    expect(p.options.lesion).toEqual({ kind: 'tumour', fraction: 0.001 });
+  });
+
   it('rejects bad options with a message naming the option', () => {
     expect(() => generatePhantom({ shape: [4, 64, 64] })).toThrow(/shape/);
     expect(() => generatePhantom({ shape: [64.5, 64, 64] })).toThrow(/shape/);

@@ -88,10 +88,13 @@ function fail(message: string): never {
 
 /** Fills in defaults and checks every option, naming the first bad one. */
 export function resolvePhantomOptions(input: PhantomInput = {}): PhantomOptions {
+  // An option given as undefined means "default" (callers forward optional fields as they are).
+  const defined = <T extends object>(o: T | undefined): Partial<T> =>
+    Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
   const o: PhantomOptions = {
     ...PHANTOM_DEFAULTS,
-    ...input,
-    lesion: { ...PHANTOM_DEFAULTS.lesion, ...input.lesion },
+    ...defined(input),
+    lesion: { ...PHANTOM_DEFAULTS.lesion, ...defined(input.lesion) },
   };
   if (!Number.isFinite(o.seed)) fail(`seed must be a finite number, got ${o.seed}`);
   if (o.shape.length !== 3 || o.shape.some((d) => !Number.isInteger(d) || d < 8 || d > 1024)) {
