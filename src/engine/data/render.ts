@@ -79,6 +79,14 @@ export function makeBias(options: PhantomOptions, rng: Rng): BiasField | null {
   return { amplitude: options.biasField / Math.SQRT2, profiles };
 }
 
+/** The bias gain along row (y, z), written into `out` (length nx). */
+function biasRow(bias: BiasField, y: number, z: number, out: Float32Array): void {
+  const [[u1, v1, w1], [u2, v2, w2]] = bias.profiles;
+  const p1 = bias.amplitude * v1[y] * w1[z];
+  const p2 = bias.amplitude * v2[y] * w2[z];
+  for (let x = 0; x < out.length; x++) out[x] = Math.max(0.5, 1 + p1 * u1[x] + p2 * u2[x]);
+}
+
 export function renderModality(params: {
   modality: Modality;
   options: PhantomOptions;
@@ -104,22 +112,20 @@ export function renderModality(params: {
   // Rician magnitude |biased signal + complex Gaussian noise|: the background is Rayleigh, not 0.
   const sd = options.noise * 1000;
   const noise = rng.fork('noise');
-  const bits = new Uint32Array(sd > 0 ? 2 * nx : 0);
-  const [u1, v1, w1] = bias ? bias.profiles[0] : [];
-  const [u2, v2, w2] = bias ? bias.profiles[1] : [];
-  const amp = bias ? bias.amplitude : 0;
+  const bits = new Uint32Array(2 * nx);
+  const gain = new Float32Array(nx).fill(1); // bias of the current row
   for (let z = 0, i = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      const p1 = bias ? amp * v1[y] * w1[z] : 0;
-      const p2 = bias ? amp * v2[y] * w2[z] : 0;
-      if (sd > 0) noise.fillUint32(bits);
-      for (let x = 0; x < nx; x++, i++) {
-        const gain = bias ? Math.max(0.5, 1 + p1 * u1[x] + p2 * u2[x]) : 1;
-        if (sd > 0) {
-          const re = img[i] * gain + sd * approxNormalFromBits(bits[2 * x]);
-          const im = sd * approxNormalFromBits(bits[2 * x + 1]);
-          img[i] = Math.sqrt(re * re + im * im);
-        } else img[i] *= gain;
+    for (let y = 0; y < ny; y++, i += nx) {
+      if (bias) biasRow(bias, y, z, gain);
+      if (!(sd > 0)) {
+        for (let x = 0; x < nx; x++) img[i + x] *= gain[x];
+        continue;
+      }
+      noise.fillUint32(bits);
+      for (let x = 0; x < nx; x++) {
+        const re = img[i + x] * gain[x] + sd * approxNormalFromBits(bits[2 * x]);
+        const im = sd * approxNormalFromBits(bits[2 * x + 1]);
+        img[i + x] = Math.sqrt(re * re + im * im);
       }
     }
   }
