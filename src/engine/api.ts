@@ -21,8 +21,8 @@ export interface DataRequest {
   /** Patch side (2D) or cube side (3D) and batch size. */
   patch: number;
   batch: number;
-  /** 2 for 2D networks (axial slices), 3 for 3D networks. */
-  spatialDims: 2 | 3;
+  /** The network the patches are for: 2D nets get axial slices, 3D nets cubes; sizes snap to what it accepts. */
+  network: string;
   /** Phantom shape [x, y, z]; defaults to the engine's default phantom. */
   shape?: [number, number, number];
   trainSubjects?: number;

@@ -1,21 +1,24 @@
 // The playground's settings: data with defaults, parsed from and written back to the URL query.
 // Invalid values are dropped (default kept) and reported as notices; parsing never throws.
+import { PATCH_PRESETS as PAPER_PATCHES } from '../engine/data/presets';
+import { DEFAULT_LOSS_OPTIONS, LOSS_FIELD_SPECS, LOSS_IDS, type LossId, PAPER_LOSSES } from '../engine/losses/catalog';
+import { checkLossOptions } from '../engine/losses/options';
 import { BACKENDS, type BackendChoice } from '../engine/train/backend-names';
 
 export const NETWORK_IDS = ['unet2d', 'twopath2d', 'unet3d', 'highres3d'] as const;
 export type NetworkId = (typeof NETWORK_IDS)[number];
 export const LESION_KINDS = ['tumour', 'wmh', 'lacunes'] as const;
 export type LesionKind = (typeof LESION_KINDS)[number];
-export const LOSS_KEYS = ['wce', 'dl2', 'ss', 'gdl', 'ce', 'dice', 'focal', 'tversky', 'dice_ce'] as const;
-export type LossKey = (typeof LOSS_KEYS)[number];
-export const PAPER_FOUR: LossKey[] = ['wce', 'dl2', 'ss', 'gdl'];
+export const LOSS_KEYS = LOSS_IDS;
+export type LossKey = LossId;
+export const PAPER_FOUR: LossKey[] = [...PAPER_LOSSES];
 export const PATCH_PRESETS = ['S', 'M', 'L'] as const;
 /** Patch side and batch of the paper's Table 1 (UNet column). */
-export const PATCH_TABLE: Record<(typeof PATCH_PRESETS)[number], { patch: number; batch: number }> = {
-  S: { patch: 56, batch: 5 },
-  M: { patch: 64, batch: 3 },
-  L: { patch: 88, batch: 1 },
-};
+export const PATCH_TABLE = {
+  S: { patch: PAPER_PATCHES.S.size, batch: PAPER_PATCHES.S.batch },
+  M: { patch: PAPER_PATCHES.M.size, batch: PAPER_PATCHES.M.batch },
+  L: { patch: PAPER_PATCHES.L.size, batch: PAPER_PATCHES.L.batch },
+} as const;
 export const PAPER_LRS = [1e-3, 1e-4, 1e-5];
 /** Lesion burden slider range: 30% down to 0.001% (proportions). */
 export const FRACTION_RANGE = { min: 1e-5, max: 0.3 };
@@ -58,22 +61,8 @@ export const DEFAULT_SETTINGS: Settings = {
   hide: [],
 };
 
-/** Loss option names that may appear in the URL (values are checked against the loss when a run starts). */
-export const LOSS_OPTION_KEYS = [
-  'perImage',
-  'squared',
-  'includeBackground',
-  'epsilon',
-  'lambda',
-  'gamma',
-  'alpha',
-  'beta',
-  'diceWeight',
-  'ceWeight',
-  'wceWeight',
-  'ssVariant',
-  'weightType',
-] as const;
+/** Loss option names that may appear in the URL, each checked against its spec. */
+export const LOSS_OPTION_KEYS = Object.keys(LOSS_FIELD_SPECS);
 
 type Parser<T> = (raw: string) => T | undefined;
 
@@ -134,18 +123,30 @@ export function parseSettings(search: string): ParsedSettings {
   const settings: Settings = { ...DEFAULT_SETTINGS, lossOptions: {}, hide: [] };
   const notices: string[] = [];
   const known = new Set<string>([...Object.keys(FIELDS), ...LOSS_OPTION_KEYS, '_hide', 'lesson', 'view', 'step']);
+  const accepted = new Set<string>();
   for (const [key, field] of Object.entries(FIELDS) as [keyof typeof FIELDS, Field<keyof typeof FIELDS>][]) {
     const raw = q.get(key);
     if (raw === null) continue;
     const value = field.parse(raw);
     if (value === undefined) notices.push(`Ignored ${key}=${truncate(raw)}: expected ${field.expect}.`);
-    else (settings as unknown as Record<string, unknown>)[key] = value;
+    else {
+      (settings as unknown as Record<string, unknown>)[key] = value;
+      accepted.add(key);
+    }
   }
-  // A preset patch brings its batch unless the URL sets one.
-  if (typeof settings.patch === 'string' && q.get('batch') === null) settings.batch = PATCH_TABLE[settings.patch].batch;
+  // A preset patch brings its batch unless the URL sets a valid one.
+  if (typeof settings.patch === 'string' && !accepted.has('batch')) settings.batch = PATCH_TABLE[settings.patch].batch;
   for (const key of LOSS_OPTION_KEYS) {
     const raw = q.get(key);
     if (raw !== null) settings.lossOptions[key] = raw.slice(0, 64);
+  }
+  // Each option value is checked by the engine's validator, through a loss that has the option.
+  for (const [key, raw] of Object.entries(settings.lossOptions)) {
+    const owner = LOSS_IDS.find((id) => key in DEFAULT_LOSS_OPTIONS[id]);
+    const problem = owner ? checkLossOptions(owner, { [key]: raw }).problems[0] : undefined;
+    if (!problem) continue;
+    notices.push(`Ignored ${key}=${truncate(raw)}: ${problem.message.replace(/^\w+: /, '')}.`);
+    delete settings.lossOptions[key];
   }
   const hide = q.get('_hide');
   if (hide) settings.hide = hide.split(',').filter((h) => /^[a-zA-Z_]{1,32}$/.test(h));

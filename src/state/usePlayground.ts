@@ -19,8 +19,6 @@ export const RUN_COLORS: Record<string, string> = {
   dice_ce: '#99b898',
 };
 
-export const SPATIAL: Record<string, 2 | 3> = { unet2d: 2, twopath2d: 2, unet3d: 3, highres3d: 3 };
-
 export type Phase = 'starting' | 'generating' | 'ready' | 'training' | 'paused' | 'finished' | 'error';
 
 export interface Playground {
@@ -104,7 +102,7 @@ export function usePlayground(settings: Settings): Playground {
     settings.fraction,
     settings.noise,
     patchAndBatch(settings),
-    SPATIAL[settings.network],
+    settings.network,
   ]);
 
   const prepare = useCallback(async () => {
@@ -123,7 +121,7 @@ export function usePlayground(settings: Settings): Playground {
         noise: s.noise,
         patch,
         batch,
-        spatialDims: SPATIAL[s.network],
+        network: s.network,
       });
       setData(summary);
       setError(null);

@@ -297,7 +297,7 @@ export function Controls(props: ControlsProps) {
         </label>
         <p className="readout">
           Active: <output aria-label="Backend in use">{props.activeBackend ?? '…'}</output> ·{' '}
-          <output aria-label="Steps per second">{props.stepsPerSecond === null ? '–' : props.stepsPerSecond.toFixed(1)}</output>{' '}
+          <output aria-label="Training speed">{props.stepsPerSecond === null ? '–' : props.stepsPerSecond.toFixed(1)}</output>{' '}
           steps/s
         </p>
       </Group>

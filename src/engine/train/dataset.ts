@@ -4,6 +4,7 @@ import type { DataRequest, VolumeData } from '../api';
 import { generatePhantom, type Phantom } from '../data/phantom';
 import { type PatchSpec, patchImbalance, sampleBatch } from '../data/patches';
 import { type Subject, subjectFromPhantom } from '../data/subjects';
+import { type NetworkKind, nearestValidSize, SPATIAL_DIMS } from '../networks/spec';
 import type { ArrayBatch, BatchSource } from './source';
 
 export interface Dataset {
@@ -31,9 +32,15 @@ export function buildDataset(req: DataRequest): Dataset {
     }),
   );
   const subjects = phantoms.map((p) => subjectFromPhantom(p));
+  const kind = req.network as NetworkKind;
+  const spatial = SPATIAL_DIMS[kind];
+  if (!spatial) throw new Error(`unknown network '${req.network}'`);
   const dims = subjects[0].dims;
-  const side = Math.min(req.patch, ...(req.spatialDims === 2 ? dims.slice(0, 2) : dims));
-  const spec: PatchSpec = { dims: req.spatialDims, size: side, batch: req.batch, axis: 'axial', requireForeground: true };
+  // The network needs sides divisible by 2^depth: snap to the nearest valid side that fits the volume.
+  const fit = Math.min(req.patch, ...(spatial === 2 ? dims.slice(0, 2) : dims));
+  let side = nearestValidSize({ kind }, fit);
+  while (side > fit && side > nearestValidSize({ kind }, 1)) side -= nearestValidSize({ kind }, 1);
+  const spec: PatchSpec = { dims: spatial, size: side, batch: req.batch, axis: 'axial', requireForeground: true };
   const train = subjects.slice(0, nTrain);
   return {
     request: req,

@@ -4,11 +4,10 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ControlAction, DataRequest, DataSummary, Emit, RunRequest } from '../api';
 import { computeLoss, isLossId, resolveLossOptions } from '../losses';
 import { countParams, createNetwork, type NetworkKind, sizeMultiple } from '../networks';
+import { SPATIAL_DIMS } from '../networks/spec';
 import { buildDataset, createDatasetSource, type Dataset, type DatasetSource, displayVolumes } from './dataset';
 import { Runner } from './runner';
 import { type LossFn, Trainer, type TrainerParams } from './trainer';
-
-const NETWORK_DIMS: Record<NetworkKind, 2 | 3> = { unet2d: 2, twopath2d: 2, unet3d: 3, highres3d: 3 };
 
 export function lossFnFor(id: string, options: Record<string, unknown>): LossFn {
   if (!isLossId(id)) throw new Error(`unknown loss '${id}'`);
@@ -57,9 +56,9 @@ export class Session {
     const kinds = new Set(runs.map((r) => r.network));
     if (kinds.size > 1) throw new Error('runs of one race must share the network');
     const kind = runs[0].network as NetworkKind;
-    if (!(kind in NETWORK_DIMS)) throw new Error(`unknown network '${kind}'`);
-    if (NETWORK_DIMS[kind] !== ds.spec.dims)
-      throw new Error(`${kind} needs ${NETWORK_DIMS[kind]}D patches; prepare the data for it`);
+    if (!(kind in SPATIAL_DIMS)) throw new Error(`unknown network '${kind}'`);
+    if (SPATIAL_DIMS[kind] !== ds.spec.dims)
+      throw new Error(`${kind} needs ${SPATIAL_DIMS[kind]}D patches; prepare the data for it`);
     const multiple = sizeMultiple({ kind });
     const side = typeof ds.spec.size === 'number' ? ds.spec.size : ds.spec.size[0];
     if (side % multiple !== 0) throw new Error(`patch ${side} must be a multiple of ${multiple} for ${kind}`);

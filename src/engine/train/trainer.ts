@@ -21,11 +21,12 @@ export interface TrainerParams {
   validateEvery?: number;
   /** Prediction snapshot every n steps (0: only on request). */
   snapshotEvery?: number;
-  /** A run whose batch prediction is one class for at least this many final steps is 'collapsed'. */
+  /** A run whose batch prediction is one class for at least this many final steps is 'collapsed'
+   * (default: the last 20% of the run, the paper's 200 of 1000 iterations, at least 5 steps). */
   collapseMinSteps?: number;
 }
 
-export const TRAINER_DEFAULTS = { readEvery: 5, validateEvery: 25, snapshotEvery: 25, collapseMinSteps: 50 };
+export const TRAINER_DEFAULTS = { readEvery: 5, validateEvery: 25, snapshotEvery: 25 };
 
 /** Per-step scalars kept on the device until the next read: [loss, counts (C-1 rows of 3)...]. */
 interface Pending {
@@ -47,6 +48,7 @@ export class Trainer {
   lr: number;
   readonly history: StepPoint[] = [];
   private readonly p: Required<Omit<TrainerParams, 'runId' | 'lr'>>;
+
   private readonly optimizer: tf.AdamOptimizer;
   private readonly vars: tf.Variable[];
   private pending: Pending[] = [];
@@ -56,7 +58,8 @@ export class Trainer {
   constructor(params: TrainerParams) {
     this.runId = params.runId;
     this.lr = params.lr;
-    this.p = { ...TRAINER_DEFAULTS, ...params };
+    const collapseMinSteps = params.collapseMinSteps ?? Math.max(5, Math.round(params.steps * 0.2));
+    this.p = { ...TRAINER_DEFAULTS, ...params, collapseMinSteps };
     this.optimizer = tf.train.adam(params.lr);
     this.vars = params.model.trainableWeights.map((w) => w.read() as tf.Variable);
   }

@@ -1,7 +1,9 @@
-// Registers the wasm backend, serving its .wasm binaries from the app itself (never a CDN).
+// Registers the wasm backend for training: its .wasm binaries come from the app itself (never a
+// CDN) and the kernels it lacks or runs slowly for conv-net training are replaced (wasm-kernels.ts).
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { registerWasmTrainingKernels } from './wasm-kernels';
 
-/** Where the .wasm files are served from (copied to public/tfjs-wasm/ by scripts/copy-wasm.mjs). */
+/** Where the .wasm files are served from (vite.config.ts serves and emits them at /tfjs-wasm/). */
 export function wasmBaseUrl(): string | null {
   const loc = (globalThis as { location?: { origin: string } }).location;
   return loc ? `${loc.origin}/tfjs-wasm/` : null;
@@ -9,5 +11,7 @@ export function wasmBaseUrl(): string | null {
 
 export function registerWasm(): void {
   const base = wasmBaseUrl();
+  // In Node the backend finds its binaries next to its own module.
   if (base) setWasmPaths(base);
+  registerWasmTrainingKernels();
 }

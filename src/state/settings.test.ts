@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../engine/data/rng';
+import { DEFAULT_SETTINGS, parseSettings, patchAndBatch, serializeSettings } from './settings';
+
+describe('settings <-> URL', () => {
+  it('defaults serialise to an empty query and parse back', () => {
+    expect(serializeSettings(DEFAULT_SETTINGS)).toBe('');
+    expect(parseSettings('').settings).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('round-trips every setting', () => {
+    const q =
+      'loss=ss&losses=gdl%2Cwce&lr=0.0001&network=twopath2d&lesion=wmh&fraction=0.001&noise=0.1&patch=32&batch=2&steps=77&seed=5&backend=cpu&lambda=0.2&_hide=loss%2Clr';
+    const { settings, notices } = parseSettings(`?${q}`);
+    expect(notices).toEqual([]);
+    expect(settings).toMatchObject({ loss: 'ss', losses: ['gdl', 'wce'], lr: 1e-4, patch: 32, batch: 2, steps: 77, seed: 5 });
+    expect(settings.lossOptions).toEqual({ lambda: '0.2' });
+    expect(settings.hide).toEqual(['loss', 'lr']);
+    expect(parseSettings(`?${serializeSettings(settings)}`).settings).toEqual(settings);
+  });
+
+  it('a preset patch brings its batch (the paper Table 1) unless batch is given', () => {
+    expect(patchAndBatch(parseSettings('?patch=S').settings)).toEqual({ patch: 56, batch: 5 });
+    expect(patchAndBatch(parseSettings('?patch=L&batch=4').settings)).toEqual({ patch: 88, batch: 4 });
+  });
+
+  it('bad values become notices and keep defaults', () => {
+    const { settings, notices } = parseSettings('?loss=nope&lr=-1&fraction=0.5&batch=1.5&steps=&patch=X&losses=gdl,zz&foo=1&lambda=7');
+    expect(settings).toEqual({ ...DEFAULT_SETTINGS, lossOptions: {}, hide: [] });
+    for (const k of ['loss=nope', 'lr=-1', 'fraction=0.5', 'batch=1.5', 'steps=', 'patch=X', 'losses=gdl,zz', "'foo'", 'lambda=7']) {
+      expect(notices.some((n) => n.includes(k))).toBe(true);
+    }
+  });
+
+  it('1,000 random URLs parse to valid settings with notices, never a throw', () => {
+    const rng = createRng(42);
+    const keys = ['loss', 'losses', 'lr', 'network', 'lesion', 'fraction', 'noise', 'patch', 'batch', 'steps', 'seed', 'backend', 'lambda', 'epsilon', 'weightType', '_hide', 'x'];
+    const junk = ['', '0', '-1', '1e309', 'NaN', 'gdl', 'gdl,wce', 'S', '%', '%E0%A4%A', '<script>', 'true', '0.001', ' ', '1'.repeat(300), 'square'];
+    for (let i = 0; i < 1000; i++) {
+      const parts: string[] = [];
+      for (let k = 0; k < 1 + rng.int(6); k++) {
+        const key = keys[rng.int(keys.length)];
+        const value = rng.next() < 0.5 ? junk[rng.int(junk.length)] : String.fromCharCode(...Array.from({ length: rng.int(8) }, () => 32 + rng.int(95)));
+        parts.push(`${encodeURIComponent(key)}=${rng.next() < 0.9 ? encodeURIComponent(value) : value}`);
+      }
+      const { settings } = parseSettings(`?${parts.join('&')}`);
+      expect(settings.lr).toBeGreaterThan(0);
+      expect(settings.fraction).toBeGreaterThanOrEqual(1e-5);
+      expect(Number.isInteger(settings.steps)).toBe(true);
+      // What was accepted serialises and parses back to itself.
+      expect(parseSettings(`?${serializeSettings(settings)}`).settings).toEqual(settings);
+    }
+  });
+});
