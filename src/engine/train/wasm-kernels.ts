@@ -1,6 +1,7 @@
 // Makes tfjs's wasm backend train conv nets: registers, for 'wasm' only, the kernels it lacks
-// (Conv2DBackpropFilter), runs slowly (Conv2DBackpropInput, Conv3D*) or computes wrongly
-// (MaxPoolGrad, MaxPool3D, MaxPool3DGrad, Conv3DBackpropFilterV2/InputV2), built from its fast ones.
+// (Conv2DBackpropFilter), runs slowly (Conv2DBackpropInput, Conv3D, rank-5 Slice/SplitV and
+// reductions) or computes wrongly (MaxPoolGrad, MaxPool3D, MaxPool3DGrad, Conv3DBackpropFilterV2,
+// Conv3DBackpropInputV2), built from its fast ones.
 import '@tensorflow/tfjs-backend-wasm';
 
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
@@ -8,10 +9,16 @@ import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '
 import { registerConv3dTransposeGradient } from './conv3d-transpose-grad';
 import { conv2dGradKernels } from './wasm-conv2d-grads';
 import { conv3dKernels } from './wasm-conv3d';
+import { layoutKernels, rememberStockKernel } from './wasm-layout';
 import { poolKernels } from './wasm-pool';
 
 /** Every kernel this module registers for the wasm backend. */
-export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [...conv2dGradKernels, ...conv3dKernels, ...poolKernels];
+export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
+  ...conv2dGradKernels,
+  ...conv3dKernels,
+  ...poolKernels,
+  ...layoutKernels,
+];
 
 // Stock configs replaced by ours (undefined where wasm had none), kept to restore them.
 let replaced: Map<string, KernelConfig | undefined> | null = null;
@@ -24,8 +31,13 @@ export function registerWasmTrainingKernels(): void {
   for (const config of WASM_TRAINING_KERNELS) {
     const stock = getKernel(config.kernelName, 'wasm');
     replaced.set(config.kernelName, stock);
-    if (stock) unregisterKernel(config.kernelName, 'wasm');
-    registerKernel(config);
+    if (stock) {
+      rememberStockKernel(stock);
+      unregisterKernel(config.kernelName, 'wasm');
+    }
+    // Keep the stock setup (its cwrap bindings): the backend may initialise only after this call,
+    // and our wrappers, or a later restore, still call the stock kernel.
+    registerKernel(stock?.setupFunc ? { ...config, setupFunc: stock.setupFunc } : config);
   }
 }
 

@@ -1,0 +1,108 @@
+// Slice, SplitV and the axis-merging reductions registered for wasm, against the cpu backend.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { registerWasmTrainingKernels } from './wasm-kernels';
+import { mergeReduction } from './wasm-layout';
+import { backendDataIds, maxRelError, seededValues, valuesOn } from './wasm-test-utils';
+
+let seed = 100;
+function input(shape: number[]): () => tf.Tensor {
+  const v = seededValues({ size: shape.reduce((a, b) => a * b, 1), seed: seed++ });
+  return () => tf.tensor(v, shape);
+}
+
+async function worstError(cases: Array<() => tf.Tensor>): Promise<number> {
+  let worst = 0;
+  for (const make of cases) {
+    const err = maxRelError(await valuesOn('wasm', make), await valuesOn('cpu', make));
+    worst = Number.isNaN(err) ? Number.POSITIVE_INFINITY : Math.max(worst, err);
+  }
+  await tf.setBackend('cpu');
+  return worst;
+}
+
+beforeAll(async () => {
+  registerWasmTrainingKernels();
+  await tf.setBackend('wasm');
+  await tf.setBackend('cpu');
+});
+
+describe('mergeReduction', () => {
+  it('merges runs of reduced and of kept axes and drops size-1 axes', () => {
+    expect(mergeReduction([2, 8, 8, 8, 4], [0, 1, 2, 3])).toEqual({ shape: [1024, 4], axes: [0] });
+    expect(mergeReduction([2, 1, 8, 3], [0, 2])).toEqual({ shape: [16, 3], axes: [0] });
+    expect(mergeReduction([2, 3, 4], [1])).toBeNull();
+    expect(mergeReduction([5, 6], [0, 1])).toEqual({ shape: [30], axes: [0] });
+  });
+});
+
+describe('wasm layout kernels vs cpu', () => {
+  it('Slice over ranks 1-6, with -1 sizes', async () => {
+    const cases: Array<() => tf.Tensor> = [];
+    const shapes = [[7], [5, 6], [4, 5, 6], [2, 5, 6, 3], [2, 5, 6, 7, 3], [2, 3, 4, 3, 2, 3]];
+    for (const shape of shapes) {
+      const x = input(shape);
+      const begin = shape.map((d, i) => (i % 2 ? 1 : 0) % d);
+      const size = shape.map((d, i) => (i === shape.length - 1 ? -1 : Math.max(1, d - begin[i] - (i % 3))));
+      cases.push(() => tf.slice(x(), begin, size));
+      cases.push(() => tf.slice(x(), new Array(shape.length).fill(0), shape)); // whole tensor
+    }
+    const worst = await worstError(cases);
+    console.log(`Slice: ${cases.length} cases, max rel error ${worst.toExponential(2)}`);
+    expect(worst).toBe(0);
+  });
+
+  it('SplitV (concat gradients) on rank 4 and 5 along every axis', async () => {
+    const cases: Array<() => tf.Tensor> = [];
+    for (const shape of [
+      [2, 6, 5, 4],
+      [2, 4, 6, 5, 6],
+    ])
+      for (let axis = 0; axis < shape.length; axis++) {
+        const x = input(shape);
+        const first = Math.max(1, Math.floor(shape[axis] / 3));
+        // Concatenate the pieces back in reverse, so every piece's values and place are checked.
+        cases.push(() => tf.concat(tf.split(x(), [first, shape[axis] - first], axis).reverse(), axis));
+      }
+    const worst = await worstError(cases);
+    console.log(`SplitV: ${cases.length} cases, max rel error ${worst.toExponential(2)}`);
+    expect(worst).toBe(0);
+  });
+
+  it('Sum, Mean, Max, Min, Prod over merged axes, with and without keepDims', async () => {
+    const cases: Array<() => tf.Tensor> = [];
+    const axesSets = [[0, 1, 2, 3], [1, 2, 3], [0, 4], [2], [0, 1, 2, 3, 4], [1, 3]];
+    for (const shape of [
+      [2, 3, 4, 5, 2],
+      [1, 3, 1, 5, 4],
+    ])
+      for (const axes of axesSets)
+        for (const keepDims of [false, true]) {
+          const x = input(shape);
+          cases.push(() => tf.sum(x(), axes, keepDims));
+          cases.push(() => tf.mean(x(), axes, keepDims));
+          cases.push(() => tf.max(x(), axes, keepDims));
+          cases.push(() => tf.min(x(), axes, keepDims));
+          cases.push(() => tf.prod(tf.add(x(), 1.5), axes, keepDims));
+        }
+    const worst = await worstError(cases);
+    console.log(`reductions: ${cases.length} cases, max rel error ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(2e-5);
+  });
+
+  it('frees every intermediate', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor(seededValues({ size: 2 * 4 * 6 * 5 * 6, seed: 1 }), [2, 4, 6, 5, 6]);
+    const run = () =>
+      tf.tidy(() => tf.addN([tf.sum(tf.concat(tf.split(x, [2, 4], 4), 4), [0, 1, 2, 3]), tf.max(x, [0, 1, 2, 3])]));
+    run().dispose();
+    const tensors = tf.memory().numTensors;
+    const buffers = backendDataIds();
+    for (let i = 0; i < 3; i++) run().dispose();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(backendDataIds()).toBe(buffers);
+    x.dispose();
+    await tf.setBackend('cpu');
+  });
+});

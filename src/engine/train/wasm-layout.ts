@@ -1,0 +1,105 @@
+// Layout kernels that dominate a 3D training step on stock wasm: Slice/SplitV above rank 4 fall
+// back to a per-element JS loop (~1 s per step for the 3D U-Net's concat gradients), and
+// reductions over all but the channel axis transpose rank-5 tensors the slow way. Here slices are
+// memcpy runs on the heap and reductions first merge neighbouring axes, then call the stock kernel.
+import {
+  backend_util,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  slice_util,
+  type TensorInfo,
+  util,
+} from '@tensorflow/tfjs';
+
+import { asWasm, crop, detach, reshape, withScope } from './wasm-kernel-ops';
+
+// Stock kernels our wrappers delegate to, recorded by registerWasmTrainingKernels.
+const stock = new Map<string, KernelConfig>();
+
+export function rememberStockKernel(config: KernelConfig): void {
+  stock.set(config.kernelName, config);
+}
+
+function stockKernel(name: string): KernelConfig {
+  const k = stock.get(name);
+  if (!k) throw new Error(`stock wasm kernel ${name} was not recorded`);
+  return k;
+}
+
+const slice: KernelFunc = (args) => {
+  const x = args.inputs.x as TensorInfo;
+  if (x.dtype === 'string') return stockKernel('Slice').kernelFunc(args);
+  const { begin, size } = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
+  const [b, s] = slice_util.parseSliceParams(x, begin, size);
+  return withScope(asWasm(args.backend), (sc) => detach(sc, crop(sc, x, b, s)));
+};
+
+const splitV: KernelFunc = (args) => {
+  const x = args.inputs.x as TensorInfo;
+  if (x.dtype === 'string') return stockKernel('SplitV').kernelFunc(args);
+  const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number };
+  const ax = util.parseAxisParam(axis, x.shape)[0];
+  const sizes = backend_util.prepareSplitSize(x, numOrSizeSplits, ax);
+  return withScope(asWasm(args.backend), (sc) => {
+    const begin = new Array<number>(x.shape.length).fill(0);
+    return sizes.map((n) => {
+      const size = [...x.shape];
+      size[ax] = n;
+      const piece = detach(sc, crop(sc, x, begin, size));
+      begin[ax] += n;
+      return piece;
+    });
+  });
+};
+
+/**
+ * Merges neighbouring axes that are both reduced or both kept (size-1 axes dropped), so the stock
+ * kernel sees rank <= 3 and transposes, if at all, in 2D. Null when nothing merges.
+ */
+export function mergeReduction(shape: number[], axes: number[]): { shape: number[]; axes: number[] } | null {
+  const reduced = new Set(axes);
+  const merged: number[] = [];
+  const mergedAxes: number[] = [];
+  let last: boolean | null = null;
+  for (let i = 0; i < shape.length; i++) {
+    if (shape[i] === 1) continue;
+    const r = reduced.has(i);
+    if (r === last) merged[merged.length - 1] *= shape[i];
+    else {
+      merged.push(shape[i]);
+      if (r) mergedAxes.push(merged.length - 1);
+      last = r;
+    }
+  }
+  if (merged.length === shape.length || merged.length === 0) return null;
+  return { shape: merged, axes: mergedAxes };
+}
+
+function reduction(name: string): KernelFunc {
+  return (args) => {
+    const x = args.inputs.x as TensorInfo;
+    // Max names its axes `reductionIndices`, the other reductions `axis`.
+    const given = args.attrs ?? {};
+    const key = 'reductionIndices' in given ? 'reductionIndices' : 'axis';
+    const keepDims = given.keepDims as boolean;
+    const axes = util.parseAxisParam(given[key] as number | number[], x.shape);
+    const plan = mergeReduction(x.shape, axes);
+    const kernel = stockKernel(name);
+    if (!plan || plan.axes.length === 0) return kernel.kernelFunc(args);
+    const outShape = x.shape.flatMap((d, i) => (axes.includes(i) ? (keepDims ? [1] : []) : [d]));
+    return withScope(asWasm(args.backend), (sc) => {
+      const attrs = { ...given, [key]: plan.axes, keepDims: false } as NamedAttrMap;
+      const out = sc.track(kernel.kernelFunc({ ...args, inputs: { x: reshape(sc, x, plan.shape) }, attrs }) as TensorInfo);
+      return detach(sc, reshape(sc, out, outShape));
+    });
+  };
+}
+
+export const REDUCTIONS = ['Sum', 'Mean', 'Max', 'Min', 'Prod'] as const;
+
+export const layoutKernels: KernelConfig[] = [
+  { kernelName: 'Slice', backendName: 'wasm', kernelFunc: slice },
+  { kernelName: 'SplitV', backendName: 'wasm', kernelFunc: splitV },
+  ...REDUCTIONS.map((name) => ({ kernelName: name, backendName: 'wasm', kernelFunc: reduction(name) })),
+];
