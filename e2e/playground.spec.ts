@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { canvasPixels, pixelDifference, readStep, waitForData } from './helpers';
 
-// Tiny settings: SwiftShader's software WebGPU is slow, so patches are 16 px, batch 1.
-const TINY = 'backend=webgpu&patch=16&batch=1&lr=0.01';
+// Tiny settings: SwiftShader's software WebGPU is slow (and compiles shaders per shape), so the
+// phantom is 48x48x36 and patches 16 px, batch 1.
+const TINY = 'backend=webgpu&size=48&patch=16&batch=1&lr=0.01';
 
 test('train, watch curves and predictions grow, pause, reset', async ({ page }) => {
   const errors: string[] = [];

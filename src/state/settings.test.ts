@@ -25,22 +25,72 @@ describe('settings <-> URL', () => {
   });
 
   it('bad values become notices and keep defaults', () => {
-    const { settings, notices } = parseSettings('?loss=nope&lr=-1&fraction=0.5&batch=1.5&steps=&patch=X&losses=gdl,zz&foo=1&lambda=7');
+    const { settings, notices } = parseSettings(
+      '?loss=nope&lr=-1&fraction=0.5&batch=1.5&steps=&patch=X&losses=gdl,zz&foo=1&lambda=7',
+    );
     expect(settings).toEqual({ ...DEFAULT_SETTINGS, lossOptions: {}, hide: [] });
-    for (const k of ['loss=nope', 'lr=-1', 'fraction=0.5', 'batch=1.5', 'steps=', 'patch=X', 'losses=gdl,zz', "'foo'", 'lambda=7']) {
+    for (const k of [
+      'loss=nope',
+      'lr=-1',
+      'fraction=0.5',
+      'batch=1.5',
+      'steps=',
+      'patch=X',
+      'losses=gdl,zz',
+      "'foo'",
+      'lambda=7',
+    ]) {
       expect(notices.some((n) => n.includes(k))).toBe(true);
     }
   });
 
   it('1,000 random URLs parse to valid settings with notices, never a throw', () => {
     const rng = createRng(42);
-    const keys = ['loss', 'losses', 'lr', 'network', 'lesion', 'fraction', 'noise', 'patch', 'batch', 'steps', 'seed', 'backend', 'lambda', 'epsilon', 'weightType', '_hide', 'x'];
-    const junk = ['', '0', '-1', '1e309', 'NaN', 'gdl', 'gdl,wce', 'S', '%', '%E0%A4%A', '<script>', 'true', '0.001', ' ', '1'.repeat(300), 'square'];
+    const keys = [
+      'loss',
+      'losses',
+      'lr',
+      'network',
+      'lesion',
+      'fraction',
+      'noise',
+      'patch',
+      'batch',
+      'steps',
+      'seed',
+      'backend',
+      'lambda',
+      'epsilon',
+      'weightType',
+      '_hide',
+      'x',
+    ];
+    const junk = [
+      '',
+      '0',
+      '-1',
+      '1e309',
+      'NaN',
+      'gdl',
+      'gdl,wce',
+      'S',
+      '%',
+      '%E0%A4%A',
+      '<script>',
+      'true',
+      '0.001',
+      ' ',
+      '1'.repeat(300),
+      'square',
+    ];
     for (let i = 0; i < 1000; i++) {
       const parts: string[] = [];
       for (let k = 0; k < 1 + rng.int(6); k++) {
         const key = keys[rng.int(keys.length)];
-        const value = rng.next() < 0.5 ? junk[rng.int(junk.length)] : String.fromCharCode(...Array.from({ length: rng.int(8) }, () => 32 + rng.int(95)));
+        const value =
+          rng.next() < 0.5
+            ? junk[rng.int(junk.length)]
+            : String.fromCharCode(...Array.from({ length: rng.int(8) }, () => 32 + rng.int(95)));
         parts.push(`${encodeURIComponent(key)}=${rng.next() < 0.9 ? encodeURIComponent(value) : value}`);
       }
       const { settings } = parseSettings(`?${parts.join('&')}`);

@@ -7,6 +7,9 @@ import { BACKENDS, type BackendChoice } from '../engine/train/backend-names';
 
 export const NETWORK_IDS = ['unet2d', 'twopath2d', 'unet3d', 'highres3d'] as const;
 export type NetworkId = (typeof NETWORK_IDS)[number];
+/** The page's views (tabs); each is registered in src/ui/views.tsx. */
+export const VIEW_IDS = ['playground', 'explorer', 'lessons', 'sweeps', 'history'] as const;
+export type ViewId = (typeof VIEW_IDS)[number];
 export const LESION_KINDS = ['tumour', 'wmh', 'lacunes'] as const;
 export type LesionKind = (typeof LESION_KINDS)[number];
 export const LOSS_KEYS = LOSS_IDS;
@@ -32,6 +35,8 @@ export interface Settings {
   lesion: LesionKind;
   fraction: number;
   noise: number;
+  /** Phantom side in voxels (x and y; z is 3/4 of it): smaller trains and validates faster. */
+  size: number;
   /** Preset name or a free patch side in pixels. */
   patch: (typeof PATCH_PRESETS)[number] | number;
   batch: number;
@@ -42,6 +47,7 @@ export interface Settings {
   lossOptions: Record<string, string>;
   /** Controls hidden by a teacher's link (`_hide=loss,lr`). */
   hide: string[];
+  view: ViewId;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -52,6 +58,7 @@ export const DEFAULT_SETTINGS: Settings = {
   lesion: 'tumour',
   fraction: 0.005,
   noise: 0.05,
+  size: 128,
   patch: 'M',
   batch: 3,
   steps: 300,
@@ -59,6 +66,7 @@ export const DEFAULT_SETTINGS: Settings = {
   backend: 'auto',
   lossOptions: {},
   hide: [],
+  view: 'playground',
 };
 
 /** Loss option names that may appear in the URL, each checked against its spec. */
@@ -105,11 +113,13 @@ const FIELDS: { [K in Exclude<keyof Settings, 'lossOptions' | 'hide'>]: Field<K>
   lesion: { parse: oneOf(LESION_KINDS), expect: `one of ${LESION_KINDS.join(', ')}` },
   fraction: { parse: num(FRACTION_RANGE.min, FRACTION_RANGE.max), expect: 'a proportion in [0.00001, 0.3]' },
   noise: { parse: num(0, 0.5), expect: 'a number in [0, 0.5]' },
+  size: { parse: int(32, 192), expect: 'an integer in [32, 192]' },
   patch: { parse: patchParser, expect: 'S, M, L or a side in [8, 256]' },
   batch: { parse: int(1, 32), expect: 'an integer in [1, 32]' },
   steps: { parse: int(1, 100_000), expect: 'an integer in [1, 100000]' },
   seed: { parse: int(0, 2 ** 31 - 1), expect: 'an integer in [0, 2147483647]' },
   backend: { parse: oneOf(['auto', ...BACKENDS] as const), expect: `auto or one of ${BACKENDS.join(', ')}` },
+  view: { parse: oneOf(VIEW_IDS), expect: `one of ${VIEW_IDS.join(', ')}` },
 };
 
 export interface ParsedSettings {
@@ -122,7 +132,7 @@ export function parseSettings(search: string): ParsedSettings {
   const q = new URLSearchParams(search);
   const settings: Settings = { ...DEFAULT_SETTINGS, lossOptions: {}, hide: [] };
   const notices: string[] = [];
-  const known = new Set<string>([...Object.keys(FIELDS), ...LOSS_OPTION_KEYS, '_hide', 'lesson', 'view', 'step']);
+  const known = new Set<string>([...Object.keys(FIELDS), ...LOSS_OPTION_KEYS, '_hide', 'lesson', 'step']);
   const accepted = new Set<string>();
   for (const [key, field] of Object.entries(FIELDS) as [keyof typeof FIELDS, Field<keyof typeof FIELDS>][]) {
     const raw = q.get(key);
@@ -166,6 +176,11 @@ export function serializeSettings(s: Settings): string {
   for (const [k, v] of Object.entries(s.lossOptions)) q.set(k, v);
   if (s.hide.length) q.set('_hide', s.hide.join(','));
   return q.toString();
+}
+
+/** Phantom shape [x, y, z] from the size setting. */
+export function phantomShape(s: Settings): [number, number, number] {
+  return [s.size, s.size, Math.round(s.size * 0.75)];
 }
 
 /** Patch side and batch size, whether from a preset or free values. */

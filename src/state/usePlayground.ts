@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import type { DataSummary, RunRequest } from '../engine/api';
 import type { BackendReport } from '../engine/train/backend';
 import { createEngineClient, type EngineClient } from '../worker/client';
-import { patchAndBatch, type Settings, serializeSettings } from './settings';
+import { patchAndBatch, phantomShape, type Settings, serializeSettings } from './settings';
 import { RunStore } from './store';
 
 export const RUN_COLORS: Record<string, string> = {
@@ -22,6 +22,8 @@ export const RUN_COLORS: Record<string, string> = {
 export type Phase = 'starting' | 'generating' | 'ready' | 'training' | 'paused' | 'finished' | 'error';
 
 export interface Playground {
+  /** The engine client, for views that ask the engine for more than training (null until ready). */
+  client: EngineClient | null;
   backend: BackendReport | null;
   data: DataSummary | null;
   phase: Phase;
@@ -101,6 +103,7 @@ export function usePlayground(settings: Settings): Playground {
     settings.lesion,
     settings.fraction,
     settings.noise,
+    settings.size,
     patchAndBatch(settings),
     settings.network,
   ]);
@@ -122,6 +125,7 @@ export function usePlayground(settings: Settings): Playground {
         patch,
         batch,
         network: s.network,
+        shape: phantomShape(s),
       });
       setData(summary);
       setError(null);
@@ -245,7 +249,21 @@ export function usePlayground(settings: Settings): Playground {
     window.history.replaceState(null, '', url);
   }, [settings]);
 
-  return { backend, data, phase, error, store, playing, train, pause, step, reset, regenerate: prepare, setSnapshotSlice };
+  return {
+    client,
+    backend,
+    data,
+    phase,
+    error,
+    store,
+    playing,
+    train,
+    pause,
+    step,
+    reset,
+    regenerate: prepare,
+    setSnapshotSlice,
+  };
 }
 
 export function useRuns(store: RunStore) {

@@ -10,6 +10,7 @@ import { RunsTable } from './RunsTable';
 import { Transport } from './Transport';
 import { useShortcuts } from './useShortcuts';
 import { ViewerPanel } from './ViewerPanel';
+import { VIEWS } from './views';
 
 const LAST_K = 50;
 const lossLabels = Object.fromEntries(LOSSES.map((l) => [l.id, l.label]));
@@ -45,6 +46,11 @@ export function App() {
     r: () => void pg.reset(),
   });
 
+  const notify = useCallback((m: string) => setNotices((n) => [...n.filter((x) => x !== m), m]), []);
+  const views = VIEWS.filter((v) => v.id === 'playground' || v.component);
+  const activeView = views.find((v) => v.id === settings.view && v.component);
+  const ActiveView = activeView?.component;
+
   const copyLink = useCallback(async () => {
     try {
       await navigator.clipboard.writeText(window.location.href);
@@ -57,6 +63,20 @@ export function App() {
   return (
     <div className="app">
       <Header backend={pg.backend} error={pg.error} />
+      {views.length > 1 && (
+        <nav className="views" aria-label="Views">
+          {views.map((v) => (
+            <button
+              key={v.id}
+              type="button"
+              aria-current={(activeView?.id ?? 'playground') === v.id ? 'page' : undefined}
+              onClick={() => onChange({ view: v.id })}
+            >
+              {v.label}
+            </button>
+          ))}
+        </nav>
+      )}
       {notices.length > 0 && (
         <div role="status" aria-label="Notices" className="notices">
           {notices.map((n) => (
@@ -67,14 +87,15 @@ export function App() {
           </button>
         </div>
       )}
-      {runs.length === 0 && pg.phase === 'ready' && (
+      {ActiveView && <ActiveView pg={pg} settings={settings} onChange={onChange} notify={notify} />}
+      {!ActiveView && runs.length === 0 && pg.phase === 'ready' && (
         <p className="first-hint">
           Press <kbd>Train</kbd> (or Space) to train{' '}
           {settings.losses.length ? `the ${settings.losses.length} losses side by side` : settings.loss} on a {settings.lesion}{' '}
           phantom; drag the lesion burden down to see which losses break.
         </p>
       )}
-      <main className="layout">
+      <main className="layout" hidden={!!ActiveView}>
         <aside className="controls" aria-label="Controls">
           <Controls
             settings={settings}

@@ -14,7 +14,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { RunSummary } from '../state/store';
-import { medianIqrOf, quantile } from './stats';
+import { medianIqr } from '../engine/metrics/summary';
 
 export interface ChartAreaProps {
   runs: RunSummary[];
@@ -24,14 +24,7 @@ export interface ChartAreaProps {
 function lastWindow(run: RunSummary, k: number) {
   const pts = run.steps.slice(-k);
   if (pts.length < 2) return null;
-  const dice = pts.map((p) => p.trainDice).sort((a, b) => a - b);
-  return {
-    x1: pts[0].step,
-    x2: pts[pts.length - 1].step,
-    q1: quantile(dice, 0.25),
-    q3: quantile(dice, 0.75),
-    ...medianIqrOf(dice),
-  };
+  return { x1: pts[0].step, x2: pts[pts.length - 1].step, ...medianIqr(pts.map((p) => p.trainDice)) };
 }
 
 export function ChartArea({ runs, lastK }: ChartAreaProps) {

@@ -115,6 +115,18 @@ export function Controls(props: ControlsProps) {
           />
         </label>
         <label>
+          Phantom size
+          <select value={s.size} onChange={(e) => onChange({ size: Number(e.target.value) })} disabled={props.disabled}>
+            {[...new Set([48, 64, 96, 128, 160, s.size])]
+              .sort((a, b) => a - b)
+              .map((n) => (
+                <option key={n} value={n}>
+                  {n}×{n}×{Math.round(n * 0.75)}
+                </option>
+              ))}
+          </select>
+        </label>
+        <label>
           Seed
           <input
             type="number"

@@ -1,6 +1,6 @@
 // One row per run: settings, status (with the step where it failed), median (IQR) Dice over the last K steps.
 import type { RunSummary } from '../state/store';
-import { formatMedianIqr } from './stats';
+import { formatMedianIqr, windowStats } from '../engine/metrics/summary';
 
 const STATUS_TEXT: Record<string, string> = {
   idle: 'ready',
@@ -58,7 +58,11 @@ export function RunsTable({
                 {failed ? ` at step ${r.statusStep}` : ''}
               </td>
               <td>{last?.step ?? 0}</td>
-              <td>{failed && r.status !== 'error' ? '0 (0)' : formatMedianIqr(r.steps.slice(-lastK).map((p) => p.trainDice))}</td>
+              <td>
+                {r.status === 'diverged'
+                  ? '0 (0)'
+                  : formatMedianIqr(windowStats({ values: r.steps.map((p) => p.trainDice), window: lastK }))}
+              </td>
               <td>{r.validation.at(-1)?.dice.toFixed(3) ?? '–'}</td>
               <td>{last ? last.msPerStep.toFixed(0) : '–'}</td>
             </tr>

@@ -1,0 +1,28 @@
+// The page's views besides the playground. Each view is a component taking the shared props;
+// add a view by adding its id to VIEW_IDS (src/state/settings.ts) and an entry here.
+import type { ComponentType } from 'react';
+import type { Settings, ViewId } from '../state/settings';
+import type { Playground } from '../state/usePlayground';
+
+export interface ViewProps {
+  pg: Playground;
+  settings: Settings;
+  onChange: (patch: Partial<Settings>) => void;
+  /** Shows a message in the page's notice bar. */
+  notify: (message: string) => void;
+}
+
+export interface ViewEntry {
+  id: ViewId;
+  label: string;
+  /** Absent: the view is not built yet and its tab is not shown. */
+  component?: ComponentType<ViewProps>;
+}
+
+export const VIEWS: ViewEntry[] = [
+  { id: 'playground', label: 'Playground' },
+  { id: 'explorer', label: 'Loss explorer' },
+  { id: 'lessons', label: 'Lessons' },
+  { id: 'sweeps', label: 'Sweeps' },
+  { id: 'history', label: 'History' },
+];
