@@ -13,7 +13,9 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+// Parallel local sessions can each use their own port and build folder (DIST_DIR, from `vite build --outDir`).
 const port = Number(process.env.PREVIEW_PORT ?? 4173);
+const distDir = process.env.DIST_DIR ?? 'dist';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -36,7 +38,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite preview --port ${port} --strictPort --host 127.0.0.1`,
+    command: `npx vite preview --port ${port} --strictPort --host 127.0.0.1 --outDir ${distDir}`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
