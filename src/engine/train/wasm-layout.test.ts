@@ -1,4 +1,4 @@
-// Slice, SplitV and the axis-merging reductions registered for wasm, against the cpu backend.
+// Slice, SplitV, Tile and the axis-merging reductions registered for wasm, against the cpu backend.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -67,6 +67,42 @@ describe('wasm layout kernels vs cpu', () => {
       }
     const worst = await worstError(cases);
     console.log(`SplitV: ${cases.length} cases, max rel error ${worst.toExponential(2)}`);
+    expect(worst).toBe(0);
+  });
+
+  it("Tile over ranks 1-5 (float, int and bool), including batch norm's [1,1,1,C] -> [B,H,W,C]", async () => {
+    const cases: Array<() => tf.Tensor> = [];
+    const plans: Array<[number[], number[]]> = [
+      [[5], [3]],
+      [
+        [2, 3],
+        [3, 1],
+      ],
+      [
+        [2, 3],
+        [1, 4],
+      ],
+      [
+        [1, 1, 1, 8],
+        [4, 6, 5, 1],
+      ],
+      [
+        [2, 1, 3, 2],
+        [2, 3, 1, 2],
+      ],
+      [
+        [2, 3, 1, 2, 2],
+        [1, 2, 3, 1, 2],
+      ],
+    ];
+    for (const [shape, reps] of plans) {
+      const x = input(shape);
+      cases.push(() => tf.tile(x(), reps));
+      cases.push(() => tf.cast(tf.tile(tf.cast(tf.mul(x(), 10), 'int32'), reps), 'float32'));
+      cases.push(() => tf.cast(tf.tile(tf.greater(x(), 0), reps), 'float32'));
+    }
+    const worst = await worstError(cases);
+    console.log(`Tile: ${cases.length} cases, max rel error ${worst.toExponential(2)}`);
     expect(worst).toBe(0);
   });
 

@@ -1,7 +1,8 @@
-// Layout kernels that dominate a 3D training step on stock wasm: Slice/SplitV above rank 4 fall
-// back to a per-element JS loop (~1 s per step for the 3D U-Net's concat gradients), and
-// reductions over all but the channel axis transpose rank-5 tensors the slow way. Here slices are
-// memcpy runs on the heap and reductions first merge neighbouring axes, then call the stock kernel.
+// Layout kernels that dominate training steps on stock wasm: Slice/SplitV above rank 4 fall back
+// to a per-element JS loop (~1 s per step for the 3D U-Net's concat gradients), reductions over all
+// but the channel axis transpose rank-5 tensors the slow way, and Tile copies element by element.
+// Here slices and tiles are memcpy runs on the heap, and reductions first merge neighbouring axes,
+// then call the stock kernel.
 import {
   backend_util,
   type KernelConfig,
@@ -54,6 +55,41 @@ const splitV: KernelFunc = (args) => {
 };
 
 /**
+ * Tile in place on the heap, innermost axis first: each block is copied once, then doubled with
+ * copyWithin (stock wasm Tile walks elements one by one; batch norm's gradient tiles [C] to [B,H,W,C]).
+ */
+const tile: KernelFunc = (args) => {
+  const x = args.inputs.x as TensorInfo;
+  if (x.dtype === 'string') return stockKernel('Tile').kernelFunc(args);
+  const { reps } = args.attrs as unknown as { reps: number[] };
+  const backend = asWasm(args.backend);
+  const shape = [...x.shape];
+  const out = backend.makeOutput(
+    shape.map((d, i) => d * reps[i]),
+    x.dtype,
+  );
+  if (util.sizeFromShape(out.shape) === 0) return out;
+  const dst = backend.typedArrayFromHeap(out);
+  dst.set(backend.typedArrayFromHeap(x));
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const r = reps[d];
+    if (r === 1) continue;
+    const outer = util.sizeFromShape(shape.slice(0, d));
+    const block = util.sizeFromShape(shape.slice(d));
+    const span = block * r;
+    // Last block first: its new place never overlaps an earlier block not yet moved.
+    for (let o = outer - 1; o >= 0; o--) {
+      const start = o * span;
+      if (o > 0) dst.copyWithin(start, o * block, o * block + block);
+      for (let filled = block; filled < span; filled *= 2)
+        dst.copyWithin(start + filled, start, start + Math.min(filled, span - filled));
+    }
+    shape[d] *= r;
+  }
+  return out;
+};
+
+/**
  * Merges neighbouring axes that are both reduced or both kept (size-1 axes dropped), so the stock
  * kernel sees rank <= 3 and transposes, if at all, in 2D. Null when nothing merges.
  */
@@ -101,5 +137,6 @@ export const REDUCTIONS = ['Sum', 'Mean', 'Max', 'Min', 'Prod'] as const;
 export const layoutKernels: KernelConfig[] = [
   { kernelName: 'Slice', backendName: 'wasm', kernelFunc: slice },
   { kernelName: 'SplitV', backendName: 'wasm', kernelFunc: splitV },
+  { kernelName: 'Tile', backendName: 'wasm', kernelFunc: tile },
   ...REDUCTIONS.map((name) => ({ kernelName: name, backendName: 'wasm', kernelFunc: reduction(name) })),
 ];

@@ -40,20 +40,31 @@ function maxPoolGradOnHeap(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, 
   const last = g.lastTieWins;
   const best = new Float32Array(c);
   const where = new Int32Array(c);
+  const [sd, sh, sw] = g.strides;
+  const [fd, fh, fw] = g.filter;
+  const rowStride = W * c;
+  const planeStride = H * rowStride;
   let o = 0;
   for (let n = 0; n < g.batch; n++) {
+    const nBase = n * D * planeStride;
     for (let od = 0; od < OD; od++) {
-      const d0 = od * g.strides[0] - g.pads[0];
+      const d0 = od * sd - g.pads[0];
+      const dLo = Math.max(0, d0);
+      const dHi = Math.min(D, d0 + fd);
       for (let oh = 0; oh < OH; oh++) {
-        const h0 = oh * g.strides[1] - g.pads[1];
+        const h0 = oh * sh - g.pads[1];
+        const hLo = Math.max(0, h0);
+        const hHi = Math.min(H, h0 + fh);
         for (let ow = 0; ow < OW; ow++, o += c) {
-          const w0 = ow * g.strides[2] - g.pads[2];
+          const w0 = ow * sw - g.pads[2];
+          const wLo = Math.max(0, w0);
+          const wHi = Math.min(W, w0 + fw);
           best.fill(Number.NEGATIVE_INFINITY);
           where.fill(-1);
-          for (let d = Math.max(0, d0); d < Math.min(D, d0 + g.filter[0]); d++) {
-            for (let h = Math.max(0, h0); h < Math.min(H, h0 + g.filter[1]); h++) {
-              for (let w = Math.max(0, w0); w < Math.min(W, w0 + g.filter[2]); w++) {
-                const base = (((n * D + d) * H + h) * W + w) * c;
+          for (let d = dLo; d < dHi; d++) {
+            for (let h = hLo; h < hHi; h++) {
+              let base = nBase + d * planeStride + h * rowStride + wLo * c;
+              for (let w = wLo; w < wHi; w++, base += c) {
                 for (let k = 0; k < c; k++) {
                   const v = xv[base + k];
                   if (v > best[k] || (last && v === best[k])) {
