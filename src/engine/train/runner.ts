@@ -36,6 +36,7 @@ export class Runner {
     this.playing = false;
     this.generation++;
     await this.looping;
+    await this.syncAll();
     for (const t of this.active) t.setStatus('paused');
   }
 
@@ -43,6 +44,7 @@ export class Runner {
   async stepOnce(): Promise<void> {
     if (this.playing) return;
     await this.round(this.generation);
+    await this.syncAll();
     for (const t of this.active) t.setStatus('paused');
   }
 
@@ -56,6 +58,10 @@ export class Runner {
   /** Resolves when the loop ends (all finished, paused or stopped). */
   whenIdle(): Promise<void> {
     return this.looping ?? Promise.resolve();
+  }
+
+  private async syncAll(): Promise<void> {
+    await Promise.all(this.active.map((t) => t.sync()));
   }
 
   private async round(gen: number): Promise<void> {

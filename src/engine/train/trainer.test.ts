@@ -89,8 +89,10 @@ describe('Trainer', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(t.step).toBe(atPause);
     expect(t.status).toBe('paused');
+    expect(c.points().length).toBe(atPause);
     await runner.stepOnce();
     expect(t.step).toBe(atPause + 1);
+    expect(c.points().at(-1)!.step).toBe(atPause + 1);
     const ac = new AbortController();
     const r2 = new Runner([t], ac.signal);
     r2.play();

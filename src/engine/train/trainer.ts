@@ -117,6 +117,11 @@ export class Trainer {
     if (last) this.finish();
   }
 
+  /** Emits every step taken so far (pause and single steps show the exact step, not the last read). */
+  async sync(): Promise<void> {
+    await this.flush();
+  }
+
   /** Reads the pending scalars in one go and emits them; a non-finite loss ends the run as diverged. */
   private async flush(): Promise<void> {
     if (this.pending.length === 0) return;
