@@ -13,7 +13,7 @@ import {
   util,
 } from '@tensorflow/tfjs';
 
-import { asWasm, crop, detach, reshape, withScope } from './wasm-kernel-ops';
+import { asWasm, crop, detach, reshape, type WasmBackend, withScope } from './wasm-kernel-ops';
 
 // Stock kernels our wrappers delegate to, recorded by registerWasmTrainingKernels.
 const stock = new Map<string, KernelConfig>();
@@ -91,9 +91,9 @@ const tile: KernelFunc = (args) => {
 
 /**
  * Merges neighbouring axes that are both reduced or both kept (size-1 axes dropped), so the stock
- * kernel sees rank <= 3 and transposes, if at all, in 2D. Null when nothing merges.
+ * kernel sees rank <= 3 and transposes, if at all, in 2D.
  */
-export function mergeReduction(shape: number[], axes: number[]): { shape: number[]; axes: number[] } | null {
+export function mergeReduction(shape: number[], axes: number[]): { shape: number[]; axes: number[] } {
   const reduced = new Set(axes);
   const merged: number[] = [];
   const mergedAxes: number[] = [];
@@ -108,8 +108,18 @@ export function mergeReduction(shape: number[], axes: number[]): { shape: number
       last = r;
     }
   }
-  if (merged.length === shape.length || merged.length === 0) return null;
   return { shape: merged, axes: mergedAxes };
+}
+
+/** Column sums of a [n, c] float32 block in float64, divided by n for a mean (bias/BN gradients). */
+function columnSums(backend: WasmBackend, x: TensorInfo, n: number, c: number, mean: boolean, outShape: number[]) {
+  const out = backend.makeOutput(outShape, 'float32');
+  const src = backend.typedArrayFromHeap(x);
+  const dst = backend.typedArrayFromHeap(out);
+  const acc = new Float64Array(c);
+  for (let i = 0, o = 0; i < n; i++, o += c) for (let k = 0; k < c; k++) acc[k] += src[o + k];
+  for (let k = 0; k < c; k++) dst[k] = mean ? acc[k] / n : acc[k];
+  return out;
 }
 
 function reduction(name: string): KernelFunc {
@@ -122,8 +132,14 @@ function reduction(name: string): KernelFunc {
     const axes = util.parseAxisParam(given[key] as number | number[], x.shape);
     const plan = mergeReduction(x.shape, axes);
     const kernel = stockKernel(name);
-    if (!plan || plan.axes.length === 0) return kernel.kernelFunc(args);
+    if (plan.axes.length === 0 || util.sizeFromShape(x.shape) === 0) return kernel.kernelFunc(args);
     const outShape = x.shape.flatMap((d, i) => (axes.includes(i) ? (keepDims ? [1] : []) : [d]));
+    // Reducing leading axes to the channels: one pass on the heap (stock: a transpose, then a sum).
+    const leading = plan.shape.length === 2 && plan.axes[0] === 0 && x.dtype === 'float32';
+    if (leading && (name === 'Sum' || name === 'Mean')) {
+      return columnSums(asWasm(args.backend), x, plan.shape[0], plan.shape[1], name === 'Mean', outShape);
+    }
+    if (plan.shape.length === x.shape.length) return kernel.kernelFunc(args);
     return withScope(asWasm(args.backend), (sc) => {
       const attrs = { ...given, [key]: plan.axes, keepDims: false } as NamedAttrMap;
       const out = sc.track(kernel.kernelFunc({ ...args, inputs: { x: reshape(sc, x, plan.shape) }, attrs }) as TensorInfo);
