@@ -8,7 +8,7 @@ const TINY = 'backend=webgpu&size=48&patch=16&batch=1&lr=0.01';
 test('train, watch curves and predictions grow, pause, reset', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`/?${TINY}&steps=400`);
+  await page.goto(`/?${TINY}&loss=gdl&steps=400`);
   await expect(page.getByRole('status', { name: 'Active backend' })).toHaveText('webgpu');
   await waitForData(page);
   await page.getByRole('button', { name: 'Train' }).click();
@@ -48,8 +48,9 @@ test('compare mode races two losses into two curves', async ({ page }) => {
   await page.keyboard.press('Space');
   const rows = page.getByRole('table', { name: 'Runs' }).locator('tbody tr');
   await expect(rows).toHaveCount(2);
-  await expect(rows.nth(0)).toContainText('done', { timeout: 120_000 });
-  await expect(rows.nth(1)).toContainText('done', { timeout: 120_000 });
+  // Either loss may legitimately collapse at lr 0.01; the race must finish with both curves drawn.
+  await expect(rows.nth(0)).toContainText(/done|collapsed|diverged/, { timeout: 120_000 });
+  await expect(rows.nth(1)).toContainText(/done|collapsed|diverged/, { timeout: 120_000 });
   await expect(page.locator('[aria-label="Loss chart"] .recharts-line-curve')).toHaveCount(2);
   await expect(rows.nth(0)).toContainText('gdl');
   await expect(rows.nth(1)).toContainText('wce');
@@ -57,7 +58,7 @@ test('compare mode races two losses into two curves', async ({ page }) => {
 
 test('a URL round trip restores every setting', async ({ page, context }) => {
   const query =
-    'loss=ss&lr=0.0001&network=twopath2d&lesion=wmh&fraction=0.001&noise=0.1&patch=32&batch=2&steps=77&seed=5&backend=cpu&lambda=0.2&epsilon=0.001';
+    'loss=ss&losses=&lr=0.0001&network=twopath2d&lesion=wmh&fraction=0.001&noise=0.1&patch=32&batch=2&steps=77&seed=5&backend=cpu&lambda=0.2&epsilon=0.001';
   await page.goto(`/?${query}`);
   await waitForData(page);
   const url = new URL(page.url());
@@ -66,19 +67,19 @@ test('a URL round trip restores every setting', async ({ page, context }) => {
   const again = await context.newPage();
   await again.goto(url.toString());
   await waitForData(again);
-  await expect(again.getByLabel('Loss', { exact: true })).toHaveValue('ss');
-  await expect(again.getByLabel('Learning rate value')).toHaveValue('0.0001');
-  await expect(again.getByLabel('Network')).toHaveValue('twopath2d');
-  await expect(again.getByLabel('Lesion type')).toHaveValue('wmh');
+  await expect(again.getByRole('combobox', { name: 'Loss', exact: true })).toHaveValue('ss');
+  await expect(again.getByRole('spinbutton', { name: 'Learning rate value' })).toHaveValue('0.0001');
+  await expect(again.getByRole('combobox', { name: 'Network' })).toHaveValue('twopath2d');
+  await expect(again.getByRole('combobox', { name: 'Lesion type' })).toHaveValue('wmh');
   await expect(again.getByRole('status', { name: 'Requested lesion burden' })).toHaveText('0.10%');
-  await expect(again.getByLabel('Noise')).toHaveValue('0.1');
-  await expect(again.getByLabel('Patch size')).toHaveValue('32');
-  await expect(again.getByLabel('Batch size')).toHaveValue('2');
-  await expect(again.getByLabel('Steps')).toHaveValue('77');
-  await expect(again.getByLabel('Seed')).toHaveValue('5');
-  await expect(again.getByLabel('Backend', { exact: true })).toHaveValue('cpu');
-  await expect(again.getByLabel('lambda')).toHaveValue('0.2');
-  await expect(again.getByLabel('epsilon')).toHaveValue('0.001');
+  await expect(again.getByRole('spinbutton', { name: 'Noise' })).toHaveValue('0.1');
+  await expect(again.getByRole('spinbutton', { name: 'Patch size' })).toHaveValue('32');
+  await expect(again.getByRole('spinbutton', { name: 'Batch size' })).toHaveValue('2');
+  await expect(again.getByRole('spinbutton', { name: 'Steps' })).toHaveValue('77');
+  await expect(again.getByRole('spinbutton', { name: 'Seed' })).toHaveValue('5');
+  await expect(again.getByRole('combobox', { name: 'Backend', exact: true })).toHaveValue('cpu');
+  await expect(again.getByRole('spinbutton', { name: 'lambda' })).toHaveValue('0.2');
+  await expect(again.getByRole('spinbutton', { name: 'epsilon' })).toHaveValue('0.001');
   expect(new URL(again.url()).search).toBe(url.search);
 });
 
@@ -91,6 +92,8 @@ test('a malformed URL shows notices, not a crash', async ({ page }) => {
     await expect(notices).toContainText(key);
   }
   await waitForData(page);
-  await expect(page.getByLabel('Loss', { exact: true })).toHaveValue('gdl');
+  // Defaults stand in for every ignored value: the paper's four losses, ready to train.
+  await expect(page.getByRole('checkbox', { name: 'gdl' })).toBeChecked();
+  await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled();
   expect(errors).toEqual([]);
 });

@@ -13,6 +13,9 @@ describe('settings <-> URL', () => {
       'loss=ss&losses=gdl%2Cwce&lr=0.0001&network=twopath2d&lesion=wmh&fraction=0.001&noise=0.1&patch=32&batch=2&steps=77&seed=5&backend=cpu&lambda=0.2&_hide=loss%2Clr';
     const { settings, notices } = parseSettings(`?${q}`);
     expect(notices).toEqual([]);
+    expect(parseSettings('?loss=ss').settings.losses).toEqual([]);
+    expect(parseSettings('').settings.losses).toEqual(['wce', 'dl2', 'ss', 'gdl']);
+    expect(parseSettings('?losses=').settings.losses).toEqual([]);
     expect(settings).toMatchObject({ loss: 'ss', losses: ['gdl', 'wce'], lr: 1e-4, patch: 32, batch: 2, steps: 77, seed: 5 });
     expect(settings.lossOptions).toEqual({ lambda: '0.2' });
     expect(settings.hide).toEqual(['loss', 'lr']);

@@ -52,7 +52,8 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = {
   loss: 'gdl',
-  losses: [],
+  // First visit races the paper's four losses: the imbalance story in one click.
+  losses: [...PAPER_LOSSES],
   lr: 1e-3,
   network: 'unet2d',
   lesion: 'tumour',
@@ -93,8 +94,9 @@ const oneOf =
 const listOf =
   <T extends string>(values: readonly T[]): Parser<T[]> =>
   (raw) => {
-    const items = raw.split(',').filter(Boolean);
-    if (items.length === 0 || !items.every((i) => (values as readonly string[]).includes(i))) return undefined;
+    if (raw === '') return [];
+    const items = raw.split(',');
+    if (!items.every((i) => (values as readonly string[]).includes(i))) return undefined;
     return [...new Set(items)] as T[];
   };
 const patchParser: Parser<Settings['patch']> = (raw) => oneOf(PATCH_PRESETS)(raw) ?? int(8, 256)(raw);
@@ -107,7 +109,7 @@ interface Field<K extends keyof Settings> {
 
 const FIELDS: { [K in Exclude<keyof Settings, 'lossOptions' | 'hide'>]: Field<K> } = {
   loss: { parse: oneOf(LOSS_KEYS), expect: `one of ${LOSS_KEYS.join(', ')}` },
-  losses: { parse: listOf(LOSS_KEYS), expect: `a comma list of ${LOSS_KEYS.join(', ')}`, write: (v) => v.join(',') },
+  losses: { parse: listOf(LOSS_KEYS), expect: `a comma list of ${LOSS_KEYS.join(', ')} (empty: one loss)`, write: (v) => v.join(',') },
   lr: { parse: num(1e-7, 1), expect: 'a number in [1e-7, 1]' },
   network: { parse: oneOf(NETWORK_IDS), expect: `one of ${NETWORK_IDS.join(', ')}` },
   lesion: { parse: oneOf(LESION_KINDS), expect: `one of ${LESION_KINDS.join(', ')}` },
@@ -144,6 +146,8 @@ export function parseSettings(search: string): ParsedSettings {
       accepted.add(key);
     }
   }
+  // Naming one loss without a list means a single run of it.
+  if (accepted.has('loss') && !accepted.has('losses')) settings.losses = [];
   // A preset patch brings its batch unless the URL sets a valid one.
   if (typeof settings.patch === 'string' && !accepted.has('batch')) settings.batch = PATCH_TABLE[settings.patch].batch;
   for (const key of LOSS_OPTION_KEYS) {

@@ -68,6 +68,7 @@ export function Controls(props: ControlsProps) {
         <label>
           Lesion type
           <select
+            aria-label="Lesion type"
             value={s.lesion}
             onChange={(e) => onChange({ lesion: e.target.value as Settings['lesion'] })}
             disabled={props.disabled}
@@ -105,6 +106,7 @@ export function Controls(props: ControlsProps) {
         <label>
           Noise
           <input
+            aria-label="Noise"
             type="number"
             min={0}
             max={0.5}
@@ -116,7 +118,12 @@ export function Controls(props: ControlsProps) {
         </label>
         <label>
           Phantom size
-          <select value={s.size} onChange={(e) => onChange({ size: Number(e.target.value) })} disabled={props.disabled}>
+          <select
+            aria-label="Phantom size"
+            value={s.size}
+            onChange={(e) => onChange({ size: Number(e.target.value) })}
+            disabled={props.disabled}
+          >
             {[...new Set([48, 64, 96, 128, 160, s.size])]
               .sort((a, b) => a - b)
               .map((n) => (
@@ -129,6 +136,7 @@ export function Controls(props: ControlsProps) {
         <label>
           Seed
           <input
+            aria-label="Seed"
             type="number"
             min={0}
             step={1}
@@ -146,6 +154,7 @@ export function Controls(props: ControlsProps) {
         <label>
           Network
           <select
+            aria-label="Network"
             value={s.network}
             onChange={(e) => onChange({ network: e.target.value as Settings['network'] })}
             disabled={props.disabled}
@@ -164,6 +173,7 @@ export function Controls(props: ControlsProps) {
           <label>
             Loss
             <select
+              aria-label="Loss"
               value={s.loss}
               onChange={(e) => onChange({ loss: e.target.value as Settings['loss'] })}
               disabled={props.disabled}
@@ -214,6 +224,7 @@ export function Controls(props: ControlsProps) {
         <label>
           Learning rate
           <select
+            aria-label="Learning rate"
             value={PAPER_LRS.includes(s.lr) ? String(s.lr) : 'free'}
             onChange={(e) => e.target.value !== 'free' && onChange({ lr: Number(e.target.value) })}
           >
@@ -228,6 +239,7 @@ export function Controls(props: ControlsProps) {
         <label>
           Learning rate value
           <input
+            aria-label="Learning rate value"
             type="number"
             min={1e-7}
             max={1}
@@ -239,6 +251,7 @@ export function Controls(props: ControlsProps) {
         <label>
           Patch / batch
           <select
+            aria-label="Patch / batch"
             value={typeof s.patch === 'string' ? s.patch : 'free'}
             onChange={(e) => {
               const v = e.target.value;
@@ -259,6 +272,7 @@ export function Controls(props: ControlsProps) {
           <label>
             Patch size
             <input
+              aria-label="Patch size"
               type="number"
               min={8}
               max={256}
@@ -271,6 +285,7 @@ export function Controls(props: ControlsProps) {
         <label>
           Batch size
           <input
+            aria-label="Batch size"
             type="number"
             min={1}
             max={32}
@@ -282,6 +297,7 @@ export function Controls(props: ControlsProps) {
         <label>
           Steps
           <input
+            aria-label="Steps"
             type="number"
             min={1}
             max={100000}
@@ -296,6 +312,7 @@ export function Controls(props: ControlsProps) {
         <label>
           Backend
           <select
+            aria-label="Backend"
             value={s.backend}
             onChange={(e) => onChange({ backend: e.target.value as Settings['backend'] })}
             disabled={props.disabled}

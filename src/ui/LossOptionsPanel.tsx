@@ -60,7 +60,7 @@ export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOp
           return (
             <label key={field}>
               {field}
-              <select value={value} onChange={(e) => set(field, e.target.value)} disabled={disabled}>
+              <select aria-label={field} value={value} onChange={(e) => set(field, e.target.value)} disabled={disabled}>
                 {spec.values.map((v) => (
                   <option key={v} value={v}>
                     {v}
@@ -74,6 +74,7 @@ export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOp
           <label key={field}>
             {field}
             <input
+              aria-label={field}
               type="number"
               min={spec.min}
               max={spec.max}

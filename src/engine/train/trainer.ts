@@ -74,9 +74,10 @@ export class Trainer {
     );
   }
 
-  setStatus(status: RunStatus, message?: string): void {
+  /** `step` is where the status applies: the current step, or where a collapse began. */
+  setStatus(status: RunStatus, message?: string, step = this.step): void {
     this.status = status;
-    this.p.emit('status', { runId: this.runId, status, step: this.step, message });
+    this.p.emit('status', { runId: this.runId, status, step, message });
   }
 
   /** Changing the learning rate mid-run is allowed and recorded. */
@@ -120,6 +121,20 @@ export class Trainer {
   /** Emits every step taken so far (pause and single steps show the exact step, not the last read). */
   async sync(): Promise<void> {
     await this.flush();
+  }
+
+  /** Model and optimizer, for checkpoints (checkpoint.ts reads and restores their weights). */
+  get checkpointParts(): { model: tf.LayersModel; optimizer: tf.Optimizer } {
+    return { model: this.p.model, optimizer: this.optimizer };
+  }
+
+  /** Continues from a checkpoint: the next step is step + 1, so batches match an unbroken run. */
+  resumeAt(state: { step: number; lr: number; history: readonly StepPoint[] }): void {
+    this.step = state.step;
+    this.lastReadStep = state.step;
+    this.lr = state.lr;
+    (this.optimizer as unknown as { learningRate: number }).learningRate = state.lr;
+    this.history.push(...state.history.filter((p) => p.step <= state.step));
   }
 
   /** Reads the pending scalars in one go and emits them; a non-finite loss ends the run as diverged. */
@@ -195,7 +210,7 @@ export class Trainer {
   /** Ends a run that reached its last step: done, or collapsed if the prediction went one-class for good. */
   private finish(): void {
     const collapsedAt = findCollapse(this.history, this.p.collapseMinSteps);
-    if (collapsedAt !== null) this.setStatus('collapsed', `prediction is one class from step ${collapsedAt} on`);
+    if (collapsedAt !== null) this.setStatus('collapsed', `prediction is one class from step ${collapsedAt} on`, collapsedAt);
     else this.setStatus('done');
   }
 
