@@ -1,6 +1,8 @@
 // The engine's public surface, shared by the worker and the in-thread client. Plain data only:
 // every argument and result must survive structured cloning.
 import type { BackendChoice, BackendReport } from './train/backend';
+import type { ResumeState, RunCheckpoint } from './train/checkpoint';
+import type { EngineFault, FaultDrill } from './train/device-watch';
 import type { RunEvents } from './train/events';
 
 export interface VolumeData {
@@ -49,13 +51,17 @@ export interface RunRequest {
   network: string;
   steps: number;
   seed: number;
+  /** Warm start: initial weights from a checkpoint loaded with loadCheckpoint (its id), not from the seed. */
+  init?: string;
+  /** Continue from a checkpoint (reload, lost device) instead of starting at step 0. */
+  resume?: ResumeState;
 }
 
 export type ControlAction = 'play' | 'pause' | 'step' | 'stop';
 
 export interface EngineApi {
   /** Selects the backend; call before anything that computes. */
-  init(req: { backend?: BackendChoice }): Promise<BackendReport>;
+  init(req: { backend?: BackendChoice; /** Enables debugFault (test and teaching drills). */ debug?: boolean }): Promise<BackendReport>;
   /** A tiny matmul, proof that tensors flow through the chosen backend. */
   matmul(req: { a: number[][]; b: number[][] }): Promise<{ result: number[][]; backend: string }>;
   /** Generates the phantom subjects and the patch sampler; replaces any previous data (and runs). */
@@ -66,11 +72,19 @@ export interface EngineApi {
   setLearningRate(req: { lr: number; runId?: string }): Promise<void>;
   /** Axial slice for prediction snapshots; snapshots every run there at once. */
   setSnapshotSlice(req: { z: number }): Promise<void>;
+  /** Every run's weights, optimizer state and step (typed arrays, transferred). */
+  checkpoint(req: Record<string, never>): Promise<RunCheckpoint[]>;
+  /** Heartbeat: answers at once between steps; a dead worker never does. */
+  ping(req: { t: number }): Promise<{ t: number }>;
+  /** Causes a fault on purpose; only after init({ debug: true }). */
+  debugFault(req: { drill: FaultDrill }): Promise<{ message: string }>;
 }
 
 /** Events the engine emits; it never knows who listens. */
 export interface EngineEvents extends RunEvents {
   log: { level: 'info' | 'warn' | 'error'; message: string };
+  /** The GPU under the backend went away: the runs cannot go on in this engine. */
+  fault: EngineFault;
 }
 
 export type EngineMethod = keyof EngineApi;

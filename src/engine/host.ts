@@ -2,14 +2,20 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EngineApi, Emit } from './api';
 import { selectBackend } from './train/backend';
+import { runFaultDrill, watchDevice } from './train/device-watch';
 import { Session } from './train/session';
 
 export function createEngineHost(emit: Emit): EngineApi {
   const session = new Session(emit);
+  let debug = false;
+  let unwatch = () => {};
   return {
-    async init({ backend }) {
+    async init({ backend, debug: drills }) {
       const report = await selectBackend({ requested: backend });
       emit('log', { level: 'info', message: `backend ${report.active}` });
+      debug = drills === true;
+      unwatch();
+      unwatch = watchDevice((fault) => emit('fault', fault));
       return report;
     },
     async matmul({ a, b }) {
@@ -25,5 +31,11 @@ export function createEngineHost(emit: Emit): EngineApi {
       session.setLearningRate(lr, runId);
     },
     setSnapshotSlice: ({ z }) => session.setSnapshotSlice(z),
+    checkpoint: () => session.checkpoint(),
+    ping: async ({ t }) => ({ t }),
+    async debugFault({ drill }) {
+      if (!debug) throw new Error('fault drills are off (the page enables them with _debug=faults)');
+      return { message: runFaultDrill(drill) };
+    },
   };
 }

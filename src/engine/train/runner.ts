@@ -55,6 +55,26 @@ export class Runner {
     await Promise.all(this.trainers.map((t) => t.stop()));
   }
 
+  /** Runs fn between rounds: the loop waits (no status change) and resumes after, unless paused or stopped meanwhile. */
+  async between<T>(fn: () => Promise<T>): Promise<T> {
+    const wasPlaying = this.playing;
+    if (wasPlaying) {
+      this.generation++;
+      await this.looping;
+    }
+    try {
+      return await fn();
+    } finally {
+      if (wasPlaying && this.playing) {
+        if (this.active.length === 0) this.playing = false;
+        else {
+          const gen = ++this.generation;
+          this.looping = this.loop(gen);
+        }
+      }
+    }
+  }
+
   /** Resolves when the loop ends (all finished, paused or stopped). */
   whenIdle(): Promise<void> {
     return this.looping ?? Promise.resolve();

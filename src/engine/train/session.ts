@@ -6,6 +6,7 @@ import { computeLoss, isLossId, resolveLossOptions } from '../losses';
 import { countParams, createNetwork, type NetworkKind, sizeMultiple } from '../networks';
 import { SPATIAL_DIMS } from '../networks/spec';
 import { buildDataset, createDatasetSource, type Dataset, type DatasetSource, displayVolumes } from './dataset';
+import { captureTrainer, type RunCheckpoint, restoreTrainer } from './checkpoint';
 import { Runner } from './runner';
 import { type LossFn, Trainer, type TrainerParams } from './trainer';
 
@@ -18,6 +19,8 @@ export function lossFnFor(id: string, options: Record<string, unknown>): LossFn 
 export interface SessionOptions {
   /** Trainer schedule overrides (tests and scripts use small values). */
   trainer?: Partial<Pick<TrainerParams, 'readEvery' | 'validateEvery' | 'snapshotEvery' | 'collapseMinSteps'>>;
+  /** Copies a loaded checkpoint's weights into a fresh model (RunRequest.init); absent: warm starts are refused. */
+  warmStart?: (checkpointId: string, model: tf.LayersModel) => void;
 }
 
 export class Session {
@@ -35,9 +38,14 @@ export class Session {
   async prepareData(req: DataRequest): Promise<DataSummary> {
     const t0 = performance.now();
     await this.disposeRuns();
-    this.dataset = buildDataset(req);
+    return this.useDataset(buildDataset(req), t0);
+  }
+
+  /** Adopts a dataset built elsewhere (user volumes); replaces any previous data and runs. */
+  async useDataset(ds: Dataset, t0 = performance.now()): Promise<DataSummary> {
+    await this.disposeRuns();
+    this.dataset = ds;
     this.source = null;
-    const ds = this.dataset;
     return {
       display: displayVolumes(ds),
       achievedFraction: ds.achievedFraction,
@@ -71,6 +79,10 @@ export class Session {
       // Same seed -> same initial weights for every loss of a race.
       const model = createNetwork({ kind, inChannels: ds.train[0].channels.length, numClasses: 2, seed: r.seed });
       this.models.push(model);
+      if (r.init) {
+        if (!this.options.warmStart) throw new Error('warm starts from checkpoints are not available here');
+        this.options.warmStart(r.init, model);
+      }
       params[r.runId] = countParams(model);
       return new Trainer({
         runId: r.runId,
@@ -83,6 +95,14 @@ export class Session {
         ...this.options.trainer,
       });
     });
+    // Continuing from checkpoints (reload, lost device): weights, optimizer state and step come back.
+    try {
+      for (const [i, r] of runs.entries()) if (r.resume) await restoreTrainer(trainers[i], r.resume);
+    } catch (err) {
+      for (const t of trainers) t.dispose();
+      await this.disposeRuns();
+      throw err;
+    }
     this.runner = new Runner(trainers);
     for (const t of trainers) t.setStatus('idle');
     return { runIds: runs.map((r) => r.runId), params };
@@ -112,6 +132,25 @@ export class Session {
     if (!this.source || !this.runner) return;
     this.source.setSnapshotSlice(z);
     for (const t of this.runner.trainers) if (t.step > 0) await t.snapshot();
+  }
+
+  /** Every run's weights, optimizer state and step, read between rounds so they agree. */
+  async checkpoint(): Promise<RunCheckpoint[]> {
+    const runner = this.runner;
+    if (!runner) return [];
+    return runner.between(async () => {
+      const out: RunCheckpoint[] = [];
+      for (const t of runner.trainers) {
+        await t.sync();
+        out.push(await captureTrainer(t));
+      }
+      return out;
+    });
+  }
+
+  /** The current dataset (exports read its display subject). */
+  get data(): Dataset | null {
+    return this.dataset;
   }
 
   /** Resolves when the runs stop stepping (tests and scripts). */
