@@ -1,19 +1,23 @@
-// Phantom subjects -> the trainer's BatchSource: seeded patch batches (shared by every run of a race),
+// Subjects (phantoms or user volumes) -> the trainer's BatchSource: seeded patch batches (shared by every run of a race),
 // fixed validation slices of unseen subjects, and the display subject's slice for snapshots.
 import type { DataRequest, VolumeData } from '../api';
 import { generatePhantom, type Phantom } from '../data/phantom';
 import { type PatchSpec, patchImbalance, sampleBatch } from '../data/patches';
 import { type Subject, subjectFromPhantom } from '../data/subjects';
+import type { Volume } from '../data/volume';
 import { type NetworkKind, nearestValidSize, SPATIAL_DIMS } from '../networks/spec';
 import type { ArrayBatch, BatchSource } from './source';
 
 export interface Dataset {
-  request: DataRequest;
+  /** The phantom request (absent for datasets built from user volumes). */
+  request?: DataRequest;
+  /** Seeds the batch stream. */
+  seed: number;
   spec: PatchSpec;
   train: Subject[];
   validation: Subject[];
   /** The subject shown in the viewer: the first validation subject (unseen by training). */
-  display: { phantom: Phantom; subject: Subject };
+  display: { images: Volume[]; modalities: string[]; subject: Subject; phantom?: Phantom };
   achievedFraction: number;
   patchImbalance: number;
 }
@@ -32,38 +36,73 @@ export function buildDataset(req: DataRequest): Dataset {
     }),
   );
   const subjects = phantoms.map((p) => subjectFromPhantom(p));
-  const kind = req.network as NetworkKind;
+  const shown = phantoms[nTrain];
+  const ds = buildDatasetFromSubjects({
+    train: subjects.slice(0, nTrain),
+    validation: subjects.slice(nTrain),
+    display: { images: shown.images, modalities: [...shown.options.modalities] },
+    seed: req.seed,
+    patch: req.patch,
+    batch: req.batch,
+    network: req.network,
+  });
+  return { ...ds, request: req, display: { ...ds.display, phantom: shown }, achievedFraction: shown.fraction };
+}
+
+/** Patch spec for a network on volumes of `dims`: the side snaps to what the network accepts and fits the volume. */
+export function patchSpecFor(params: { network: string; patch: number; batch: number; dims: readonly number[] }): PatchSpec {
+  const kind = params.network as NetworkKind;
   const spatial = SPATIAL_DIMS[kind];
-  if (!spatial) throw new Error(`unknown network '${req.network}'`);
-  const dims = subjects[0].dims;
+  if (!spatial) throw new Error(`unknown network '${params.network}'`);
+  const { dims } = params;
   // The network needs sides divisible by 2^depth: snap to the nearest valid side that fits the volume.
-  const fit = Math.min(req.patch, ...(spatial === 2 ? dims.slice(0, 2) : dims));
+  const fit = Math.min(params.patch, ...(spatial === 2 ? dims.slice(0, 2) : dims.slice(0, 3)));
   let side = nearestValidSize({ kind }, fit);
   while (side > fit && side > nearestValidSize({ kind }, 1)) side -= nearestValidSize({ kind }, 1);
-  const spec: PatchSpec = { dims: spatial, size: side, batch: req.batch, axis: 'axial', requireForeground: true };
-  const train = subjects.slice(0, nTrain);
+  return { dims: spatial, size: side, batch: params.batch, axis: 'axial', requireForeground: true };
+}
+
+/**
+ * A dataset from ready subjects (phantoms or user volumes). The first validation subject is shown;
+ * `display.images` are its raw (un-normalised) volumes for the viewer.
+ */
+export function buildDatasetFromSubjects(params: {
+  train: Subject[];
+  validation: Subject[];
+  display: { images: Volume[]; modalities: string[] };
+  seed: number;
+  patch: number;
+  batch: number;
+  network: string;
+}): Dataset {
+  const { train, validation, seed } = params;
+  if (train.length === 0 || validation.length === 0) throw new Error('a dataset needs a training and a validation subject');
+  const shown = validation[0];
+  const spec = patchSpecFor({ ...params, dims: shown.dims });
+  let fg = 0;
+  for (let i = 0; i < shown.label.length; i++) fg += shown.label[i];
   return {
-    request: req,
+    seed,
     spec,
     train,
-    validation: subjects.slice(nTrain),
-    display: { phantom: phantoms[nTrain], subject: subjects[nTrain] },
-    achievedFraction: phantoms[nTrain].fraction,
-    patchImbalance: patchImbalance({ subjects: train, spec, seed: req.seed }),
+    validation,
+    display: { ...params.display, subject: shown },
+    achievedFraction: fg / shown.label.length,
+    patchImbalance: patchImbalance({ subjects: train, spec, seed }),
   };
 }
 
 /** The display subject's raw images and label for the viewer. */
 export function displayVolumes(ds: Dataset): { images: VolumeData[]; modalities: string[]; label: Uint8Array } {
-  const p = ds.display.phantom;
-  const images = p.images.map((v, i) => ({
-    name: p.options.modalities[i],
+  const { modalities } = ds.display;
+  const images = ds.display.images.map((v, i) => ({
+    name: modalities[i],
     dims: v.dims.slice(0, 3) as [number, number, number],
     spacing: v.spacing.slice(0, 3) as [number, number, number],
     affine: [...v.affine],
     data: Float32Array.from(v.data),
   }));
-  return { images, modalities: [...p.options.modalities], label: Uint8Array.from(ds.display.subject.label) };
+  return { images, modalities: [...modalities], label: Uint8Array.from(ds.display.subject.label) };
 }
 
 /** Rounds up to a multiple of m. */
@@ -123,7 +162,7 @@ export interface DatasetSource extends BatchSource {
 
 /** A BatchSource over the dataset; `multiple` is the size the network needs every axis to divide by. */
 export function createDatasetSource(ds: Dataset, multiple: number): DatasetSource {
-  const seed = ds.request.seed;
+  const seed = ds.seed;
   const cache = new Map<number, ArrayBatch>();
   const threeD = ds.spec.dims === 3;
   const slab = roundUp(DATASET_DEFAULTS.slab3d, multiple);
