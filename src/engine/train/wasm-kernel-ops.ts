@@ -114,15 +114,21 @@ export function crop(s: Scope, x: TensorInfo, begin: number[], size: number[]): 
   const strides = new Array<number>(rank).fill(1);
   for (let i = rank - 2; i >= 0; i--) strides[i] = strides[i + 1] * shape[i + 1];
   const run = sz[rank - 1];
-  const idx = new Array<number>(rank - 1).fill(0);
-  const outer = prod(sz.slice(0, rank - 1));
+  // Rows of the two innermost merged dims in one tight loop; short runs (channel splits) are
+  // copied element by element, which beats a subarray per run.
+  const rows = rank > 1 ? sz[rank - 2] : 1;
+  const rowStride = rank > 1 ? strides[rank - 2] : 0;
+  const idx = new Array<number>(Math.max(0, rank - 2)).fill(0);
+  const outer = prod(sz.slice(0, Math.max(0, rank - 2)));
   let o = 0;
   for (let n = 0; n < outer; n++) {
-    let off = b0[rank - 1];
-    for (let d = 0; d < rank - 1; d++) off += (b0[d] + idx[d]) * strides[d];
-    dst.set(src.subarray(off, off + run), o);
-    o += run;
-    for (let d = rank - 2; d >= 0; d--) {
+    let off = b0[rank - 1] + (rank > 1 ? b0[rank - 2] * rowStride : 0);
+    for (let d = 0; d < rank - 2; d++) off += (b0[d] + idx[d]) * strides[d];
+    for (let r = 0; r < rows; r++, off += rowStride, o += run) {
+      if (run >= 32) dst.set(src.subarray(off, off + run), o);
+      else for (let k = 0; k < run; k++) dst[o + k] = src[off + k];
+    }
+    for (let d = rank - 3; d >= 0; d--) {
       if (++idx[d] < sz[d]) break;
       idx[d] = 0;
     }
