@@ -4,6 +4,7 @@ import type { BackendChoice, BackendReport } from './train/backend';
 import type { ResumeState, RunCheckpoint } from './train/checkpoint';
 import type { EngineFault, FaultDrill } from './train/device-watch';
 import type { RunEvents } from './train/events';
+import type { IoApi } from './io/api';
 
 export interface VolumeData {
   name: string;
@@ -59,7 +60,7 @@ export interface RunRequest {
 
 export type ControlAction = 'play' | 'pause' | 'step' | 'stop';
 
-export interface EngineApi {
+export interface EngineApi extends IoApi {
   /** Selects the backend; call before anything that computes. */
   init(req: { backend?: BackendChoice; /** Enables debugFault (test and teaching drills). */ debug?: boolean }): Promise<BackendReport>;
   /** A tiny matmul, proof that tensors flow through the chosen backend. */

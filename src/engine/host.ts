@@ -4,9 +4,12 @@ import type { EngineApi, Emit } from './api';
 import { selectBackend } from './train/backend';
 import { runFaultDrill, watchDevice } from './train/device-watch';
 import { Session } from './train/session';
+import { IoController, ioMethods } from './io/io-host';
 
 export function createEngineHost(emit: Emit): EngineApi {
-  const session = new Session(emit);
+  // Warm starts copy weights from checkpoints loaded through the io methods.
+  const session = new Session(emit, { warmStart: (id, model) => io.checkpoints.applyTo(id, model) });
+  const io = new IoController(session);
   let debug = false;
   let unwatch = () => {};
   return {
@@ -37,5 +40,6 @@ export function createEngineHost(emit: Emit): EngineApi {
       if (!debug) throw new Error('fault drills are off (the page enables them with _debug=faults)');
       return { message: runFaultDrill(drill) };
     },
+    ...ioMethods(io),
   };
 }

@@ -38,11 +38,11 @@ export class Session {
   async prepareData(req: DataRequest): Promise<DataSummary> {
     const t0 = performance.now();
     await this.disposeRuns();
-    return this.useDataset(buildDataset(req), t0);
+    return this.adoptDataset(buildDataset(req), t0);
   }
 
   /** Adopts a dataset built elsewhere (user volumes); replaces any previous data and runs. */
-  async useDataset(ds: Dataset, t0 = performance.now()): Promise<DataSummary> {
+  async adoptDataset(ds: Dataset, t0 = performance.now()): Promise<DataSummary> {
     await this.disposeRuns();
     this.dataset = ds;
     this.source = null;
@@ -151,6 +151,17 @@ export class Session {
   /** The current dataset (exports read its display subject). */
   get data(): Dataset | null {
     return this.dataset;
+  }
+
+  /** A run's model (exports and inference), or null. */
+  modelOf(runId: string): tf.LayersModel | null {
+    const i = this.runner?.trainers.findIndex((t) => t.runId === runId) ?? -1;
+    return i >= 0 ? (this.models[i] ?? null) : null;
+  }
+
+  /** Runs fn between training rounds, so the weights it reads do not change under it. */
+  betweenSteps<T>(fn: () => Promise<T>): Promise<T> {
+    return this.runner ? this.runner.between(fn) : fn();
   }
 
   /** Resolves when the runs stop stepping (tests and scripts). */

@@ -1,0 +1,94 @@
+// One subject onto one grid: images and label onto the first image's grid (or a clear problem), the
+// label to 0/1 foreground, voxel axes to RAS order, then downsampled when over the voxel limit.
+import type { Volume } from '../data/volume';
+import { AFFINE_TOLERANCE, affineDifference, canonicalOrientation, gridOf, reorientVolume } from './geometry';
+import { downsample, downsampleFactor, resampleToGrid } from './resample';
+import type { UserSubject } from './validate';
+
+const fmtDims = (d: readonly number[]) => d.slice(0, 3).join('x');
+const fmtMillions = (n: number) => `${(n / 1e6).toFixed(1)} M`;
+
+/** Splits a 4D image into its 3D channels (copies into Float32). */
+function channels3d(v: Volume): Volume[] {
+  const n = v.dims[0] * v.dims[1] * v.dims[2];
+  const c = v.dims.length > 3 ? v.dims[3] : 1;
+  return Array.from({ length: c }, (_, k) => ({
+    ...v,
+    dims: v.dims.slice(0, 3),
+    data: Float32Array.from(v.data.subarray(k * n, (k + 1) * n)),
+    datatype: 'float32' as const,
+  }));
+}
+
+/**
+ * One subject onto one grid: every volume onto the first image's grid (or a problem), the label to
+ * 0/1 foreground, the voxel axes to RAS order, then downsampled if over the voxel limit.
+ */
+export function alignSubject(p: {
+  id: string;
+  images: Volume[];
+  label: Volume | null;
+  modalities: string[];
+  foreground: Set<number>;
+  resample: boolean;
+  maxVoxels: number;
+  problems: string[];
+  notices: string[];
+}): UserSubject | null {
+  const first = p.images[0];
+  const ref = gridOf(first);
+  const align = (v: Volume, kind: 'image' | 'label'): Volume | null => {
+    const g = gridOf(v);
+    const sameDims = g.dims.every((d, i) => d === ref.dims[i]);
+    const diff = affineDifference(g.affine, ref.affine);
+    if (sameDims && diff <= AFFINE_TOLERANCE) return v;
+    if (p.resample) {
+      p.notices.push(`${v.name} resampled onto ${first.name}'s grid (${kind === 'label' ? 'nearest neighbour' : 'trilinear'})`);
+      return resampleToGrid({ source: v, grid: ref, method: kind === 'label' ? 'nearest' : 'linear' });
+    }
+    const what = sameDims
+      ? `has the size of ${first.name} but another position or orientation (affines differ by up to ${diff.toPrecision(3)} mm)`
+      : `is ${fmtDims(v.dims)} voxels but ${first.name} is ${fmtDims(ref.dims)}`;
+    p.problems.push(
+      `${v.name} ${what}, so they do not overlap voxel for voxel; tick "Resample onto the first image's grid" to align them`,
+    );
+    return null;
+  };
+  const images = p.images.map((v, i) => (i === 0 ? v : align(v, 'image')));
+  const label = p.label ? align(p.label, 'label') : null;
+  if ((p.label && !label) || images.some((v) => !v)) return null;
+
+  const orientation = canonicalOrientation(ref.affine);
+  let chans = images.flatMap((v) => channels3d(v!)).map((c) => reorientVolume(c, orientation));
+  let bin: Volume | null = null;
+  if (label) {
+    const data = new Uint8Array(label.data.length);
+    for (let i = 0; i < data.length; i++) data[i] = p.foreground.has(label.data[i]) ? 1 : 0;
+    bin = reorientVolume({ ...label, dims: label.dims.slice(0, 3), data, datatype: 'uint8' }, orientation);
+  }
+  const factor = downsampleFactor({ dims: ref.dims, maxVoxels: p.maxVoxels });
+  if (factor > 1) {
+    const count = (v: Volume | null) => {
+      let n = 0;
+      if (v) for (let i = 0; i < v.data.length; i++) n += v.data[i];
+      return n;
+    };
+    const before = count(bin);
+    chans = chans.map((c) => downsample({ volume: c, factor, method: 'mean' }));
+    bin = bin && downsample({ volume: bin, factor, method: 'mode' });
+    const fg = bin ? ` (foreground voxels ${before} -> ${count(bin)})` : '';
+    p.notices.push(
+      `subject '${p.id}': ${fmtDims(ref.dims)} is ${fmtMillions(ref.dims[0] * ref.dims[1] * ref.dims[2])} voxels, over the ${fmtMillions(p.maxVoxels)} limit: downsampled by ${factor} to ${fmtDims(chans[0].dims)}${fg}; exports go back to ${fmtDims(ref.dims)}`,
+    );
+  }
+  return {
+    id: p.id,
+    modalities: p.modalities,
+    images: chans.map((c, k) => ({ ...c, name: p.modalities[k] })),
+    label: bin,
+    original: ref,
+    working: gridOf(chans[0]),
+    orientation,
+    factor,
+  };
+}

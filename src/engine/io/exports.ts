@@ -1,0 +1,76 @@
+// NIfTI exports: predictions back on the input file's own grid (affine, dims), and the shown
+// subject (a phantom or the user's volumes on the training grid) as image + label files.
+import { writeNifti } from '../data/nifti';
+import { createVolume, type Volume } from '../data/volume';
+import type { Dataset } from '../train/dataset';
+import { type Grid, gridOf, sameGrid, spacingOf } from './geometry';
+import { threshold } from './predict';
+import { resampleToGrid } from './resample';
+
+export interface NamedBytes {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Where a prediction made on the training grid goes: the input's grid (the same grid for phantoms). */
+export interface ExportGeometry {
+  working: Grid;
+  original: Grid;
+}
+
+const ext = (gzip: boolean) => (gzip ? '.nii.gz' : '.nii');
+
+/** Segmentation (uint8 0/1) and probability (float32) NIfTI files on the input's grid. */
+export function predictionFiles(params: {
+  probs: Float32Array;
+  geometry: ExportGeometry;
+  prefix: string;
+  description?: string;
+  gzip?: boolean;
+}): { segmentation: NamedBytes; probability: NamedBytes } {
+  const { probs, geometry, prefix, gzip = true } = params;
+  const { working, original } = geometry;
+  const on = (data: Float32Array | Uint8Array) =>
+    createVolume({ dims: working.dims, data, affine: working.affine, spacing: spacingOf(working.affine) });
+  let prob: Volume = on(probs);
+  let seg: Volume = on(threshold(probs));
+  // Reoriented or downsampled inputs go back to the file's grid: nearest for labels, trilinear for probabilities.
+  if (!sameGrid(working, original, 0)) {
+    prob = resampleToGrid({ source: prob, grid: original, method: 'linear' });
+    seg = resampleToGrid({ source: seg, grid: original, method: 'nearest' });
+  }
+  const description = (params.description ?? prefix).slice(0, 60);
+  return {
+    segmentation: {
+      name: `${prefix}_segmentation${ext(gzip)}`,
+      bytes: writeNifti(seg, { gzip, description: `${description} (p>0.5)` }),
+    },
+    probability: {
+      name: `${prefix}_probability${ext(gzip)}`,
+      bytes: writeNifti(prob, { gzip, description: `${description} p(fg)` }),
+    },
+  };
+}
+
+/** The display subject of a dataset as NIfTI: one float32 file per modality and a uint8 0/1 label. */
+export function datasetFiles(params: { ds: Dataset; prefix: string; gzip?: boolean }): NamedBytes[] {
+  const { ds, prefix, gzip = true } = params;
+  const { images, modalities, subject } = ds.display;
+  const files = images.map((v, i) => {
+    const data = v.data instanceof Float32Array ? v.data : Float32Array.from(v.data);
+    const vol = createVolume({ dims: v.dims.slice(0, 3), data, affine: v.affine, spacing: v.spacing });
+    return {
+      name: `${prefix}_${modalities[i]}${ext(gzip)}`,
+      bytes: writeNifti(vol, { gzip, description: `${prefix} ${modalities[i]}` }),
+    };
+  });
+  const g = gridOf(images[0]);
+  const label = createVolume({
+    dims: g.dims,
+    data: Uint8Array.from(subject.label),
+    affine: g.affine,
+    spacing: images[0].spacing,
+  });
+  files.push({ name: `${prefix}_label${ext(gzip)}`, bytes: writeNifti(label, { gzip, description: `${prefix} label` }) });
+  return files;
+}

@@ -1,0 +1,204 @@
+// The engine's own-data, export and checkpoint methods, beside the session: it keeps the user's
+// files and checked subjects, the loaded checkpoints, and the geometry exports go back to.
+import type { DataSummary } from '../api';
+import type { IoApi } from './api';
+import type { Session } from '../train/session';
+import { datasetFiles, type ExportGeometry, type NamedBytes, predictionFiles } from './exports';
+import type { UserFile } from './files';
+import { gridOf } from './geometry';
+import { type CheckpointInfo, CheckpointStore, saveModelFiles } from './model-io';
+import { predictVolume, threshold } from './predict';
+import { buildUserDataset, subjectFromUser } from './user-dataset';
+import { loadUserSubjects, type UserDataChoices, type UserDataReport, type UserSubject } from './validate';
+
+export interface UserDataRequest {
+  choices: UserDataChoices;
+  seed: number;
+  patch: number;
+  batch: number;
+  network: string;
+}
+
+export interface UserDataSummary extends DataSummary {
+  report: UserDataReport;
+  split: { train: string[]; validation: string[] };
+  notices: string[];
+}
+
+export interface PredictionFiles {
+  segmentation: NamedBytes;
+  probability: NamedBytes;
+}
+
+export interface SegmentResult {
+  checkpoint: string;
+  subject: string;
+  display: DataSummary['display'];
+  /** p(foreground) on the shown (training) grid, x-fastest. */
+  probs: Float32Array;
+  /** Hard Dice against the subject's label, null without one. */
+  dice: number | null;
+  files: PredictionFiles;
+  ms: number;
+}
+
+function hardDice(seg: Uint8Array, label: ArrayLike<number>): number {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let i = 0; i < seg.length; i++) {
+    const ref = label[i] > 0;
+    if (seg[i] && ref) tp++;
+    else if (seg[i]) fp++;
+    else if (ref) fn++;
+  }
+  return tp + fp + fn === 0 ? 1 : (2 * tp) / (2 * tp + fp + fn);
+}
+
+const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60) || 'volume';
+
+/** The IoApi methods of a controller, bound (the host spreads them into EngineApi). */
+export function ioMethods(io: IoController): IoApi {
+  return {
+    validateUserData: (req) => io.validateUserData(req),
+    prepareUserData: (req) => io.prepareUserData(req),
+    exportData: (req) => io.exportData(req),
+    exportPrediction: (req) => io.exportPrediction(req),
+    exportModel: (req) => io.exportModel(req),
+    loadCheckpoint: (req) => io.loadCheckpoint(req),
+    segment: (req) => io.segment(req),
+  };
+}
+
+export class IoController {
+  readonly checkpoints = new CheckpointStore();
+  private files: UserFile[] = [];
+  private loaded: { key: string; subjects: UserSubject[]; report: UserDataReport } | null = null;
+  /** The user subject on screen while the session trains on user volumes. */
+  private shown: { dataset: unknown; subject: UserSubject } | null = null;
+
+  constructor(private readonly session: Session) {}
+
+  private load(choices: UserDataChoices): { subjects: UserSubject[]; report: UserDataReport } {
+    const key = JSON.stringify(choices);
+    if (this.loaded?.key !== key) this.loaded = { key, ...loadUserSubjects({ files: this.files, choices }) };
+    return this.loaded;
+  }
+
+  /** Reads and checks files (kept for later calls); files omitted: the last files again, with new choices. */
+  async validateUserData(req: { files?: UserFile[]; choices: UserDataChoices }): Promise<UserDataReport> {
+    if (req.files) {
+      this.files = req.files;
+      this.loaded = null;
+    }
+    return this.load(req.choices).report;
+  }
+
+  /** Makes the last checked user volumes the session's data (replacing phantoms and runs). */
+  async prepareUserData(req: UserDataRequest): Promise<UserDataSummary> {
+    const t0 = performance.now();
+    const { subjects, report } = this.load(req.choices);
+    if (!report.ok) throw new Error(`the volumes did not pass the checks: ${report.errors[0] ?? 'none loaded'}`);
+    if (!report.trainable) throw new Error(report.trainProblems[0] ?? 'these volumes cannot be trained on');
+    const u = buildUserDataset({ subjects, ...req });
+    const summary = await this.session.adoptDataset(u.ds, t0);
+    this.shown = { dataset: u.ds, subject: u.shown };
+    return { ...summary, report, split: u.split, notices: u.notices };
+  }
+
+  /** Geometry of the session's shown subject: user volumes go back to their file's grid. */
+  private shownGeometry(): { geometry: ExportGeometry; name: string } {
+    const ds = this.session.data;
+    if (!ds) throw new Error('no data yet');
+    if (this.shown && this.shown.dataset === ds) {
+      const s = this.shown.subject;
+      return { geometry: { working: s.working, original: s.original }, name: s.id };
+    }
+    const g = gridOf(ds.display.images[0]);
+    const seed = ds.display.phantom?.options.seed;
+    return { geometry: { working: g, original: g }, name: seed === undefined ? ds.display.subject.id : `phantom-${seed}` };
+  }
+
+  /** The shown subject as NIfTI: the phantom, or the user's volumes on their training grid. */
+  async exportData(req: { gzip?: boolean }): Promise<{ files: NamedBytes[] }> {
+    const ds = this.session.data;
+    if (!ds) throw new Error('no data yet');
+    return { files: datasetFiles({ ds, prefix: safe(this.shownGeometry().name), gzip: req.gzip ?? true }) };
+  }
+
+  /** A run's prediction over the whole shown subject, on the input's grid. */
+  async exportPrediction(req: { runId: string; gzip?: boolean }): Promise<PredictionFiles & { step: number }> {
+    const ds = this.session.data;
+    const model = this.session.modelOf(req.runId);
+    if (!ds || !model) throw new Error(`no run '${req.runId}': train first`);
+    const { geometry, name } = this.shownGeometry();
+    return this.session.betweenSteps(async () => {
+      const step = this.session.trainers.find((t) => t.runId === req.runId)?.step ?? 0;
+      const probs = await predictVolume({ model, subject: ds.display.subject });
+      const prefix = `${safe(name)}_${safe(req.runId)}_step${step}`;
+      return { ...predictionFiles({ probs, geometry, prefix, gzip: req.gzip ?? true }), step };
+    });
+  }
+
+  /** A run's model as model.json + weights (tfjs layers format). */
+  async exportModel(req: { runId: string }): Promise<{ modelJson: string; weights: Uint8Array; weightsName: string }> {
+    const model = this.session.modelOf(req.runId);
+    const ds = this.session.data;
+    if (!model || !ds) throw new Error(`no run '${req.runId}': train first`);
+    const weightsName = `${safe(req.runId)}.weights.bin`;
+    const files = await this.session.betweenSteps(() =>
+      saveModelFiles({
+        model,
+        weightsName,
+        metadata: { network: model.name, modalities: ds.display.modalities, runId: req.runId },
+      }),
+    );
+    return { ...files, weightsName };
+  }
+
+  loadCheckpoint(req: { id: string; modelJson: string; weights: ArrayBuffer | Uint8Array }): Promise<CheckpointInfo> {
+    return this.checkpoints.load(req);
+  }
+
+  /** Inference only: a checkpoint segments the loaded user volume (the first subject), else the shown phantom. */
+  async segment(req: { checkpoint: string; gzip?: boolean }): Promise<SegmentResult> {
+    const t0 = performance.now();
+    const { model, info } = this.checkpoints.get(req.checkpoint);
+    const user = this.loaded?.report.ok ? (this.shown?.subject ?? this.loaded.subjects[0]) : null;
+    const ds = this.session.data;
+    if (!user && !ds) throw new Error('nothing to segment: load volumes or wait for the phantom');
+    const subject = user ? subjectFromUser(user) : ds!.display.subject;
+    if (subject.channels.length !== info.inChannels) {
+      const mods = info.modalities ? ` (${info.modalities.join(', ')})` : '';
+      throw new Error(
+        `checkpoint ${info.id} takes ${info.inChannels} images per subject${mods}; this subject has ${subject.channels.length}`,
+      );
+    }
+    const probs = await predictVolume({ model, subject });
+    const label = user ? (user.label?.data ?? null) : subject.label;
+    const seg = threshold(probs);
+    const name = user ? user.id : this.shownGeometry().name;
+    const g = user ? { working: user.working, original: user.original } : this.shownGeometry().geometry;
+    const images = user ? user.images : ds!.display.images;
+    const modalities = user ? user.modalities : ds!.display.modalities;
+    return {
+      checkpoint: info.id,
+      subject: name,
+      display: {
+        images: images.map((v, i) => ({
+          name: modalities[i],
+          dims: [v.dims[0], v.dims[1], v.dims[2]],
+          spacing: [v.spacing[0], v.spacing[1], v.spacing[2]],
+          affine: [...v.affine],
+          data: Float32Array.from(v.data),
+        })),
+        modalities: [...modalities],
+        label: label ? Uint8Array.from(label) : new Uint8Array(probs.length),
+      },
+      probs,
+      dice: label ? hardDice(seg, label) : null,
+      files: predictionFiles({ probs, geometry: g, prefix: `${safe(name)}_${safe(info.id)}`, gzip: req.gzip ?? true }),
+      ms: performance.now() - t0,
+    };
+  }
+}

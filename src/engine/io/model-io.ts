@@ -1,0 +1,167 @@
+// Models in the tfjs format (model.json + one weights file) without a file system or network:
+// saving through tf.io.withSaveHandler, loading from bytes through tf.io.fromMemory. Checkpoints
+// live in a store by id and can seed a fresh network's weights (warm start).
+import * as tf from '@tensorflow/tfjs';
+import { countParams } from '../networks';
+import type { NetworkKind } from '../networks/spec';
+import { SPATIAL_DIMS } from '../networks/spec';
+
+/** What a checkpoint says about itself (model.json userDefinedMetadata, and the model's shapes). */
+export interface CheckpointInfo {
+  id: string;
+  network: NetworkKind;
+  inChannels: number;
+  numClasses: number;
+  params: number;
+  /** Modalities in channel order, when the checkpoint recorded them. */
+  modalities?: string[];
+}
+
+export interface ModelFiles {
+  /** The model.json text. */
+  modelJson: string;
+  /** The weights file its manifest names. */
+  weights: Uint8Array;
+}
+
+/** model.json + weights for a model; `weightsName` is the weights file name written into the manifest. */
+export async function saveModelFiles(params: {
+  model: tf.LayersModel;
+  weightsName?: string;
+  metadata?: Record<string, unknown>;
+}): Promise<ModelFiles> {
+  const { model, weightsName = 'weights.bin', metadata } = params;
+  let artifacts: tf.io.ModelArtifacts | null = null;
+  if (metadata) model.setUserDefinedMetadata(metadata);
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } };
+    }),
+  );
+  const a = artifacts as tf.io.ModelArtifacts | null;
+  if (!a?.modelTopology || !a.weightSpecs || !a.weightData) throw new Error('the model saved no topology or weights');
+  const json: tf.io.ModelJSON = {
+    modelTopology: a.modelTopology,
+    format: a.format ?? 'layers-model',
+    generatedBy: a.generatedBy,
+    convertedBy: null,
+    weightsManifest: [{ paths: [weightsName], weights: a.weightSpecs }],
+    ...(a.userDefinedMetadata ? { userDefinedMetadata: a.userDefinedMetadata } : {}),
+  };
+  const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(a.weightData));
+  return { modelJson: JSON.stringify(json), weights };
+}
+
+function bufferOf(bytes: ArrayBuffer | Uint8Array): ArrayBuffer {
+  if (bytes instanceof ArrayBuffer) return bytes;
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/** Parses a model.json and checks that the weights file has the bytes its manifest asks for. */
+export function parseModelJson(text: string, weightsBytes: number): tf.io.ModelJSON {
+  let json: tf.io.ModelJSON;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`model.json is not JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (!json || typeof json !== 'object' || !json.modelTopology || !Array.isArray(json.weightsManifest))
+    throw new Error('model.json has no modelTopology or weightsManifest: not a tfjs layers model');
+  const specs = json.weightsManifest.flatMap((g) => g.weights ?? []);
+  const bytesPer: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+  const need = specs.reduce((s, w) => s + (bytesPer[w.dtype] ?? 4) * w.shape.reduce((a, v) => a * v, 1), 0);
+  if (specs.some((w) => w.quantization)) throw new Error('quantized weights are not supported');
+  if (need !== weightsBytes) throw new Error(`the weights file has ${weightsBytes} bytes, model.json describes ${need}`);
+  return json;
+}
+
+/** Loads a layers model from model.json text and its (single, or concatenated) weights bytes. */
+export async function loadModelFiles(files: { modelJson: string; weights: ArrayBuffer | Uint8Array }): Promise<tf.LayersModel> {
+  const buffer = bufferOf(files.weights);
+  const json = parseModelJson(files.modelJson, buffer.byteLength);
+  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs,
+      weightData: buffer,
+      userDefinedMetadata: (json as { userDefinedMetadata?: Record<string, unknown> }).userDefinedMetadata,
+    }),
+  );
+}
+
+/** Network kind, channels and classes of a loaded model (its name is the network kind). */
+export function describeModel(id: string, model: tf.LayersModel): CheckpointInfo {
+  const network = model.name as NetworkKind;
+  if (!(network in SPATIAL_DIMS))
+    throw new Error(`checkpoint ${id}: model '${model.name}' is not one of the playground's networks`);
+  const inShape = model.inputs[0].shape;
+  const outShape = model.outputs[0].shape;
+  const meta = model.getUserDefinedMetadata() as { modalities?: unknown } | undefined;
+  const modalities = Array.isArray(meta?.modalities) ? meta.modalities.map(String) : undefined;
+  return {
+    id,
+    network,
+    inChannels: inShape[inShape.length - 1] ?? 0,
+    numClasses: outShape[outShape.length - 1] ?? 0,
+    params: countParams(model),
+    ...(modalities ? { modalities } : {}),
+  };
+}
+
+function shapesMatch(a: tf.Tensor[], b: tf.Tensor[]): string | null {
+  if (a.length !== b.length) return `${a.length} weight tensors, the network has ${b.length}`;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].shape.join('x') !== b[i].shape.join('x')) return `weight ${i} is [${a[i].shape}], the network's is [${b[i].shape}]`;
+  }
+  return null;
+}
+
+/** Loaded checkpoints by id; owns their models. */
+export class CheckpointStore {
+  private readonly entries = new Map<string, { model: tf.LayersModel; info: CheckpointInfo }>();
+
+  async load(params: { id: string; modelJson: string; weights: ArrayBuffer | Uint8Array }): Promise<CheckpointInfo> {
+    const model = await loadModelFiles(params);
+    let info: CheckpointInfo;
+    try {
+      info = describeModel(params.id, model);
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
+    this.entries.get(params.id)?.model.dispose();
+    this.entries.set(params.id, { model, info });
+    return info;
+  }
+
+  get(id: string): { model: tf.LayersModel; info: CheckpointInfo } {
+    const e = this.entries.get(id);
+    if (!e) throw new Error(`checkpoint '${id}' is not loaded`);
+    return e;
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  /** Copies a checkpoint's weights into a model of the same network (warm start); explains any mismatch. */
+  applyTo(id: string, model: tf.LayersModel): void {
+    const { model: src, info } = this.get(id);
+    if (model.name !== info.network) throw new Error(`checkpoint ${id} is a ${info.network}, the runs use ${model.name}`);
+    const weights = src.getWeights();
+    const problem = shapesMatch(weights, model.getWeights());
+    if (problem) {
+      const ch = model.inputs[0].shape.at(-1);
+      const why = ch !== info.inChannels ? `it takes ${info.inChannels} image channels, the data have ${ch}` : problem;
+      throw new Error(`checkpoint ${id} does not fit this network: ${why}`);
+    }
+    model.setWeights(weights);
+  }
+
+  dispose(): void {
+    for (const e of this.entries.values()) e.model.dispose();
+    this.entries.clear();
+  }
+}
