@@ -37,7 +37,7 @@ export function withScope<T>(backend: WasmBackend, body: (s: Scope) => T): T {
   }
 }
 
-/** Calls a stock wasm kernel; the caller owns the result. */
+/** Calls a registered wasm kernel (only ones this module does not replace); the caller owns the result. */
 export function callKernel(backend: WasmBackend, name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
   const kernel = getKernel(name, 'wasm');
   if (!kernel) throw new Error(`wasm kernel ${name} is not registered`);
