@@ -134,7 +134,8 @@ export function parseSettings(search: string): ParsedSettings {
   const q = new URLSearchParams(search);
   const settings: Settings = { ...DEFAULT_SETTINGS, lossOptions: {}, hide: [] };
   const notices: string[] = [];
-  const known = new Set<string>([...Object.keys(FIELDS), ...LOSS_OPTION_KEYS, '_hide', 'lesson', 'step']);
+  // _debug=faults turns on the fault drills (src/state/persist/reliability.ts).
+  const known = new Set<string>([...Object.keys(FIELDS), ...LOSS_OPTION_KEYS, '_hide', '_debug', 'lesson', 'step']);
   const accepted = new Set<string>();
   for (const [key, field] of Object.entries(FIELDS) as [keyof typeof FIELDS, Field<keyof typeof FIELDS>][]) {
     const raw = q.get(key);

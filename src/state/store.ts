@@ -58,6 +58,12 @@ export class RunStore {
     this.flushNow();
   }
 
+  /** Replaces the runs with saved summaries (reload, reopening from History); no snapshots yet. */
+  restore(runs: readonly RunSummary[]): void {
+    this.state = { runs: runs.map((r) => ({ ...r })), snapshots: {}, version: this.state.version + 1 };
+    this.flushNow();
+  }
+
   /** Applies one engine event; copies only the run it touches. */
   apply<K extends keyof RunEvents>(name: K, payload: RunEvents[K]): void {
     if (name === 'snapshot') {

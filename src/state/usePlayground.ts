@@ -2,8 +2,11 @@
 // intents (train, pause, step, reset, regenerate) into engine calls.
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { DataSummary, RunRequest } from '../engine/api';
-import type { BackendReport } from '../engine/train/backend';
+import type { BackendChoice, BackendReport } from '../engine/train/backend';
 import { createEngineClient, type EngineClient } from '../worker/client';
+import { withMemoryAdvice } from './persist/faults';
+import { faultDrillsRequested, Reliability } from './persist/reliability';
+import { experimentQuery, recordSettings } from './persist/resume';
 import { patchAndBatch, phantomShape, type Settings, serializeSettings } from './settings';
 import { RunStore } from './store';
 
@@ -36,6 +39,12 @@ export interface Playground {
   reset: () => Promise<void>;
   regenerate: () => Promise<void>;
   setSnapshotSlice: (z: number) => void;
+  /** Saving, restoring and fault handling (src/state/persist). */
+  reliability: Reliability;
+  /** After a fault: a fresh engine on `backend`, the experiment continued from its last checkpoint. */
+  recover: (backend: BackendChoice) => Promise<void>;
+  /** Reopens a saved experiment; resolves to its settings (the caller applies them). */
+  reopen: (id: string) => Promise<Settings>;
 }
 
 function runRequests(s: Settings): RunRequest[] {
@@ -51,6 +60,8 @@ function runRequests(s: Settings): RunRequest[] {
   }));
 }
 
+const memorySettings = (s: Settings) => ({ ...patchAndBatch(s), network: s.network, size: s.size });
+
 export function usePlayground(settings: Settings): Playground {
   const [client, setClient] = useState<EngineClient | null>(null);
   const [backend, setBackend] = useState<BackendReport | null>(null);
@@ -62,11 +73,24 @@ export function usePlayground(settings: Settings): Playground {
   const runsCreated = useRef(false);
   const settingsRef = useRef(settings);
   settingsRef.current = settings;
+  const rel = useMemo(() => new Reliability({ store, debug: faultDrillsRequested(window.location.search) }), [store]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the page's first settings decide what a reload resumes
+  const relReady = useMemo(() => rel.findInterrupted(experimentQuery(settings)), [rel]);
+  const [engineGen, setEngineGen] = useState(0);
+  const [resumeTick, setResumeTick] = useState(0);
+  const backendOverride = useRef<BackendChoice | null>(null);
+  const activeBackend = useRef('');
 
-  // One client per mount (StrictMode mounts twice: the first is disposed).
+  // One client per mount (StrictMode mounts twice: the first is disposed), and a fresh one after a fault.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: engineGen asks for a fresh engine
   useEffect(() => {
     const c = createEngineClient();
     let live = true;
+    const unwatch = rel.watch(c, {
+      backend: () => activeBackend.current,
+      settings: () => memorySettings(settingsRef.current),
+      onStopped: () => setPlaying(false),
+    });
     const offs = (['status', 'steps', 'validation', 'snapshot', 'lr'] as const).map((name) =>
       c.on(name, (payload) => store.apply(name, payload as never)),
     );
@@ -80,9 +104,11 @@ export function usePlayground(settings: Settings): Playground {
           setPhase('finished');
       }),
     );
-    c.call('init', { backend: settingsRef.current.backend })
+    c.call('init', { backend: backendOverride.current ?? settingsRef.current.backend, debug: rel.debug })
       .then((report) => {
         if (!live) return;
+        activeBackend.current = report.active;
+        rel.persister.setBackend(report.active);
         setBackend(report);
         setClient(c);
       })
@@ -93,10 +119,11 @@ export function usePlayground(settings: Settings): Playground {
       });
     return () => {
       live = false;
+      unwatch();
       for (const off of offs) off();
       c.dispose();
     };
-  }, [store]);
+  }, [store, rel, engineGen]);
 
   const dataKey = JSON.stringify([
     settings.seed,
@@ -130,11 +157,28 @@ export function usePlayground(settings: Settings): Playground {
       setData(summary);
       setError(null);
       setPhase('ready');
+      // A reload, a fault or History may have left an experiment to put back on this data.
+      await relReady;
+      const resumed = await rel.resumeInto({
+        client,
+        query: experimentQuery(s),
+        requests: runRequests(s),
+        backend: activeBackend.current,
+      });
+      if (resumed && resumed.created > 0) {
+        runsCreated.current = true;
+        setPhase('paused');
+        if (resumed.autoplay) {
+          await client.call('control', { action: 'play' });
+          setPlaying(true);
+          setPhase('training');
+        }
+      }
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(withMemoryAdvice(err, memorySettings(settingsRef.current)));
       setPhase('error');
     }
-  }, [client, store]);
+  }, [client, store, rel, relReady]);
 
   // Data follows the data settings (debounced, so dragging the burden slider stays smooth).
   // biome-ignore lint/correctness/useExhaustiveDependencies: dataKey stands for the data settings
@@ -142,7 +186,8 @@ export function usePlayground(settings: Settings): Playground {
     if (!client) return;
     const t = setTimeout(() => void prepare(), 150);
     return () => clearTimeout(t);
-  }, [client, dataKey, prepare]);
+    // resumeTick: reopening from History prepares again even when the data settings are unchanged.
+  }, [client, dataKey, prepare, resumeTick]);
 
   // Any change of run settings invalidates existing runs (they would no longer match the URL).
   const runKey = JSON.stringify(runRequests(settings));
@@ -179,27 +224,43 @@ export function usePlayground(settings: Settings): Playground {
     );
     await client.call('createRuns', { runs: reqs });
     runsCreated.current = true;
-  }, [client, data, store]);
+    rel.beginExperiment(experimentQuery(s), activeBackend.current);
+  }, [client, data, store, rel]);
 
   const guard = useCallback(async (fn: () => Promise<void>) => {
     try {
       await fn();
       setError(null);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(withMemoryAdvice(err, memorySettings(settingsRef.current)));
     }
   }, []);
+
+  const recover = useCallback(
+    async (to: BackendChoice) => {
+      await rel.prepareRecovery();
+      runsCreated.current = false;
+      setPlaying(false);
+      backendOverride.current = to;
+      setClient(null);
+      setEngineGen((g) => g + 1);
+    },
+    [rel],
+  );
 
   const train = useCallback(
     () =>
       guard(async () => {
         if (!client || phase === 'generating' || !data) return;
+        // After a lost device or a dead worker this engine cannot train: continue in a fresh one.
+        const fault = rel.getState().fault;
+        if (fault && fault.cause !== 'out-of-memory') return recover(fault.fallbacks[0] ?? 'auto');
         await ensureRuns();
         await client.call('control', { action: 'play' });
         setPlaying(true);
         setPhase('training');
       }),
-    [client, data, phase, ensureRuns, guard],
+    [client, data, phase, ensureRuns, guard, rel, recover],
   );
 
   const pause = useCallback(
@@ -237,6 +298,17 @@ export function usePlayground(settings: Settings): Playground {
     [client, data, store, guard],
   );
 
+  const reopen = useCallback(
+    async (id: string) => {
+      await client?.call('control', { action: 'stop' }).catch(() => undefined);
+      setPlaying(false);
+      const rec = await rel.requestResume(id, false);
+      setResumeTick((t) => t + 1);
+      return recordSettings(rec);
+    },
+    [client, rel],
+  );
+
   const setSnapshotSlice = useCallback(
     (z: number) => void client?.call('setSnapshotSlice', { z }).catch(() => undefined),
     [client],
@@ -263,6 +335,9 @@ export function usePlayground(settings: Settings): Playground {
     reset,
     regenerate: prepare,
     setSnapshotSlice,
+    reliability: rel,
+    recover,
+    reopen,
   };
 }
 

@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describeFault, fallbacksFor, isOutOfMemory, memoryAdvice } from './faults';
+import { startHeartbeat } from './heartbeat';
+
+describe('faults', () => {
+  it('recognises out-of-memory messages from wasm, WebGPU, WebGL and JS', () => {
+    for (const m of [
+      'Aborted(OOM)',
+      'RangeError: WebAssembly.Memory.grow(): Maximum memory size exceeded',
+      'Cannot enlarge memory arrays to size 2147483648 bytes',
+      'Failed to allocate buffer of size 1073741824',
+      'RangeError: Array buffer allocation failed',
+      'GPUOutOfMemoryError: Out of memory',
+      'Requested texture size [16384x16384] greater than WebGL maximum on this browser / GPU [8192x8192]. exceeds the max',
+    ])
+      expect(isOutOfMemory(m), m).toBe(true);
+    for (const m of ['loss became NaN at step 3', 'unknown loss', 'patch 20 must be a multiple of 8'])
+      expect(isOutOfMemory(m), m).toBe(false);
+  });
+
+  it('advises smaller patch and batch first, then a 2D net and a smaller phantom', () => {
+    const big = memoryAdvice({ patch: 88, batch: 8, network: 'unet3d', size: 192 });
+    expect(big).toMatch(/smaller patch \(now 88 px; try 40/);
+    expect(big).toMatch(/smaller batch \(now 8; try 4\)/);
+    expect(big).toMatch(/2D network/);
+    expect(big).toMatch(/smaller phantom \(now 192; try 96\)/);
+    expect(big.indexOf('patch')).toBeLessThan(big.indexOf('batch'));
+    expect(memoryAdvice({ patch: 16, batch: 1, network: 'unet2d', size: 48 })).toMatch(/Close other tabs/);
+  });
+
+  it('falls back away from a lost GPU, and retries the same backend after a silent worker', () => {
+    expect(fallbacksFor({ cause: 'device-lost', backend: 'webgpu' })[0]).toBe('wasm');
+    expect(fallbacksFor({ cause: 'device-lost', backend: 'webgpu' })).not.toContain('webgpu');
+    expect(fallbacksFor({ cause: 'context-lost', backend: 'webgl' })).not.toContain('webgl');
+    expect(fallbacksFor({ cause: 'worker-silent', backend: 'wasm' })).toEqual(['webgl', 'webgpu', 'cpu', 'wasm']);
+    const f = describeFault({
+      cause: 'worker-silent',
+      backend: 'wasm',
+      settings: { patch: 64, batch: 4, network: 'unet2d', size: 128 },
+    });
+    expect(f.message).toMatch(/stopped answering/);
+    expect(f.advice).toMatch(/smaller patch/);
+  });
+});
+
+describe('heartbeat', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('reports a silent engine once after the timeout and alive again when it answers', async () => {
+    let t = 0;
+    let answer: (() => void) | null = null;
+    let pings = 0;
+    const events: string[] = [];
+    const stop = startHeartbeat({
+      ping: () => {
+        pings++;
+        return new Promise<void>((r) => {
+          answer = r;
+        });
+      },
+      onSilent: (ms) => events.push(`silent ${ms}`),
+      onAlive: () => events.push('alive'),
+      everyMs: 100,
+      timeoutMs: 1000,
+      now: () => t,
+    });
+    const advance = async (ms: number) => {
+      for (let i = 0; i < ms / 100; i++) {
+        t += 100;
+        await vi.advanceTimersByTimeAsync(100);
+      }
+    };
+    answer!();
+    await advance(300);
+    expect(pings).toBe(2); // one answered, one outstanding
+    await advance(1500);
+    expect(events).toEqual(['silent 1000']);
+    expect(pings).toBe(2);
+    answer!();
+    await advance(100);
+    expect(events).toEqual(['silent 1000', 'alive']);
+    stop();
+    await advance(500);
+    expect(pings).toBe(3);
+  });
+});
