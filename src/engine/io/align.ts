@@ -6,7 +6,7 @@ import { downsample, downsampleFactor, resampleToGrid } from './resample';
 import type { UserSubject } from './validate';
 
 const fmtDims = (d: readonly number[]) => d.slice(0, 3).join('x');
-const fmtMillions = (n: number) => `${(n / 1e6).toFixed(1)} M`;
+const fmtMillions = (n: number) => (n >= 1e5 ? `${(n / 1e6).toFixed(1)} M` : String(n));
 
 /** Splits a 4D image into its 3D channels (copies into Float32). */
 function channels3d(v: Volume): Volume[] {
