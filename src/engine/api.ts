@@ -4,6 +4,7 @@ import type { BackendChoice, BackendReport } from './train/backend';
 import type { ResumeState, RunCheckpoint } from './train/checkpoint';
 import type { EngineFault, FaultDrill } from './train/device-watch';
 import type { RunEvents } from './train/events';
+import type { StartSweepRequest, StartSweepResult, SweepAction, SweepProgress, SweepRunState } from './sweep/types';
 import type { IoApi } from './io/api';
 
 export interface VolumeData {
@@ -73,6 +74,9 @@ export interface EngineApi extends IoApi {
   setLearningRate(req: { lr: number; runId?: string }): Promise<void>;
   /** Axial slice for prediction snapshots; snapshots every run there at once. */
   setSnapshotSlice(req: { z: number }): Promise<void>;
+  /** Starts a sweep (loss x LR x patch x burden x seed) in the background; progress comes as 'sweep' events. */
+  startSweep(req: StartSweepRequest): Promise<StartSweepResult>;
+  controlSweep(req: { action: SweepAction }): Promise<{ state: SweepRunState | 'idle' }>;
   /** Every run's weights, optimizer state and step (typed arrays, transferred). */
   checkpoint(req: Record<string, never>): Promise<RunCheckpoint[]>;
   /** Heartbeat: answers at once between steps; a dead worker never does. */
@@ -84,6 +88,7 @@ export interface EngineApi extends IoApi {
 /** Events the engine emits; it never knows who listens. */
 export interface EngineEvents extends RunEvents {
   log: { level: 'info' | 'warn' | 'error'; message: string };
+  sweep: SweepProgress;
   /** The GPU under the backend went away: the runs cannot go on in this engine. */
   fault: EngineFault;
 }

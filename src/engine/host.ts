@@ -4,6 +4,7 @@ import type { EngineApi, Emit } from './api';
 import { selectBackend } from './train/backend';
 import { runFaultDrill, watchDevice } from './train/device-watch';
 import { Session } from './train/session';
+import { createSweepMethods } from './sweep/host';
 import { IoController, ioMethods } from './io/io-host';
 
 export function createEngineHost(emit: Emit): EngineApi {
@@ -34,6 +35,8 @@ export function createEngineHost(emit: Emit): EngineApi {
       session.setLearningRate(lr, runId);
     },
     setSnapshotSlice: ({ z }) => session.setSnapshotSlice(z),
+    // One thing trains at a time: a sweep pauses the playground's runs.
+    ...createSweepMethods({ emit, beforeStart: () => session.control('pause') }),
     checkpoint: () => session.checkpoint(),
     ping: async ({ t }) => ({ t }),
     async debugFault({ drill }) {

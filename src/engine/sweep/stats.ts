@@ -1,0 +1,71 @@
+// The paper's statistic per cell: median (IQR) of training Dice over the last K steps, pooled over the
+// cell's seeds. A diverged run counts as K zeros (the paper's "0 (0)"); a collapsed run counts as what
+// it scored; a run that errored has no values. Failed runs are flagged either way.
+import { formatMedianIqr, type MedianIqr, medianIqr } from '../metrics/summary';
+import type { RunStatus } from '../train/events';
+import { CURVE_POINTS, type RunResult } from './types';
+
+export type FailureKind = 'diverged' | 'collapsed' | 'error';
+/** ok: every seed trained; failed: every finished seed failed; partial: some did. */
+export type CellState = 'ok' | 'failed' | 'partial' | 'pending';
+
+export interface CellStats extends MedianIqr {
+  state: CellState;
+  /** Seeds with a result, out of seedsTotal. */
+  seedsDone: number;
+  seedsTotal: number;
+  failures: FailureKind[];
+  /** The paper's cell text: "0.75 (0.14)", "0 (0)" for diverged runs, "…" while pending. */
+  text: string;
+}
+
+export function failureOf(status: RunStatus): FailureKind | null {
+  return status === 'diverged' || status === 'collapsed' || status === 'error' ? status : null;
+}
+
+/** The values one run contributes to its cell's statistic. */
+export function runValues(params: { result: RunResult; lastK: number }): number[] {
+  const { result, lastK } = params;
+  if (result.status === 'diverged') return new Array(lastK).fill(0);
+  if (result.status === 'error') return [];
+  return result.window.slice(-lastK);
+}
+
+/** Median (IQR) of a cell over the results of its seeds (results of other cells must not be passed). */
+export function cellStats(params: { results: readonly RunResult[]; seeds: number; lastK: number }): CellStats {
+  const { results, seeds, lastK } = params;
+  const values = results.flatMap((result) => runValues({ result, lastK }));
+  const stats = medianIqr(values);
+  const failures = results.map((r) => failureOf(r.status)).filter((f): f is FailureKind => f !== null);
+  let state: CellState = 'ok';
+  if (results.length === 0) state = 'pending';
+  else if (failures.length === results.length) state = 'failed';
+  else if (failures.length > 0) state = 'partial';
+  const text = state === 'pending' ? '…' : state === 'failed' && stats.count === 0 ? 'error' : formatMedianIqr(stats);
+  return { ...stats, state, seedsDone: results.length, seedsTotal: seeds, failures, text };
+}
+
+/** Last K values of a run's Dice series, rounded so stored and recomputed statistics agree exactly. */
+export function runWindow(params: { dice: readonly number[]; lastK: number }): number[] {
+  return params.dice.slice(-params.lastK).map(round5);
+}
+
+/** Bin means of a series, at most `points` of them (the whole run's curve, small enough to store). */
+export function downsampleCurve(params: { values: readonly number[]; points?: number }): number[] {
+  const { values } = params;
+  const points = params.points ?? CURVE_POINTS;
+  if (values.length <= points) return values.map(round5);
+  const out: number[] = [];
+  for (let b = 0; b < points; b++) {
+    const lo = Math.floor((b * values.length) / points);
+    const hi = Math.floor(((b + 1) * values.length) / points);
+    let sum = 0;
+    for (let i = lo; i < hi; i++) sum += values[i];
+    out.push(round5(sum / (hi - lo)));
+  }
+  return out;
+}
+
+function round5(x: number): number {
+  return Number.isFinite(x) ? Math.round(x * 1e5) / 1e5 : x;
+}
