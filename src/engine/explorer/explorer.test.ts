@@ -129,8 +129,12 @@ describe('probe curves', () => {
       at({ lambda: 0.95, ssVariant: 'niftynet' }),
     ]);
     expect(Math.max(...p1.lesion.loss.map((v, i) => Math.abs(v - p2.lesion.loss[i])))).toBeGreaterThan(0.05);
-    n1.lesion.loss.forEach((v, i) => expect(v).toBeCloseTo(n2.lesion.loss[i], 6));
-    n1.background.grad.forEach((v, i) => expect(v).toBeCloseTo(n2.background.grad[i], 6));
+    n1.lesion.loss.forEach((v, i) => {
+      expect(v).toBeCloseTo(n2.lesion.loss[i], 6);
+    });
+    n1.background.grad.forEach((v, i) => {
+      expect(v).toBeCloseTo(n2.background.grad[i], 6);
+    });
   });
 });
 
@@ -142,7 +146,9 @@ describe('fraction sweep', () => {
   it('gives the thresholded predictor error rate f (every lesion voxel missed) and Dice 0', () => {
     expect(sweep.voxels).toEqual([10_000, 10_000, 10_000, 100_000]);
     expect(sweep.lesionVoxels).toEqual([5000, 100, 1, 1]);
-    sweep.fractions.forEach((f, i) => expect(sweep.errorRate[i]).toBeCloseTo(f, 12));
+    sweep.fractions.forEach((f, i) => {
+      expect(sweep.errorRate[i]).toBeCloseTo(f, 12);
+    });
     expect(sweep.oneMinusDice).toEqual([1, 1, 1, 1]);
     const good = sweepLayouts({ fractions, predictor: { lesion: 0.7, background: 0.02 } });
     expect(good.errorRate).toEqual([0, 0, 0, 0]);
