@@ -6,6 +6,7 @@ import type { EngineFault, FaultDrill } from './train/device-watch';
 import type { RunEvents } from './train/events';
 import type { StartSweepRequest, StartSweepResult, SweepAction, SweepProgress, SweepRunState } from './sweep/types';
 import type { IoApi } from './io/api';
+import type { ExplorerRequest, ExplorerResult } from './explorer/synthetic';
 
 export interface VolumeData {
   name: string;
@@ -74,6 +75,8 @@ export interface EngineApi extends IoApi {
   setLearningRate(req: { lr: number; runId?: string }): Promise<void>;
   /** Axial slice for prediction snapshots; snapshots every run there at once. */
   setSnapshotSlice(req: { z: number }): Promise<void>;
+  /** Loss explorer curves from computeLoss and autodiff on a synthetic image (src/engine/explorer). */
+  explorerCurves(req: ExplorerRequest): Promise<ExplorerResult>;
   /** Starts a sweep (loss x LR x patch x burden x seed) in the background; progress comes as 'sweep' events. */
   startSweep(req: StartSweepRequest): Promise<StartSweepResult>;
   controlSweep(req: { action: SweepAction }): Promise<{ state: SweepRunState | 'idle' }>;

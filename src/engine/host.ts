@@ -1,6 +1,7 @@
 // Implements EngineApi on whatever thread imports it (worker or main thread).
 import * as tf from '@tensorflow/tfjs';
 import type { EngineApi, Emit } from './api';
+import { explorerCurves } from './explorer';
 import { selectBackend } from './train/backend';
 import { runFaultDrill, watchDevice } from './train/device-watch';
 import { Session } from './train/session';
@@ -35,6 +36,7 @@ export function createEngineHost(emit: Emit): EngineApi {
       session.setLearningRate(lr, runId);
     },
     setSnapshotSlice: ({ z }) => session.setSnapshotSlice(z),
+    explorerCurves: (req) => explorerCurves(req),
     // One thing trains at a time: a sweep pauses the playground's runs.
     ...createSweepMethods({ emit, beforeStart: () => session.control('pause') }),
     checkpoint: () => session.checkpoint(),
