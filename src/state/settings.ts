@@ -48,6 +48,10 @@ export interface Settings {
   /** Controls hidden by a teacher's link (`_hide=loss,lr`). */
   hide: string[];
   view: ViewId;
+  /** Lesson open in the lessons view or followed from the playground (`lesson=ID`, src/lessons/ID.json); '' for none. */
+  lesson: string;
+  /** 1-based step of that lesson (`step=N`). */
+  step: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -68,6 +72,8 @@ export const DEFAULT_SETTINGS: Settings = {
   lossOptions: {},
   hide: [],
   view: 'playground',
+  lesson: '',
+  step: 1,
 };
 
 /** Loss option names that may appear in the URL, each checked against its spec. */
@@ -122,6 +128,8 @@ const FIELDS: { [K in Exclude<keyof Settings, 'lossOptions' | 'hide'>]: Field<K>
   seed: { parse: int(0, 2 ** 31 - 1), expect: 'an integer in [0, 2147483647]' },
   backend: { parse: oneOf(['auto', ...BACKENDS] as const), expect: `auto or one of ${BACKENDS.join(', ')}` },
   view: { parse: oneOf(VIEW_IDS), expect: `one of ${VIEW_IDS.join(', ')}` },
+  lesson: { parse: (raw) => (/^[a-z0-9-]{1,64}$/.test(raw) ? raw : undefined), expect: 'a lesson id (a-z, 0-9, -)' },
+  step: { parse: int(1, 20), expect: 'an integer in [1, 20]' },
 };
 
 export interface ParsedSettings {
