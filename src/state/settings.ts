@@ -8,7 +8,7 @@ import { BACKENDS, type BackendChoice } from '../engine/train/backend-names';
 export const NETWORK_IDS = ['unet2d', 'twopath2d', 'unet3d', 'highres3d'] as const;
 export type NetworkId = (typeof NETWORK_IDS)[number];
 /** The page's views (tabs); each is registered in src/ui/views.tsx. */
-export const VIEW_IDS = ['playground', 'explorer', 'lessons', 'sweeps', 'history'] as const;
+export const VIEW_IDS = ['playground', 'explorer', 'lessons', 'sweeps', 'history', 'data'] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
 export const LESION_KINDS = ['tumour', 'wmh', 'lacunes'] as const;
 export type LesionKind = (typeof LESION_KINDS)[number];
@@ -52,6 +52,8 @@ export interface Settings {
   lesson: string;
   /** 1-based step of that lesson (`step=N`). */
   step: number;
+  /** Warm start: runs begin from this checkpoint of models/index.json (`init=unet2d`); '' for seeded weights. */
+  init: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -74,6 +76,7 @@ export const DEFAULT_SETTINGS: Settings = {
   view: 'playground',
   lesson: '',
   step: 1,
+  init: '',
 };
 
 /** Loss option names that may appear in the URL, each checked against its spec. */
@@ -130,6 +133,7 @@ const FIELDS: { [K in Exclude<keyof Settings, 'lossOptions' | 'hide'>]: Field<K>
   view: { parse: oneOf(VIEW_IDS), expect: `one of ${VIEW_IDS.join(', ')}` },
   lesson: { parse: (raw) => (/^[a-z0-9-]{1,64}$/.test(raw) ? raw : undefined), expect: 'a lesson id (a-z, 0-9, -)' },
   step: { parse: int(1, 20), expect: 'an integer in [1, 20]' },
+  init: { parse: (raw) => (/^[a-z0-9][a-z0-9-]{0,39}$/.test(raw) ? raw : undefined), expect: 'a checkpoint id (a-z, 0-9, -)' },
 };
 
 export interface ParsedSettings {
