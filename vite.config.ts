@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { cspPlugin } from './scripts/csp';
 
 // Cross-origin isolation: lets wasm threads use SharedArrayBuffer.
 const isolationHeaders = {
@@ -35,7 +36,7 @@ function tfjsWasm(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), tfjsWasm()],
+  plugins: [react(), tfjsWasm(), cspPlugin()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },

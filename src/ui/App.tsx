@@ -6,6 +6,7 @@ import { usePlayground, useRuns } from '../state/usePlayground';
 import { ChartArea } from './ChartArea';
 import { Controls } from './Controls';
 import { Header } from './Header';
+import { ReliabilityBanner } from './history/ReliabilityBanner';
 import { RunsTable } from './RunsTable';
 import { Transport } from './Transport';
 import { useShortcuts } from './useShortcuts';
@@ -36,8 +37,9 @@ export function App() {
   const stepNow = selectedRun?.steps.at(-1)?.step ?? 0;
   const totalSteps = selectedRun?.totalSteps ?? settings.steps;
   const msPerStep = selectedRun?.steps.at(-1)?.msPerStep ?? null;
-  const remaining = Math.max(0, ...runs.map((r) => r.totalSteps - (r.steps.at(-1)?.step ?? 0)));
-  const etaMs = msPerStep === null ? null : remaining * msPerStep * Math.max(1, runs.length);
+  // Runs of a race take turns: time left is the sum of each run's own remaining time.
+  const etaMs =
+    msPerStep === null ? null : runs.reduce((t, r) => t + (r.totalSteps - (r.steps.at(-1)?.step ?? 0)) * (r.steps.at(-1)?.msPerStep ?? msPerStep), 0);
   const stepsPerSecond = msPerStep ? 1000 / msPerStep : null;
 
   useShortcuts({
@@ -87,6 +89,7 @@ export function App() {
           </button>
         </div>
       )}
+      <ReliabilityBanner pg={pg} settings={settings} onChange={onChange} notify={notify} />
       {ActiveView && <ActiveView pg={pg} settings={settings} onChange={onChange} notify={notify} />}
       {!ActiveView && runs.length === 0 && pg.phase === 'ready' && (
         <p className="first-hint">
@@ -128,7 +131,14 @@ export function App() {
             busy={pg.phase === 'generating' || pg.phase === 'starting'}
           />
           <div className="work-area">
-            <ViewerPanel data={pg.data} snapshot={snapshot} slice={z} onSlice={setSlice} runLabel={selectedRun?.label ?? null} />
+            <ViewerPanel
+              data={pg.data}
+              snapshot={snapshot}
+              runs={runs.map((r) => ({ id: r.id, label: r.label, color: r.color, snapshot: snapshots[r.id] ?? null }))}
+              slice={z}
+              onSlice={setSlice}
+              runLabel={selectedRun?.label ?? null}
+            />
             <section className="charts" aria-label="Charts">
               <ChartArea runs={runs} lastK={LAST_K} />
             </section>

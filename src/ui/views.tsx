@@ -3,6 +3,7 @@
 import type { ComponentType } from 'react';
 import type { Settings, ViewId } from '../state/settings';
 import type { Playground } from '../state/usePlayground';
+import { HistoryView } from './history/HistoryView';
 
 export interface ViewProps {
   pg: Playground;
@@ -24,5 +25,5 @@ export const VIEWS: ViewEntry[] = [
   { id: 'explorer', label: 'Loss explorer' },
   { id: 'lessons', label: 'Lessons' },
   { id: 'sweeps', label: 'Sweeps' },
-  { id: 'history', label: 'History' },
+  { id: 'history', label: 'History', component: HistoryView },
 ];

@@ -57,6 +57,11 @@ export class Persister {
     return this.meta;
   }
 
+  /** Step of the last saved checkpoint of the current experiment (null: none yet). */
+  get savedStep(): number | null {
+    return this.checkpointStep;
+  }
+
   /** Starts saving the store's current runs as this experiment (new, or one continued). */
   begin(meta: ExperimentMeta, checkpointStep: number | null = null): void {
     this.meta = { ...meta };
