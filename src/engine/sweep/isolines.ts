@@ -96,7 +96,12 @@ export function marchingSquares(params: { z: Grid; level: number }): [Point, Poi
                 [3, 2],
               ];
       }
-      for (const [a, b] of pairs) segments.push([at(a), at(b)]);
+      for (const [a, b] of pairs) {
+        const p = at(a);
+        const q = at(b);
+        // A level met exactly at a corner gives zero-length pieces: they only confuse the joining.
+        if (p[0] !== q[0] || p[1] !== q[1]) segments.push([p, q]);
+      }
     }
   return segments;
 }

@@ -32,15 +32,17 @@ export function applyProgress(params: {
   for (const r of progress.results) results.set(r.key, r);
   const groups = new Map(record.groups.map((g) => [g.key, g]));
   for (const g of progress.groups) groups.set(g.key, g);
-  return {
+  const next: SweepRecord = {
     ...record,
     state: progress.state,
     results: [...results.values()],
     groups: [...groups.values()],
     elapsedMs: (params.baseElapsedMs ?? 0) + progress.elapsedMs,
     updatedAt: (params.now ?? new Date()).toISOString(),
-    message: progress.message,
   };
+  if (progress.message) next.message = progress.message;
+  else delete next.message;
+  return next;
 }
 
 /** A record found in storage after a reload: a sweep it says is running died with the old page. */

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { parseSweepFile, SWEEP_FILE_FORMAT, toSweepFile } from './format';
+import { planSweep } from './plan';
+import { presetSpec } from './presets';
+import { applyProgress, newSweepRecord } from './record';
+import type { RunResult, SweepProgress, SweepRecord } from './types';
+
+function finishedRecord(): SweepRecord {
+  const spec = presetSpec('quick');
+  const record = newSweepRecord({ id: 'sw-1', spec, backend: 'wasm', now: new Date('2024-01-02T03:04:05Z') });
+  const results: RunResult[] = planSweep(spec).cells.map((c, i) => {
+    const { key, ...rest } = c;
+    return {
+      key,
+      ...rest,
+      status: i === 0 ? 'diverged' : 'done',
+      step: i === 0 ? 7 : 30,
+      window: Array.from({ length: 10 }, (_, k) => 0.5 + k / 100),
+      curve: [0.1, 0.5],
+      ...(i === 0 ? { message: 'loss became NaN at step 7' } : {}),
+    };
+  });
+  const progress: SweepProgress = {
+    sweepId: 'sw-1',
+    state: 'done',
+    runsDone: 8,
+    runsTotal: 8,
+    stepsDone: 240,
+    stepsTotal: 240,
+    current: null,
+    msPerStep: 20,
+    etaMs: 0,
+    elapsedMs: 4800,
+    results,
+    groups: [{ key: 'g', burden: 0.03, patch: 'S', seed: 1, side: 16, batch: 2, patchImbalance: 0.1, achievedFraction: 0.03 }],
+  };
+  return applyProgress({ record, progress, now: new Date('2024-01-02T03:05:00Z') });
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: tests poke arbitrary fields of the parsed JSON
+type Json = any;
+const mutate = (f: (file: Json) => void): string => {
+  const file = JSON.parse(JSON.stringify(toSweepFile({ record: finishedRecord() })));
+  f(file);
+  return JSON.stringify(file);
+};
+
+describe('sweep file', () => {
+  it('round-trips a finished record, with plot data for other tools', () => {
+    const record = finishedRecord();
+    expect(record.results).toHaveLength(8);
+    expect(record.elapsedMs).toBe(4800);
+    const file = toSweepFile({ record });
+    expect(file.format).toBe(SWEEP_FILE_FORMAT);
+    // Two losses x one burden; each heat map 2 patches x 2 LRs.
+    expect(file.plots).toHaveLength(2);
+    expect(file.plots[0].z).toHaveLength(2);
+    const parsed = parseSweepFile(JSON.stringify(file));
+    expect(parsed).toEqual({ ok: true, record, warnings: [] });
+  });
+
+  it('a record saved while running comes back interrupted (its page is gone)', () => {
+    const parsed = parseSweepFile(mutate((f) => (f.record.state = 'running')));
+    expect(parsed.ok && parsed.record.state).toBe('interrupted');
+  });
+
+  it('explains what is wrong, with the path of each problem', () => {
+    const problems = (text: string) => {
+      const p = parseSweepFile(text);
+      expect(p.ok).toBe(false);
+      return p.ok ? '' : p.errors.join('\n');
+    };
+    expect(problems('{"format":')).toMatch(/^not valid JSON/);
+    expect(problems('[1,2]')).toMatch(/not a sweep file/);
+    expect(problems(mutate((f) => (f.version = 2)))).toMatch(/unsupported version 2/);
+    expect(problems(mutate((f) => (f.record.spec.losses = ['gdl', 'bogus'])))).toContain('record.spec: losses: unknown bogus');
+    expect(problems(mutate((f) => (f.record.results[2].window[1] = 1.7)))).toContain(
+      'record.results[2].window[1]: expected a Dice value in [0, 1], got 1.7',
+    );
+    expect(problems(mutate((f) => (f.record.results[1].key = 'nope')))).toContain("record.results[1].key: 'nope' is not a run");
+    expect(problems(mutate((f) => (f.record.results[1].lr = 0.5)))).toMatch(
+      /record.results\[1\]: loss\/lr\/patch\/burden\/seed do not match/,
+    );
+    expect(problems(mutate((f) => f.record.results.push(f.record.results[0])))).toMatch(/appears twice/);
+    expect(problems(mutate((f) => (f.record.results[0].status = 'running')))).toContain('record.results[0].status');
+    expect(problems(mutate((f) => (f.record.createdAt = 'yesterday')))).toContain('record.createdAt: expected an ISO date');
+  });
+
+  it('caps the list of problems', () => {
+    const p = parseSweepFile(
+      mutate((f) => {
+        for (const r of f.record.results as RunResult[]) r.window = [2];
+      }),
+    );
+    expect(p.ok).toBe(false);
+    if (!p.ok) {
+      expect(p.errors).toHaveLength(8);
+      const many = parseSweepFile(
+        mutate((f) => {
+          for (const r of f.record.results as RunResult[]) {
+            r.window = [2];
+            r.curve = [3];
+          }
+        }),
+      );
+      expect(!many.ok && many.errors.length).toBe(13);
+      expect(!many.ok && many.errors.at(-1)).toMatch(/and 4 more problems/);
+    }
+  });
+});

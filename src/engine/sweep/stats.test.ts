@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { cellStats, downsampleCurve, runValues, runWindow } from './stats';
+import type { RunResult } from './types';
+
+function run(partial: Partial<RunResult>): RunResult {
+  return {
+    key: 'k',
+    loss: 'gdl',
+    lr: 1e-3,
+    patch: 'S',
+    burden: 0.01,
+    seed: 1,
+    status: 'done',
+    step: 10,
+    window: [],
+    curve: [],
+    ...partial,
+  };
+}
+
+describe('runValues: what one run puts into its cell', () => {
+  it('done and collapsed runs give their last K values; diverged K zeros; errors nothing', () => {
+    const window = [0.1, 0.2, 0.3, 0.4, 0.5];
+    expect(runValues({ result: run({ window }), lastK: 3 })).toEqual([0.3, 0.4, 0.5]);
+    expect(runValues({ result: run({ window, status: 'collapsed' }), lastK: 5 })).toEqual(window);
+    expect(runValues({ result: run({ window, status: 'diverged' }), lastK: 4 })).toEqual([0, 0, 0, 0]);
+    expect(runValues({ result: run({ window, status: 'error' }), lastK: 4 })).toEqual([]);
+  });
+});
+
+describe('cellStats: median (IQR) over the last K steps, pooled over seeds', () => {
+  it('one seed: numpy linear quantiles by hand', () => {
+    // sorted [.1 .2 .3 .4 .5]: median .3; q1 at h=1 -> .2; q3 at h=3 -> .4.
+    const c = cellStats({ results: [run({ window: [0.5, 0.1, 0.4, 0.2, 0.3] })], seeds: 1, lastK: 5 });
+    expect(c.median).toBeCloseTo(0.3, 12);
+    expect(c.q1).toBeCloseTo(0.2, 12);
+    expect(c.q3).toBeCloseTo(0.4, 12);
+    expect(c.iqr).toBeCloseTo(0.2, 12);
+    expect(c).toMatchObject({ state: 'ok', count: 5, seedsDone: 1, seedsTotal: 1, failures: [], text: '0.30 (0.20)' });
+  });
+
+  it('only the last K values count', () => {
+    const c = cellStats({ results: [run({ window: [0.9, 0.9, 0.9, 0.2, 0.4] })], seeds: 1, lastK: 2 });
+    expect(c.count).toBe(2);
+    expect(c.median).toBeCloseTo(0.3, 12);
+  });
+
+  it('two seeds pool their windows', () => {
+    // 0.1..1.0: median .55; q1 h=2.25 -> .3 + .25*.1; q3 h=6.75 -> .7 + .75*.1.
+    const a = run({ seed: 1, window: [0.1, 0.2, 0.3, 0.4, 0.5] });
+    const b = run({ seed: 2, window: [0.6, 0.7, 0.8, 0.9, 1.0] });
+    const c = cellStats({ results: [a, b], seeds: 2, lastK: 5 });
+    expect(c.median).toBeCloseTo(0.55, 12);
+    expect(c.q1).toBeCloseTo(0.325, 12);
+    expect(c.q3).toBeCloseTo(0.775, 12);
+    expect(c.text).toBe('0.55 (0.45)');
+  });
+
+  it('a diverged run is the paper\u2019s "0 (0)" and a failed cell', () => {
+    const c = cellStats({ results: [run({ status: 'diverged', window: [0.6, 0.7] })], seeds: 1, lastK: 4 });
+    expect(c).toMatchObject({ state: 'failed', median: 0, iqr: 0, text: '0 (0)', failures: ['diverged'], count: 4 });
+  });
+
+  it('a collapsed run keeps its real values but is failed', () => {
+    const zero = cellStats({ results: [run({ status: 'collapsed', window: [0, 0, 0] })], seeds: 1, lastK: 3 });
+    expect(zero).toMatchObject({ state: 'failed', text: '0 (0)', failures: ['collapsed'] });
+    const some = cellStats({ results: [run({ status: 'collapsed', window: [0.02, 0.04, 0.06] })], seeds: 1, lastK: 3 });
+    expect(some.median).toBeCloseTo(0.04, 12);
+    expect(some.state).toBe('failed');
+  });
+
+  it('one failed seed of two makes a partial cell whose zeros pull the median down', () => {
+    // values [0 0 0 0 .8 .8 .8 .8]: median .4; q1 h=1.75 -> 0; q3 h=5.25 -> .8.
+    const ok = run({ seed: 1, window: [0.8, 0.8, 0.8, 0.8] });
+    const bad = run({ seed: 2, status: 'diverged' });
+    const c = cellStats({ results: [ok, bad], seeds: 2, lastK: 4 });
+    expect(c).toMatchObject({ state: 'partial', failures: ['diverged'], seedsDone: 2 });
+    expect(c.median).toBeCloseTo(0.4, 12);
+    expect(c.iqr).toBeCloseTo(0.8, 12);
+  });
+
+  it('errors and pending cells have no numbers', () => {
+    expect(cellStats({ results: [run({ status: 'error' })], seeds: 1, lastK: 3 })).toMatchObject({
+      state: 'failed',
+      text: 'error',
+    });
+    const pending = cellStats({ results: [], seeds: 3, lastK: 3 });
+    expect(pending).toMatchObject({ state: 'pending', text: '…', seedsDone: 0, seedsTotal: 3 });
+    expect(pending.median).toBeNaN();
+  });
+});
+
+describe('windows and curves', () => {
+  it('runWindow keeps the last K values rounded to 5 decimals', () => {
+    expect(runWindow({ dice: [0.1, 0.123456789, 0.987654321], lastK: 2 })).toEqual([0.12346, 0.98765]);
+  });
+
+  it('downsampleCurve averages equal bins', () => {
+    const values = Array.from({ length: 10 }, (_, i) => i / 10);
+    expect(downsampleCurve({ values, points: 20 })).toEqual(values);
+    // 10 values into 4 bins: [0,1], [2,3,4], [5,6], [7,8,9] (floor boundaries 0, 2, 5, 7, 10).
+    const got = downsampleCurve({ values, points: 4 });
+    const want = [
+      [0, 1],
+      [2, 3, 4],
+      [5, 6],
+      [7, 8, 9],
+    ].map((b) => b.reduce((a, i) => a + i / 10, 0) / b.length);
+    got.forEach((g, i) => {
+      expect(g).toBeCloseTo(want[i], 5);
+    });
+  });
+});

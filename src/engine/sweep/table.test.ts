@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { cellKey } from './plan';
+import { heatmapData } from './plot';
+import { assembleTable, assembleTables, rankLosses, robustness, tablesToCsv, tableToMarkdown } from './table';
+import type { RunResult, SweepSpec } from './types';
+
+const SPEC: SweepSpec = {
+  name: 't',
+  network: 'unet2d',
+  losses: ['wce', 'gdl'],
+  // Given high to low: the table sorts them ascending, like the paper's -5, -4, -3.
+  lrs: [1e-3, 1e-5],
+  patches: [
+    { id: 'L', patch: 48, batch: 1 },
+    { id: 'S', patch: 16, batch: 5 },
+  ],
+  burdens: [0.01, 0.002],
+  seeds: 1,
+  firstSeed: 1,
+  steps: 10,
+  lastK: 3,
+  lesion: 'tumour',
+  noise: 0.05,
+  size: 64,
+};
+
+function result(p: {
+  loss: 'wce' | 'gdl';
+  lr: number;
+  patch: string;
+  burden?: number;
+  seed?: number;
+  status?: RunResult['status'];
+  window: number[];
+}): RunResult {
+  const cell = { loss: p.loss, lr: p.lr, patch: p.patch, burden: p.burden ?? 0.01, seed: p.seed ?? 1 };
+  return { key: cellKey(cell), ...cell, status: p.status ?? 'done', step: 10, window: p.window, curve: [] };
+}
+
+// Medians by construction: each window is [m - .1, m, m + .1] (median m, IQR .1).
+const around = (m: number) => [m - 0.1, m, m + 0.1];
+const RESULTS: RunResult[] = [
+  result({ loss: 'wce', lr: 1e-5, patch: 'L', window: around(0.5) }),
+  result({ loss: 'gdl', lr: 1e-5, patch: 'L', window: around(0.6) }),
+  result({ loss: 'wce', lr: 1e-3, patch: 'L', status: 'diverged', window: around(0.7) }),
+  result({ loss: 'gdl', lr: 1e-3, patch: 'L', window: around(0.7) }),
+  result({ loss: 'wce', lr: 1e-5, patch: 'S', window: around(0.3) }),
+  // gdl at S, 1e-5 still pending.
+  result({ loss: 'wce', lr: 1e-3, patch: 'S', status: 'collapsed', window: [0, 0, 0] }),
+  result({ loss: 'gdl', lr: 1e-3, patch: 'S', window: around(0.8) }),
+  // Another burden and a seed outside the spec must not leak into the first table.
+  result({ loss: 'gdl', lr: 1e-5, patch: 'S', burden: 0.002, window: around(0.2) }),
+  result({ loss: 'gdl', lr: 1e-5, patch: 'S', seed: 9, window: around(0.9) }),
+];
+
+describe('assembleTable: the paper layout', () => {
+  const table = assembleTable({ spec: SPEC, results: RESULTS, burden: 0.01 });
+
+  it('rows are patch presets in spec order x LR ascending; columns the losses', () => {
+    expect(table.losses).toEqual(['wce', 'gdl']);
+    expect(table.rows.map((r) => `${r.patch.id} ${r.lr}`)).toEqual(['L 0.00001', 'L 0.001', 'S 0.00001', 'S 0.001']);
+  });
+
+  it('cells carry each run\u2019s statistic, failures and pending cells', () => {
+    const text = table.rows.map((r) => r.cells.map((c) => c.text));
+    expect(text).toEqual([
+      ['0.50 (0.10)', '0.60 (0.10)'],
+      ['0 (0)', '0.70 (0.10)'],
+      ['0.30 (0.10)', '…'],
+      ['0 (0)', '0.80 (0.10)'],
+    ]);
+    expect(table.rows[1].cells[0]).toMatchObject({ state: 'failed', failures: ['diverged'] });
+    expect(table.rows[3].cells[0]).toMatchObject({ state: 'failed', failures: ['collapsed'] });
+    expect(table.rows[2].cells[1].state).toBe('pending');
+  });
+
+  it('the second burden gets its own table', () => {
+    const [, second] = assembleTables({ spec: SPEC, results: RESULTS });
+    expect(second.burden).toBe(0.002);
+    expect(second.rows[2].cells[1].median).toBeCloseTo(0.2, 12);
+    expect(second.rows.flatMap((r) => r.cells).filter((c) => c.state !== 'pending')).toHaveLength(1);
+  });
+
+  it('robustness: mean and worst of the finished cells, failures counted', () => {
+    const [wce, gdl] = robustness({ tables: [table] });
+    // wce cells: .5, 0 (diverged), .3, 0 (collapsed).
+    expect(wce.mean).toBeCloseTo((0.5 + 0 + 0.3 + 0) / 4, 12);
+    expect(wce).toMatchObject({ failed: 2, partial: 0, done: 4, total: 4 });
+    expect(wce.worst).toMatchObject({ median: 0, patch: 'L', lr: 1e-3 });
+    expect(gdl.mean).toBeCloseTo((0.6 + 0.7 + 0.8) / 3, 12);
+    expect(gdl).toMatchObject({ failed: 0, done: 3, total: 4 });
+    expect(gdl.worst!.median).toBeCloseTo(0.6, 12);
+    expect(rankLosses([wce, gdl])).toEqual(['gdl', 'wce']);
+  });
+
+  it('Markdown: the paper\u2019s rows, failure marks, best of each row in bold', () => {
+    const md = tableToMarkdown({ table, spec: SPEC, labels: { wce: 'WCE', gdl: 'GDL' } }).split('\n');
+    expect(md[0]).toBe('| Patch (side/batch) | LR | WCE | GDL |');
+    expect(md[2]).toBe('| L (48/1) | 1e-5 | 0.50 (0.10) | **0.60 (0.10)** |');
+    expect(md[3]).toBe('|  | 1e-3 | 0 (0)† | **0.70 (0.10)** |');
+    expect(md[4]).toBe('| S (16/5) | 1e-5 | **0.30 (0.10)** | … |');
+    expect(md[5]).toBe('|  | 1e-3 | 0 (0)‡ | **0.80 (0.10)** |');
+    expect(md.at(-1)).toMatch(/last 3 of 10 steps/);
+  });
+
+  it('CSV: one line per cell with its numbers', () => {
+    const lines = tablesToCsv({ tables: [table] })
+      .trim()
+      .split('\n');
+    expect(lines).toHaveLength(1 + 8);
+    expect(lines[0].split(',')).toContain('median');
+    expect(lines[1]).toBe('0.01,L,48,1,0.00001,wce,0.5,0.1,0.45,0.55,3,1,1,ok,');
+    expect(lines[3]).toBe('0.01,L,48,1,0.001,wce,0,0,0,0,3,1,1,failed,diverged');
+    expect(lines[6]).toBe('0.01,S,16,5,0.00001,gdl,,,,,0,0,1,pending,');
+  });
+
+  it('heat map data: rows by ascending patch side, columns by LR, failed mask', () => {
+    const h = heatmapData({ table, loss: 'wce', levels: [0.4] });
+    expect(h.patches.map((p) => p.id)).toEqual(['S', 'L']);
+    expect(h.y).toEqual([16, 48]);
+    expect(h.x).toEqual([-5, -3]);
+    expect(h.z[0][0]).toBeCloseTo(0.3, 12);
+    expect(h.z[1][0]).toBeCloseTo(0.5, 12);
+    expect(h.z[0][1]).toBe(0);
+    expect(h.failed).toEqual([
+      [false, true],
+      [false, true],
+    ]);
+    // One cell: .3 and .5 on the left column, 0 on the right: the 0.4 line crosses the left edge half way up.
+    const line = h.isolines[0].lines.flat();
+    expect(line.some(([x, y]) => Math.abs(x) < 1e-9 && Math.abs(y - 0.5) < 1e-9)).toBe(true);
+    const g = heatmapData({ table, loss: 'gdl' });
+    expect(g.z[0][0]).toBeNull();
+  });
+});
