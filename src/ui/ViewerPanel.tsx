@@ -1,6 +1,6 @@
 // The viewer with its toolbar: modality, plane, layers with opacity, slice scrubber, voxel readout.
-import { useState } from 'react';
-import type { DataSummary } from '../engine/api';
+import { useMemo, useState } from 'react';
+import type { DataSummary, VolumeData } from '../engine/api';
 import type { Snapshot } from '../state/store';
 import {
   DEFAULT_LAYERS,
@@ -14,6 +14,8 @@ import {
 export interface ViewerPanelProps {
   data: DataSummary | null;
   snapshot: Snapshot | null;
+  /** Every run's latest snapshot, for side-by-side small multiples. */
+  runs: { id: string; label: string; color: string; snapshot: Snapshot | null }[];
   slice: number;
   onSlice: (z: number) => void;
   runLabel: string | null;
@@ -39,7 +41,40 @@ function LayerToggle({ name, state, onChange }: { name: string; state: LayerStat
   );
 }
 
-export function ViewerPanel({ data, snapshot, slice, onSlice, runLabel }: ViewerPanelProps) {
+function asPrediction(s: Snapshot | null, z: number) {
+  return s ? { z, height: s.height, width: s.width, probs: s.probs } : null;
+}
+
+/** One small multiple; the prediction object changes only with its snapshot (each change re-uploads a texture). */
+function Multiple(props: {
+  run: ViewerPanelProps['runs'][number];
+  volume: VolumeData | null;
+  label: Uint8Array | null;
+  layers: ViewerLayers;
+  plane: ViewPlane;
+  slice: number;
+}) {
+  const { run, slice } = props;
+  const prediction = useMemo(() => asPrediction(run.snapshot, slice), [run.snapshot, slice]);
+  return (
+    <figure className="multiple" style={{ borderColor: run.color }}>
+      <figcaption>{run.label}</figcaption>
+      <SliceViewer
+        volume={props.volume}
+        label={props.label}
+        prediction={prediction}
+        layers={props.layers}
+        plane={props.plane}
+        slice={slice}
+        ariaLabel={`Prediction of ${run.label}`}
+      />
+    </figure>
+  );
+}
+
+export function ViewerPanel({ data, snapshot, runs, slice, onSlice, runLabel }: ViewerPanelProps) {
+  const [sideBySide, setSideBySide] = useState(false);
+  const multiples = sideBySide && runs.length > 1;
   const [modality, setModality] = useState(0);
   const [plane, setPlane] = useState<ViewPlane>('axial');
   const [layers, setLayers] = useState<ViewerLayers>(DEFAULT_LAYERS);
@@ -47,7 +82,7 @@ export function ViewerPanel({ data, snapshot, slice, onSlice, runLabel }: Viewer
   const images = data?.display.images ?? [];
   const volume = images[Math.min(modality, images.length - 1)] ?? null;
   const depth = volume?.dims[2] ?? 1;
-  const prediction = snapshot ? { z: slice, height: snapshot.height, width: snapshot.width, probs: snapshot.probs } : null;
+  const prediction = useMemo(() => asPrediction(snapshot, slice), [snapshot, slice]);
   return (
     <div className="viewer-panel">
       <div className="viewer-toolbar" role="toolbar" aria-label="Viewer controls">
@@ -90,8 +125,21 @@ export function ViewerPanel({ data, snapshot, slice, onSlice, runLabel }: Viewer
           </select>
         </label>
         <LayerToggle name="Errors" state={layers.errors} onChange={(errors) => setLayers({ ...layers, errors })} />
+        {runs.length > 1 && (
+          <label className="inline">
+            <input type="checkbox" checked={sideBySide} onChange={(e) => setSideBySide(e.target.checked)} />
+            Side by side
+          </label>
+        )}
       </div>
-      <section className="viewer-pane" aria-label="Viewer">
+      {multiples && (
+        <div className="multiples">
+          {runs.map((r) => (
+            <Multiple key={r.id} run={r} volume={volume} label={data?.display.label ?? null} layers={layers} plane={plane} slice={slice} />
+          ))}
+        </div>
+      )}
+      <section className="viewer-pane" aria-label="Viewer" hidden={multiples}>
         <SliceViewer
           volume={volume}
           label={data?.display.label ?? null}

@@ -52,7 +52,8 @@ export class Trainer {
   private readonly optimizer: tf.AdamOptimizer;
   private readonly vars: tf.Variable[];
   private pending: Pending[] = [];
-  private lastReadTime = 0;
+  /** Time spent in this run's own steps since the last read (a race interleaves other runs). */
+  private busyMs = 0;
   private lastReadStep = 0;
 
   constructor(params: TrainerParams) {
@@ -90,7 +91,15 @@ export class Trainer {
   /** One optimizer step; reads, validation and snapshots happen on their schedules. */
   async advance(): Promise<void> {
     if (this.finished) return;
-    if (this.step === 0) this.lastReadTime = performance.now();
+    const t0 = performance.now();
+    try {
+      await this.stepOnce();
+    } finally {
+      this.busyMs += performance.now() - t0;
+    }
+  }
+
+  private async stepOnce(): Promise<void> {
     const next = this.step + 1;
     const batch = this.p.source.trainBatch(next);
     const values = tf.tidy(() => {
@@ -147,9 +156,8 @@ export class Trainer {
     const data = await stacked.data();
     const width = stacked.shape[1]!;
     stacked.dispose();
-    const now = performance.now();
-    const msPerStep = (now - this.lastReadTime) / Math.max(1, this.step - this.lastReadStep);
-    this.lastReadTime = now;
+    const msPerStep = this.busyMs / Math.max(1, this.step - this.lastReadStep);
+    this.busyMs = 0;
     this.lastReadStep = this.step;
     const classes = (width - 1) / 3;
     const points: StepPoint[] = batch.map((b, i) => {
