@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { DataSummary, RunRequest } from '../engine/api';
 import type { BackendChoice, BackendReport } from '../engine/train/backend';
+import { fetchCheckpointFiles } from '../engine/io/fetch-checkpoint';
 import { createEngineClient, type EngineClient } from '../worker/client';
 import { withMemoryAdvice } from './persist/faults';
 import { faultDrillsRequested, Reliability } from './persist/reliability';
@@ -23,6 +24,12 @@ export const RUN_COLORS: Record<string, string> = {
 };
 
 export type Phase = 'starting' | 'generating' | 'ready' | 'training' | 'paused' | 'finished' | 'error';
+
+/** Data other than the settings' phantom (the user's volumes): prepares them for the current network and patch. */
+export interface DataSource {
+  label: string;
+  prepare: (client: EngineClient, req: { seed: number; patch: number; batch: number; network: string }) => Promise<DataSummary>;
+}
 
 export interface Playground {
   /** The engine client, for views that ask the engine for more than training (null until ready). */
@@ -45,6 +52,10 @@ export interface Playground {
   recover: (backend: BackendChoice) => Promise<void>;
   /** Reopens a saved experiment; resolves to its settings (the caller applies them). */
   reopen: (id: string) => Promise<Settings>;
+  /** Shows and trains on prepared data from a source from now on; null, null: back to the phantom. */
+  adoptData: (summary: DataSummary | null, source: DataSource | null) => void;
+  /** The adopted source's label, null while the data is the settings' phantom. */
+  dataSource: string | null;
 }
 
 function runRequests(s: Settings): RunRequest[] {
@@ -57,6 +68,7 @@ function runRequests(s: Settings): RunRequest[] {
     network: s.network,
     steps: s.steps,
     seed: s.seed,
+    ...(s.init ? { init: s.init } : {}),
   }));
 }
 
@@ -68,6 +80,8 @@ export function usePlayground(settings: Settings): Playground {
   const [data, setData] = useState<DataSummary | null>(null);
   const [phase, setPhase] = useState<Phase>('starting');
   const [error, setError] = useState<string | null>(null);
+  const sourceRef = useRef<DataSource | null>(null);
+  const [dataSource, setDataSource] = useState<string | null>(null);
   const [playing, setPlaying] = useState(false);
   const store = useMemo(() => new RunStore(250), []);
   const runsCreated = useRef(false);
@@ -144,19 +158,23 @@ export function usePlayground(settings: Settings): Playground {
     setPlaying(false);
     try {
       const { patch, batch } = patchAndBatch(s);
-      const summary = await client.call('prepareData', {
-        seed: s.seed,
-        lesion: s.lesion,
-        fraction: s.fraction,
-        noise: s.noise,
-        patch,
-        batch,
-        network: s.network,
-        shape: phantomShape(s),
-      });
+      const source = sourceRef.current;
+      const summary = source
+        ? await source.prepare(client, { seed: s.seed, patch, batch, network: s.network })
+        : await client.call('prepareData', {
+            seed: s.seed,
+            lesion: s.lesion,
+            fraction: s.fraction,
+            noise: s.noise,
+            patch,
+            batch,
+            network: s.network,
+            shape: phantomShape(s),
+          });
       setData(summary);
       setError(null);
       setPhase('ready');
+      if (source) return; // saved experiments belong to phantom data
       // A reload, a fault or History may have left an experiment to put back on this data.
       await relReady;
       const resumed = await rel.resumeInto({
@@ -217,14 +235,20 @@ export function usePlayground(settings: Settings): Playground {
           patch: data?.patch ?? '',
           batch: s.batch,
           seed: r.seed,
+          ...(r.init ? { init: r.init } : {}),
           ...r.lossOptions,
         },
         totalSteps: r.steps,
       })),
     );
+    // A warm start needs its checkpoint in the engine (fetched from models/ beside the page).
+    if (s.init) {
+      const { modelJson, weights } = await fetchCheckpointFiles({ id: s.init, base: import.meta.env.BASE_URL });
+      await client.call('loadCheckpoint', { id: s.init, modelJson, weights });
+    }
     await client.call('createRuns', { runs: reqs });
     runsCreated.current = true;
-    rel.beginExperiment(experimentQuery(s), activeBackend.current);
+    if (!sourceRef.current) rel.beginExperiment(experimentQuery(s), activeBackend.current);
   }, [client, data, store, rel]);
 
   const guard = useCallback(async (fn: () => Promise<void>) => {
@@ -314,6 +338,21 @@ export function usePlayground(settings: Settings): Playground {
     [client],
   );
 
+  const adoptData = useCallback(
+    (summary: DataSummary | null, source: DataSource | null) => {
+      sourceRef.current = source;
+      setDataSource(source?.label ?? null);
+      if (!summary) return void prepare();
+      runsCreated.current = false;
+      store.reset([]);
+      setPlaying(false);
+      setData(summary);
+      setError(null);
+      setPhase('ready');
+    },
+    [prepare, store],
+  );
+
   // Settings -> URL, so every experiment is a link.
   useEffect(() => {
     const q = serializeSettings(settings);
@@ -338,6 +377,8 @@ export function usePlayground(settings: Settings): Playground {
     reliability: rel,
     recover,
     reopen,
+    adoptData,
+    dataSource,
   };
 }
 
