@@ -1,6 +1,6 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { cspPlugin } from './scripts/csp';
@@ -35,8 +35,38 @@ function tfjsWasm(): Plugin {
   };
 }
 
+/** The pretrained checkpoints: models/ served at /models/ in dev and copied into the build. */
+function modelsDir(): Plugin {
+  const root = join(process.cwd(), 'models');
+  const list = (dir: string): string[] =>
+    existsSync(dir)
+      ? readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+          e.isDirectory() ? list(join(dir, e.name)) : [join(dir, e.name)],
+        )
+      : [];
+  const files = () =>
+    list(root)
+      .filter((f) => /\.(json|bin)$/.test(f))
+      .map((f) => relative(root, f).split(sep).join('/'));
+  return {
+    name: 'models-dir',
+    configureServer(server) {
+      server.middlewares.use('/models', (req, res, next) => {
+        const file = decodeURIComponent((req.url ?? '').replace(/^\//, '').split('?')[0]);
+        if (!files().includes(file)) return next();
+        res.setHeader('Content-Type', file.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+        createReadStream(join(root, file)).pipe(res);
+      });
+    },
+    generateBundle() {
+      for (const file of files())
+        this.emitFile({ type: 'asset', fileName: `models/${file}`, source: readFileSync(join(root, file)) });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), tfjsWasm(), cspPlugin()],
+  plugins: [react(), tfjsWasm(), cspPlugin(), modelsDir()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },
