@@ -3,6 +3,7 @@
 import type { ComponentType } from 'react';
 import type { Settings, ViewId } from '../state/settings';
 import type { Playground } from '../state/usePlayground';
+import { ExplorerView } from './explorer/ExplorerView';
 import { HistoryView } from './history/HistoryView';
 
 export interface ViewProps {
@@ -22,7 +23,7 @@ export interface ViewEntry {
 
 export const VIEWS: ViewEntry[] = [
   { id: 'playground', label: 'Playground' },
-  { id: 'explorer', label: 'Loss explorer' },
+  { id: 'explorer', label: 'Loss explorer', component: ExplorerView },
   { id: 'lessons', label: 'Lessons' },
   { id: 'sweeps', label: 'Sweeps' },
   { id: 'history', label: 'History', component: HistoryView },
