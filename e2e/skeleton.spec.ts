@@ -21,3 +21,10 @@ test('an invalid backend value shows a notice, not a crash', async ({ page }) =>
   await expect(page.getByRole('status', { name: 'Notices' })).toContainText('Ignored backend=quantum');
   await expect(page.getByRole('status', { name: 'Active backend' })).not.toHaveText('starting…');
 });
+
+test('auto skips the software WebGPU adapter and trains on wasm', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('status', { name: 'Active backend' })).toHaveText('wasm');
+  // The header names the adapter that was probed and skipped.
+  await expect(page.getByRole('status', { name: 'WebGPU adapter' })).toHaveText(/swiftshader, software/);
+});

@@ -16,7 +16,11 @@ export function Header({ backend, error }: HeaderProps) {
           {backend?.active ?? (error ? 'error' : 'starting…')}
         </output>
         {backend?.adapter && (
-          <span className="adapter"> ({backend.adapter.architecture || backend.adapter.vendor || 'adapter'})</span>
+          <output className="adapter" aria-label="WebGPU adapter">
+            {' '}
+            ({backend.adapter.architecture || backend.adapter.vendor || 'adapter'}
+            {backend.adapter.isFallback ? ', software' : ''})
+          </output>
         )}
       </div>
       <span className="privacy">Runs in your browser: no data leaves this page.</span>

@@ -88,7 +88,7 @@ export function ViewerPanel({ data, snapshot, runs, slice, onSlice, runLabel }: 
       <div className="viewer-toolbar" role="toolbar" aria-label="Viewer controls">
         <label>
           Image
-          <select value={modality} onChange={(e) => setModality(Number(e.target.value))}>
+          <select aria-label="Image" value={modality} onChange={(e) => setModality(Number(e.target.value))}>
             {(data?.display.modalities ?? []).map((m, i) => (
               <option key={m} value={i}>
                 {m}
@@ -98,7 +98,7 @@ export function ViewerPanel({ data, snapshot, runs, slice, onSlice, runLabel }: 
         </label>
         <label>
           View
-          <select value={plane} onChange={(e) => setPlane(e.target.value as ViewPlane)}>
+          <select aria-label="View" value={plane} onChange={(e) => setPlane(e.target.value as ViewPlane)}>
             {(['axial', 'coronal', 'sagittal', 'multiplanar'] as const).map((p) => (
               <option key={p} value={p}>
                 {p}
