@@ -6,6 +6,7 @@ import { usePlayground, useRuns } from '../state/usePlayground';
 import { ChartArea } from './ChartArea';
 import { Controls } from './Controls';
 import { Header } from './Header';
+import { ExportBar } from './io/ExportBar';
 import { ReliabilityBanner } from './history/ReliabilityBanner';
 import { RunsTable } from './RunsTable';
 import { Transport } from './Transport';
@@ -144,6 +145,7 @@ export function App() {
             </section>
           </div>
           <RunsTable runs={runs} lastK={LAST_K} selected={selectedRun?.id ?? null} onSelect={setSelected} />
+          <ExportBar pg={pg} runs={runs} selected={selectedRun?.id ?? null} settings={settings} notify={notify} />
         </section>
       </main>
     </div>

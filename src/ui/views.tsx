@@ -5,6 +5,8 @@ import type { Settings, ViewId } from '../state/settings';
 import type { Playground } from '../state/usePlayground';
 import { ExplorerView } from './explorer/ExplorerView';
 import { HistoryView } from './history/HistoryView';
+import { YourDataView } from './io/YourDataView';
+import { SweepView } from './sweep/SweepView';
 
 export interface ViewProps {
   pg: Playground;
@@ -25,6 +27,7 @@ export const VIEWS: ViewEntry[] = [
   { id: 'playground', label: 'Playground' },
   { id: 'explorer', label: 'Loss explorer', component: ExplorerView },
   { id: 'lessons', label: 'Lessons' },
-  { id: 'sweeps', label: 'Sweeps' },
+  { id: 'sweeps', label: 'Sweeps', component: SweepView },
   { id: 'history', label: 'History', component: HistoryView },
+  { id: 'data', label: 'Your data', component: YourDataView },
 ];

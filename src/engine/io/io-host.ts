@@ -13,6 +13,8 @@ import { loadUserSubjects, type UserDataChoices, type UserDataReport, type UserS
 
 export interface UserDataRequest {
   choices: UserDataChoices;
+  /** Prepare the volumes adopted last time again (new network or patch), whatever files were checked since. */
+  again?: boolean;
   seed: number;
   patch: number;
   batch: number;
@@ -74,6 +76,8 @@ export class IoController {
   readonly checkpoints = new CheckpointStore();
   private files: UserFile[] = [];
   private loaded: { key: string; subjects: UserSubject[]; report: UserDataReport } | null = null;
+  /** The subjects the session trains on (kept when other files are checked meanwhile). */
+  private adopted: { subjects: UserSubject[]; report: UserDataReport } | null = null;
   /** The user subject on screen while the session trains on user volumes. */
   private shown: { dataset: unknown; subject: UserSubject } | null = null;
 
@@ -97,11 +101,12 @@ export class IoController {
   /** Makes the last checked user volumes the session's data (replacing phantoms and runs). */
   async prepareUserData(req: UserDataRequest): Promise<UserDataSummary> {
     const t0 = performance.now();
-    const { subjects, report } = this.load(req.choices);
+    const { subjects, report } = req.again && this.adopted ? this.adopted : this.load(req.choices);
     if (!report.ok) throw new Error(`the volumes did not pass the checks: ${report.errors[0] ?? 'none loaded'}`);
     if (!report.trainable) throw new Error(report.trainProblems[0] ?? 'these volumes cannot be trained on');
     const u = buildUserDataset({ subjects, ...req });
     const summary = await this.session.adoptDataset(u.ds, t0);
+    this.adopted = { subjects, report };
     this.shown = { dataset: u.ds, subject: u.shown };
     return { ...summary, report, split: u.split, notices: u.notices };
   }

@@ -1,0 +1,211 @@
+// Own volumes: drop zone and file picker, one row per file (role, subject, size), the checks' problems
+// and notes, the foreground choice for multi-label maps, and resampling on request. Props in, callbacks out.
+import { type DragEvent, useState } from 'react';
+import type { FileRole, UserDataChoices, UserDataReport } from '../../engine/io/api';
+
+export interface FilePanelProps {
+  files: File[];
+  report: UserDataReport | null;
+  choices: UserDataChoices;
+  busy: string | null;
+  error: string | null;
+  onFiles: (files: File[]) => void;
+  onClear: () => void;
+  onChoices: (c: UserDataChoices) => void;
+  onTrain: () => void;
+  canTrain: boolean;
+}
+
+const ROLES: FileRole[] = ['image', 'label', 'ignore'];
+
+function formatSize(n: number): string {
+  return n < 1024 ** 2 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
+}
+
+export function FilePanel(p: FilePanelProps) {
+  const [over, setOver] = useState(false);
+  const { report, choices } = p;
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    p.onFiles([...e.dataTransfer.files]);
+  };
+  const rows =
+    report?.files ??
+    p.files.map((f) => ({ name: f.name, role: undefined, subject: '', dims: undefined, spacing: undefined, error: undefined }));
+  const nonzero = (report?.labelValues ?? []).filter((v) => v.value !== 0);
+  const fg = new Set(report?.foreground ?? []);
+  const toggleLabel = (value: number) => {
+    const next = new Set(fg);
+    if (next.has(value)) next.delete(value);
+    else next.add(value);
+    p.onChoices({ ...choices, foreground: [...next].sort((a, b) => a - b) });
+  };
+  return (
+    <section className="panel" aria-label="Your volumes">
+      <h2>Your volumes</h2>
+      <p className="privacy-note">
+        Nothing leaves your browser: files are read in this tab, checked, trained on and exported here, and never uploaded.
+      </p>
+      <section
+        className={over ? 'drop-zone over' : 'drop-zone'}
+        aria-label="Drop NIfTI files here"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+      >
+        <span>Drop image and label volumes (.nii, .nii.gz) for one or more subjects here, or</span>
+        <label className="io-file-button">
+          Choose NIfTI files…
+          <input
+            type="file"
+            multiple
+            accept=".nii,.gz,.nii.gz"
+            aria-label="Choose NIfTI files"
+            onChange={(e) => {
+              p.onFiles([...(e.target.files ?? [])]);
+              e.target.value = '';
+            }}
+          />
+        </label>
+        {p.files.length > 0 && (
+          <button type="button" onClick={p.onClear}>
+            Clear
+          </button>
+        )}
+        <span className="hint">
+          Names like sub01_T1, sub01_FLAIR, sub01_label group into subjects; a file with seg, mask or label in its name is a
+          label.
+        </span>
+      </section>
+      {p.files.length > 0 && (
+        <table className="io-table" aria-label="Files">
+          <thead>
+            <tr>
+              <th>File</th>
+              <th>Role</th>
+              <th>Subject</th>
+              <th>Voxels</th>
+              <th>Voxel size (mm)</th>
+              <th>Check</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => {
+              const file = p.files.find((f) => f.name === r.name);
+              return (
+                <tr key={r.name}>
+                  <td>
+                    {r.name} <span className="hint">{file ? formatSize(file.size) : ''}</span>
+                  </td>
+                  <td>
+                    <select
+                      aria-label={`Role of ${r.name}`}
+                      value={choices.roles?.[r.name] ?? r.role ?? 'image'}
+                      onChange={(e) =>
+                        p.onChoices({ ...choices, roles: { ...choices.roles, [r.name]: e.target.value as FileRole } })
+                      }
+                    >
+                      {ROLES.map((role) => (
+                        <option key={role} value={role}>
+                          {role}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>
+                    <input
+                      aria-label={`Subject of ${r.name}`}
+                      size={14}
+                      defaultValue={r.subject}
+                      key={r.subject}
+                      onBlur={(e) => {
+                        if (e.target.value !== r.subject)
+                          p.onChoices({ ...choices, subjects: { ...choices.subjects, [r.name]: e.target.value } });
+                      }}
+                    />
+                  </td>
+                  <td>{r.dims?.join(' x ') ?? ''}</td>
+                  <td>{r.spacing?.map((s) => s.toFixed(2)).join(' x ') ?? ''}</td>
+                  <td>{r.error ? <span className="io-problems">{r.error}</span> : r.dims ? 'read' : ''}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {p.files.length > 0 && (
+        <div className="io-options">
+          <label>
+            <input
+              type="checkbox"
+              checked={choices.resample === true}
+              onChange={(e) => p.onChoices({ ...choices, resample: e.target.checked })}
+            />{' '}
+            Resample onto the first image's grid
+          </label>
+          {nonzero.length > 1 && (
+            <fieldset className="io-options" aria-label="Foreground labels">
+              <legend>Foreground label(s)</legend>
+              {nonzero.map((v) => (
+                <label key={v.value}>
+                  <input type="checkbox" checked={fg.has(v.value)} onChange={() => toggleLabel(v.value)} /> {v.value} (
+                  {v.count.toLocaleString('en-US')} voxels)
+                </label>
+              ))}
+            </fieldset>
+          )}
+        </div>
+      )}
+      {p.busy && <p role="status">{p.busy}</p>}
+      {p.error && (
+        <p className="io-problems" role="alert">
+          {p.error}
+        </p>
+      )}
+      {report && report.errors.length > 0 && (
+        <ul className="io-messages io-problems" role="alert" aria-label="Problems">
+          {report.errors.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      )}
+      {report?.ok && report.trainProblems.length > 0 && (
+        <ul className="io-messages io-problems" aria-label="Why not trainable">
+          {report.trainProblems.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      )}
+      {report && report.notices.length > 0 && (
+        <ul className="io-messages io-notes" aria-label="Notes">
+          {report.notices.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
+      {report?.ok && (
+        <p role="status" aria-label="Volumes check">
+          {report.subjects.length} subject{report.subjects.length === 1 ? '' : 's'} ready:{' '}
+          {report.subjects
+            .map(
+              (s) =>
+                `${s.id} (${s.images.length} image${s.images.length === 1 ? '' : 's'}, ${s.dims?.join('x')}, ${s.foregroundVoxels ?? 'no'} foreground voxels)`,
+            )
+            .join('; ')}
+        </p>
+      )}
+      <div className="io-actions">
+        <button type="button" className="primary" onClick={p.onTrain} disabled={!p.canTrain}>
+          Train on these volumes
+        </button>
+        <span className="hint">
+          The Playground's viewer, training and charts then work on them (patch and network from its controls).
+        </span>
+      </div>
+    </section>
+  );
+}
