@@ -8,6 +8,8 @@ import { Controls } from './Controls';
 import { Header } from './Header';
 import { ExportBar } from './io/ExportBar';
 import { ReliabilityBanner } from './history/ReliabilityBanner';
+import { HiddenControls } from './lessons/HiddenControls';
+import { LessonBar } from './lessons/LessonBar';
 import { RunsTable } from './RunsTable';
 import { Transport } from './Transport';
 import { useShortcuts } from './useShortcuts';
@@ -40,7 +42,9 @@ export function App() {
   const msPerStep = selectedRun?.steps.at(-1)?.msPerStep ?? null;
   // Runs of a race take turns: time left is the sum of each run's own remaining time.
   const etaMs =
-    msPerStep === null ? null : runs.reduce((t, r) => t + (r.totalSteps - (r.steps.at(-1)?.step ?? 0)) * (r.steps.at(-1)?.msPerStep ?? msPerStep), 0);
+    msPerStep === null
+      ? null
+      : runs.reduce((t, r) => t + (r.totalSteps - (r.steps.at(-1)?.step ?? 0)) * (r.steps.at(-1)?.msPerStep ?? msPerStep), 0);
   const stepsPerSecond = msPerStep ? 1000 / msPerStep : null;
 
   useShortcuts({
@@ -67,11 +71,12 @@ export function App() {
     <div className="app">
       <Header backend={pg.backend} error={pg.error} />
       {views.length > 1 && (
-        <nav className="views" aria-label="Views">
+        <nav className="views" aria-label="Views" data-control="views">
           {views.map((v) => (
             <button
               key={v.id}
               type="button"
+              data-control={`tab_${v.id}`}
               aria-current={(activeView?.id ?? 'playground') === v.id ? 'page' : undefined}
               onClick={() => onChange({ view: v.id })}
             >
@@ -91,6 +96,8 @@ export function App() {
         </div>
       )}
       <ReliabilityBanner pg={pg} settings={settings} onChange={onChange} notify={notify} />
+      <HiddenControls hide={settings.hide} notify={notify} />
+      <LessonBar settings={settings} onChange={onChange} />
       {ActiveView && <ActiveView pg={pg} settings={settings} onChange={onChange} notify={notify} />}
       {!ActiveView && runs.length === 0 && pg.phase === 'ready' && (
         <p className="first-hint">
@@ -140,7 +147,7 @@ export function App() {
               onSlice={setSlice}
               runLabel={selectedRun?.label ?? null}
             />
-            <section className="charts" aria-label="Charts">
+            <section className="charts" aria-label="Charts" data-control="charts">
               <ChartArea runs={runs} lastK={LAST_K} />
             </section>
           </div>

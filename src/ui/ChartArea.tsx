@@ -45,7 +45,7 @@ export function ChartArea({ runs, lastK }: ChartAreaProps) {
   const maxStep = Math.max(1, ...runs.map((r) => r.totalSteps));
   return (
     <div className="chart-grid">
-      <figure className="chart" aria-label="Dice chart">
+      <figure className="chart" aria-label="Dice chart" data-control="dice_chart">
         <figcaption>Dice vs step: validation (solid), training batch (thin)</figcaption>
         <ResponsiveContainer width="100%" height={230}>
           <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
@@ -112,7 +112,7 @@ export function ChartArea({ runs, lastK }: ChartAreaProps) {
           </LineChart>
         </ResponsiveContainer>
       </figure>
-      <figure className="chart" aria-label="Loss chart">
+      <figure className="chart" aria-label="Loss chart" data-control="loss_chart">
         <figcaption>
           Loss vs step{' '}
           <label className="inline">

@@ -65,7 +65,7 @@ export function Controls(props: ControlsProps) {
   return (
     <div className="controls-inner">
       <Group title="Data" name="data" hidden={hidden}>
-        <label>
+        <label data-control="lesion">
           Lesion type
           <select
             aria-label="Lesion type"
@@ -80,7 +80,7 @@ export function Controls(props: ControlsProps) {
             ))}
           </select>
         </label>
-        <label>
+        <label data-control="burden">
           Lesion burden <output aria-label="Requested lesion burden">{formatPercent(s.fraction)}</output>
           <input
             type="range"
@@ -93,7 +93,7 @@ export function Controls(props: ControlsProps) {
             disabled={props.disabled}
           />
         </label>
-        <p className="readout">
+        <p className="readout" data-control="burden">
           Achieved:{' '}
           <output aria-label="Achieved lesion fraction">
             {props.dataInfo.achievedFraction === null ? '…' : formatPercent(props.dataInfo.achievedFraction)}
@@ -103,7 +103,7 @@ export function Controls(props: ControlsProps) {
             {props.dataInfo.patchImbalance === null ? '…' : formatPercent(props.dataInfo.patchImbalance)}
           </output>
         </p>
-        <label>
+        <label data-control="noise">
           Noise
           <input
             aria-label="Noise"
@@ -116,7 +116,7 @@ export function Controls(props: ControlsProps) {
             disabled={props.disabled}
           />
         </label>
-        <label>
+        <label data-control="size">
           Phantom size
           <select
             aria-label="Phantom size"
@@ -133,7 +133,7 @@ export function Controls(props: ControlsProps) {
               ))}
           </select>
         </label>
-        <label>
+        <label data-control="seed">
           Seed
           <input
             aria-label="Seed"
@@ -145,13 +145,13 @@ export function Controls(props: ControlsProps) {
             disabled={props.disabled}
           />
         </label>
-        <button type="button" onClick={props.onRegenerate} disabled={props.disabled}>
+        <button type="button" data-control="regenerate" onClick={props.onRegenerate} disabled={props.disabled}>
           Regenerate
         </button>
       </Group>
 
       <Group title="Network" name="network" hidden={hidden}>
-        <label>
+        <label data-control="network">
           Network
           <select
             aria-label="Network"
@@ -170,7 +170,7 @@ export function Controls(props: ControlsProps) {
 
       <Group title="Loss" name="loss" hidden={hidden}>
         {!compare && (
-          <label>
+          <label data-control="loss_select">
             Loss
             <select
               aria-label="Loss"
@@ -186,7 +186,7 @@ export function Controls(props: ControlsProps) {
             </select>
           </label>
         )}
-        <fieldset className="compare" aria-label="Compare losses">
+        <fieldset className="compare" aria-label="Compare losses" data-control="compare">
           <span>Compare:</span>
           <button type="button" onClick={() => onChange({ losses: [...PAPER_FOUR] })} disabled={props.disabled}>
             Paper's four
@@ -221,7 +221,7 @@ export function Controls(props: ControlsProps) {
       </Group>
 
       <Group title="Training" name="training" hidden={hidden}>
-        <label>
+        <label data-control="lr">
           Learning rate
           <select
             aria-label="Learning rate"
@@ -236,7 +236,7 @@ export function Controls(props: ControlsProps) {
             <option value="free">other…</option>
           </select>
         </label>
-        <label>
+        <label data-control="lr">
           Learning rate value
           <input
             aria-label="Learning rate value"
@@ -248,7 +248,7 @@ export function Controls(props: ControlsProps) {
             onChange={(e) => onChange({ lr: Number(e.target.value) })}
           />
         </label>
-        <label>
+        <label data-control="patch">
           Patch / batch
           <select
             aria-label="Patch / batch"
@@ -269,7 +269,7 @@ export function Controls(props: ControlsProps) {
           </select>
         </label>
         {typeof s.patch === 'number' && (
-          <label>
+          <label data-control="patch">
             Patch size
             <input
               aria-label="Patch size"
@@ -282,7 +282,7 @@ export function Controls(props: ControlsProps) {
             />
           </label>
         )}
-        <label>
+        <label data-control="batch">
           Batch size
           <input
             aria-label="Batch size"
@@ -294,7 +294,7 @@ export function Controls(props: ControlsProps) {
             disabled={props.disabled}
           />
         </label>
-        <label>
+        <label data-control="steps">
           Steps
           <input
             aria-label="Steps"
@@ -309,7 +309,7 @@ export function Controls(props: ControlsProps) {
       </Group>
 
       <Group title="Backend" name="backend" hidden={hidden}>
-        <label>
+        <label data-control="backend">
           Backend
           <select
             aria-label="Backend"

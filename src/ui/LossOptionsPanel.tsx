@@ -15,7 +15,7 @@ export interface LossOptionsPanelProps {
 function Formula({ tex }: { tex: string }) {
   const html = useMemo(() => katex.renderToString(tex, { throwOnError: false, displayMode: true }), [tex]);
   // biome-ignore lint/security/noDangerouslySetInnerHtml: KaTeX output of our own formula strings.
-  return <div className="formula" dangerouslySetInnerHTML={{ __html: html }} />;
+  return <div className="formula" data-control="formula" dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
 export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOptionsPanelProps) {
@@ -32,11 +32,13 @@ export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOp
     onChange(next);
   };
   return (
-    <div className="loss-options">
+    <div className="loss-options" data-control="loss_options">
       {infos.length === 1 && (
         <>
           <Formula tex={infos[0].formula} />
-          <p className="hint">Rewards {infos[0].rewards}.</p>
+          <p className="hint" data-control="formula">
+            Rewards {infos[0].rewards}.
+          </p>
         </>
       )}
       {fields.map((field) => {
@@ -45,7 +47,7 @@ export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOp
         if (!spec) return null;
         if (spec.kind === 'boolean') {
           return (
-            <label key={field} className="inline">
+            <label key={field} className="inline" data-control={field}>
               <input
                 type="checkbox"
                 checked={value === 'true'}
@@ -58,7 +60,7 @@ export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOp
         }
         if (spec.kind === 'enum') {
           return (
-            <label key={field}>
+            <label key={field} data-control={field}>
               {field}
               <select aria-label={field} value={value} onChange={(e) => set(field, e.target.value)} disabled={disabled}>
                 {spec.values.map((v) => (
@@ -71,7 +73,7 @@ export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOp
           );
         }
         return (
-          <label key={field}>
+          <label key={field} data-control={field}>
             {field}
             <input
               aria-label={field}

@@ -25,7 +25,7 @@ export function RunsTable({
   onSelect: (id: string) => void;
 }) {
   return (
-    <table className="runs" aria-label="Runs">
+    <table className="runs" aria-label="Runs" data-control="runs">
       <thead>
         <tr>
           <th scope="col">Run</th>

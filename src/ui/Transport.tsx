@@ -18,20 +18,33 @@ export interface TransportProps {
 
 export function Transport(p: TransportProps) {
   return (
-    <div className="transport" role="toolbar" aria-label="Training controls">
+    <div className="transport" role="toolbar" aria-label="Training controls" data-control="transport">
       {p.playing ? (
-        <button type="button" onClick={p.onPause} aria-keyshortcuts="Space">
+        <button type="button" data-control="train" onClick={p.onPause} aria-keyshortcuts="Space">
           Pause
         </button>
       ) : (
-        <button type="button" className="primary" onClick={p.onTrain} aria-keyshortcuts="Space" disabled={p.busy}>
+        <button
+          type="button"
+          className="primary"
+          data-control="train"
+          onClick={p.onTrain}
+          aria-keyshortcuts="Space"
+          disabled={p.busy}
+        >
           Train
         </button>
       )}
-      <button type="button" onClick={p.onStep} aria-keyshortcuts="S" disabled={p.playing || !p.canStep || p.busy}>
+      <button
+        type="button"
+        data-control="single_step"
+        onClick={p.onStep}
+        aria-keyshortcuts="S"
+        disabled={p.playing || !p.canStep || p.busy}
+      >
         Step
       </button>
-      <button type="button" onClick={p.onReset} aria-keyshortcuts="R">
+      <button type="button" data-control="reset" onClick={p.onReset} aria-keyshortcuts="R">
         Reset
       </button>
       <span className="readouts">
@@ -46,7 +59,7 @@ export function Transport(p: TransportProps) {
         </label>
         {p.etaMs !== null && p.playing && <span className="eta">about {formatDuration(p.etaMs)} left</span>}
       </span>
-      <button type="button" onClick={p.onCopyLink}>
+      <button type="button" data-control="copy_link" onClick={p.onCopyLink}>
         Copy link
       </button>
     </div>

@@ -23,7 +23,7 @@ export interface ViewerPanelProps {
 
 function LayerToggle({ name, state, onChange }: { name: string; state: LayerState; onChange: (s: LayerState) => void }) {
   return (
-    <span className="layer">
+    <span className="layer" data-control={`layer_${name.toLowerCase()} layers`}>
       <label className="inline">
         <input type="checkbox" checked={state.on} onChange={(e) => onChange({ ...state, on: e.target.checked })} />
         {name}
@@ -84,9 +84,9 @@ export function ViewerPanel({ data, snapshot, runs, slice, onSlice, runLabel }: 
   const depth = volume?.dims[2] ?? 1;
   const prediction = useMemo(() => asPrediction(snapshot, slice), [snapshot, slice]);
   return (
-    <div className="viewer-panel">
-      <div className="viewer-toolbar" role="toolbar" aria-label="Viewer controls">
-        <label>
+    <div className="viewer-panel" data-control="viewer">
+      <div className="viewer-toolbar" role="toolbar" aria-label="Viewer controls" data-control="viewer_toolbar">
+        <label data-control="image">
           Image
           <select aria-label="Image" value={modality} onChange={(e) => setModality(Number(e.target.value))}>
             {(data?.display.modalities ?? []).map((m, i) => (
@@ -96,7 +96,7 @@ export function ViewerPanel({ data, snapshot, runs, slice, onSlice, runLabel }: 
             ))}
           </select>
         </label>
-        <label>
+        <label data-control="plane">
           View
           <select aria-label="View" value={plane} onChange={(e) => setPlane(e.target.value as ViewPlane)}>
             {(['axial', 'coronal', 'sagittal', 'multiplanar'] as const).map((p) => (
@@ -112,7 +112,7 @@ export function ViewerPanel({ data, snapshot, runs, slice, onSlice, runLabel }: 
           state={layers.prediction}
           onChange={(s) => setLayers({ ...layers, prediction: { ...layers.prediction, ...s } })}
         />
-        <label>
+        <label data-control="prediction_mode layers">
           as
           <select
             value={layers.prediction.mode}
@@ -135,7 +135,15 @@ export function ViewerPanel({ data, snapshot, runs, slice, onSlice, runLabel }: 
       {multiples && (
         <div className="multiples">
           {runs.map((r) => (
-            <Multiple key={r.id} run={r} volume={volume} label={data?.display.label ?? null} layers={layers} plane={plane} slice={slice} />
+            <Multiple
+              key={r.id}
+              run={r}
+              volume={volume}
+              label={data?.display.label ?? null}
+              layers={layers}
+              plane={plane}
+              slice={slice}
+            />
           ))}
         </div>
       )}
@@ -156,7 +164,7 @@ export function ViewerPanel({ data, snapshot, runs, slice, onSlice, runLabel }: 
         )}
       </section>
       <div className="viewer-footer">
-        <label className="slice">
+        <label className="slice" data-control="slice">
           Slice <output aria-label="Slice">{slice}</output>
           <input
             type="range"

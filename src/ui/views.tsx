@@ -5,6 +5,7 @@ import type { Settings, ViewId } from '../state/settings';
 import type { Playground } from '../state/usePlayground';
 import { ExplorerView } from './explorer/ExplorerView';
 import { HistoryView } from './history/HistoryView';
+import { LessonsView } from './lessons/LessonsView';
 import { YourDataView } from './io/YourDataView';
 import { SweepView } from './sweep/SweepView';
 
@@ -26,7 +27,7 @@ export interface ViewEntry {
 export const VIEWS: ViewEntry[] = [
   { id: 'playground', label: 'Playground' },
   { id: 'explorer', label: 'Loss explorer', component: ExplorerView },
-  { id: 'lessons', label: 'Lessons' },
+  { id: 'lessons', label: 'Lessons', component: LessonsView },
   { id: 'sweeps', label: 'Sweeps', component: SweepView },
   { id: 'history', label: 'History', component: HistoryView },
   { id: 'data', label: 'Your data', component: YourDataView },
