@@ -8,6 +8,9 @@ export class Runner {
   private playing = false;
   private generation = 0;
   private looping: Promise<void> | null = null;
+  /** A pending between(): the loop stops at the end of the round until gate opens. */
+  private hold: { arrived: () => void; gate: Promise<void> } | null = null;
+  private holds: Promise<unknown> = Promise.resolve();
 
   constructor(trainers: Trainer[], signal?: AbortSignal) {
     this.trainers = trainers;
@@ -55,23 +58,26 @@ export class Runner {
     await Promise.all(this.trainers.map((t) => t.stop()));
   }
 
-  /** Runs fn between rounds: the loop waits (no status change) and resumes after, unless paused or stopped meanwhile. */
-  async between<T>(fn: () => Promise<T>): Promise<T> {
-    const wasPlaying = this.playing;
-    if (wasPlaying) {
-      this.generation++;
-      await this.looping;
-    }
+  /** Runs fn between rounds (every run at the same step): the loop waits at the round's end, no status change. */
+  between<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.holds.then(() => this.holdOnce(fn));
+    this.holds = run.catch(() => undefined);
+    return run;
+  }
+
+  private async holdOnce<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.playing || !this.looping) return fn();
+    let release = () => {};
+    let arrived = () => {};
+    const reached = new Promise<void>((r) => (arrived = r));
+    this.hold = { arrived, gate: new Promise<void>((r) => (release = r)) };
+    // The loop may end instead (paused, finished) without reaching the hold.
+    await Promise.race([reached, this.looping]);
     try {
       return await fn();
     } finally {
-      if (wasPlaying && this.playing) {
-        if (this.active.length === 0) this.playing = false;
-        else {
-          const gen = ++this.generation;
-          this.looping = this.loop(gen);
-        }
-      }
+      this.hold = null;
+      release();
     }
   }
 
@@ -98,6 +104,11 @@ export class Runner {
   private async loop(gen: number): Promise<void> {
     while (gen === this.generation && this.active.length > 0) {
       await this.round(gen);
+      const hold = this.hold;
+      if (hold) {
+        hold.arrived();
+        await hold.gate;
+      }
       await yieldMacrotask();
     }
     if (gen === this.generation) this.playing = false;
