@@ -1,5 +1,6 @@
 // The engine's public surface, shared by the worker and the in-thread client. Plain data only:
 // every argument and result must survive structured cloning.
+import type { BenchRequest, BenchResult } from './train/bench';
 import type { BackendChoice, BackendReport } from './train/backend';
 import type { ResumeState, RunCheckpoint } from './train/checkpoint';
 import type { EngineFault, FaultDrill } from './train/device-watch';
@@ -75,6 +76,8 @@ export interface EngineApi extends IoApi {
   setLearningRate(req: { lr: number; runId?: string }): Promise<void>;
   /** Axial slice for prediction snapshots; snapshots every run there at once. */
   setSnapshotSlice(req: { z: number }): Promise<void>;
+  /** Times the reference net on one backend, engine Trainer vs a bare tfjs loop (npm run bench). */
+  benchmark(req: BenchRequest): Promise<BenchResult>;
   /** Loss explorer curves from computeLoss and autodiff on a synthetic image (src/engine/explorer). */
   explorerCurves(req: ExplorerRequest): Promise<ExplorerResult>;
   /** Starts a sweep (loss x LR x patch x burden x seed) in the background; progress comes as 'sweep' events. */

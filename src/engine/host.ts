@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EngineApi, Emit } from './api';
 import { explorerCurves } from './explorer';
+import { runBenchmark } from './train/bench';
 import { selectBackend } from './train/backend';
 import { runFaultDrill, watchDevice } from './train/device-watch';
 import { Session } from './train/session';
@@ -36,6 +37,7 @@ export function createEngineHost(emit: Emit): EngineApi {
       session.setLearningRate(lr, runId);
     },
     setSnapshotSlice: ({ z }) => session.setSnapshotSlice(z),
+    benchmark: (req) => runBenchmark(req),
     explorerCurves: (req) => explorerCurves(req),
     // One thing trains at a time: a sweep pauses the playground's runs.
     ...createSweepMethods({ emit, beforeStart: () => session.control('pause') }),

@@ -1,0 +1,57 @@
+// The benchmark page: asks the engine worker to time each backend while the main thread records its
+// longest task (the page must stay responsive while the worker trains).
+import type { BenchResult } from '../engine/train/bench';
+import { BACKENDS, type BackendName } from '../engine/train/backend-names';
+import { createEngineClient } from '../worker/client';
+
+interface PageResult extends BenchResult {
+  longestTaskMs: number;
+}
+
+declare global {
+  interface Window {
+    benchResults?: PageResult[];
+    benchDone?: boolean;
+    benchError?: string;
+  }
+}
+
+const out = document.getElementById('out')!;
+const q = new URLSearchParams(location.search);
+const backends = (q.get('backends')?.split(',') ?? [...BACKENDS]).filter((b): b is BackendName =>
+  (BACKENDS as readonly string[]).includes(b),
+);
+const sizes = (q.get('sizes') ?? '64,128').split(',').map(Number);
+const steps = Number(q.get('steps') ?? 20);
+const budgetMs = Number(q.get('budget') ?? 20_000);
+
+let longest = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) longest = Math.max(longest, e.duration);
+}).observe({ type: 'longtask', buffered: false });
+
+async function main(): Promise<void> {
+  const results: PageResult[] = [];
+  window.benchResults = results;
+  for (const backend of backends) {
+    for (const size of sizes) {
+      // A fresh worker per configuration: backends and their caches start cold, as for a user.
+      const client = createEngineClient();
+      longest = 0;
+      try {
+        const r = await client.call('benchmark', { backend, size, batch: 4, steps, budgetMs });
+        results.push({ ...r, longestTaskMs: longest });
+      } catch (err) {
+        results.push({ backend, size, batch: 4, params: 0, available: false, error: String(err), longestTaskMs: longest });
+      } finally {
+        client.dispose();
+      }
+      out.textContent = JSON.stringify(results, (k, v) => (k === 'stepsMs' ? undefined : v), 1);
+    }
+  }
+  window.benchDone = true;
+}
+
+main().catch((err) => {
+  window.benchError = String(err);
+});

@@ -1,0 +1,140 @@
+// Training-speed measurement of the reference net (2D U-Net, depth 2, 8 base filters) on the
+// active backend: through the engine's Trainer and through a bare tfjs loop, same model, same data.
+import * as tf from '@tensorflow/tfjs';
+import { computeLoss } from '../losses';
+import { createNetwork, trainableVariables } from '../networks';
+import type { BackendName } from './backend-names';
+import { activeBackend, selectBackend } from './backend';
+import type { ArrayBatch } from './source';
+import { createToySource } from './toy-source';
+import { Trainer } from './trainer';
+
+export interface BenchRequest {
+  backend: BackendName;
+  size: number;
+  batch: number;
+  /** Timed steps at most, and a wall-time budget that may stop earlier (slow backends). */
+  steps: number;
+  budgetMs: number;
+}
+
+export interface LoopTiming {
+  firstStepMs: number;
+  /** Per-step wall times after the first, each ending when the step's loss has been read back. */
+  stepsMs: number[];
+  median: number;
+  min: number;
+  max: number;
+}
+
+export interface BenchResult {
+  backend: string;
+  available: boolean;
+  error?: string;
+  size: number;
+  batch: number;
+  params: number;
+  engine?: LoopTiming;
+  bare?: LoopTiming;
+  /** Engine median / bare median: the engine's overhead. */
+  overhead?: number;
+  /** Live tensors before the two loops and after them (a leak shows as a difference). */
+  tensorsBefore?: number;
+  tensorsAfter?: number;
+  bytesAfter?: number;
+  /** wasm: the module's heap size in bytes. */
+  wasmHeap?: number;
+}
+
+function summarise(first: number, steps: number[]): LoopTiming {
+  const s = [...steps].sort((a, b) => a - b);
+  return {
+    firstStepMs: first,
+    stepsMs: steps,
+    median: s[Math.floor(s.length / 2)] ?? Number.NaN,
+    min: s[0],
+    max: s[s.length - 1],
+  };
+}
+
+async function timeLoop(step: () => Promise<void>, req: BenchRequest): Promise<LoopTiming> {
+  let t = performance.now();
+  await step();
+  const first = performance.now() - t;
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < req.steps && (times.length < 3 || performance.now() - start < req.budgetMs)) {
+    t = performance.now();
+    await step();
+    times.push(performance.now() - t);
+  }
+  return summarise(first, times);
+}
+
+function wasmHeapBytes(): number | undefined {
+  const backend = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
+  return backend.wasm?.HEAPU8?.byteLength;
+}
+
+export async function runBenchmark(req: BenchRequest): Promise<BenchResult> {
+  const base = { backend: req.backend, size: req.size, batch: req.batch, params: 0 };
+  const report = await selectBackend({ requested: req.backend, order: [req.backend] }).catch((e: Error) => e);
+  if (report instanceof Error || activeBackend() !== req.backend) {
+    return { ...base, available: false, error: report instanceof Error ? report.message : `got ${activeBackend()}` };
+  }
+  const source = createToySource({ seed: 1, size: req.size, batch: req.batch, channels: 3 });
+  const loss = (y: tf.Tensor, p: tf.Tensor) => computeLoss('gdl', y, p);
+  const spec = { kind: 'unet2d' as const, inChannels: 3, seed: 1 };
+  const tensorsBefore = tf.memory().numTensors;
+
+  // Engine path: the Trainer reading back every step, so each step's time is complete.
+  const model = createNetwork(spec);
+  const params = model.countParams();
+  const trainer = new Trainer({
+    runId: 'bench',
+    model,
+    source,
+    loss,
+    lr: 1e-3,
+    steps: 1e9,
+    emit: () => undefined,
+    readEvery: 1,
+    validateEvery: 0,
+    snapshotEvery: 0,
+  });
+  const engine = await timeLoop(() => trainer.advance(), req);
+  trainer.dispose();
+  model.dispose();
+
+  // Bare loop: the same model and batches, optimizer.minimize and one read per step.
+  const bareModel = createNetwork(spec);
+  const opt = tf.train.adam(1e-3);
+  const vars = trainableVariables(bareModel);
+  let step = 0;
+  const toT = (b: ArrayBatch) => ({ x: tf.tensor(b.x, b.xShape), y: tf.tensor(b.y, b.yShape) });
+  const bare = await timeLoop(async () => {
+    const batch = source.trainBatch(++step);
+    const cost = tf.tidy(() => {
+      const { x, y } = toT(batch);
+      return opt.minimize(() => loss(y, bareModel.apply(x, { training: true }) as tf.Tensor), true, vars) as tf.Scalar;
+    });
+    await cost.data();
+    cost.dispose();
+  }, req);
+  opt.dispose();
+  bareModel.dispose();
+  const mem = tf.memory();
+  const result: BenchResult = {
+    ...base,
+    available: true,
+    params,
+    engine,
+    bare,
+    overhead: engine.median / bare.median,
+    tensorsBefore,
+    tensorsAfter: mem.numTensors,
+    bytesAfter: mem.numBytes,
+    wasmHeap: wasmHeapBytes(),
+  };
+  return result;
+}
