@@ -16,6 +16,8 @@ const WASM_COST: Record<NetworkKind, { fixed: number; perVoxel: number }> = {
 const CPU_MS_PER_VOXEL = 3.5;
 /** Phantom generation for one group (3 subjects) at side 64, scaling with the volume. */
 const DATA_MS_AT_64 = 500;
+/** Building a model and its first (kernel-compiling) steps, per run. */
+const RUN_SETUP_MS = 250;
 
 export interface SweepEstimate {
   runs: number;
@@ -50,7 +52,7 @@ export function estimateSweep(params: { spec: SweepSpec; backend: BackendName; s
     if (todo === 0) continue;
     groupsToRun++;
     runs += todo;
-    ms += DATA_MS_AT_64 * (spec.size / 64) ** 3 + todo * spec.steps * perStep;
+    ms += DATA_MS_AT_64 * (spec.size / 64) ** 3 + todo * (RUN_SETUP_MS + spec.steps * perStep);
   }
   const basis =
     backend === 'wasm'

@@ -32,8 +32,8 @@ export const SWEEP_PRESETS: readonly SweepPreset[] = [
       burdens: [0.01],
       seeds: 1,
       firstSeed: 1,
-      steps: 500,
-      lastK: 100,
+      steps: 300,
+      lastK: 60,
       lesion: 'tumour',
       noise: 0.05,
       size: 64,
@@ -44,7 +44,7 @@ export const SWEEP_PRESETS: readonly SweepPreset[] = [
     scaleDown:
       'A 29k-parameter U-Net on a 64 x 64 x 48 tumour phantom at 1% lesion burden; patches 16/24/48 px with ' +
       'batches 5/3/1 (the paper\u2019s effective sizes, since this U-Net predicts its whole input); ' +
-      '500 steps, statistic over the last 100 (half the paper\u2019s).',
+      '300 steps, statistic over the last 60 (the paper\u2019s 1000 and 200 scaled by 0.3).',
   },
   {
     id: 'table3',
@@ -74,7 +74,7 @@ export const SWEEP_PRESETS: readonly SweepPreset[] = [
       '(HighResNet effective 15/27/49) with batches 5/3/1, LR 1e-5/1e-4/1e-3, 3000 iterations, last 200.',
     scaleDown:
       'A small 3D U-Net on a 48 x 48 x 36 WMH phantom at 0.5% burden; cubes 8/16/24 with batches 5/3/1 ' +
-      '(about half of HighResNet\u2019s effective sizes); 300 steps, statistic over the last 60 (a tenth of the paper\u2019s).',
+      '(about half of HighResNet\u2019s effective sizes); 300 steps, statistic over the last 60 (the paper\u2019s 3000 and 200 scaled down 10x and 3x).',
   },
   {
     id: 'quick',

@@ -1,0 +1,70 @@
+// A sweep as a Markdown report: settings, one paper-layout table per burden, data facts and the
+// robustness summary. The Node command writes it; the app can copy it.
+import { LOSSES } from '../losses/catalog';
+import { formatBurden, formatLr, runCount } from './plan';
+import { assembleTables, rankLosses, robustness, tableToMarkdown } from './table';
+import type { SweepRecord } from './types';
+
+const SHORT: Record<string, string> = {
+  wce: 'WCE',
+  dl2: 'DL2',
+  ss: 'SS',
+  gdl: 'GDL',
+  ce: 'CE',
+  dice: 'Dice',
+  focal: 'Focal',
+  tversky: 'Tversky',
+  dice_ce: 'Dice+CE',
+};
+
+export function lossShortLabel(id: string): string {
+  return SHORT[id] ?? LOSSES.find((l) => l.id === id)?.label ?? id;
+}
+
+const fmt = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(2));
+
+export function sweepReportMarkdown(params: { record: SweepRecord; command?: string }): string {
+  const { record, command } = params;
+  const { spec } = record;
+  const tables = assembleTables({ spec, results: record.results });
+  const out: string[] = [`# ${record.name}`, ''];
+  if (command) out.push('```sh', command, '```', '');
+  const minutes = (record.elapsedMs / 60000).toFixed(1);
+  out.push(
+    `- State: ${record.state}; ${record.results.length} of ${runCount(spec)} runs; ${minutes} min on ${record.backend}; started ${record.createdAt}`,
+    `- Network ${spec.network}; losses ${spec.losses.map(lossShortLabel).join(', ')}; LRs ${spec.lrs.map(formatLr).join(', ')}`,
+    `- Patches ${spec.patches.map((p) => `${p.id} ${p.patch}/${p.batch}`).join(', ')} (side/batch); lesion ${spec.lesion} at ${spec.burdens.map(formatBurden).join(', ')}`,
+    `- Phantom ${spec.size} x ${spec.size} x ${Math.round(spec.size * 0.75)}, noise ${spec.noise}; ${spec.steps} steps, statistic over the last ${spec.lastK}; ${spec.seeds} seed(s) per cell from ${spec.firstSeed}`,
+    '',
+  );
+  for (const table of tables) {
+    out.push(`## Lesion burden ${formatBurden(table.burden)}`, '');
+    const groups = record.groups.filter((g) => g.burden === table.burden);
+    if (groups.length) {
+      const facts = spec.patches.map((p) => {
+        const gs = groups.filter((g) => g.patch === p.id);
+        if (!gs.length) return null;
+        const imb = gs.reduce((a, g) => a + g.patchImbalance, 0) / gs.length;
+        return `${p.id}: side ${gs[0].side}, batch ${gs[0].batch}, median patch foreground ${(imb * 100).toFixed(1)}%`;
+      });
+      out.push(`Patch imbalance (the paper's Table 1 ratio): ${facts.filter(Boolean).join('; ')}.`, '');
+    }
+    out.push(tableToMarkdown({ table, spec, labels: SHORT }), '');
+  }
+  const rows = robustness({ tables });
+  out.push(
+    '## Robustness per loss',
+    '',
+    '| Loss | Mean of cell medians | Worst cell | Failed cells |',
+    '| --- | --- | --- | --- |',
+  );
+  for (const r of rows) {
+    const worst = r.worst
+      ? `${fmt(r.worst.median)} (${r.worst.patch}, LR ${formatLr(r.worst.lr)}${tables.length > 1 ? `, ${formatBurden(r.worst.burden)}` : ''})`
+      : 'n/a';
+    const failed = `${r.failed} of ${r.done}${r.partial ? ` (+${r.partial} partly)` : ''}`;
+    out.push(`| ${lossShortLabel(r.loss)} | ${fmt(r.mean)} | ${worst} | ${failed} |`);
+  }
+  out.push('', `Ranked by worst cell, then failures, then mean: ${rankLosses(rows).map(lossShortLabel).join(' > ')}.`, '');
+  return out.join('\n');
+}

@@ -1,0 +1,96 @@
+// Results in the paper's layout: rows patch x LR, columns losses, "median (IQR)" cells coloured by the
+// median; failed cells striped and labelled (diverged runs show the paper's "0 (0)").
+import { formatBurden, formatLr } from '../../engine/sweep/plan';
+import { lossShortLabel } from '../../engine/sweep/report';
+import type { CellStats } from '../../engine/sweep/stats';
+import type { SweepTable as Table } from '../../engine/sweep/table';
+import { diceColor, LEGEND_GRADIENT, textOn } from './colors';
+
+function cellTitle(c: CellStats): string {
+  if (c.state === 'pending') return 'not trained yet';
+  const q = Number.isNaN(c.median)
+    ? 'no values'
+    : `median ${c.median.toFixed(3)}, quartiles ${c.q1.toFixed(3)} to ${c.q3.toFixed(3)}, ${c.count} values`;
+  const f = c.failures.length ? `; failed: ${c.failures.join(', ')}` : '';
+  return `${q}; ${c.seedsDone} of ${c.seedsTotal} seeds${f}`;
+}
+
+function Cell({ c }: { c: CellStats }) {
+  if (c.state === 'pending')
+    return (
+      <td className="sweep-cell pending" title={cellTitle(c)}>
+        {c.text}
+      </td>
+    );
+  const v = Number.isNaN(c.median) ? 0 : c.median;
+  const failed = c.state === 'failed' || c.state === 'partial';
+  return (
+    <td
+      className={`sweep-cell ${c.state}`}
+      style={{ backgroundColor: diceColor(v), color: textOn(v) }}
+      title={cellTitle(c)}
+      data-state={c.state}
+    >
+      {c.text}
+      {failed && (
+        <span className="sweep-fail">
+          {' '}
+          {c.state === 'partial' ? `${c.failures.length}/${c.seedsDone} ` : ''}
+          {[...new Set(c.failures)].join(', ')}
+        </span>
+      )}
+    </td>
+  );
+}
+
+export function SweepTable({ table, lastK, steps }: { table: Table; lastK: number; steps: number }) {
+  const byPatch = new Map<string, typeof table.rows>();
+  for (const r of table.rows) byPatch.set(r.patch.id, [...(byPatch.get(r.patch.id) ?? []), r]);
+  return (
+    <div className="sweep-table-wrap">
+      <table className="sweep-table" aria-label="Sweep results">
+        <caption>
+          Lesion burden {formatBurden(table.burden)}: median (IQR) of training Dice over the last {lastK} of {steps} steps
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Patch</th>
+            <th scope="col">LR</th>
+            {table.losses.map((l) => (
+              <th scope="col" key={l}>
+                {lossShortLabel(l)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        {[...byPatch.values()].map((rows) => (
+          <tbody key={rows[0].patch.id}>
+            {rows.map((row, i) => (
+              <tr key={row.lr}>
+                {i === 0 && (
+                  <th scope="rowgroup" rowSpan={rows.length}>
+                    {row.patch.id}
+                    <small>
+                      {' '}
+                      {row.patch.patch}/{row.patch.batch}
+                    </small>
+                  </th>
+                )}
+                <th scope="row">{formatLr(row.lr)}</th>
+                {row.cells.map((c, k) => (
+                  <Cell key={table.losses[k]} c={c} />
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        ))}
+      </table>
+      <div className="sweep-legend" aria-hidden="true">
+        <span>Dice 0</span>
+        <span className="sweep-legend-bar" style={{ background: LEGEND_GRADIENT }} />
+        <span>1</span>
+        <span className="sweep-cell failed sweep-legend-failed">failed</span>
+      </div>
+    </div>
+  );
+}
