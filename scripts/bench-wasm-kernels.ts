@@ -3,7 +3,7 @@
 // (Conv2DBackpropFilter is missing there, so ours is added; stock MaxPoolGrad/Conv3D* are also
 // numerically wrong, so that column is speed only), and on cpu. Median after warm-up, ratios in one run.
 // Usage: npx tsx scripts/bench-wasm-kernels.ts [--dims 2|3] [--size 64] [--batch 4] [--steps 20]
-//        [--cpu-steps 3] [--profile]
+//        [--cpu-steps 3] [--leak-steps 50] [--profile]
 import * as tf from '@tensorflow/tfjs';
 
 import {
@@ -25,6 +25,7 @@ const STEPS = arg('steps', 20);
 const CPU_STEPS = arg('cpu-steps', 3);
 const WARMUP = 2;
 const PROFILE = process.argv.includes('--profile');
+const LEAK_STEPS = arg('leak-steps', 50);
 
 interface Variant {
   name: string;
@@ -153,7 +154,12 @@ async function main(): Promise<void> {
     loss: r.loss,
     top: r.top,
   }));
-  for (const r of runners) r.dispose();
+  // Leak check of our kernels alone (the stock variant's own allocations would blur the heap figure).
+  for (const r of runners.slice(1)) r.dispose();
+  const aloneBefore = await memoryLine();
+  for (let i = 0; i < LEAK_STEPS; i++) await stepOnce(runners[0], 1);
+  const aloneAfter = await memoryLine();
+  runners[0].dispose();
   const base = results[0].median;
   console.log(`${WARMUP} warm-up steps, then ${STEPS} timed (cpu: ${CPU_STEPS}), variants interleaved step by step`);
   console.log('variant                  | ms/step median (min-max) | first step | x ours | last loss');
@@ -169,6 +175,7 @@ async function main(): Promise<void> {
   }
   console.log(`memory after warm-up: ${afterWarmup}`);
   console.log(`memory after all steps: ${atEnd}`);
+  console.log(`wasm + our kernels alone: ${aloneBefore} -> after ${LEAK_STEPS} more steps: ${aloneAfter}`);
   for (const r of results) if (r.top) console.log(`top kernels, one step, ${r.name}: ${r.top}`);
   oursWasm();
 }
