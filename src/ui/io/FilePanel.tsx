@@ -19,6 +19,7 @@ export interface FilePanelProps {
 const ROLES: FileRole[] = ['image', 'label', 'ignore'];
 
 function formatSize(n: number): string {
+  if (n < 1024) return `${n} B`;
   return n < 1024 ** 2 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
 }
 

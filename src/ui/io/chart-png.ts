@@ -25,12 +25,20 @@ function svgImage(svg: SVGSVGElement): Promise<{ img: HTMLImageElement; width: n
 
 /** PNG of every `figure` with an SVG chart under `root`, stacked, plus a legend of the runs. */
 export async function chartsPng(params: { root: ParentNode; legend: { label: string; color: string }[] }): Promise<Blob> {
-  const figures = [...params.root.querySelectorAll('figure')].filter((f) => f.querySelector('svg.recharts-surface'));
+  // The chart's own surface is the largest SVG of its figure (legend icons are small recharts-surface SVGs too).
+  const surface = (f: Element) =>
+    [...f.querySelectorAll<SVGSVGElement>('svg.recharts-surface')].sort(
+      (a, b) =>
+        b.getBoundingClientRect().width * b.getBoundingClientRect().height -
+        a.getBoundingClientRect().width * a.getBoundingClientRect().height,
+    )[0];
+  const figures = [...params.root.querySelectorAll('figure')].filter((f) => surface(f));
   if (figures.length === 0) throw new Error('no chart on the page yet: train first');
   const parts = await Promise.all(
     figures.map(async (f) => ({
-      caption: f.querySelector('figcaption')?.textContent?.trim() ?? f.getAttribute('aria-label') ?? '',
-      ...(await svgImage(f.querySelector('svg.recharts-surface') as SVGSVGElement)),
+      // The caption's own text, without the controls inside it (e.g. a log-scale checkbox's label).
+      caption: f.querySelector('figcaption')?.childNodes[0]?.textContent?.trim() || f.getAttribute('aria-label') || '',
+      ...(await svgImage(surface(f))),
     })),
   );
   const width = Math.max(...parts.map((p) => p.width)) + 2 * PAD;
