@@ -13,6 +13,7 @@ import { SegmentPanel } from './SegmentPanel';
 import './io.css';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const sentence = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}${/[.!?]$/.test(s) ? '' : '.'}`;
 
 export function YourDataView({ pg, settings, onChange, notify }: ViewProps) {
   const [files, setFiles] = useState<File[]>([]);
@@ -88,7 +89,7 @@ export function YourDataView({ pg, settings, onChange, notify }: ViewProps) {
       });
       pg.adoptData(summary, source);
       notify(
-        `Training data: your volumes (${names}); ${summary.subjects.train} training, ${summary.subjects.validation} validation subject(s). ${summary.notices.join(' ')}`,
+        `Training data: your volumes (${names}); ${summary.subjects.train} training, ${summary.subjects.validation} validation subject(s). ${summary.notices.map(sentence).join(' ')}`,
       );
       onChange({ view: 'playground' });
     } catch (err) {
