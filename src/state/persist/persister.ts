@@ -103,6 +103,10 @@ export class Persister {
       .checkpoint()
       .then(async (runs) => {
         if (!runs || runs.length === 0 || this.meta?.id !== meta.id) return;
+        // The engine sent every point up to the checkpoint before answering: take them from the store
+        // now (its notifications are throttled), so the saved curve reaches the saved weights.
+        const latest = this.p.store.getState().runs;
+        if (idsOf(latest) === this.runIds) this.runs = latest;
         // The race ended while the engine was answering: its weights are no longer wanted.
         const status = experimentStatus(this.runs);
         if (status === 'finished' || status === 'stopped') return;

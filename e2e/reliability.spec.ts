@@ -1,0 +1,219 @@
+// Reliability and safety through the page: runs survive a reload and continue, a lost GPU device or a
+// dead engine worker is survived on a fallback backend, a full disk is reported with a way out, bad
+// history files end in clean messages, and no request ever leaves the origin (CSP holds).
+import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import { readStep, waitForData } from './helpers';
+
+const TINY = 'size=48&patch=16&batch=2&lr=0.01';
+
+/** Every request (page and workers) to another origin, and every CSP violation, during one test. */
+const foreign: string[] = [];
+const violations: string[] = [];
+
+function watchOrigin(context: BrowserContext, origin: string): void {
+  context.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url);
+  });
+}
+
+test.beforeEach(async ({ context, baseURL }) => {
+  foreign.length = 0;
+  violations.length = 0;
+  watchOrigin(context, new URL(baseURL!).origin);
+  await context.exposeFunction('__cspViolation', (v: string) => violations.push(v));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { __cspViolation: (v: string) => void }).__cspViolation(`${e.effectiveDirective} ${e.blockedURI}`),
+    );
+  });
+});
+
+test.afterEach(() => {
+  expect(foreign, 'requests to other origins').toEqual([]);
+  expect(violations, 'CSP violations').toEqual([]);
+});
+
+/** Largest checkpoint step saved in IndexedDB (-1: none yet). */
+async function savedCheckpointStep(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const dbs = await indexedDB.databases();
+    if (!dbs.some((d) => d.name === 'slp-runs')) return -1;
+    return new Promise<number>((resolve) => {
+      const req = indexedDB.open('slp-runs');
+      req.onerror = () => resolve(-1);
+      req.onsuccess = () => {
+        const db = req.result;
+        if (!db.objectStoreNames.contains('checkpoints')) return resolve(-1);
+        const all = db.transaction('checkpoints').objectStore('checkpoints').getAll();
+        all.onsuccess = () => {
+          db.close();
+          const steps = (all.result as { runs: { step: number }[] }[]).flatMap((c) => c.runs.map((r) => r.step));
+          resolve(Math.max(-1, ...steps));
+        };
+      };
+    });
+  });
+}
+
+function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+// Points of the first run's loss curve (one per step).
+const lossLine = (page: Page) => page.locator('[aria-label="Loss chart"] .recharts-line-curve').first();
+const segments = async (page: Page) => ((await lossLine(page).getAttribute('d')) ?? '').split('L').length;
+
+test('a reload mid-run keeps the curves and the race continues from its checkpoint', async ({ page }) => {
+  const errors = pageErrors(page);
+  await page.goto(`/?backend=wasm&${TINY}&losses=gdl,wce&steps=400`);
+  await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveCount(1);
+  await waitForData(page);
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect.poll(() => savedCheckpointStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(15);
+  const before = await readStep(page);
+  const segsBefore = await segments(page);
+
+  await page.reload();
+  await waitForData(page);
+  const restored = page.getByRole('status', { name: 'Restored run' });
+  await expect(restored).toContainText(/continues from step \d+/);
+  const from = Number((await restored.textContent())!.match(/step (\d+)/)![1]);
+  expect(from).toBeGreaterThanOrEqual(15);
+  expect(from).toBeLessThanOrEqual(before + 10);
+  await expect.poll(() => readStep(page)).toBe(from);
+  const rows = page.getByRole('table', { name: 'Runs' }).locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  await expect(page.locator('[aria-label="Loss chart"] .recharts-line-curve')).toHaveCount(2);
+  // The curve up to the checkpoint is back: a point a step, no more than before the reload.
+  expect(await segments(page)).toBe(from);
+  expect(from).toBeLessThanOrEqual(segsBefore + 10);
+  await page.screenshot({ path: 'test-results/reliability-restored.png' });
+
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect.poll(() => readStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(from + 15);
+  await expect(rows.nth(0)).toContainText('running');
+  expect(await segments(page)).toBeGreaterThan(from + 10);
+  expect(errors).toEqual([]);
+});
+
+test('a lost WebGPU device stops the run with a message and it continues on wasm', async ({ page }) => {
+  const errors = pageErrors(page);
+  await page.goto(`/?backend=webgpu&size=48&patch=16&batch=1&lr=0.01&loss=gdl&steps=400&_debug=faults`);
+  await expect(page.getByRole('status', { name: 'Active backend' })).toHaveText('webgpu');
+  await waitForData(page);
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect.poll(() => savedCheckpointStep(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(5);
+  await page.getByRole('button', { name: 'Simulate GPU device loss' }).click();
+  const fault = page.getByRole('alert', { name: 'Engine fault' });
+  await expect(fault).toContainText('GPU device was lost');
+  await expect(page.getByRole('table', { name: 'Runs' })).toContainText('error');
+  await page.screenshot({ path: 'test-results/reliability-device-lost.png' });
+  const cont = page.getByRole('button', { name: /^Continue on wasm from step \d+$/ });
+  const from = Number((await cont.textContent())!.match(/step (\d+)/)![1]);
+  await cont.click();
+  await expect(page.getByRole('status', { name: 'Active backend' })).toHaveText('wasm');
+  await expect(fault).toHaveCount(0);
+  await expect.poll(() => readStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(from + 10);
+  await expect(page.getByRole('table', { name: 'Runs' })).toContainText('running');
+  expect(errors).toEqual([]);
+});
+
+test('a worker that dies silently is caught by the heartbeat and the run continues in a fresh one', async ({ page }) => {
+  await page.goto(`/?backend=wasm&${TINY}&loss=gdl&steps=400&_debug=faults`);
+  await waitForData(page);
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect.poll(() => savedCheckpointStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(10);
+  await page.getByRole('button', { name: 'Simulate engine crash' }).click();
+  const fault = page.getByRole('alert', { name: 'Engine fault' });
+  await expect(fault).toContainText('stopped answering', { timeout: 20_000 });
+  const stuck = await readStep(page);
+  await page.waitForTimeout(1000);
+  expect(await readStep(page)).toBe(stuck);
+  await page.getByRole('button', { name: /^Continue on wasm from step/ }).click();
+  await expect.poll(() => readStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(stuck + 10);
+});
+
+test('History renames, exports, imports (bad files end in clean messages) and deletes', async ({ page }) => {
+  const errors = pageErrors(page);
+  await page.goto(`/?backend=wasm&${TINY}&loss=gdl&steps=8`);
+  await waitForData(page);
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect(page.getByRole('table', { name: 'Runs' })).toContainText('done', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  const table = page.getByRole('table', { name: 'Saved runs' });
+  await expect(table.locator('tbody tr')).toHaveCount(1);
+  await expect(table).toContainText('finished');
+
+  await table.getByRole('button', { name: /^Rename / }).click();
+  await table.getByRole('textbox', { name: /^New name for / }).fill('first GDL run');
+  await table.getByRole('button', { name: 'Save name' }).click();
+  await expect(table.locator('tbody th')).toHaveText('first GDL run');
+
+  const download = page.waitForEvent('download');
+  await table.getByRole('button', { name: 'Export first GDL run' }).click();
+  const file = await (await download).path();
+  const text = (await import('node:fs')).readFileSync(file, 'utf8');
+  const parsed = JSON.parse(text);
+  expect(parsed.experiments[0].name).toBe('first GDL run');
+  expect(parsed.experiments[0].runs[0].steps).toHaveLength(8);
+
+  const importer = page.getByLabel('Import saved runs');
+  await importer.setInputFiles({ name: 'runs.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await expect(page.getByRole('status', { name: 'History message' })).toHaveText('Imported 1 saved run.');
+  await expect(table.locator('tbody tr')).toHaveCount(2);
+
+  // A sample of mutated files: each ends in one clean message, never an uncaught error.
+  const samples = [
+    text.slice(0, text.length / 2),
+    text.replace('"steps"', '"stepz"'),
+    text.replace(/"trainDice": [\d.e-]+/, '"trainDice": "high"'),
+    text.replace('segmentation-loss-playground/history', 'something-else'),
+    '{"format":"segmentation-loss-playground/history","version":1,"experiments":[{"__proto__":{"x":1}}]}',
+    '\u0000\u0001garbage',
+    '[]',
+  ];
+  for (const [i, s] of samples.entries()) {
+    await importer.setInputFiles({ name: `bad-${i}.json`, mimeType: 'application/json', buffer: Buffer.from(s) });
+    await expect(page.getByRole('alert')).toContainText(`bad-${i}.json:`);
+  }
+  await expect(table.locator('tbody tr')).toHaveCount(2);
+
+  await table.getByRole('button', { name: 'Delete first GDL run' }).first().click();
+  await table.getByRole('button', { name: 'Confirm delete first GDL run' }).click();
+  await expect(table.locator('tbody tr')).toHaveCount(1);
+  await page.screenshot({ path: 'test-results/reliability-history.png' });
+  expect(errors).toEqual([]);
+});
+
+test('a full disk is reported with a way out, and saving resumes once there is room', async ({ page, context }) => {
+  // IndexedDB refuses writes while window.__diskFull is set, the way a browser over its quota does.
+  await context.addInitScript(() => {
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
+      if ((window as unknown as { __diskFull?: boolean }).__diskFull)
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.apply(this, args);
+    } as typeof put;
+  });
+  await page.goto(`/?backend=wasm&${TINY}&loss=gdl&steps=400`);
+  await waitForData(page);
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect.poll(() => readStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
+  await page.evaluate(() => {
+    (window as unknown as { __diskFull?: boolean }).__diskFull = true;
+  });
+  const problem = page.getByRole('alert', { name: 'Storage problem' });
+  await expect(problem).toContainText('storage is full', { ignoreCase: true });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await problem.getByRole('button', { name: 'Open History' }).click();
+  await expect(page.getByRole('table', { name: 'Saved runs' })).toBeVisible();
+  await page.evaluate(() => {
+    (window as unknown as { __diskFull?: boolean }).__diskFull = false;
+  });
+  await page.getByRole('button', { name: 'Playground', exact: true }).click();
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect(problem).toHaveCount(0, { timeout: 20_000 });
+});
