@@ -33,7 +33,9 @@ export async function fetchCheckpointFiles(params: {
   const manifest = await fetchManifest(base);
   const entry = manifest.checkpoints.find((c) => c.id === params.id);
   if (!entry)
-    throw new Error(`no checkpoint '${params.id}' in models/index.json (there are ${manifest.checkpoints.map((c) => c.id).join(', ') || 'none'})`);
+    throw new Error(
+      `no checkpoint '${params.id}' in models/index.json (there are ${manifest.checkpoints.map((c) => c.id).join(', ') || 'none'})`,
+    );
   const [modelJson, weights] = await Promise.all([
     get(`${base}models/${entry.modelJson}`).then((r) => r.text()),
     get(`${base}models/${entry.weights}`).then((r) => r.arrayBuffer()),

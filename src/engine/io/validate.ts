@@ -10,7 +10,7 @@ import { type Grid, isIdentityOrientation, type Orientation } from './geometry';
 /** Voxels per volume above which user volumes are downsampled (160^3 ≈ 4.1 M). */
 export const USER_MAX_VOXELS = 160 ** 3;
 /** Files larger than this are refused outright: a browser tab cannot hold them comfortably. */
-export const USER_READ_MAX_VOXELS = 2 ** 26;
+export const USER_READ_MAX_VOXELS = 2 ** 25;
 /** More distinct label values than this: probably an image, not a label map. */
 const MAX_LABEL_VALUES = 64;
 

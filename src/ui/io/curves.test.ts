@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { parseHistoryJson } from '../../state/persist/history-json';
+import { parseSettings } from '../../state/settings';
+import type { RunSummary } from '../../state/store';
+import { curvesCsv, raceJson } from './curves';
+
+const point = (step: number, loss: number) => ({ step, loss, trainDice: step / 10, predictedFg: 0.01, msPerStep: 20, lr: 1e-3 });
+const run = (id: string, label: string, steps: number[]): RunSummary => ({
+  id,
+  label,
+  color: '#123456',
+  config: { loss: label },
+  status: 'done',
+  statusStep: steps.at(-1) ?? 0,
+  steps: steps.map((s) => point(s, 1 / s)),
+  validation: [{ step: steps.at(-1) ?? 0, dice: 0.5 }],
+  lrChanges: [],
+  totalSteps: steps.length,
+  startedAt: 1000,
+});
+
+describe('curves CSV', () => {
+  it('one row per step and run, validation Dice only where measured, awkward labels quoted', () => {
+    const csv = curvesCsv([run('gdl-1', 'gdl', [1, 2]), run('x', 'a,"b"', [1])]);
+    expect(csv.trim().split('\n')).toEqual([
+      'run,label,step,loss,train_dice,predicted_fg,ms_per_step,lr,validation_dice',
+      'gdl-1,gdl,1,1,0.1,0.01,20,0.001,',
+      'gdl-1,gdl,2,0.5,0.2,0.01,20,0.001,0.5',
+      'x,"a,""b""",1,1,0.1,0.01,20,0.001,0.5',
+    ]);
+  });
+
+  it('a diverged loss (NaN) is an empty field', () => {
+    const r = run('w', 'wce', [1]);
+    r.steps[0].loss = Number.NaN;
+    expect(curvesCsv([r]).split('\n')[1]).toBe('w,wce,1,,0.1,0.01,20,0.001,0.5');
+  });
+});
+
+describe('race JSON', () => {
+  it('is a history file that imports back with the same settings and curves', () => {
+    const runs = [run('gdl-1', 'gdl', [1, 2, 3]), run('wce-1', 'wce', [1, 2, 3])];
+    const text = raceJson({ runs, query: 'loss=gdl&lr=0.01&size=48', backend: 'wasm', now: 5000 });
+    const parsed = parseHistoryJson(text);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const [exp] = parsed.experiments;
+    expect(exp.name).toBe('gdl vs wce (exported)');
+    expect(parseSettings(`?${exp.query}`).settings).toMatchObject({ lr: 0.01, size: 48 });
+    expect(exp.runs.map((r) => r.steps.map((p) => p.loss))).toEqual(runs.map((r) => r.steps.map((p) => p.loss)));
+    expect(exp.runs[1].validation).toEqual([{ step: 3, dice: 0.5 }]);
+  });
+});
