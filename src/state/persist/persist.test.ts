@@ -178,6 +178,19 @@ describe('Persister', () => {
     expect((await db.get('e1'))!.runs[1].steps).toHaveLength(1);
   });
 
+  it('a reset to runs with the same ids (trained again) leaves the saved record alone', async () => {
+    const { db, store, persister, advance } = setup();
+    persister.begin(META);
+    store.apply('steps', { runId: 'gdl-1', points: [pt(1), pt(2)] });
+    store.apply('status', { runId: 'gdl-1', status: 'done', step: 2 });
+    await persister.flush();
+    await advance(5);
+    store.reset(store.getState().runs.map(({ id, label, color, config, totalSteps }) => ({ id, label, color, config, totalSteps })));
+    await persister.flush();
+    expect(persister.current).toBeNull();
+    expect((await db.get('e1'))!.runs[0].steps).toHaveLength(2);
+  });
+
   it('reports a full disk once, with the way out, and clears it when saving works again', async () => {
     const { db, store, persister, problems } = setup({ quotaBytes: 3000 });
     persister.begin(META);

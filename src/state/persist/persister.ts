@@ -198,5 +198,6 @@ export class Persister {
   }
 }
 
-const idsOf = (runs: readonly RunSummary[]) => runs.map((r) => r.id).join('\u0000');
+// A reset to runs with the same ids (same settings, trained again) is another experiment: startedAt tells.
+const idsOf = (runs: readonly RunSummary[]) => runs.map((r) => `${r.id}@${r.startedAt}`).join('\u0000');
 const statusesOf = (runs: readonly RunSummary[]) => runs.map((r) => r.status).join(',');
