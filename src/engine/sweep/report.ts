@@ -1,25 +1,10 @@
 // A sweep as a Markdown report: settings, one paper-layout table per burden, data facts and the
 // robustness summary. The Node command writes it; the app can copy it.
-import { LOSSES } from '../losses/catalog';
+import { lossShortLabel, SHORT_LABELS } from './labels';
 import { formatBurden, formatLr, runCount } from './plan';
 import { assembleTables, rankLosses, robustness, tableToMarkdown } from './table';
 import type { SweepRecord } from './types';
-
-const SHORT: Record<string, string> = {
-  wce: 'WCE',
-  dl2: 'DL2',
-  ss: 'SS',
-  gdl: 'GDL',
-  ce: 'CE',
-  dice: 'Dice',
-  focal: 'Focal',
-  tversky: 'Tversky',
-  dice_ce: 'Dice+CE',
-};
-
-export function lossShortLabel(id: string): string {
-  return SHORT[id] ?? LOSSES.find((l) => l.id === id)?.label ?? id;
-}
+import { verdict } from './verdict';
 
 const fmt = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(2));
 
@@ -49,7 +34,7 @@ export function sweepReportMarkdown(params: { record: SweepRecord; command?: str
       });
       out.push(`Patch imbalance (the paper's Table 1 ratio): ${facts.filter(Boolean).join('; ')}.`, '');
     }
-    out.push(tableToMarkdown({ table, spec, labels: SHORT }), '');
+    out.push(tableToMarkdown({ table, spec, labels: SHORT_LABELS }), '');
   }
   const rows = robustness({ tables });
   out.push(
@@ -65,6 +50,12 @@ export function sweepReportMarkdown(params: { record: SweepRecord; command?: str
     const failed = `${r.failed} of ${r.done}${r.partial ? ` (+${r.partial} partly)` : ''}`;
     out.push(`| ${lossShortLabel(r.loss)} | ${fmt(r.mean)} | ${worst} | ${failed} |`);
   }
-  out.push('', `Ranked by worst cell, then failures, then mean: ${rankLosses(rows).map(lossShortLabel).join(' > ')}.`, '');
+  out.push(
+    '',
+    `Ranked by worst cell, then failures, then mean: ${rankLosses(rows).map(lossShortLabel).join(' > ')}.`,
+    '',
+    verdict(rows),
+    '',
+  );
   return out.join('\n');
 }

@@ -3,7 +3,7 @@
 import { formatLr } from '../../engine/sweep/plan';
 import { axisAt, type HeatmapData } from '../../engine/sweep/plot';
 import { type Grid, refineGrid } from '../../engine/sweep/isolines';
-import { lossShortLabel } from '../../engine/sweep/report';
+import { lossShortLabel } from '../../engine/sweep/labels';
 import { diceColor } from './colors';
 
 const W = 250;
@@ -49,6 +49,21 @@ export function HeatMap({ data }: { data: HeatmapData }) {
   const nodeX = data.x.length === 1 ? [pw / 2] : xs;
   const nodeY = data.y.length === 1 ? [ph / 2] : ys;
   const label = lossShortLabel(data.loss);
+  // Isoline labels go where they overlap neither another label nor the frame; crowded lines stay unlabelled.
+  const placed: [number, number][] = [];
+  const lines = data.isolines.flatMap((iso) =>
+    iso.lines.map((line) => {
+      const pts = line.map(([c, r]): [number, number] => [px(c), py(r)]);
+      const d = pts.map(([x, y], n) => `${n ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`).join('');
+      const candidates = [0.5, 0.3, 0.7, 0.15, 0.85].map((f) => pts[Math.floor(f * (pts.length - 1))]);
+      const free = candidates.find(
+        ([x, y]) =>
+          x > 10 && x < pw - 10 && y > 6 && y < ph - 6 && placed.every(([a, b]) => Math.abs(a - x) > 18 || Math.abs(b - y) > 10),
+      );
+      if (free) placed.push(free);
+      return { key: `${iso.level}-${d.slice(0, 24)}`, level: iso.level, d, label: free ?? null };
+    }),
+  );
   return (
     <figure className="heatmap">
       <svg
@@ -69,20 +84,16 @@ export function HeatMap({ data }: { data: HeatmapData }) {
             ))}
           </g>
           <g className="heatmap-isolines">
-            {data.isolines.flatMap((iso) =>
-              iso.lines.map((line) => {
-                const d = line.map(([c, r], n) => `${n ? 'L' : 'M'}${px(c).toFixed(1)},${py(r).toFixed(1)}`).join('');
-                const mid = line[Math.floor(line.length / 2)];
-                return (
-                  <g key={`${iso.level}-${line[0][0]},${line[0][1]}`} data-level={iso.level}>
-                    <path d={d} className="isoline" />
-                    <text x={px(mid[0])} y={py(mid[1])} className="isoline-label" textAnchor="middle" dy="0.35em">
-                      {iso.level.toFixed(1)}
-                    </text>
-                  </g>
-                );
-              }),
-            )}
+            {lines.map((l) => (
+              <g key={l.key} data-level={l.level}>
+                <path d={l.d} className="isoline" />
+                {l.label && (
+                  <text x={l.label[0]} y={l.label[1]} className="isoline-label" textAnchor="middle" dy="0.35em">
+                    {l.level.toFixed(1)}
+                  </text>
+                )}
+              </g>
+            ))}
           </g>
           {data.failed.flatMap((row, i) =>
             row.map((f, j) =>

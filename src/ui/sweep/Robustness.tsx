@@ -1,24 +1,11 @@
 // Per loss: mean of the cell medians, the worst cell and the failed cells, and what that says about
 // the paper's claim (GDL most robust under high imbalance).
 import { formatBurden, formatLr } from '../../engine/sweep/plan';
-import { lossShortLabel } from '../../engine/sweep/report';
-import { type LossRobustness, rankLosses } from '../../engine/sweep/table';
+import { lossShortLabel } from '../../engine/sweep/labels';
+import type { LossRobustness } from '../../engine/sweep/table';
+import { verdict } from '../../engine/sweep/verdict';
 
 const fmt = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(2));
-
-export function verdict(rows: readonly LossRobustness[]): string {
-  const done = rows.filter((r) => r.done > 0);
-  if (done.length < 2) return 'Train at least two losses to compare their robustness.';
-  const ranked = rankLosses(done);
-  const best = done.find((r) => r.loss === ranked[0])!;
-  const lead = `Most robust here: ${lossShortLabel(best.loss)} (worst cell ${fmt(best.worst?.median ?? Number.NaN)}, ${best.failed} failed).`;
-  if (!done.some((r) => r.loss === 'gdl')) return lead;
-  const place = ranked.indexOf('gdl') + 1;
-  const partial = done.some((r) => r.done < r.total) ? ' (so far)' : '';
-  return place === 1
-    ? `${lead} The paper's claim holds in this sweep${partial}: GDL has the best worst case.`
-    : `${lead} The paper's claim does not hold in this sweep${partial}: GDL ranks ${place} of ${done.length} by its worst cell.`;
-}
 
 export function Robustness({ rows, burdens }: { rows: LossRobustness[]; burdens: number }) {
   return (

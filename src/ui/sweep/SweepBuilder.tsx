@@ -4,7 +4,7 @@ import { LOSS_IDS, type LossId } from '../../engine/losses/catalog';
 import { estimateSweep } from '../../engine/sweep/estimate';
 import { runCount } from '../../engine/sweep/plan';
 import { SWEEP_PRESETS, sweepPreset } from '../../engine/sweep/presets';
-import { lossShortLabel } from '../../engine/sweep/report';
+import { lossShortLabel } from '../../engine/sweep/labels';
 import { isBackendName } from '../../engine/train/backend-names';
 import { LESION_KINDS, NETWORK_IDS } from '../../state/settings';
 import { formatDuration } from '../format';
