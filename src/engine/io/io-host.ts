@@ -2,6 +2,7 @@
 // files and checked subjects, the loaded checkpoints, and the geometry exports go back to.
 import type { DataSummary } from '../api';
 import type { IoApi } from './api';
+import type { Dataset } from '../train/dataset';
 import type { Session } from '../train/session';
 import { datasetFiles, type ExportGeometry, type NamedBytes, predictionFiles } from './exports';
 import type { UserFile } from './files';
@@ -79,7 +80,7 @@ export class IoController {
   /** The subjects the session trains on (kept when other files are checked meanwhile). */
   private adopted: { subjects: UserSubject[]; report: UserDataReport } | null = null;
   /** The user subject on screen while the session trains on user volumes. */
-  private shown: { dataset: unknown; subject: UserSubject } | null = null;
+  private shown: { dataset: Dataset; subject: UserSubject } | null = null;
 
   constructor(private readonly session: Session) {}
 
@@ -169,7 +170,10 @@ export class IoController {
   async segment(req: { checkpoint: string; gzip?: boolean }): Promise<SegmentResult> {
     const t0 = performance.now();
     const { model, info } = this.checkpoints.get(req.checkpoint);
-    const user = this.loaded?.report.ok ? (this.shown?.subject ?? this.loaded.subjects[0]) : null;
+    // The checked files' first subject, or the one on screen when it is among them.
+    const checked = this.loaded?.report.ok ? this.loaded.subjects : [];
+    const shown = this.shown?.subject;
+    const user = shown && checked.includes(shown) ? shown : (checked[0] ?? null);
     const ds = this.session.data;
     if (!user && !ds) throw new Error('nothing to segment: load volumes or wait for the phantom');
     const subject = user ? subjectFromUser(user) : ds!.display.subject;
