@@ -2,6 +2,8 @@
 // dead engine worker is survived on a fallback backend, a full disk is reported with a way out, bad
 // history files end in clean messages, and no request ever leaves the origin (CSP holds).
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import { writeNifti } from '../src/engine/data/nifti';
+import { createVolume } from '../src/engine/data/volume';
 import { readStep, waitForData } from './helpers';
 
 const TINY = 'size=48&patch=16&batch=2&lr=0.01';
@@ -164,6 +166,7 @@ test('History renames, exports, imports (bad files end in clean messages) and de
   await importer.setInputFiles({ name: 'runs.json', mimeType: 'application/json', buffer: Buffer.from(text) });
   await expect(page.getByRole('status', { name: 'History message' })).toHaveText('Imported 1 saved run.');
   await expect(table.locator('tbody tr')).toHaveCount(2);
+  await expect(table.locator('tbody th')).toHaveText(['first GDL run', 'first GDL run']);
 
   // A sample of mutated files: each ends in one clean message, never an uncaught error.
   const samples = [
@@ -180,6 +183,13 @@ test('History renames, exports, imports (bad files end in clean messages) and de
     await expect(page.getByRole('alert')).toContainText(`bad-${i}.json:`);
   }
   await expect(table.locator('tbody tr')).toHaveCount(2);
+
+  // Reopening a finished run shows its curves again on the playground.
+  await table.getByRole('button', { name: 'Reopen first GDL run' }).first().click();
+  await expect(page.getByRole('status', { name: 'Restored run' })).toContainText('its curves are shown');
+  await expect(page.getByRole('table', { name: 'Runs' })).toContainText('done');
+  await expect.poll(() => readStep(page)).toBe(8);
+  await page.getByRole('button', { name: 'History', exact: true }).click();
 
   await table.getByRole('button', { name: 'Delete first GDL run' }).first().click();
   await table.getByRole('button', { name: 'Confirm delete first GDL run' }).click();
@@ -216,4 +226,51 @@ test('a full disk is reported with a way out, and saving resumes once there is r
   await page.getByRole('button', { name: 'Playground', exact: true }).click();
   await page.getByRole('button', { name: 'Train' }).click();
   await expect(problem).toHaveCount(0, { timeout: 20_000 });
+});
+
+/** A tiny seeded generator for the byte mutations (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('a sample of mutated NIfTI files dropped on Your data ends in clean messages, never an error', async ({ page }) => {
+  const errors = pageErrors(page);
+  const dims: [number, number, number] = [12, 10, 8];
+  const n = dims[0] * dims[1] * dims[2];
+  const image = writeNifti(createVolume({ dims, data: Float32Array.from({ length: n }, (_, i) => (i * 13) % 97) }));
+  const label = writeNifti(createVolume({ dims, data: Uint8Array.from({ length: n }, (_, i) => (i % 9 === 0 ? 1 : 0)) }));
+  const next = rng(2024);
+  const mutate = (src: Uint8Array): Uint8Array => {
+    const b = src.slice(0, next() < 0.2 ? Math.floor(next() * src.length) : src.length);
+    for (let k = 0; k < 1 + Math.floor(next() * 4); k++)
+      b[Math.floor(next() * Math.min(b.length, 352))] = Math.floor(next() * 256);
+    return b;
+  };
+  await page.goto('/?backend=wasm&view=data');
+  const picker = page.getByLabel('Choose NIfTI files');
+  const outcome = page
+    .getByRole('alert')
+    .or(page.getByRole('status', { name: 'Volumes check' }))
+    .or(page.getByRole('list', { name: 'Why not trainable' }));
+  for (let i = 0; i < 12; i++) {
+    const files = [
+      { name: `s${i}_T1.nii`, mimeType: 'application/octet-stream', buffer: Buffer.from(mutate(image)) },
+      { name: `s${i}_seg.nii`, mimeType: 'application/octet-stream', buffer: Buffer.from(i % 3 ? label : mutate(label)) },
+    ];
+    await picker.setInputFiles(files);
+    // The file's own check has come back: 'read', or the reader's message.
+    const row = page.getByRole('table', { name: 'Files' }).getByRole('row', { name: new RegExp(`s${i}_T1\\.nii`) });
+    await expect(row.getByRole('cell').last()).toHaveText(/\S/);
+    await expect(outcome.first()).toBeVisible();
+    const text = (await page.getByRole('region', { name: 'Your volumes' }).textContent()) ?? '';
+    expect(text).not.toMatch(/TypeError|RangeError|undefined|Cannot read|\[object Object\]/);
+  }
+  expect(errors).toEqual([]);
 });

@@ -39,7 +39,7 @@ export function watchDevice(onFault: (fault: EngineFault) => void): () => void {
       report({
         kind: 'device-lost',
         backend: 'webgpu',
-        message: `The GPU device was lost (${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}).`,
+        message: `The GPU device was lost (${info.reason ?? 'unknown'}${info.message ? `: ${info.message.replace(/\.$/, '')}` : ''}).`,
       }),
     );
   }

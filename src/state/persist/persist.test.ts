@@ -185,10 +185,29 @@ describe('Persister', () => {
     store.apply('status', { runId: 'gdl-1', status: 'done', step: 2 });
     await persister.flush();
     await advance(5);
-    store.reset(store.getState().runs.map(({ id, label, color, config, totalSteps }) => ({ id, label, color, config, totalSteps })));
+    store.reset(
+      store.getState().runs.map(({ id, label, color, config, totalSteps }) => ({ id, label, color, config, totalSteps })),
+    );
     await persister.flush();
     expect(persister.current).toBeNull();
     expect((await db.get('e1'))!.runs[0].steps).toHaveLength(2);
+  });
+
+  it('a rename while the experiment is being saved survives later saves; snapshots alone write nothing', async () => {
+    const { db, store, persister, advance } = setup();
+    persister.begin(META);
+    await persister.flush();
+    await db.rename('e1', 'renamed');
+    persister.rename('e1', 'renamed');
+    store.apply('steps', { runId: 'gdl-1', points: [pt(1)] });
+    await advance(600);
+    await persister.flush();
+    expect((await db.get('e1'))!.name).toBe('renamed');
+    const at = (await db.get('e1'))!.updatedAt;
+    await advance(1000);
+    store.apply('snapshot', { runId: 'gdl-1', step: 1, height: 1, width: 1, probs: new Float32Array(1) });
+    await advance(1000);
+    expect((await db.get('e1'))!.updatedAt).toBe(at);
   });
 
   it('reports a full disk once, with the way out, and clears it when saving works again', async () => {

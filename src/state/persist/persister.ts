@@ -73,6 +73,11 @@ export class Persister {
     this.saveNow();
   }
 
+  /** The experiment was renamed (History): later saves keep the new name. */
+  rename(id: string, name: string): void {
+    if (this.meta?.id === id) this.meta.name = name;
+  }
+
   /** The backend changed (fallback after a fault): later saves say so. */
   setBackend(backend: string): void {
     if (this.meta) this.meta.backend = backend;
@@ -137,6 +142,8 @@ export class Persister {
       this.detach();
       return;
     }
+    // Snapshots alone (a slice change) leave the runs as they were: nothing to save.
+    if (runs === this.runs) return;
     this.runs = runs;
     const statuses = statusesOf(runs);
     if (statuses !== this.statusKey) {

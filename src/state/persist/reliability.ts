@@ -109,6 +109,21 @@ export class Reliability {
     this.touchHistory();
   }
 
+  /** Renames a saved experiment, and the one being saved if it is that one. */
+  async rename(id: string, name: string): Promise<void> {
+    await this.db.rename(id, name);
+    const saved = await this.db.get(id);
+    if (saved) this.persister.rename(id, saved.name);
+  }
+
+  /** Deletes saved experiments; the one being saved stops being saved. */
+  async remove(ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      if (this.persister.current?.id === id) this.persister.detach();
+      await this.db.remove(id);
+    }
+  }
+
   /** After a fault: stops what still runs, saves, and makes the experiment the next (autoplay) resume target. */
   async prepareRecovery(): Promise<void> {
     const fault = this.state.fault;

@@ -89,11 +89,7 @@ export function HistoryView({ pg, settings, onChange, notify }: ViewProps) {
 
   const remove = (ids: string[]) =>
     act(async () => {
-      const current = rel.persister.current?.id;
-      for (const id of ids) {
-        if (id === current) rel.persister.detach();
-        await rel.db.remove(id);
-      }
+      await rel.remove(ids);
       setConfirming(null);
       return `Deleted ${ids.length} saved run${ids.length === 1 ? '' : 's'}.`;
     });
@@ -101,7 +97,7 @@ export function HistoryView({ pg, settings, onChange, notify }: ViewProps) {
   const rename = () =>
     act(async () => {
       if (!editing) return undefined;
-      await rel.db.rename(editing.id, editing.name);
+      await rel.rename(editing.id, editing.name);
       setEditing(null);
       return 'Renamed.';
     });
