@@ -73,7 +73,7 @@ export function CurveChart(p: CurveChartProps) {
               x={m.x}
               stroke="#999"
               strokeDasharray="2 3"
-              label={{ value: m.label, fontSize: 11, fill: '#888' }}
+              label={{ value: m.label, position: 'insideTopRight', fontSize: 11, fill: '#888' }}
             />
           ))}
           {p.series.map((s) => (

@@ -121,7 +121,12 @@ export function ExplorerControls({ settings, losses, onChange, predictor, onPred
           if (spec.kind === 'boolean') {
             return (
               <label key={field} className="inline" data-control={field}>
-                <input type="checkbox" checked={value === 'true'} onChange={(e) => setOption(field, String(e.target.checked))} />
+                <input
+                  type="checkbox"
+                  aria-label={field}
+                  checked={value === 'true'}
+                  onChange={(e) => setOption(field, String(e.target.checked))}
+                />
                 {field}
               </label>
             );
@@ -130,7 +135,7 @@ export function ExplorerControls({ settings, losses, onChange, predictor, onPred
             return (
               <label key={field} data-control={field}>
                 {field}
-                <select value={value} onChange={(e) => setOption(field, e.target.value)}>
+                <select aria-label={field} value={value} onChange={(e) => setOption(field, e.target.value)}>
                   {spec.values.map((v) => (
                     <option key={v} value={v}>
                       {v}

@@ -108,7 +108,7 @@ export function LessonsView({ settings, onChange, notify }: ViewProps) {
             </h3>
             <p>{step.text}</p>
             <p className="hint">
-              Sets <code>{stepQuery(lesson, n)}</code>
+              Sets <code>{[...new URLSearchParams(stepQuery(lesson, n))].map(([k, v]) => `${k}=${v}`).join(' · ')}</code>
             </p>
             <div className="lesson-actions">
               <button type="button" disabled={n <= 1} onClick={() => onChange({ step: n - 1 })}>

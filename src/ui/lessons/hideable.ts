@@ -1,6 +1,8 @@
 // Teacher mode: every control the URL can hide (`_hide=name,name`), where it is and what it is. An
 // element carries its names in data-control (space-separated: its own name and any family name such as
-// `layers`); hiding a name hides every element carrying it, in every view, for as long as the URL says so.
+// `layers`); <html data-hide="..."> lists the hidden names and hidden.css (one rule per name, checked
+// against this list by a test) hides every element carrying one, in every view.
+import { VIEW_IDS } from '../../state/settings';
 
 export interface Hideable {
   name: string;
@@ -13,11 +15,7 @@ const h = (where: string, list: [string, string][]): Hideable[] => list.map(([na
 export const HIDEABLE: readonly Hideable[] = [
   ...h('page', [
     ['views', 'the view tabs'],
-    ['tab_playground', 'the Playground tab'],
-    ['tab_explorer', 'the Loss explorer tab'],
-    ['tab_lessons', 'the Lessons tab'],
-    ['tab_sweeps', 'the Sweeps tab'],
-    ['tab_history', 'the History tab'],
+    ...VIEW_IDS.map((v): [string, string] => [`tab_${v}`, `the ${v} tab`]),
     ['lesson_bar', 'the lesson banner above the playground'],
     ['teacher_panel', 'the teacher-mode panel of the Lessons view'],
   ]),
@@ -96,16 +94,12 @@ export function isHideable(name: string): boolean {
   return NAMES.has(name);
 }
 
-/** CSS hiding every element that carries one of the names (names are [a-zA-Z_] only: the URL parser enforces it). */
-export function hiddenCss(hide: readonly string[]): string {
-  const safe = hide.filter((n) => /^[a-zA-Z_]{1,32}$/.test(n));
-  return safe.length ? `${safe.map((n) => `[data-control~="${n}"]`).join(',\n')} { display: none !important; }` : '';
+/** The rule hidden.css holds for a name: a static sheet, since the page's CSP forbids <style> elements. */
+export function hideRule(name: string): string {
+  return `[data-hide~="${name}"] [data-control~="${name}"]`;
 }
 
-/** The page URL with `_hide` set to the given names (others kept). */
-export function withHide(url: string, hide: readonly string[]): string {
-  const u = new URL(url);
-  if (hide.length) u.searchParams.set('_hide', hide.join(','));
-  else u.searchParams.delete('_hide');
-  return u.toString();
+/** The value of <html data-hide>: the hideable names among `hide`, space-separated. */
+export function hideAttribute(hide: readonly string[]): string {
+  return hide.filter(isHideable).join(' ');
 }
