@@ -274,3 +274,29 @@ test('a sample of mutated NIfTI files dropped on Your data ends in clean message
   }
   expect(errors).toEqual([]);
 });
+
+test('a full session (every view, training, export) makes no request to another origin', async ({ page, baseURL }) => {
+  const errors = pageErrors(page);
+  const seen: string[] = [];
+  page.context().on('request', (r) => seen.push(r.url()));
+  await page.goto(`/?backend=wasm&${TINY}&loss=gdl&steps=400`);
+  await waitForData(page);
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect.poll(() => readStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(10);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const views = page.getByRole('navigation', { name: 'Views' }).getByRole('button');
+  const names = await views.allTextContents();
+  expect(names.length).toBeGreaterThanOrEqual(3);
+  for (const name of names) {
+    await views.filter({ hasText: name }).click();
+    await page.waitForTimeout(1500);
+  }
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export all' }).click();
+  await download;
+  // The engine worker's own fetches (the .wasm binary) are among the requests seen, all same-origin.
+  expect(seen.some((u) => u.includes('/tfjs-wasm/'))).toBe(true);
+  expect(seen.every((u) => u.startsWith(new URL(baseURL!).origin) || /^(data|blob):/.test(u))).toBe(true);
+  expect(errors).toEqual([]);
+});
