@@ -187,3 +187,17 @@ test('an unknown _hide name is reported, not fatal', async ({ page }) => {
   await expect(page.getByRole('status', { name: 'Notices' })).toContainText('no control named nonsense');
   await expect(page.getByLabel('Learning rate value')).toBeHidden();
 });
+
+// README screenshots: TEACH_DOCS=docs/screenshots npx playwright test e2e/teach.spec.ts -g screenshots
+test('screenshots for the README', async ({ page }) => {
+  const out = process.env.TEACH_DOCS;
+  test.skip(!out, 'set TEACH_DOCS to a folder to write them');
+  await page.goto('/?backend=wasm&view=explorer&fraction=0.001');
+  await waitForCurves(page);
+  await page.screenshot({ path: `${out}/explorer.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/?backend=wasm&view=lessons&lesson=ss-lambda&step=4');
+  await page.getByRole('button', { name: 'Apply this step' }).click();
+  await waitForCurves(page);
+  await page.screenshot({ path: `${out}/lesson.png` });
+});

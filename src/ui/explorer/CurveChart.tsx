@@ -25,6 +25,7 @@ export interface CurveChartProps {
   xScale?: 'linear' | 'log';
   yScale?: 'linear' | 'log' | 'symlog';
   xDomain?: [number, number];
+  yDomain?: [number, number];
   xTicks?: number[];
   xFormat?: (x: number) => string;
   reversed?: boolean;
@@ -56,7 +57,7 @@ export function CurveChart(p: CurveChartProps) {
           />
           <YAxis
             scale={p.yScale ?? 'linear'}
-            domain={['auto', 'auto']}
+            domain={p.yDomain ?? ['auto', 'auto']}
             tickFormatter={fmt}
             width={58}
             allowDataOverflow

@@ -74,6 +74,7 @@ export function GdlPanel({ gdl, grid, voxels, predictor, weightType }: GdlPanelP
           yLabel="weight"
           xScale="log"
           yScale="log"
+          yDomain={[1e-10, 1]}
           xDomain={[1, (gdl?.weights.voxels ?? 2) / 2]}
           xTicks={[1, 10, 100, 1000, 10_000, 50_000]}
         />
@@ -95,12 +96,11 @@ export function GdlPanel({ gdl, grid, voxels, predictor, weightType }: GdlPanelP
         </div>
         <CurveChart
           label="GDL gradient at a lesion voxel"
-          caption={`N·∂GDL/∂pᵢ at a lesion voxel while every lesion voxel is at p (background at ${predictor.background.toFixed(2)})`}
+          caption={`N·∂GDL/∂pᵢ (linear scale) at a lesion voxel while every lesion voxel is at p (background at ${predictor.background.toFixed(2)})`}
           rows={gradRows('lesion')}
           series={gradSeries}
           xLabel="p on lesion voxels"
           yLabel="N·∂GDL/∂pᵢ"
-          yScale="symlog"
           xDomain={[0, 1]}
         />
         <CurveChart
@@ -110,7 +110,6 @@ export function GdlPanel({ gdl, grid, voxels, predictor, weightType }: GdlPanelP
           series={gradSeries}
           xLabel="p on background voxels"
           yLabel="N·∂GDL/∂pᵢ"
-          yScale="symlog"
           xDomain={[0, 1]}
         />
       </div>
