@@ -173,12 +173,11 @@ describe('fraction sweep', () => {
 describe('explorerCurves', () => {
   it('assembles the sections asked for, from the same computations, without leaking tensors', async () => {
     const req = {
-      losses: [{ id: 'ce' as const }, { id: 'ss' as const, options: { lambda: '0.3' } }],
+      losses: [{ id: 'ss' as const, options: { lambda: '0.3' } }],
       fraction: 0.02,
       voxels: 300,
       points: 5,
       predictor: { lesion: 0.4 },
-      sweep: true,
       gdl: { options: { weightType: 'square' } },
     };
     await explorerCurves(req);
@@ -195,14 +194,19 @@ describe('explorerCurves', () => {
       predictor: r.setup.predictor,
       grid: r.setup.p,
     });
-    expect(r.probe[1]).toEqual(direct);
-    expect(r.sweep?.curves.map((c) => c.loss.length)).toEqual([21, 21]);
-    expect(r.sweep?.fractions[0]).toBeCloseTo(0.5, 12);
+    expect(r.probe).toEqual([direct]);
+    expect(r.sweep).toBeUndefined();
     expect(r.gdl?.gradient.lesion.autodiff).toHaveLength(5);
     expect(r.backend).toBe('cpu');
-    const sweepOnly = await explorerCurves({ ...req, probe: false, gdl: undefined });
+    // Sweep only (probe: false): 21 fractions from 50% down, the same values as sweepCurve.
+    const sweepOnly = await explorerCurves({ losses: [{ id: 'ce' }], fraction: 0.02, probe: false, sweep: true });
     expect(sweepOnly.probe).toEqual([]);
-    expect(sweepOnly.sweep?.curves[0].loss).toEqual(r.sweep?.curves[0].loss);
+    expect(sweepOnly.sweep?.curves[0].loss).toHaveLength(21);
+    expect(sweepOnly.sweep?.fractions[0]).toBeCloseTo(0.5, 12);
+    const { layouts } = sweepLayouts({ fractions: logspaceDown(EXPLORER_DEFAULTS.sweep), predictor: sweepOnly.setup.predictor });
+    expect(sweepOnly.sweep?.curves[0].loss).toEqual(
+      await sweepCurve({ id: 'ce', layouts, predictor: sweepOnly.setup.predictor }),
+    );
   });
 
   it('rejects bad requests with a message naming the field', async () => {
