@@ -108,10 +108,6 @@ export class Persister {
       .checkpoint()
       .then(async (runs) => {
         if (!runs || runs.length === 0 || this.meta?.id !== meta.id) return;
-        // The engine sent every point up to the checkpoint before answering: take them from the store
-        // now (its notifications are throttled), so the saved curve reaches the saved weights.
-        const latest = this.p.store.getState().runs;
-        if (idsOf(latest) === this.runIds) this.runs = latest;
         // The race ended while the engine was answering: its weights are no longer wanted.
         const status = experimentStatus(this.runs);
         if (status === 'finished' || status === 'stopped') return;
@@ -178,6 +174,10 @@ export class Persister {
     this.timer = null;
     const meta = this.meta;
     if (!meta) return;
+    // The store's state is current even when its notifications are throttled: a checkpoint's points (sent
+    // by the engine before it answered) and the last points before a reload are saved with it.
+    const latest = this.p.store.getState().runs;
+    if (idsOf(latest) === this.runIds) this.runs = latest;
     const rec: ExperimentRecord = {
       ...meta,
       updatedAt: this.now(),

@@ -192,10 +192,8 @@ export class Reliability {
     const stopBeat = startHeartbeat({
       ping: () => client.call('ping', { t: Date.now() }),
       timeoutMs: this.heartbeatTimeoutMs,
-      onSilent: (ms) => {
-        raise('worker-silent', `no answer for ${Math.round(ms / 1000)} s`);
-        hooks.onStopped();
-      },
+      // Only reported: a long synchronous step can look like this and answer later (onAlive clears it).
+      onSilent: (ms) => raise('worker-silent', `no answer for ${Math.round(ms / 1000)} s`),
       onAlive: () => {
         if (this.state.fault?.cause === 'worker-silent') this.set({ fault: null });
       },
