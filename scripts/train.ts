@@ -29,27 +29,10 @@ function parseArgs(argv: string[]): Map<string, string[]> {
   return out;
 }
 
-const KNOWN = [
-  'network',
-  'loss',
-  'lr',
-  'steps',
-  'seed',
-  'size',
-  'lesion',
-  'fraction',
-  'noise',
-  'patch',
-  'batch',
-  'backend',
-  'every',
-  'window',
-  'option',
-  'init',
-  'save',
-  'id',
-  'manifest',
-];
+const KNOWN =
+  'network loss lr steps seed size lesion fraction noise patch batch backend every window option init save id manifest help'.split(
+    ' ',
+  );
 
 function number(args: Map<string, string[]>, key: string, fallback: number): number {
   const raw = args.get(key)?.at(-1);
@@ -61,6 +44,14 @@ function number(args: Map<string, string[]>, key: string, fallback: number): num
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.has('help')) {
+    // The usage is this file's header comment.
+    const head = readFileSync(new URL(import.meta.url), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('//'));
+    console.log(head.map((l) => l.slice(3)).join('\n'));
+    return;
+  }
   const unknown = [...args.keys()].filter((k) => !KNOWN.includes(k));
   if (unknown.length) throw new Error(`unknown option(s) ${unknown.map((k) => `--${k}`).join(', ')}; known: ${KNOWN.join(', ')}`);
   const str = (k: string, d: string) => args.get(k)?.at(-1) ?? d;
