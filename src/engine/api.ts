@@ -65,7 +65,10 @@ export type ControlAction = 'play' | 'pause' | 'step' | 'stop';
 
 export interface EngineApi extends IoApi {
   /** Selects the backend; call before anything that computes. */
-  init(req: { backend?: BackendChoice; /** Enables debugFault (test and teaching drills). */ debug?: boolean }): Promise<BackendReport>;
+  init(req: {
+    backend?: BackendChoice /** Enables debugFault (test and teaching drills). */;
+    debug?: boolean;
+  }): Promise<BackendReport>;
   /** A tiny matmul, proof that tensors flow through the chosen backend. */
   matmul(req: { a: number[][]; b: number[][] }): Promise<{ result: number[][]; backend: string }>;
   /** Generates the phantom subjects and the patch sampler; replaces any previous data (and runs). */

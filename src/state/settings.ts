@@ -118,7 +118,11 @@ interface Field<K extends keyof Settings> {
 
 const FIELDS: { [K in Exclude<keyof Settings, 'lossOptions' | 'hide'>]: Field<K> } = {
   loss: { parse: oneOf(LOSS_KEYS), expect: `one of ${LOSS_KEYS.join(', ')}` },
-  losses: { parse: listOf(LOSS_KEYS), expect: `a comma list of ${LOSS_KEYS.join(', ')} (empty: one loss)`, write: (v) => v.join(',') },
+  losses: {
+    parse: listOf(LOSS_KEYS),
+    expect: `a comma list of ${LOSS_KEYS.join(', ')} (empty: one loss)`,
+    write: (v) => v.join(','),
+  },
   lr: { parse: num(1e-7, 1), expect: 'a number in [1e-7, 1]' },
   network: { parse: oneOf(NETWORK_IDS), expect: `one of ${NETWORK_IDS.join(', ')}` },
   lesion: { parse: oneOf(LESION_KINDS), expect: `one of ${LESION_KINDS.join(', ')}` },

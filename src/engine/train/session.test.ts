@@ -12,11 +12,21 @@ beforeAll(async () => {
 function recorder() {
   const events: { name: keyof EngineEvents; payload: unknown }[] = [];
   const emit = <K extends keyof EngineEvents>(name: K, payload: EngineEvents[K]) => void events.push({ name, payload });
-  const of = <K extends keyof EngineEvents>(name: K) => events.filter((e) => e.name === name).map((e) => e.payload as EngineEvents[K]);
+  const of = <K extends keyof EngineEvents>(name: K) =>
+    events.filter((e) => e.name === name).map((e) => e.payload as EngineEvents[K]);
   return { emit, of };
 }
 
-const TINY = { seed: 1, lesion: 'tumour', fraction: 0.03, noise: 0.02, patch: 32, batch: 4, network: 'unet2d', shape: [48, 48, 32] } as const;
+const TINY = {
+  seed: 1,
+  lesion: 'tumour',
+  fraction: 0.03,
+  noise: 0.02,
+  patch: 32,
+  batch: 4,
+  network: 'unet2d',
+  shape: [48, 48, 32],
+} as const;
 
 describe('Session (phantom -> U-Net -> loss -> trainer)', () => {
   it('a 2D U-Net with GDL reaches validation Dice > 0.6 within 60 steps on a tiny phantom', async () => {
@@ -43,7 +53,15 @@ describe('Session (phantom -> U-Net -> loss -> trainer)', () => {
     const r = recorder();
     const s = new Session(r.emit, { trainer: { validateEvery: 0, snapshotEvery: 0, readEvery: 1 } });
     await s.prepareData({ ...TINY, shape: [...TINY.shape] });
-    const runs = ['gdl', 'gdl', 'dl2'].map((loss, i) => ({ runId: `r${i}`, loss, lossOptions: {}, lr: 1e-3, network: 'unet2d', steps: 3, seed: 7 }));
+    const runs = ['gdl', 'gdl', 'dl2'].map((loss, i) => ({
+      runId: `r${i}`,
+      loss,
+      lossOptions: {},
+      lr: 1e-3,
+      network: 'unet2d',
+      steps: 3,
+      seed: 7,
+    }));
     await s.createRuns(runs);
     await s.control('play');
     await s.whenIdle();
@@ -59,10 +77,18 @@ describe('Session (phantom -> U-Net -> loss -> trainer)', () => {
 
   it('bad requests fail cleanly', async () => {
     const s = new Session(() => undefined);
-    await expect(s.createRuns([{ runId: 'x', loss: 'gdl', lossOptions: {}, lr: 1e-3, network: 'unet2d', steps: 1, seed: 1 }])).rejects.toThrow(/prepare data/);
+    await expect(
+      s.createRuns([{ runId: 'x', loss: 'gdl', lossOptions: {}, lr: 1e-3, network: 'unet2d', steps: 1, seed: 1 }]),
+    ).rejects.toThrow(/prepare data/);
     await s.prepareData({ ...TINY, shape: [...TINY.shape] });
-    await expect(s.createRuns([{ runId: 'x', loss: 'gdl', lossOptions: { epsilon: 5 }, lr: 1e-3, network: 'unet2d', steps: 1, seed: 1 }])).rejects.toThrow(/epsilon/);
-    await expect(s.createRuns([{ runId: 'x', loss: 'nope', lossOptions: {}, lr: 1e-3, network: 'unet2d', steps: 1, seed: 1 }])).rejects.toThrow(/unknown loss/);
-    await expect(s.createRuns([{ runId: 'x', loss: 'gdl', lossOptions: {}, lr: 1e-3, network: 'unet3d', steps: 1, seed: 1 }])).rejects.toThrow(/3D/);
+    await expect(
+      s.createRuns([{ runId: 'x', loss: 'gdl', lossOptions: { epsilon: 5 }, lr: 1e-3, network: 'unet2d', steps: 1, seed: 1 }]),
+    ).rejects.toThrow(/epsilon/);
+    await expect(
+      s.createRuns([{ runId: 'x', loss: 'nope', lossOptions: {}, lr: 1e-3, network: 'unet2d', steps: 1, seed: 1 }]),
+    ).rejects.toThrow(/unknown loss/);
+    await expect(
+      s.createRuns([{ runId: 'x', loss: 'gdl', lossOptions: {}, lr: 1e-3, network: 'unet3d', steps: 1, seed: 1 }]),
+    ).rejects.toThrow(/3D/);
   });
 });
