@@ -183,6 +183,7 @@ test('History renames, exports, imports (bad files end in clean messages) and de
     await expect(page.getByRole('alert')).toContainText(`bad-${i}.json:`);
   }
   await expect(table.locator('tbody tr')).toHaveCount(2);
+  await page.screenshot({ path: 'test-results/reliability-history.png' });
 
   // Reopening a finished run shows its curves again on the playground.
   await table.getByRole('button', { name: 'Reopen first GDL run' }).first().click();
@@ -194,7 +195,6 @@ test('History renames, exports, imports (bad files end in clean messages) and de
   await table.getByRole('button', { name: 'Delete first GDL run' }).first().click();
   await table.getByRole('button', { name: 'Confirm delete first GDL run' }).click();
   await expect(table.locator('tbody tr')).toHaveCount(1);
-  await page.screenshot({ path: 'test-results/reliability-history.png' });
   expect(errors).toEqual([]);
 });
 
