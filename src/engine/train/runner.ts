@@ -46,7 +46,7 @@ export class Runner {
   /** One round by hand (paused runs only): each active trainer advances one step. */
   async stepOnce(): Promise<void> {
     if (this.playing) return;
-    await this.round(this.generation);
+    await this.round();
     await this.syncAll();
     for (const t of this.active) t.setStatus('paused');
   }
@@ -90,9 +90,9 @@ export class Runner {
     await Promise.all(this.active.map((t) => t.sync()));
   }
 
-  private async round(gen: number): Promise<void> {
+  /** One step for every active run. A round always completes, so pausing never leaves a race out of step. */
+  private async round(): Promise<void> {
     for (const t of this.active) {
-      if (gen !== this.generation) return;
       try {
         await t.advance();
       } catch (err) {
@@ -103,7 +103,7 @@ export class Runner {
 
   private async loop(gen: number): Promise<void> {
     while (gen === this.generation && this.active.length > 0) {
-      await this.round(gen);
+      await this.round();
       const hold = this.hold;
       if (hold) {
         hold.arrived();

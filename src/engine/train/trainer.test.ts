@@ -181,6 +181,22 @@ function trainerParams(emit: ReturnType<typeof collect>['emit']) {
   return { runId: 'x', model: tinyModel(1), source: createToySource(), loss: ce, lr: 0.05, steps: 10, emit };
 }
 
+describe('Runner', () => {
+  it('pausing a race leaves every run at the same step', async () => {
+    const make = (id: string) => new Trainer({ ...trainerParams(collect().emit), runId: id, steps: 10_000 });
+    const trainers = [make('a'), make('b'), make('c')];
+    const runner = new Runner(trainers);
+    for (let i = 0; i < 5; i++) {
+      runner.play();
+      await new Promise((r) => setTimeout(r, 15 + 7 * i));
+      await runner.pause();
+      const steps = trainers.map((t) => t.step);
+      expect(new Set(steps).size).toBe(1);
+    }
+    for (const t of trainers) t.dispose();
+  });
+});
+
 describe('findCollapse', () => {
   const pt = (step: number, predictedFg: number): StepPoint => ({
     step,
