@@ -68,7 +68,20 @@ export function parseModelJson(text: string, weightsBytes: number): tf.io.ModelJ
   }
   if (!json || typeof json !== 'object' || !json.modelTopology || !Array.isArray(json.weightsManifest))
     throw new Error('model.json has no modelTopology or weightsManifest: not a tfjs layers model');
-  const specs = json.weightsManifest.flatMap((g) => g.weights ?? []);
+  if (!json.weightsManifest.every((g) => g && typeof g === 'object' && Array.isArray(g.weights)))
+    throw new Error('model.json: every weightsManifest group needs a weights list');
+  const specs = json.weightsManifest.flatMap((g) => g.weights);
+  // Each weight needs a name, a dtype this loader knows and a shape of non-negative integers.
+  const bad = specs.find(
+    (w) =>
+      !w ||
+      typeof w.name !== 'string' ||
+      !['float32', 'int32', 'bool'].includes(w.dtype) ||
+      !Array.isArray(w.shape) ||
+      !w.shape.every((v) => Number.isInteger(v) && v >= 0),
+  );
+  if (bad !== undefined)
+    throw new Error(`model.json: weight ${JSON.stringify(bad)?.slice(0, 80)} lacks a name, a known dtype or a valid shape`);
   const bytesPer: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
   const need = specs.reduce((s, w) => s + (bytesPer[w.dtype] ?? 4) * w.shape.reduce((a, v) => a * v, 1), 0);
   if (specs.some((w) => w.quantization)) throw new Error('quantized weights are not supported');
