@@ -59,6 +59,13 @@ test('explorer: engine curves, option sliders move them, the printed GDL gradien
   await expect(page).toHaveURL(/lambda=0.9/);
   await waitForCurves(page);
   expect(await ssLine()).toBe(nn);
+
+  // A pinned copy adds one dashed line per loss, until unpinned.
+  const lesionLoss = page.locator('[aria-label="Loss against lesion probability"] .recharts-line-curve');
+  await page.getByRole('button', { name: 'Pin these curves' }).click();
+  await expect(lesionLoss).toHaveCount(8);
+  await page.getByRole('button', { name: 'Unpin' }).click();
+  await expect(lesionLoss).toHaveCount(4);
   expect(errors).toEqual([]);
 });
 

@@ -21,7 +21,26 @@ export function ExplorerView({ pg, settings, onChange }: ViewProps) {
   const curves = useExplorerCurves(pg.client, { losses, fraction: settings.fraction, predictor, options: settings.lossOptions });
   const layout = syntheticLayout({ fraction: settings.fraction });
   const grid = probeGrid(EXPLORER_DEFAULTS.points);
-  const series = losses.map((id) => ({ key: id, name: id, color: RUN_COLORS[id] ?? '#888' }));
+  // A pinned copy of the probe curves stays on the charts (dashed) to compare settings.
+  const [pinned, setPinned] = useState<{ label: string; probe: typeof curves.probe; voxels: number } | null>(null);
+  const pinLabel = `${formatPercent(layout.fraction)}, p ${predictor.lesion}/${predictor.background}${
+    Object.keys(settings.lossOptions).length
+      ? `, ${Object.entries(settings.lossOptions)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`
+      : ''
+  }`;
+  const pinnedIds = pinned ? losses.filter((id) => pinned.probe[id]) : [];
+  const series = [
+    ...losses.map((id) => ({ key: id, name: id, color: RUN_COLORS[id] ?? '#888' })),
+    ...pinnedIds.map((id) => ({
+      key: `${id}_pinned`,
+      name: `${id} (pinned)`,
+      color: RUN_COLORS[id] ?? '#888',
+      dash: '4 4',
+      width: 1.5,
+    })),
+  ];
 
   const probeRows = (side: 'lesion' | 'background', what: 'loss' | 'grad'): Row[] =>
     grid.map((x, k) => {
@@ -29,6 +48,8 @@ export function ExplorerView({ pg, settings, onChange }: ViewProps) {
       for (const id of losses) {
         const c = curves.probe[id];
         if (c) row[id] = what === 'loss' ? c[side].loss[k] : c[side].grad[k] * layout.voxels;
+        const q = pinned?.probe[id];
+        if (q) row[`${id}_pinned`] = what === 'loss' ? q[side].loss[k] : q[side].grad[k] * (pinned?.voxels ?? 1);
       }
       return row;
     });
@@ -95,6 +116,20 @@ export function ExplorerView({ pg, settings, onChange }: ViewProps) {
         </details>
         <section className="explorer-section" aria-label="Loss and gradient against probability">
           <h2>Loss and gradient against the predicted probability at {formatPercent(layout.fraction)} lesion</h2>
+          <p className="explorer-pin" data-control="explorer_pin">
+            <button
+              type="button"
+              disabled={busy && !pinned}
+              onClick={() => setPinned(pinned ? null : { label: pinLabel, probe: { ...curves.probe }, voxels: layout.voxels })}
+            >
+              {pinned ? 'Unpin' : 'Pin these curves'}
+            </button>{' '}
+            <span className="hint">
+              {pinned
+                ? `Dashed: pinned at ${pinned.label}. Change an option or the fraction to compare.`
+                : 'Keeps a dashed copy of the curves below, to compare after changing an option or the fraction.'}
+            </span>
+          </p>
           <div className="explorer-grid">
             <CurveChart
               label="Loss against lesion probability"

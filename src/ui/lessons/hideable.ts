@@ -85,6 +85,7 @@ export const HIDEABLE: readonly Hideable[] = [
   ...h('explorer', [
     ['explorer_losses', 'the explorer loss checkboxes'],
     ['predictor', 'the explorer predictor sliders'],
+    ['explorer_pin', 'the explorer Pin button'],
   ]),
 ];
 
