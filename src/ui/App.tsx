@@ -47,10 +47,12 @@ export function App() {
       : runs.reduce((t, r) => t + (r.totalSteps - (r.steps.at(-1)?.step ?? 0)) * (r.steps.at(-1)?.msPerStep ?? msPerStep), 0);
   const stepsPerSecond = msPerStep ? 1000 / msPerStep : null;
 
+  // A control a teacher hid is not reachable by its shortcut either.
+  const shown = (name: string) => !settings.hide.includes(name) && !settings.hide.includes('transport');
   useShortcuts({
-    space: () => void (pg.playing ? pg.pause() : pg.train()),
-    s: () => void pg.step(),
-    r: () => void pg.reset(),
+    space: () => shown('train') && void (pg.playing ? pg.pause() : pg.train()),
+    s: () => shown('single_step') && void pg.step(),
+    r: () => shown('reset') && void pg.reset(),
   });
 
   const notify = useCallback((m: string) => setNotices((n) => [...n.filter((x) => x !== m), m]), []);
