@@ -70,7 +70,7 @@ const segments = async (page: Page) => ((await lossLine(page).getAttribute('d'))
 
 test('a reload mid-run keeps the curves and the race continues from its checkpoint', async ({ page }) => {
   const errors = pageErrors(page);
-  await page.goto(`/?backend=wasm&${TINY}&losses=gdl,wce&steps=400`);
+  await page.goto(`/?backend=wasm&${TINY}&losses=gdl,wce&steps=20000`); // outlasts a checkpoint period on a fast machine
   await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveCount(1);
   await waitForData(page);
   await page.getByRole('button', { name: 'Train' }).click();
@@ -124,7 +124,7 @@ test('a lost WebGPU device stops the run with a message and it continues on wasm
 });
 
 test('a worker that dies silently is caught by the heartbeat and the run continues in a fresh one', async ({ page }) => {
-  await page.goto(`/?backend=wasm&${TINY}&loss=gdl&steps=400&_debug=faults`);
+  await page.goto(`/?backend=wasm&${TINY}&loss=gdl&steps=20000&_debug=faults`); // long enough (7 ms/step here) to outlast a checkpoint period
   await waitForData(page);
   await page.getByRole('button', { name: 'Train' }).click();
   await expect.poll(() => savedCheckpointStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(10);
@@ -208,7 +208,7 @@ test('a full disk is reported with a way out, and saving resumes once there is r
       return put.apply(this, args);
     } as typeof put;
   });
-  await page.goto(`/?backend=wasm&${TINY}&loss=gdl&steps=400`);
+  await page.goto(`/?backend=wasm&${TINY}&loss=gdl&steps=20000`); // still running when Pause is pressed
   await waitForData(page);
   await page.getByRole('button', { name: 'Train' }).click();
   await expect.poll(() => readStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
@@ -279,7 +279,7 @@ test('a full session (every view, training, export) makes no request to another 
   const errors = pageErrors(page);
   const seen: string[] = [];
   page.context().on('request', (r) => seen.push(r.url()));
-  await page.goto(`/?backend=wasm&${TINY}&loss=gdl&steps=400`);
+  await page.goto(`/?backend=wasm&${TINY}&loss=gdl&steps=20000`); // still running when Pause is pressed
   await waitForData(page);
   await page.getByRole('button', { name: 'Train' }).click();
   await expect.poll(() => readStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(10);
