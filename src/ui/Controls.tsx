@@ -44,6 +44,34 @@ const LOG_MAX = Math.log10(FRACTION_RANGE.max);
 const toSlider = (f: number) => Math.round(((Math.log10(f) - LOG_MIN) / (LOG_MAX - LOG_MIN)) * 1000);
 const fromSlider = (v: number) => Number((10 ** (LOG_MIN + (v / 1000) * (LOG_MAX - LOG_MIN))).toPrecision(2));
 
+/** A labelled number input that reports numbers; `name` is its teacher-mode hide name. */
+function NumberField(p: {
+  name: string;
+  label: string;
+  min: number;
+  max?: number;
+  step?: number | 'any';
+  value: number;
+  onChange: (v: number) => void;
+  disabled?: boolean;
+}) {
+  return (
+    <label data-control={p.name}>
+      {p.label}
+      <input
+        aria-label={p.label}
+        type="number"
+        min={p.min}
+        max={p.max}
+        step={p.step}
+        value={p.value}
+        onChange={(e) => p.onChange(Number(e.target.value))}
+        disabled={p.disabled}
+      />
+    </label>
+  );
+}
+
 function Group({ title, name, hidden, children }: { title: string; name: string; hidden: string[]; children: ReactNode }) {
   if (hidden.includes(name)) return null;
   return (
@@ -103,19 +131,16 @@ export function Controls(props: ControlsProps) {
             {props.dataInfo.patchImbalance === null ? '…' : formatPercent(props.dataInfo.patchImbalance)}
           </output>
         </p>
-        <label data-control="noise">
-          Noise
-          <input
-            aria-label="Noise"
-            type="number"
-            min={0}
-            max={0.5}
-            step={0.01}
-            value={s.noise}
-            onChange={(e) => onChange({ noise: Number(e.target.value) })}
-            disabled={props.disabled}
-          />
-        </label>
+        <NumberField
+          name="noise"
+          label="Noise"
+          min={0}
+          max={0.5}
+          step={0.01}
+          value={s.noise}
+          onChange={(v) => onChange({ noise: v })}
+          disabled={props.disabled}
+        />
         <label data-control="size">
           Phantom size
           <select
@@ -133,18 +158,15 @@ export function Controls(props: ControlsProps) {
               ))}
           </select>
         </label>
-        <label data-control="seed">
-          Seed
-          <input
-            aria-label="Seed"
-            type="number"
-            min={0}
-            step={1}
-            value={s.seed}
-            onChange={(e) => onChange({ seed: Math.max(0, Math.round(Number(e.target.value))) })}
-            disabled={props.disabled}
-          />
-        </label>
+        <NumberField
+          name="seed"
+          label="Seed"
+          min={0}
+          step={1}
+          value={s.seed}
+          onChange={(v) => onChange({ seed: Math.max(0, Math.round(v)) })}
+          disabled={props.disabled}
+        />
         <button type="button" data-control="regenerate" onClick={props.onRegenerate} disabled={props.disabled}>
           Regenerate
         </button>
@@ -236,18 +258,15 @@ export function Controls(props: ControlsProps) {
             <option value="free">other…</option>
           </select>
         </label>
-        <label data-control="lr">
-          Learning rate value
-          <input
-            aria-label="Learning rate value"
-            type="number"
-            min={1e-7}
-            max={1}
-            step="any"
-            value={s.lr}
-            onChange={(e) => onChange({ lr: Number(e.target.value) })}
-          />
-        </label>
+        <NumberField
+          name="lr"
+          label="Learning rate value"
+          min={1e-7}
+          max={1}
+          step="any"
+          value={s.lr}
+          onChange={(v) => onChange({ lr: v })}
+        />
         <label data-control="patch">
           Patch / batch
           <select
@@ -269,43 +288,34 @@ export function Controls(props: ControlsProps) {
           </select>
         </label>
         {typeof s.patch === 'number' && (
-          <label data-control="patch">
-            Patch size
-            <input
-              aria-label="Patch size"
-              type="number"
-              min={8}
-              max={256}
-              value={s.patch}
-              onChange={(e) => onChange({ patch: Number(e.target.value) })}
-              disabled={props.disabled}
-            />
-          </label>
+          <NumberField
+            name="patch"
+            label="Patch size"
+            min={8}
+            max={256}
+            value={s.patch}
+            onChange={(v) => onChange({ patch: v })}
+            disabled={props.disabled}
+          />
         )}
-        <label data-control="batch">
-          Batch size
-          <input
-            aria-label="Batch size"
-            type="number"
-            min={1}
-            max={32}
-            value={s.batch}
-            onChange={(e) => onChange({ batch: Number(e.target.value) })}
-            disabled={props.disabled}
-          />
-        </label>
-        <label data-control="steps">
-          Steps
-          <input
-            aria-label="Steps"
-            type="number"
-            min={1}
-            max={100000}
-            value={s.steps}
-            onChange={(e) => onChange({ steps: Number(e.target.value) })}
-            disabled={props.disabled}
-          />
-        </label>
+        <NumberField
+          name="batch"
+          label="Batch size"
+          min={1}
+          max={32}
+          value={s.batch}
+          onChange={(v) => onChange({ batch: v })}
+          disabled={props.disabled}
+        />
+        <NumberField
+          name="steps"
+          label="Steps"
+          min={1}
+          max={100000}
+          value={s.steps}
+          onChange={(v) => onChange({ steps: v })}
+          disabled={props.disabled}
+        />
       </Group>
 
       <Group title="Backend" name="backend" hidden={hidden}>
