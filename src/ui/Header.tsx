@@ -1,3 +1,4 @@
+import { ThemeToggle } from './ThemeToggle';
 import type { BackendReport } from '../engine/train/backend';
 
 export interface HeaderProps {
@@ -24,6 +25,7 @@ export function Header({ backend, error }: HeaderProps) {
         )}
       </div>
       <span className="privacy">Runs in your browser: no data leaves this page.</span>
+      <ThemeToggle />
       {error && (
         <p role="alert" className="error">
           {error}

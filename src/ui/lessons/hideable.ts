@@ -18,6 +18,7 @@ export const HIDEABLE: readonly Hideable[] = [
     ...VIEW_IDS.map((v): [string, string] => [`tab_${v}`, `the ${v} tab`]),
     ['lesson_bar', 'the lesson banner above the playground'],
     ['teacher_panel', 'the teacher-mode panel of the Lessons view'],
+    ['theme', 'the theme switch in the header'],
   ]),
   ...h('controls: data', [
     ['data', 'the whole Data group'],
