@@ -84,7 +84,9 @@ export function parseSweepFile(text: string): ParsedSweepFile {
   if (data.version !== SWEEP_FILE_VERSION)
     return {
       ok: false,
-      errors: [`unsupported version ${String(JSON.stringify(data.version)).slice(0, 40)}: this app reads version ${SWEEP_FILE_VERSION}`],
+      errors: [
+        `unsupported version ${String(JSON.stringify(data.version)).slice(0, 40)}: this app reads version ${SWEEP_FILE_VERSION}`,
+      ],
     };
   const rec = data.record;
   if (!isObj(rec)) return { ok: false, errors: ['record: expected an object'] };
