@@ -48,11 +48,12 @@ function checkResult(r: unknown, at: string, keys: Set<string>, steps: number, e
     errors.push(`${at}.status: expected one of ${FINISHED.join(', ')}`);
   if (!Number.isInteger(r.step) || (r.step as number) < 0 || (r.step as number) > steps)
     errors.push(`${at}.step: expected an integer in [0, ${steps}]`);
-  if (!Array.isArray(r.window) || r.window.length > steps)
-    errors.push(`${at}.window: expected an array of at most ${steps} Dice values`);
+  // The field is named `window` in the file format; a local name keeps it from reading like the DOM global.
+  const dice = r.window;
+  if (!Array.isArray(dice) || dice.length > steps) errors.push(`${at}.window: expected an array of at most ${steps} Dice values`);
   else {
-    const bad = r.window.findIndex((v) => !isDice(v));
-    if (bad >= 0) errors.push(`${at}.window[${bad}]: expected a Dice value in [0, 1], got ${JSON.stringify(r.window[bad])}`);
+    const bad = dice.findIndex((v) => !isDice(v));
+    if (bad >= 0) errors.push(`${at}.window[${bad}]: expected a Dice value in [0, 1], got ${JSON.stringify(dice[bad])}`);
   }
   if (!Array.isArray(r.curve) || r.curve.length > CURVE_POINTS || !r.curve.every(isDice))
     errors.push(`${at}.curve: expected at most ${CURVE_POINTS} Dice values in [0, 1]`);
@@ -117,7 +118,8 @@ export function parseSweepFile(text: string): ParsedSweepFile {
         if (!checkResult(r, `record.results[${i}]`, keys, spec.steps, errors)) return;
         if (seen.has(r.key)) errors.push(`record.results[${i}]: run '${r.key}' appears twice`);
         seen.add(r.key);
-        if (failureOf(r.status) === null && r.window.length < Math.min(spec.lastK, r.step))
+        const { window: dice } = r;
+        if (failureOf(r.status) === null && dice.length < Math.min(spec.lastK, r.step))
           warnings.push(`run '${r.key}' has fewer window values than the last ${spec.lastK} steps`);
       });
     }

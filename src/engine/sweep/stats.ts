@@ -28,7 +28,8 @@ export function runValues(params: { result: RunResult; lastK: number }): number[
   const { result, lastK } = params;
   if (result.status === 'diverged') return new Array(lastK).fill(0);
   if (result.status === 'error') return [];
-  return result.window.slice(-lastK);
+  const { window: dice } = result; // the sweep format's field, not the DOM global
+  return dice.slice(-lastK);
 }
 
 /** Median (IQR) of a cell over the results of its seeds (results of other cells must not be passed). */
