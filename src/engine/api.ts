@@ -44,6 +44,10 @@ export interface DataSummary {
   /** Patch side really used (snapped to what the network accepts). */
   patch: number;
   subjects: { train: number; validation: number };
+  /** Classes trained, background included (2 unless every class of a user label map is kept). */
+  numClasses: number;
+  /** The label value each class index stands for (user label maps kept whole); display.label holds indices. */
+  classValues?: number[];
   ms: number;
 }
 

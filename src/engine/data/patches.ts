@@ -2,7 +2,7 @@
 // Table 1's sizes as presets, "keep a patch only if it holds a foreground voxel", seeded so that
 // batch `step` of a run can be replayed exactly. Output is channels-last Float32Array, no tf.
 import { createRng, type Rng } from './rng';
-import type { Subject } from './subjects';
+import { classCount, type Subject } from './subjects';
 
 export { PAPER_TABLE1, PATCH_PRESETS, type PatchPreset, type PresetId, presetSpec } from './presets';
 
@@ -20,7 +20,7 @@ export interface PatchSpec {
   requireForeground?: boolean;
   /** Random draws per patch before falling back to an exact search of qualifying patches (default 200). */
   maxRetries?: number;
-  /** 'onehot': Float32 [..., 2] (channel 1 = foreground); 'index': Uint8 [...] of 0/1 (default onehot). */
+  /** 'onehot': Float32 [..., C] (channel 0 = background); 'index': Uint8 [...] of class indices (default onehot). */
   labels?: 'onehot' | 'index';
 }
 
@@ -43,9 +43,9 @@ export interface Batch {
   image: Float32Array;
   imageShape: number[];
   label: Float32Array | Uint8Array;
-  /** One-hot: imageShape with C = 2; index: imageShape without C. */
+  /** One-hot: imageShape with C = the subjects' class count; index: imageShape without C. */
   labelShape: number[];
-  /** Foreground fraction of each patch. */
+  /** Foreground (any non-background class) fraction of each patch. */
   foreground: number[];
   patches: PatchRef[];
 }
@@ -94,7 +94,7 @@ function summedTable(s: Subject): Int32Array {
       let row = 0;
       const src = nx * (y - 1 + ny * (z - 1)) - 1;
       for (let x = 1; x <= nx; x++) {
-        row += s.label[src + x];
+        row += s.label[src + x] > 0 ? 1 : 0;
         const i = x + sx * y + sxy * z;
         t[i] = row + t[i - sx] + t[i - sxy] - t[i - sx - sxy];
       }
@@ -207,6 +207,8 @@ function checkInputs(subjects: Subject[], spec: PatchSpec): void {
   const c = subjects[0].channels.length;
   if (c === 0 || subjects.some((s) => s.channels.length !== c))
     throw new RangeError('every subject needs the same number (>= 1) of channels');
+  const k = classCount(subjects[0]);
+  if (subjects.some((s) => classCount(s) !== k)) throw new RangeError('every subject needs the same number of classes');
 }
 
 /**
@@ -221,9 +223,10 @@ export function sampleBatch(params: { subjects: Subject[]; spec: PatchSpec; seed
   const B = spec.batch;
   const C = subjects[0].channels.length;
   const P = layout.lens[0] * layout.lens[1] * layout.lens[2];
+  const K = classCount(subjects[0]);
   const onehot = (spec.labels ?? 'onehot') === 'onehot';
   const image = new Float32Array(B * P * C);
-  const label = onehot ? new Float32Array(B * P * 2) : new Uint8Array(B * P);
+  const label = onehot ? new Float32Array(B * P * K) : new Uint8Array(B * P);
   const foreground: number[] = [];
   const patches: PatchRef[] = [];
   for (let b = 0; b < B; b++) {
@@ -249,18 +252,16 @@ export function sampleBatch(params: { subjects: Subject[]; spec: PatchSpec; seed
           const idx = base + v2 * strides[a2];
           for (let c = 0; c < C; c++) image[out * C + c] = inside ? s.channels[c][idx] : pad[c];
           const l = inside ? s.label[idx] : 0;
-          fg += l;
-          if (onehot) {
-            label[2 * out] = 1 - l;
-            label[2 * out + 1] = l;
-          } else label[out] = l;
+          if (l > 0) fg++;
+          if (onehot) label[K * out + l] = 1;
+          else label[out] = l;
         }
       }
     }
     foreground.push(fg / P);
   }
   const imageShape = [B, ...layout.shape, C];
-  return { image, imageShape, label, labelShape: onehot ? [B, ...layout.shape, 2] : [B, ...layout.shape], foreground, patches };
+  return { image, imageShape, label, labelShape: onehot ? [B, ...layout.shape, K] : [B, ...layout.shape], foreground, patches };
 }
 
 /** Median of a list (mean of the middle two for even lengths); NaN when empty. */
@@ -291,4 +292,12 @@ export function patchImbalance(params: { subjects: Subject[]; spec: PatchSpec; s
 }
 
 // Normalisation and the subject split live in subjects.ts; re-exported for callers of this module.
-export { type NormaliseReference, prepareSubject, type Subject, splitSubjects, subjectFromPhantom, zScore } from './subjects';
+export {
+  classCount,
+  type NormaliseReference,
+  prepareSubject,
+  type Subject,
+  splitSubjects,
+  subjectFromPhantom,
+  zScore,
+} from './subjects';

@@ -4,16 +4,21 @@ import type { Phantom } from './phantom';
 import { createRng } from './rng';
 import { channelCount, type Volume, type VolumeArray } from './volume';
 
-/** One subject ready for sampling: normalised channels and a binary label, all x-fastest. */
+/** One subject ready for sampling: normalised channels and a class label per voxel, all x-fastest. */
 export interface Subject {
   id: string;
   /** [x, y, z] */
   dims: [number, number, number];
   /** One normalised image per modality. */
   channels: Float32Array[];
-  /** 0/1 per voxel. */
+  /** Class index 0..numClasses-1 per voxel; 0 is background (0/1 for the usual two classes). */
   label: Uint8Array;
+  /** Classes the label distinguishes, background included (absent: 2). */
+  numClasses?: number;
 }
+
+/** Classes of a subject's label, background included. */
+export const classCount = (s: Pick<Subject, 'numClasses'>): number => s.numClasses ?? 2;
 
 export type NormaliseReference = 'wm' | 'brain' | 'all';
 
@@ -60,6 +65,8 @@ export function prepareSubject(params: {
   wmMask?: Volume;
   reference?: NormaliseReference;
   id?: string;
+  /** Keep the label's class indices 0..classes-1 (multi-class); absent: every non-zero voxel is foreground. */
+  classes?: number;
 }): Subject {
   const { images, label, brainMask, wmMask } = params;
   if (images.length === 0) throw new RangeError('prepareSubject: no images');
@@ -73,13 +80,22 @@ export function prepareSubject(params: {
   const reference = params.reference ?? (wmMask ? 'wm' : brainMask ? 'brain' : 'all');
   const mask = reference === 'wm' ? wmMask : reference === 'brain' ? brainMask : undefined;
   if (reference !== 'all' && !mask) throw new RangeError(`prepareSubject: reference '${reference}' needs its mask`);
+  const classes = params.classes;
+  if (classes !== undefined && !(Number.isInteger(classes) && classes >= 2 && classes <= 255))
+    throw new RangeError(`prepareSubject: classes must be an integer in [2, 255], got ${classes}`);
   const bin = new Uint8Array(n);
-  for (let i = 0; i < n; i++) bin[i] = label.data[i] > 0 ? 1 : 0;
+  for (let i = 0; i < n; i++) {
+    const v = label.data[i];
+    if (classes === undefined) bin[i] = v > 0 ? 1 : 0;
+    else if (Number.isInteger(v) && v >= 0 && v < classes) bin[i] = v;
+    else throw new RangeError(`prepareSubject: label value ${v} at voxel ${i} is not a class index 0..${classes - 1}`);
+  }
   return {
     id: params.id ?? label.name ?? 'subject',
     dims,
     channels: images.flatMap(channelsOf).map((data) => zScore({ data, mask: mask?.data })),
     label: bin,
+    ...(classes !== undefined && classes !== 2 ? { numClasses: classes } : {}),
   };
 }
 

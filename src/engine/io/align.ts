@@ -1,5 +1,5 @@
 // One subject onto one grid: images and label onto the first image's grid (or a clear problem), the
-// label to 0/1 foreground, voxel axes to RAS order, then downsampled when over the voxel limit.
+// label to class indices, voxel axes to RAS order, then downsampled when over the voxel limit.
 import type { Volume } from '../data/volume';
 import { AFFINE_TOLERANCE, affineDifference, canonicalOrientation, gridOf, reorientVolume } from './geometry';
 import { downsample, downsampleFactor, resampleToGrid } from './resample';
@@ -22,14 +22,15 @@ function channels3d(v: Volume): Volume[] {
 
 /**
  * One subject onto one grid: every volume onto the first image's grid (or a problem), the label to
- * 0/1 foreground, the voxel axes to RAS order, then downsampled if over the voxel limit.
+ * class indices (0/1 when the foreground is merged), the voxel axes to RAS order, then downsampled if over the voxel limit.
  */
 export function alignSubject(p: {
   id: string;
   images: Volume[];
   label: Volume | null;
   modalities: string[];
-  foreground: Set<number>;
+  /** Label value -> class index (0 = background). */
+  classOf: (value: number) => number;
   resample: boolean;
   maxVoxels: number;
   problems: string[];
@@ -63,14 +64,14 @@ export function alignSubject(p: {
   let bin: Volume | null = null;
   if (label) {
     const data = new Uint8Array(label.data.length);
-    for (let i = 0; i < data.length; i++) data[i] = p.foreground.has(label.data[i]) ? 1 : 0;
+    for (let i = 0; i < data.length; i++) data[i] = p.classOf(label.data[i]);
     bin = reorientVolume({ ...label, dims: label.dims.slice(0, 3), data, datatype: 'uint8' }, orientation);
   }
   const factor = downsampleFactor({ dims: ref.dims, maxVoxels: p.maxVoxels });
   if (factor > 1) {
     const count = (v: Volume | null) => {
       let n = 0;
-      if (v) for (let i = 0; i < v.data.length; i++) n += v.data[i];
+      if (v) for (let i = 0; i < v.data.length; i++) if (v.data[i] > 0) n++;
       return n;
     };
     const before = count(bin);

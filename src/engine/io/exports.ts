@@ -20,20 +20,36 @@ export interface ExportGeometry {
 
 const ext = (gzip: boolean) => (gzip ? '.nii.gz' : '.nii');
 
-/** Segmentation (uint8 0/1) and probability (float32) NIfTI files on the input's grid. */
+/** Class indices -> the label values they stand for (uint8 when they fit, else int32). */
+export function classIndicesToValues(indices: ArrayLike<number>, values: readonly number[]): Uint8Array | Int32Array {
+  const out = values.every((v) => v <= 255) ? new Uint8Array(indices.length) : new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const v = values[indices[i]];
+    if (v === undefined) throw new RangeError(`class index ${indices[i]} has no label value (${values.length} classes)`);
+    out[i] = v;
+  }
+  return out;
+}
+
+/**
+ * Segmentation (uint8 0/1, or with `classes` the argmax class as its label value) and p(foreground)
+ * (float32) NIfTI files on the input's grid.
+ */
 export function predictionFiles(params: {
   probs: Float32Array;
   geometry: ExportGeometry;
   prefix: string;
   description?: string;
   gzip?: boolean;
+  /** Multi-class runs: the argmax class index per voxel and the label value of each class. */
+  classes?: { index: ArrayLike<number>; values: readonly number[] };
 }): { segmentation: NamedBytes; probability: NamedBytes } {
-  const { probs, geometry, prefix, gzip = true } = params;
+  const { probs, geometry, prefix, gzip = true, classes } = params;
   const { working, original } = geometry;
-  const on = (data: Float32Array | Uint8Array) =>
+  const on = (data: Float32Array | Uint8Array | Int32Array) =>
     createVolume({ dims: working.dims, data, affine: working.affine, spacing: spacingOf(working.affine) });
   let prob: Volume = on(probs);
-  let seg: Volume = on(threshold(probs));
+  let seg: Volume = on(classes ? classIndicesToValues(classes.index, classes.values) : threshold(probs));
   // Reoriented or downsampled inputs go back to the file's grid: nearest for labels, trilinear for probabilities.
   if (!sameGrid(working, original, 0)) {
     prob = resampleToGrid({ source: prob, grid: original, method: 'linear' });
@@ -43,7 +59,7 @@ export function predictionFiles(params: {
   return {
     segmentation: {
       name: `${prefix}_segmentation${ext(gzip)}`,
-      bytes: writeNifti(seg, { gzip, description: `${description} (p>0.5)` }),
+      bytes: writeNifti(seg, { gzip, description: `${description} (${classes ? 'argmax class' : 'p>0.5'})` }),
     },
     probability: {
       name: `${prefix}_probability${ext(gzip)}`,
@@ -52,7 +68,7 @@ export function predictionFiles(params: {
   };
 }
 
-/** The display subject of a dataset as NIfTI: one float32 file per modality and a uint8 0/1 label. */
+/** The display subject of a dataset as NIfTI: one float32 file per modality and the label (0/1, or the kept label values). */
 export function datasetFiles(params: { ds: Dataset; prefix: string; gzip?: boolean }): NamedBytes[] {
   const { ds, prefix, gzip = true } = params;
   const { images, modalities, subject } = ds.display;
@@ -67,7 +83,7 @@ export function datasetFiles(params: { ds: Dataset; prefix: string; gzip?: boole
   const g = gridOf(images[0]);
   const label = createVolume({
     dims: g.dims,
-    data: Uint8Array.from(subject.label),
+    data: ds.classValues ? classIndicesToValues(subject.label, ds.classValues) : Uint8Array.from(subject.label),
     affine: g.affine,
     spacing: images[0].spacing,
   });

@@ -140,9 +140,13 @@ export class IoController {
     const { geometry, name } = this.shownGeometry();
     return this.session.betweenSteps(async () => {
       const step = this.session.trainers.find((t) => t.runId === req.runId)?.step ?? 0;
-      const probs = await predictVolume({ model, subject: ds.display.subject });
+      const subject = ds.display.subject;
+      const probs = await predictVolume({ model, subject });
+      // Multi-class runs export each voxel's argmax class as the label value it came from.
+      const values = ds.numClasses > 2 ? (ds.classValues ?? Array.from({ length: ds.numClasses }, (_, i) => i)) : null;
+      const classes = values ? { index: await predictVolume({ model, subject, output: 'classes' }), values } : undefined;
       const prefix = `${safe(name)}_${safe(req.runId)}_step${step}`;
-      return { ...predictionFiles({ probs, geometry, prefix, gzip: req.gzip ?? true }), step };
+      return { ...predictionFiles({ probs, geometry, prefix, gzip: req.gzip ?? true, classes }), step };
     });
   }
 

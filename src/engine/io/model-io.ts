@@ -167,7 +167,13 @@ export class CheckpointStore {
     const problem = shapesMatch(weights, model.getWeights());
     if (problem) {
       const ch = model.inputs[0].shape.at(-1);
-      const why = ch !== info.inChannels ? `it takes ${info.inChannels} image channels, the data have ${ch}` : problem;
+      const k = model.outputs[0].shape.at(-1);
+      const why =
+        ch !== info.inChannels
+          ? `it takes ${info.inChannels} image channels, the data have ${ch}`
+          : k !== info.numClasses
+            ? `it predicts ${info.numClasses} classes, the data have ${k}`
+            : problem;
       throw new Error(`checkpoint ${id} does not fit this network: ${why}`);
     }
     model.setWeights(weights);

@@ -10,31 +10,40 @@ import { yieldMacrotask } from '../train/yield';
 
 export const PREDICT_DEFAULTS = { slicesPerBatch: 8, slab3d: 32 };
 
-/** Foreground (channel 1) probabilities of a batch, [n, D?, H', W'] flattened; padding still included. */
-async function foreground(model: tf.LayersModel, b: ArrayBatch): Promise<{ probs: Float32Array; shape: number[] }> {
+/** What a volume prediction holds per voxel: p(foreground) = 1 - p(background), or the argmax class index. */
+export type PredictOutput = 'foreground' | 'classes';
+
+/** One value per voxel of a batch, [n, D?, H', W'] flattened; padding still included. */
+async function foreground(
+  model: tf.LayersModel,
+  b: ArrayBatch,
+  output: PredictOutput,
+): Promise<{ probs: Float32Array; shape: number[] }> {
   const fg = tf.tidy(() => {
     const pred = model.predict(tf.tensor(b.x, b.xShape)) as tf.Tensor;
-    const begin = Array(pred.rank).fill(0);
-    begin[pred.rank - 1] = 1;
+    if (output === 'classes') return tf.argMax(pred, -1).toFloat();
+    // 1 - p(background): with more than two classes, any foreground class counts.
     const size = [...pred.shape.slice(0, -1), 1];
-    return tf.slice(pred, begin, size);
+    return tf.sub(1, tf.slice(pred, Array(pred.rank).fill(0), size)).reshape(size.slice(0, -1));
   });
   const probs = (await fg.data()) as Float32Array;
-  const shape = fg.shape.slice(0, -1);
+  const shape = fg.shape;
   fg.dispose();
   return { probs, shape };
 }
 
 /**
- * p(foreground) for every voxel of `subject`, [nz][ny][nx]. 2D nets see whole axial slices in
- * batches; 3D nets see overlapping slabs and each slice keeps the slab where it sits farthest from an edge.
+ * p(foreground) (or, with output 'classes', the argmax class) for every voxel of `subject`, [nz][ny][nx].
+ * 2D nets see whole axial slices in batches; 3D nets see overlapping slabs and each slice keeps the slab
+ * where it sits farthest from an edge.
  */
 export async function predictVolume(params: {
   model: tf.LayersModel;
   subject: Subject;
   slicesPerBatch?: number;
+  output?: PredictOutput;
 }): Promise<Float32Array> {
-  const { model, subject: s } = params;
+  const { model, subject: s, output = 'foreground' } = params;
   const kind = model.name as NetworkKind;
   const dims = SPATIAL_DIMS[kind];
   if (!dims) throw new Error(`cannot predict with model '${model.name}': not a playground network`);
@@ -51,7 +60,7 @@ export async function predictVolume(params: {
     const per = params.slicesPerBatch ?? PREDICT_DEFAULTS.slicesPerBatch;
     for (let z0 = 0; z0 < nz; z0 += per) {
       const zs = Array.from({ length: Math.min(per, nz - z0) }, (_, k) => z0 + k);
-      const { probs, shape } = await foreground(model, axialSlices(s, zs, m));
+      const { probs, shape } = await foreground(model, axialSlices(s, zs, m), output);
       const [, H, W] = shape;
       for (const [b, z] of zs.entries()) copySlice(probs, b * H * W, W, z);
       await yieldMacrotask(); // let messages through between batches
@@ -63,7 +72,7 @@ export async function predictVolume(params: {
   const step = Math.max(1, depth / 2);
   for (let start = 0; ; start += step) {
     const slab = axialSlab(s, start, depth, m);
-    const { probs, shape } = await foreground(model, slab);
+    const { probs, shape } = await foreground(model, slab, output);
     const [, D, H, W] = shape;
     for (let d = 0; d < D; d++) {
       const z = slab.start + d;

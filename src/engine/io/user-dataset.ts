@@ -22,7 +22,15 @@ export function subjectFromUser(u: UserSubject): Subject {
     ? createVolume({ dims: first.dims.slice(0, 3), data: Uint8Array.from(first.data, (v) => (v !== 0 ? 1 : 0)) })
     : undefined;
   const label = u.label ?? createVolume({ dims: first.dims.slice(0, 3), data: new Uint8Array(n) });
-  return prepareSubject({ images: u.images, label, brainMask: mask, reference: useMask ? 'brain' : 'all', id: u.id });
+  const classes = u.classValues?.length;
+  return prepareSubject({
+    images: u.images,
+    label,
+    brainMask: mask,
+    reference: useMask ? 'brain' : 'all',
+    id: u.id,
+    ...(classes ? { classes } : {}),
+  });
 }
 
 export interface UserDataset {
@@ -65,6 +73,7 @@ export function buildUserDataset(params: {
     patch: params.patch,
     batch: params.batch,
     network: params.network,
+    ...(shown.classValues ? { classValues: shown.classValues } : {}),
   });
   return {
     ds,

@@ -13,6 +13,8 @@ export const USER_MAX_VOXELS = 160 ** 3;
 export const USER_READ_MAX_VOXELS = 2 ** 25;
 /** More distinct label values than this: probably an image, not a label map. */
 const MAX_LABEL_VALUES = 64;
+/** Most classes (background included) a label map kept whole may train: one softmax channel each. */
+export const MAX_TRAIN_CLASSES = 16;
 
 export interface UserDataChoices {
   /** Role per file name (default: guessed from the name). */
@@ -21,8 +23,10 @@ export interface UserDataChoices {
   subjects?: Record<string, string>;
   /** Resample images and label onto the first image's grid where they disagree (else that is an error). */
   resample?: boolean;
-  /** Label values that count as foreground (default: every non-zero value). */
+  /** Label values that count as foreground (default: every non-zero value); ignored when classes is 'all'. */
   foreground?: number[];
+  /** 'merge' (default): the foreground values become one class; 'all': every label value is its own class (GDL is multi-class). */
+  classes?: 'merge' | 'all';
   /** Per-volume voxel limit before downsampling (default USER_MAX_VOXELS). */
   maxVoxels?: number;
 }
@@ -61,6 +65,8 @@ export interface UserDataReport {
   labelValues: { value: number; count: number }[];
   /** Label values used as foreground. */
   foreground: number[];
+  /** Classes kept whole: the label value of each class index (0 = background first); absent when merged. */
+  classValues?: number[];
   /** Blocking problems, each naming its file or subject. */
   errors: string[];
   /** Things done to the data that the user should know (downsampled, reoriented, resampled). */
@@ -73,8 +79,10 @@ export interface UserSubject {
   modalities: string[];
   /** One 3D float volume per channel, on the working grid. */
   images: Volume[];
-  /** 0/1 foreground on the working grid; null for a subject without a label (inference only). */
+  /** Class index per voxel on the working grid (0/1 when merged); null without a label (inference only). */
   label: Volume | null;
+  /** Classes kept whole: the label value of each class index; absent when the foreground is merged to 1. */
+  classValues?: number[];
   /** The first image's grid as read: predictions are exported onto it. */
   original: Grid;
   working: Grid;
@@ -162,13 +170,25 @@ export function loadUserSubjects(params: { files: readonly UserFile[]; choices?:
   }
   const present = [...allCounts.keys()].sort((a, b) => a - b);
   const nonzero = present.filter((v) => v !== 0);
-  const foreground = choices.foreground?.length ? [...new Set(choices.foreground)].sort((a, b) => a - b) : nonzero;
+  const keepAll = choices.classes === 'all';
+  const foreground = keepAll || !choices.foreground?.length ? nonzero : [...new Set(choices.foreground)].sort((a, b) => a - b);
   const missing = foreground.filter((v) => !allCounts.has(v));
   if (missing.length) notices.push(`foreground label(s) ${missing.join(', ')} occur in no label`);
-  if (nonzero.length > 1 && !choices.foreground?.length)
+  if (nonzero.length > 1 && !choices.foreground?.length && !keepAll)
     notices.push(
-      `the labels hold ${nonzero.join(', ')}: all merged into one foreground; choose the foreground label(s) to change that`,
+      `the labels hold ${nonzero.join(', ')}: all merged into one foreground; choose the foreground label(s) or keep all classes to change that`,
     );
+  // Kept whole, value 0 is background (class 0) and every other value its own class, in ascending order.
+  const classValues = keepAll && nonzero.length ? [0, ...nonzero] : undefined;
+  if (classValues && classValues.length > MAX_TRAIN_CLASSES)
+    errors.push(
+      `the labels hold ${nonzero.length} foreground values; keeping all classes works up to ${MAX_TRAIN_CLASSES - 1}: choose foreground labels instead`,
+    );
+  if (classValues && nonzero.length === 1)
+    notices.push(`the labels hold one foreground value (${nonzero[0]}): keeping all classes is the usual two-class training`);
+  const fgSet = new Set(foreground);
+  const classIndex = new Map(classValues?.map((v, i) => [v, i]));
+  const classOf = (v: number) => (classValues ? (classIndex.get(v) ?? 0) : fgSet.has(v) ? 1 : 0);
 
   const subjects: UserSubject[] = [];
   const subjectReports = groups.map((g) => {
@@ -189,19 +209,20 @@ export function loadUserSubjects(params: { files: readonly UserFile[]; choices?:
       images: images as Volume[],
       label,
       modalities,
-      foreground: new Set(foreground),
+      classOf,
       resample: choices.resample === true,
       maxVoxels: choices.maxVoxels ?? USER_MAX_VOXELS,
       problems,
       notices,
     });
     if (!s) return report;
+    if (classValues && s.label) s.classValues = [...classValues];
     if (!isIdentityOrientation(s.orientation) && !notices.some((n) => n.startsWith('volumes are shown')))
       notices.push('volumes are shown and trained in RAS voxel order (axial slices); exports go back to each file’s own grid');
     report.dims = [...s.working.dims];
     if (s.label) {
       let fg = 0;
-      for (let i = 0; i < s.label.data.length; i++) fg += s.label.data[i];
+      for (let i = 0; i < s.label.data.length; i++) if (s.label.data[i] > 0) fg++;
       report.foregroundVoxels = fg;
     } else notices.push(`subject '${g.id}' has no label: it can be segmented with a checkpoint, not trained on`);
     subjects.push(s);
@@ -233,6 +254,7 @@ export function loadUserSubjects(params: { files: readonly UserFile[]; choices?:
       subjects: subjectReports,
       labelValues: present.map((value) => ({ value, count: allCounts.get(value)! })),
       foreground,
+      ...(classValues ? { classValues } : {}),
       errors,
       notices,
     },

@@ -3,7 +3,7 @@
 import type { DataRequest, VolumeData } from '../api';
 import { generatePhantom, type Phantom } from '../data/phantom';
 import { type PatchSpec, patchImbalance, sampleBatch } from '../data/patches';
-import { type Subject, subjectFromPhantom } from '../data/subjects';
+import { classCount, type Subject, subjectFromPhantom } from '../data/subjects';
 import type { Volume } from '../data/volume';
 import { type NetworkKind, nearestValidSize, SPATIAL_DIMS } from '../networks/spec';
 import type { ArrayBatch, BatchSource } from './source';
@@ -20,6 +20,10 @@ export interface Dataset {
   display: { images: Volume[]; modalities: string[]; subject: Subject; phantom?: Phantom };
   achievedFraction: number;
   patchImbalance: number;
+  /** Classes trained, background included (2 unless the user kept every class of a label map). */
+  numClasses: number;
+  /** The label value each class index stands for, where it is not the index itself (user label maps). */
+  classValues?: number[];
 }
 
 export const DATASET_DEFAULTS = { trainSubjects: 2, validationSubjects: 1, validationSlices: 6, slab3d: 16 };
@@ -74,15 +78,23 @@ export function buildDatasetFromSubjects(params: {
   patch: number;
   batch: number;
   network: string;
+  classValues?: number[];
 }): Dataset {
   const { train, validation, seed } = params;
   if (train.length === 0 || validation.length === 0) throw new Error('a dataset needs a training and a validation subject');
   const shown = validation[0];
+  const numClasses = classCount(shown);
+  if ([...train, ...validation].some((s) => classCount(s) !== numClasses))
+    throw new Error('every subject of a dataset needs the same number of classes');
+  if (params.classValues && params.classValues.length !== numClasses)
+    throw new Error(`classValues has ${params.classValues.length} entries for ${numClasses} classes`);
   const spec = patchSpecFor({ ...params, dims: shown.dims });
   let fg = 0;
-  for (let i = 0; i < shown.label.length; i++) fg += shown.label[i];
+  for (let i = 0; i < shown.label.length; i++) if (shown.label[i] > 0) fg++;
   return {
     seed,
+    numClasses,
+    ...(params.classValues ? { classValues: [...params.classValues] } : {}),
     spec,
     train,
     validation,
@@ -110,15 +122,16 @@ const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
 /**
  * Whole axial slices z of a subject, [n, H', W', C] padded at the end (bottom/right) to a multiple of m,
- * with one-hot labels (padding is background).
+ * with one-hot labels over the subject's K classes (padding is background).
  */
 export function axialSlices(s: Subject, zs: number[], m: number): ArrayBatch {
   const [nx, ny] = s.dims;
   const H = roundUp(ny, m);
   const W = roundUp(nx, m);
   const C = s.channels.length;
+  const K = classCount(s);
   const x = new Float32Array(zs.length * H * W * C);
-  const y = new Float32Array(zs.length * H * W * 2);
+  const y = new Float32Array(zs.length * H * W * K);
   zs.forEach((z, b) => {
     for (let j = 0; j < H; j++)
       for (let i = 0; i < W; i++) {
@@ -126,12 +139,10 @@ export function axialSlices(s: Subject, zs: number[], m: number): ArrayBatch {
         const inside = i < nx && j < ny;
         const idx = i + nx * (j + ny * z);
         for (let c = 0; c < C; c++) x[out * C + c] = inside ? s.channels[c][idx] : 0;
-        const l = inside ? s.label[idx] : 0;
-        y[out * 2] = 1 - l;
-        y[out * 2 + 1] = l;
+        y[out * K + (inside ? s.label[idx] : 0)] = 1;
       }
   });
-  return { x, xShape: [zs.length, H, W, C], y, yShape: [zs.length, H, W, 2] };
+  return { x, xShape: [zs.length, H, W, C], y, yShape: [zs.length, H, W, K] };
 }
 
 /** A [1, D, H', W', C] slab of d axial slices starting at z0 (clamped), padded to multiples of m. */
@@ -141,7 +152,8 @@ export function axialSlab(s: Subject, z0: number, d: number, m: number): ArrayBa
   const zs = Array.from({ length: depth }, (_, k) => Math.min(start + k, s.dims[2] - 1));
   const slices = axialSlices(s, zs, m);
   const [, H, W, C] = slices.xShape;
-  return { x: slices.x, xShape: [1, depth, H, W, C], y: slices.y, yShape: [1, depth, H, W, 2], start };
+  const K = slices.yShape[3];
+  return { x: slices.x, xShape: [1, depth, H, W, C], y: slices.y, yShape: [1, depth, H, W, K], start };
 }
 
 /** Axial slices with foreground, spread evenly over the lesion's extent (at most `count`). */
@@ -172,7 +184,7 @@ export function createDatasetSource(ds: Dataset, multiple: number): DatasetSourc
   });
   let snapZ = Math.floor(ds.display.subject.dims[2] / 2);
   return {
-    numClasses: 2,
+    numClasses: ds.numClasses,
     trainBatch(step) {
       // Runs of a race ask for the same step in turn: sample once, keep the last few.
       const hit = cache.get(step);

@@ -16,7 +16,9 @@ export interface StepPoint {
 export interface RunEvents {
   status: { runId: string; status: RunStatus; step: number; message?: string };
   steps: { runId: string; points: StepPoint[] };
-  validation: { runId: string; step: number; dice: number; perSubject: number[] };
+  /** dice: mean over foreground classes and subjects; perClass (C > 2 only): each foreground class's mean. */
+  validation: { runId: string; step: number; dice: number; perSubject: number[]; perClass?: number[] };
+  /** probs: p(foreground) = 1 - p(background), so any class counts when there are more than two. */
   snapshot: { runId: string; step: number; height: number; width: number; probs: Float32Array };
   lr: { runId: string; step: number; lr: number };
 }

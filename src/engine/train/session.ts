@@ -1,6 +1,6 @@
 // The engine's one live session: the current dataset and the runs on it. Glue between the API and
 // the parts (data, networks, losses, trainer); it holds no maths of its own.
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { ControlAction, DataRequest, DataSummary, Emit, RunRequest } from '../api';
 import { computeLoss, isLossId, resolveLossOptions } from '../losses';
 import { countParams, createNetwork, type NetworkKind, sizeMultiple } from '../networks';
@@ -14,6 +14,19 @@ export function lossFnFor(id: string, options: Record<string, unknown>): LossFn 
   if (!isLossId(id)) throw new Error(`unknown loss '${id}'`);
   const resolved = resolveLossOptions(id, options);
   return (yTrue: tf.Tensor, yPred: tf.Tensor) => computeLoss(id, yTrue, yPred, resolved);
+}
+
+/** Why a loss cannot train on `classes` classes (e.g. the paper's two-class DL2), or null: tried on a 1-voxel input. */
+export function lossProblem(loss: LossFn, classes: number): string | null {
+  try {
+    tf.tidy(() => {
+      const y = tf.oneHot(tf.tensor1d([classes - 1], 'int32'), classes).reshape([1, 1, 1, classes]);
+      loss(y, tf.fill([1, 1, 1, classes], 1 / classes));
+    });
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
 }
 
 export interface SessionOptions {
@@ -52,6 +65,8 @@ export class Session {
       patchImbalance: ds.patchImbalance,
       patch: typeof ds.spec.size === 'number' ? ds.spec.size : ds.spec.size[0],
       subjects: { train: ds.train.length, validation: ds.validation.length },
+      numClasses: ds.numClasses,
+      ...(ds.classValues ? { classValues: [...ds.classValues] } : {}),
       ms: performance.now() - t0,
     };
   }
@@ -72,12 +87,14 @@ export class Session {
     if (side % multiple !== 0) throw new Error(`patch ${side} must be a multiple of ${multiple} for ${kind}`);
     // Validate every loss before building anything, so a bad option fails the whole request cleanly.
     const losses = runs.map((r) => lossFnFor(r.loss, r.lossOptions));
+    // A loss defined for two classes only ends its own run with the reason; the rest of the race trains.
+    const problems = losses.map((l) => (ds.numClasses === 2 ? null : lossProblem(l, ds.numClasses)));
     this.source = createDatasetSource(ds, multiple);
     if (this.snapshotZ !== null) this.source.setSnapshotSlice(this.snapshotZ);
     const params: Record<string, number> = {};
     const trainers = runs.map((r, i) => {
       // Same seed -> same initial weights for every loss of a race.
-      const model = createNetwork({ kind, inChannels: ds.train[0].channels.length, numClasses: 2, seed: r.seed });
+      const model = createNetwork({ kind, inChannels: ds.train[0].channels.length, numClasses: ds.numClasses, seed: r.seed });
       this.models.push(model);
       if (r.init) {
         if (!this.options.warmStart) throw new Error('warm starts from checkpoints are not available here');
@@ -104,7 +121,10 @@ export class Session {
       throw err;
     }
     this.runner = new Runner(trainers);
-    for (const t of trainers) t.setStatus('idle');
+    for (const [i, t] of trainers.entries()) {
+      const why = problems[i];
+      t.setStatus(why ? 'error' : 'idle', why ? `cannot train on ${ds.numClasses} classes: ${why}` : undefined);
+    }
     return { runIds: runs.map((r) => r.runId), params };
   }
 

@@ -179,35 +179,39 @@ export class Trainer {
   /** Validation Dice on every held-out batch; counts are summed per subject batch. */
   async validate(): Promise<number> {
     const perSubject: number[] = [];
+    const classSums: number[] = [];
     for (const b of this.p.source.validationBatches()) {
       const counts = tf.tidy(() => {
         const { x, y } = toTensors(b);
         return hardOverlapCounts(y, this.p.model.apply(x, { training: false }) as tf.Tensor);
       });
       const data = await counts.data();
+      const classes = counts.shape[0];
       counts.dispose();
-      perSubject.push(diceFromCounts(data, counts.shape[0]));
+      perSubject.push(diceFromCounts(data, classes));
+      for (let l = 0; l < classes; l++) classSums[l] = (classSums[l] ?? 0) + diceFromCounts(data.subarray(3 * l), 1);
     }
-    const dice = perSubject.length ? perSubject.reduce((a, v) => a + v, 0) / perSubject.length : Number.NaN;
-    this.p.emit('validation', { runId: this.runId, step: this.step, dice, perSubject });
+    const n = perSubject.length;
+    const dice = n ? perSubject.reduce((a, v) => a + v, 0) / n : Number.NaN;
+    const perClass = classSums.length > 1 ? { perClass: classSums.map((v) => v / n) } : {};
+    this.p.emit('validation', { runId: this.runId, step: this.step, dice, perSubject, ...perClass });
     return dice;
   }
 
-  /** Foreground probabilities of the snapshot input (first item), as a transferable array. */
+  /** Foreground probabilities (1 - p(background)) of the snapshot input (first item), as a transferable array. */
   async snapshot(): Promise<void> {
     const input = this.p.source.snapshotInput();
     if (!input) return;
     const fg = tf.tidy(() => {
       const pred = this.p.model.apply(tf.tensor(input.x, input.xShape), { training: false }) as tf.Tensor;
-      // Foreground channel of the first item; for 3D inputs, the depth slice `pick`.
+      // Background channel of the first item; for 3D inputs, the depth slice `pick`.
       const begin = Array(pred.rank).fill(0);
       const size = [1, ...pred.shape.slice(1, -1), 1];
-      begin[pred.rank - 1] = 1;
       if (pred.rank === 5) {
         begin[1] = input.pick ?? 0;
         size[1] = 1;
       }
-      return tf.slice(pred, begin, size);
+      return tf.sub(1, tf.slice(pred, begin, size));
     });
     const probs = (await fg.data()) as Float32Array;
     const [height, width] = fg.shape.slice(-3, -1) as [number, number];
