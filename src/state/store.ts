@@ -12,7 +12,8 @@ export interface RunSummary {
   statusStep: number;
   message?: string;
   steps: StepPoint[];
-  validation: { step: number; dice: number }[];
+  /** perClass: each foreground class's Dice, when more than two classes are trained. */
+  validation: { step: number; dice: number; perClass?: number[] }[];
   lrChanges: { step: number; lr: number }[];
   totalSteps: number;
   startedAt: number;
@@ -103,7 +104,8 @@ function update<K extends keyof RunEvents>(r: RunSummary, name: K, payload: RunE
       return { ...r, steps: [...r.steps, ...(payload as RunEvents['steps']).points] };
     case 'validation': {
       const p = payload as RunEvents['validation'];
-      return { ...r, validation: [...r.validation, { step: p.step, dice: p.dice }] };
+      const perClass = p.perClass ? { perClass: p.perClass } : {};
+      return { ...r, validation: [...r.validation, { step: p.step, dice: p.dice, ...perClass }] };
     }
     case 'lr': {
       const p = payload as RunEvents['lr'];

@@ -10,7 +10,7 @@ import { ExportBar } from './io/ExportBar';
 import { ReliabilityBanner } from './history/ReliabilityBanner';
 import { HiddenControls } from './lessons/HiddenControls';
 import { LessonBar } from './lessons/LessonBar';
-import { RunsTable } from './RunsTable';
+import { ClassesNote, RunsTable } from './RunsTable';
 import { Transport } from './Transport';
 import { useShortcuts } from './useShortcuts';
 import { ViewerPanel } from './ViewerPanel';
@@ -153,7 +153,14 @@ export function App() {
               <ChartArea runs={runs} lastK={LAST_K} />
             </section>
           </div>
-          <RunsTable runs={runs} lastK={LAST_K} selected={selectedRun?.id ?? null} onSelect={setSelected} />
+          {pg.data && pg.data.numClasses > 2 && <ClassesNote numClasses={pg.data.numClasses} values={pg.data.classValues} />}
+          <RunsTable
+            runs={runs}
+            lastK={LAST_K}
+            selected={selectedRun?.id ?? null}
+            onSelect={setSelected}
+            classValues={pg.data?.classValues}
+          />
           <ExportBar pg={pg} runs={runs} selected={selectedRun?.id ?? null} settings={settings} notify={notify} />
         </section>
       </main>

@@ -13,16 +13,39 @@ const STATUS_TEXT: Record<string, string> = {
   error: 'error',
 };
 
+/** What changes when every class of a label map is trained. */
+export function ClassesNote({ numClasses, values }: { numClasses: number; values?: number[] }) {
+  const named = values ? ` (label values ${values.slice(1).join(', ')}; 0 is background)` : '';
+  return (
+    <p className="hint classes-note" role="note" aria-label="Classes">
+      {numClasses} classes{named}: Dice is the mean over the foreground classes, each class's validation Dice is in brackets; the
+      viewer and its p(foreground) show any foreground class; the paper's DL2 and SS losses are two-class and stop with the
+      reason.
+    </p>
+  );
+}
+
+/** Validation Dice; with more than two classes, each foreground class's Dice by its label value too. */
+function validationText(v: RunSummary['validation'][number] | undefined, classValues?: number[]): string {
+  if (!v) return '–';
+  if (!v.perClass) return v.dice.toFixed(3);
+  const named = v.perClass.map((d, l) => `${classValues?.[l + 1] ?? l + 1}: ${d.toFixed(2)}`);
+  return `${v.dice.toFixed(3)} (${named.join(' · ')})`;
+}
+
 export function RunsTable({
   runs,
   lastK,
   selected,
   onSelect,
+  classValues,
 }: {
   runs: RunSummary[];
   lastK: number;
   selected: string | null;
   onSelect: (id: string) => void;
+  /** Label value of each class index, when every class of a label map is trained. */
+  classValues?: number[];
 }) {
   return (
     <table className="runs" aria-label="Runs" data-control="runs">
@@ -56,6 +79,7 @@ export function RunsTable({
               <td className={failed ? 'status failed' : 'status'} title={r.message}>
                 {STATUS_TEXT[r.status]}
                 {failed ? ` at step ${r.statusStep}` : ''}
+                {r.status === 'error' && r.message && <span className="status-why">{r.message}</span>}
               </td>
               <td>{last?.step ?? 0}</td>
               <td>
@@ -63,7 +87,7 @@ export function RunsTable({
                   ? '0 (0)'
                   : formatMedianIqr(windowStats({ values: r.steps.map((p) => p.trainDice), window: lastK }))}
               </td>
-              <td>{r.validation.at(-1)?.dice.toFixed(3) ?? '–'}</td>
+              <td>{validationText(r.validation.at(-1), classValues)}</td>
               <td>{last ? last.msPerStep.toFixed(0) : '–'}</td>
             </tr>
           );

@@ -41,6 +41,9 @@ function LayerToggle({ name, state, onChange }: { name: string; state: LayerStat
   );
 }
 
+/** A voxel's label: the file's label value when every class of a label map is kept, else 0/1. */
+const labelText = (l: number | null, values?: number[]) => (l === null ? '–' : String(values?.[l] ?? l));
+
 function asPrediction(s: Snapshot | null, z: number) {
   return s ? { z, height: s.height, width: s.width, probs: s.probs } : null;
 }
@@ -78,6 +81,8 @@ export function ViewerPanel({ data, snapshot, runs, slice, onSlice, runLabel }: 
   const [modality, setModality] = useState(0);
   const [plane, setPlane] = useState<ViewPlane>('axial');
   const [layers, setLayers] = useState<ViewerLayers>(DEFAULT_LAYERS);
+  // With more than two classes the overlay is p(any foreground) = 1 - p(background).
+  const pName = (data?.numClasses ?? 2) > 2 ? 'p(foreground)' : 'p(lesion)';
   const [voxel, setVoxel] = useState<VoxelInfo | null>(null);
   const images = data?.display.images ?? [];
   const volume = images[Math.min(modality, images.length - 1)] ?? null;
@@ -177,7 +182,7 @@ export function ViewerPanel({ data, snapshot, runs, slice, onSlice, runLabel }: 
         </label>
         <output className="voxel" aria-live="polite" aria-label="Voxel">
           {voxel
-            ? `voxel (${voxel.voxel.join(', ')}): intensity ${voxel.intensity.toFixed(2)}, label ${voxel.label ?? '–'}, p(lesion) ${
+            ? `voxel (${voxel.voxel.join(', ')}): intensity ${voxel.intensity.toFixed(2)}, label ${labelText(voxel.label, data?.classValues)}, ${pName} ${
                 voxel.probability === null ? '–' : voxel.probability.toFixed(3)
               }`
             : 'Click a voxel to read it.'}

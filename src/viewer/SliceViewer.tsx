@@ -103,6 +103,8 @@ export function SliceViewer(props: SliceViewerProps) {
   labelRef.current = label;
   const predictionRef = useRef(prediction);
   predictionRef.current = prediction;
+  const sliceRef = useRef(slice);
+  sliceRef.current = slice;
 
   useEffect(() => {
     const host = hostRef.current;
@@ -160,6 +162,11 @@ export function SliceViewer(props: SliceViewerProps) {
       for (const old of [...nv.volumes]) nv.removeVolume(old);
       for (const img of images) nv.addVolume(img);
       loadedRef.current = volume;
+      // niivue keeps the old crosshair fraction: put it on the app's slice of the new volume's depth.
+      if (sliceRef.current !== undefined) {
+        const [x, y] = nv.frac2vox(nv.scene.crosshairPos as unknown as [number, number, number]);
+        nv.scene.crosshairPos = nv.vox2frac([x, y, Math.min(sliceRef.current, volume.dims[2] - 1)]);
+      }
       nv.setSliceType(PLANES[plane]);
       applyLayers(nv, layers);
       paintPrediction(nv, volume, labelRef.current, predictionRef.current, layers.prediction.mode);

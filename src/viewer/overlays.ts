@@ -11,7 +11,7 @@ export interface PredictionSlice {
 
 export type PredictionMode = 'heat' | 'binary';
 
-/** In-plane (axial) outline of a binary label: label voxels with a 4-neighbour outside the label. */
+/** In-plane (axial) outline of a label: label voxels with a 4-neighbour of another class (so class borders show too). */
 export function axialOutline(label: ArrayLike<number>, dims: readonly number[]): Uint8Array {
   const [nx, ny, nz] = dims;
   const out = new Uint8Array(nx * ny * nz);
@@ -19,16 +19,17 @@ export function axialOutline(label: ArrayLike<number>, dims: readonly number[]):
     for (let y = 0; y < ny; y++)
       for (let x = 0; x < nx; x++) {
         const i = x + nx * (y + ny * z);
-        if (!label[i]) continue;
+        const l = label[i];
+        if (!l) continue;
         const edge =
           x === 0 ||
           x === nx - 1 ||
           y === 0 ||
           y === ny - 1 ||
-          !label[i - 1] ||
-          !label[i + 1] ||
-          !label[i - nx] ||
-          !label[i + nx];
+          label[i - 1] !== l ||
+          label[i + 1] !== l ||
+          label[i - nx] !== l ||
+          label[i + nx] !== l;
         if (edge) out[i] = 1;
       }
   return out;

@@ -93,7 +93,10 @@ function run(v: unknown, path: string): RunSummary {
     steps: series('steps', point) as StepPoint[],
     validation: series('validation', (x, p) => {
       const q = obj(x, p);
-      return { step: int(q.step, `${p}.step`), dice: numOrNull(q.dice, `${p}.dice`) };
+      const perClass = Array.isArray(q.perClass)
+        ? { perClass: q.perClass.slice(0, 16).map((v, i) => numOrNull(v, `${p}.perClass[${i}]`)) }
+        : {};
+      return { step: int(q.step, `${p}.step`), dice: numOrNull(q.dice, `${p}.dice`), ...perClass };
     }) as RunSummary['validation'],
     lrChanges: series('lrChanges', (x, p) => {
       const q = obj(x, p);

@@ -1,7 +1,8 @@
 // Own volumes: drop zone and file picker, one row per file (role, subject, size), the checks' problems
-// and notes, the foreground choice for multi-label maps, and resampling on request. Props in, callbacks out.
+// and notes, the class choice for multi-label maps (LabelClasses), and resampling on request. Props in, callbacks out.
 import { type DragEvent, useState } from 'react';
 import type { FileRole, UserDataChoices, UserDataReport } from '../../engine/io/api';
+import { LabelClasses } from './LabelClasses';
 
 export interface FilePanelProps {
   files: File[];
@@ -34,14 +35,6 @@ export function FilePanel(p: FilePanelProps) {
   const rows =
     report?.files ??
     p.files.map((f) => ({ name: f.name, role: undefined, subject: '', dims: undefined, spacing: undefined, error: undefined }));
-  const nonzero = (report?.labelValues ?? []).filter((v) => v.value !== 0);
-  const fg = new Set(report?.foreground ?? []);
-  const toggleLabel = (value: number) => {
-    const next = new Set(fg);
-    if (next.has(value)) next.delete(value);
-    else next.add(value);
-    p.onChoices({ ...choices, foreground: [...next].sort((a, b) => a - b) });
-  };
   return (
     <section className="panel" aria-label="Your volumes">
       <h2>Your volumes</h2>
@@ -148,17 +141,7 @@ export function FilePanel(p: FilePanelProps) {
             />{' '}
             Resample onto the first image's grid
           </label>
-          {nonzero.length > 1 && (
-            <fieldset className="io-options" aria-label="Foreground labels">
-              <legend>Foreground label(s)</legend>
-              {nonzero.map((v) => (
-                <label key={v.value}>
-                  <input type="checkbox" checked={fg.has(v.value)} onChange={() => toggleLabel(v.value)} /> {v.value} (
-                  {v.count.toLocaleString('en-US')} voxels)
-                </label>
-              ))}
-            </fieldset>
-          )}
+          {report && <LabelClasses report={report} choices={choices} onChoices={p.onChoices} />}
         </div>
       )}
       {p.busy && <p role="status">{p.busy}</p>}
@@ -197,6 +180,7 @@ export function FilePanel(p: FilePanelProps) {
                 `${s.id} (${s.images.length} image${s.images.length === 1 ? '' : 's'}, ${s.dims?.join('x')}, ${s.foregroundVoxels ?? 'no'} foreground voxels)`,
             )
             .join('; ')}
+          {report.classValues && ` · ${report.classValues.length} classes kept (label values ${report.classValues.join(', ')})`}
         </p>
       )}
       <div className="io-actions">
