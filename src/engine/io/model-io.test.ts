@@ -89,6 +89,9 @@ describe('tfjs model files', () => {
     expect(() => store.applyTo('ck', oneChannel)).toThrow(/takes 2 image channels, the data have 1/);
     const other = createNetwork({ kind: 'twopath2d', inChannels: 2, seed: 1 });
     expect(() => store.applyTo('ck', other)).toThrow(/is a unet2d, the runs use twopath2d/);
+    const threeClasses = createNetwork({ kind: 'unet2d', inChannels: 2, numClasses: 3, seed: 1 });
+    expect(() => store.applyTo('ck', threeClasses)).toThrow(/predicts 2 classes, the data have 3/);
+    threeClasses.dispose();
     expect(() => store.get('nope')).toThrow(/not loaded/);
     store.dispose();
     for (const m of [trained, fresh, oneChannel, other]) m.dispose();
