@@ -45,7 +45,7 @@ export function ExportBar({ pg, runs, selected, settings, notify }: ExportBarPro
 
   const exportCsv = () =>
     act(async () => {
-      downloadFile({ name: `${stem}-curves.csv`, data: curvesCsv(runs), type: 'text/csv' });
+      downloadFile({ name: `${stem}-curves.csv`, data: curvesCsv(runs, pg.data?.classValues), type: 'text/csv' });
       return `Saved ${stem}-curves.csv.`;
     });
   const exportPng = () =>

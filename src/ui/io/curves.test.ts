@@ -30,6 +30,16 @@ describe('curves CSV', () => {
     ]);
   });
 
+  it('kept classes add a validation column per foreground class, named by label value', () => {
+    const r = run('g', 'gdl', [1, 2]);
+    r.validation = [{ step: 2, dice: 0.6, perClass: [0.8, 0.4] }];
+    expect(curvesCsv([r], [0, 5, 7]).trim().split('\n')).toEqual([
+      'run,label,step,loss,train_dice,predicted_fg,ms_per_step,lr,validation_dice,validation_dice_5,validation_dice_7',
+      'g,gdl,1,1,0.1,0.01,20,0.001,,,',
+      'g,gdl,2,0.5,0.2,0.01,20,0.001,0.6,0.8,0.4',
+    ]);
+  });
+
   it('a diverged loss (NaN) is an empty field', () => {
     const r = run('w', 'wce', [1]);
     r.steps[0].loss = Number.NaN;

@@ -12,15 +12,22 @@ function field(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Every run's step points with the validation Dice of that step (empty where none was measured). */
-export function curvesCsv(runs: readonly RunSummary[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
+/**
+ * Every run's step points with the validation Dice of that step (empty where none was measured); with
+ * more than two classes, one more column per foreground class, named by its label value.
+ */
+export function curvesCsv(runs: readonly RunSummary[], classValues?: readonly number[]): string {
+  const classes = Math.max(0, ...runs.flatMap((r) => r.validation.map((v) => v.perClass?.length ?? 0)));
+  const perClass = Array.from({ length: classes }, (_, l) => `validation_dice_${classValues?.[l + 1] ?? l + 1}`);
+  const lines = [[...CSV_COLUMNS, ...perClass].join(',')];
   for (const r of runs) {
-    const val = new Map(r.validation.map((v) => [v.step, v.dice]));
-    for (const p of r.steps)
-      lines.push(
-        [r.id, r.label, p.step, p.loss, p.trainDice, p.predictedFg, p.msPerStep, p.lr, val.get(p.step)].map(field).join(','),
-      );
+    const val = new Map(r.validation.map((v) => [v.step, v]));
+    for (const p of r.steps) {
+      const v = val.get(p.step);
+      const cells = [r.id, r.label, p.step, p.loss, p.trainDice, p.predictedFg, p.msPerStep, p.lr, v?.dice];
+      for (let l = 0; l < classes; l++) cells.push(v?.perClass?.[l]);
+      lines.push(cells.map(field).join(','));
+    }
   }
   return `${lines.join('\n')}\n`;
 }
