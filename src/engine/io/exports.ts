@@ -68,25 +68,34 @@ export function predictionFiles(params: {
   };
 }
 
-/** The display subject of a dataset as NIfTI: one float32 file per modality and the label (0/1, or the kept label values). */
-export function datasetFiles(params: { ds: Dataset; prefix: string; gzip?: boolean }): NamedBytes[] {
-  const { ds, prefix, gzip = true } = params;
+/**
+ * The display subject of a dataset as NIfTI: one float32 file per modality and the label (0/1, or the kept
+ * label values), on the input file's grid when `original` differs from the training grid (user volumes).
+ */
+export function datasetFiles(params: { ds: Dataset; prefix: string; gzip?: boolean; original?: Grid }): NamedBytes[] {
+  const { ds, prefix, gzip = true, original } = params;
   const { images, modalities, subject } = ds.display;
+  const g = gridOf(images[0]);
+  // Reoriented voxels go back exactly; downsampled volumes are interpolated back (trilinear, label nearest).
+  const back = original && !sameGrid(g, original, 0) ? original : null;
+  const onto = (v: Volume, method: 'linear' | 'nearest') => (back ? resampleToGrid({ source: v, grid: back, method }) : v);
   const files = images.map((v, i) => {
     const data = v.data instanceof Float32Array ? v.data : Float32Array.from(v.data);
-    const vol = createVolume({ dims: v.dims.slice(0, 3), data, affine: v.affine, spacing: v.spacing });
+    const vol = onto(createVolume({ dims: v.dims.slice(0, 3), data, affine: v.affine, spacing: v.spacing }), 'linear');
     return {
       name: `${prefix}_${modalities[i]}${ext(gzip)}`,
       bytes: writeNifti(vol, { gzip, description: `${prefix} ${modalities[i]}` }),
     };
   });
-  const g = gridOf(images[0]);
   const label = createVolume({
     dims: g.dims,
     data: ds.classValues ? classIndicesToValues(subject.label, ds.classValues) : Uint8Array.from(subject.label),
     affine: g.affine,
     spacing: images[0].spacing,
   });
-  files.push({ name: `${prefix}_label${ext(gzip)}`, bytes: writeNifti(label, { gzip, description: `${prefix} label` }) });
+  files.push({
+    name: `${prefix}_label${ext(gzip)}`,
+    bytes: writeNifti(onto(label, 'nearest'), { gzip, description: `${prefix} label` }),
+  });
   return files;
 }

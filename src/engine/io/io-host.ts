@@ -125,11 +125,12 @@ export class IoController {
     return { geometry: { working: g, original: g }, name: seed === undefined ? ds.display.subject.id : `phantom-${seed}` };
   }
 
-  /** The shown subject as NIfTI: the phantom, or the user's volumes on their training grid. */
+  /** The shown subject as NIfTI: the phantom, or the user's volumes back on their file's grid. */
   async exportData(req: { gzip?: boolean }): Promise<{ files: NamedBytes[] }> {
     const ds = this.session.data;
     if (!ds) throw new Error('no data yet');
-    return { files: datasetFiles({ ds, prefix: safe(this.shownGeometry().name), gzip: req.gzip ?? true }) };
+    const { geometry, name } = this.shownGeometry();
+    return { files: datasetFiles({ ds, prefix: safe(name), gzip: req.gzip ?? true, original: geometry.original }) };
   }
 
   /** A run's prediction over the whole shown subject, on the input's grid. */

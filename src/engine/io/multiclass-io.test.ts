@@ -73,6 +73,45 @@ describe('keeping every class of a label map', () => {
     expect(() => classIndicesToValues([3], [0, 5, 7])).toThrow(/class index 3/);
   });
 
+  it('volume exports go back to the file grid: exactly when reoriented, resized when downsampled', async () => {
+    const lps = [-1, 0, 0, 20, 0, -1, 0, 15, 0, 0, 2, -4, 0, 0, 0, 1];
+    const dims = [20, 16, 6];
+    const n = 20 * 16 * 6;
+    const img = createVolume({ dims, data: Float32Array.from({ length: n }, (_, i) => (i * 7) % 31), affine: lps });
+    const lab = createVolume({ dims, data: Uint8Array.from({ length: n }, (_, i) => [0, 0, 5, 7][(i >> 3) % 4]), affine: lps });
+    const f = [
+      { name: 'o_T1.nii', bytes: writeNifti(img) },
+      { name: 'o_seg.nii', bytes: writeNifti(lab) },
+    ];
+    for (const maxVoxels of [undefined, 400]) {
+      const emit = (() => undefined) as unknown as <K extends keyof EngineEvents>(n: K, p: EngineEvents[K]) => void;
+      const io = new IoController(new Session(emit));
+      const choices = { classes: 'all' as const, ...(maxVoxels ? { maxVoxels } : {}) };
+      await io.validateUserData({ files: f, choices });
+      const summary = await io.prepareUserData({ choices, seed: 1, patch: 16, batch: 1, network: 'unet2d' });
+      const shownDims = summary.display.images[0].dims;
+      const { files: out } = await io.exportData({ gzip: false });
+      const t1 = readNifti(out.find((x) => x.name.endsWith('_T1.nii'))!.bytes);
+      const seg = readNifti(out.find((x) => x.name.endsWith('_label.nii'))!.bytes);
+      for (const v of [t1, seg]) {
+        expect(v.dims.slice(0, 3)).toEqual(dims);
+        v.affine.forEach((a, i) => {
+          expect(a).toBeCloseTo(lps[i], 5);
+        });
+      }
+      if (!maxVoxels) {
+        expect(shownDims).toEqual(dims); // reoriented only: same size, other voxel order
+        t1.data.forEach((v, i) => {
+          expect(v).toBeCloseTo(img.data[i], 4);
+        });
+        expect(Array.from(seg.data)).toEqual(Array.from(lab.data));
+      } else {
+        expect(shownDims).toEqual([10, 8, 3]); // downsampled by 2, exported back at full size
+        expect(new Set(seg.data)).toEqual(new Set([0, 5, 7]));
+      }
+    }
+  });
+
   it('trains on three classes; data and prediction exports hold the file label values', async () => {
     const emit = (() => undefined) as unknown as <K extends keyof EngineEvents>(n: K, p: EngineEvents[K]) => void;
     const session = new Session(emit, { trainer: { validateEvery: 0, snapshotEvery: 0 } });
