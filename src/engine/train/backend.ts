@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import type { BackendChoice, BackendName } from './backend-names';
+import type { WasmThreads } from './wasm-setup';
 
 export { BACKENDS, type BackendChoice, type BackendName, isBackendName } from './backend-names';
 
@@ -18,6 +19,8 @@ export interface BackendReport {
   attempts: BackendAttempt[];
   /** Adapter description when webgpu was probed (e.g. "swiftshader", fallback: true). */
   adapter?: { architecture: string; vendor: string; isFallback: boolean };
+  /** wasm only: the threads XNNPACK really uses, and why it is single-threaded when it is. */
+  wasm?: WasmThreads;
 }
 
 /**
@@ -29,7 +32,6 @@ export const AUTO_ORDER: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'c
 // Backends that are not bundled with @tensorflow/tfjs are imported on demand (keeps Node light).
 const registrars: Partial<Record<BackendName, () => Promise<unknown>>> = {
   webgpu: () => import('@tensorflow/tfjs-backend-webgpu'),
-  wasm: () => import('./wasm-setup').then((m) => m.registerWasm()),
 };
 
 async function probeWebGpuAdapter(): Promise<BackendReport['adapter'] | null> {
@@ -45,13 +47,20 @@ async function probeWebGpuAdapter(): Promise<BackendReport['adapter'] | null> {
   return { architecture: info?.architecture ?? '', vendor: info?.vendor ?? '', isFallback };
 }
 
-async function trySetBackend(name: BackendName): Promise<void> {
-  await registrars[name]?.();
-  if (!tf.findBackendFactory(name)) throw new Error(`backend ${name} is not registered`);
-  const ok = await tf.setBackend(name);
-  if (!ok) throw new Error(`tf.setBackend('${name}') returned false`);
+async function trySetBackend(name: BackendName, wasmThreads: boolean): Promise<WasmThreads | undefined> {
+  let wasm: WasmThreads | undefined;
+  if (name === 'wasm') {
+    // Threads when the worker allows, else (or on a failed or hung threaded init) single-threaded.
+    wasm = await import('./wasm-setup').then((m) => m.activateWasm({ threads: wasmThreads }));
+  } else {
+    await registrars[name]?.();
+    if (!tf.findBackendFactory(name)) throw new Error(`backend ${name} is not registered`);
+    const ok = await tf.setBackend(name);
+    if (!ok) throw new Error(`tf.setBackend('${name}') returned false`);
+  }
   await tf.ready();
   if (tf.getBackend() !== name) throw new Error(`asked for ${name}, tf.ready() left ${tf.getBackend()}`);
+  return wasm;
 }
 
 /**
@@ -59,7 +68,12 @@ async function trySetBackend(name: BackendName): Promise<void> {
  * A forced backend that fails falls back through AUTO_ORDER; the report says what really happened.
  */
 export async function selectBackend(
-  params: { requested?: BackendChoice; order?: readonly BackendName[] } = {},
+  params: {
+    requested?: BackendChoice;
+    order?: readonly BackendName[];
+    /** false: wasm single-threaded (default true: threads where the worker allows). */
+    wasmThreads?: boolean;
+  } = {},
 ): Promise<BackendReport> {
   const requested = params.requested ?? 'auto';
   const order = params.order ?? AUTO_ORDER;
@@ -76,9 +90,9 @@ export async function selectBackend(
         if (probed.isFallback && requested !== 'webgpu')
           throw new Error(`software WebGPU adapter (${probed.architecture || 'fallback'}): skipped`);
       }
-      await trySetBackend(name);
+      const wasm = await trySetBackend(name, params.wasmThreads ?? true);
       attempts.push({ name, ok: true });
-      return { requested, active: name, attempts, adapter };
+      return { requested, active: name, attempts, adapter, ...(wasm ? { wasm } : {}) };
     } catch (err) {
       attempts.push({ name, ok: false, error: err instanceof Error ? err.message : String(err) });
     }
