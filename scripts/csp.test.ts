@@ -1,7 +1,7 @@
 // The policy allows the app's own origin only; the exceptions are exactly the documented ones.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cspDirectives, cspString } from './csp';
+import { cspDirectives, cspString, cspWorkerDirectives, cspWorkerString } from './csp';
 
 describe('Content-Security-Policy', () => {
   it('names no other origin and no wildcard in any mode', () => {
@@ -29,9 +29,23 @@ describe('Content-Security-Policy', () => {
     expect(cspString('header')).toContain("frame-ancestors 'none'");
   });
 
+  it('worker scripts alone may start blob: workers and scripts (tfjs-wasm pthreads); nothing else changes', () => {
+    for (const mode of ['header', 'dev'] as const) {
+      const page = cspDirectives(mode);
+      const worker = cspWorkerDirectives(mode);
+      expect(worker['worker-src']).toEqual([...page['worker-src'], 'blob:']);
+      expect(worker['script-src']).toEqual([...page['script-src'], 'blob:']);
+      for (const name of Object.keys(page).filter((n) => n !== 'worker-src' && n !== 'script-src'))
+        expect(worker[name], name).toEqual(page[name]);
+      expect(cspString(mode)).not.toContain('blob:');
+      expect(cspWorkerString(mode)).toContain("worker-src 'self' blob:");
+    }
+    expect(cspString('meta')).not.toContain('blob:');
+  });
+
   it('every exception is documented in docs/security.md', () => {
     const doc = readFileSync(new URL('../docs/security.md', import.meta.url), 'utf8');
-    for (const exception of ["'wasm-unsafe-eval'", 'style-src-attr', 'img-src', 'font-src', 'frame-ancestors']) {
+    for (const exception of ["'wasm-unsafe-eval'", 'style-src-attr', 'img-src', 'font-src', 'frame-ancestors', 'blob:']) {
       expect(doc).toContain(exception);
     }
   });
