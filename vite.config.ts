@@ -1,39 +1,15 @@
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { cspPlugin } from './scripts/csp';
+import { tfjsWasm } from './scripts/vite-tfjs-wasm';
 
 // Cross-origin isolation: lets wasm threads use SharedArrayBuffer.
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
-
-const require = createRequire(import.meta.url);
-const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist';
-const wasmFiles = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
-
-/** Serves tfjs's .wasm binaries at /tfjs-wasm/ in dev and emits them into the build: no CDN. */
-function tfjsWasm(): Plugin {
-  return {
-    name: 'tfjs-wasm-files',
-    configureServer(server) {
-      server.middlewares.use('/tfjs-wasm', (req, res, next) => {
-        const file = (req.url ?? '').replace(/^\//, '').split('?')[0];
-        if (!wasmFiles.includes(file)) return next();
-        res.setHeader('Content-Type', 'application/wasm');
-        createReadStream(join(wasmDir, file)).pipe(res);
-      });
-    },
-    generateBundle() {
-      for (const file of wasmFiles) {
-        this.emitFile({ type: 'asset', fileName: `tfjs-wasm/${file}`, source: readFileSync(join(wasmDir, file)) });
-      }
-    },
-  };
-}
 
 /** The pretrained checkpoints: models/ served at /models/ in dev and copied into the build. */
 function modelsDir(): Plugin {
