@@ -8,6 +8,7 @@ export interface HeaderProps {
 
 export function Header({ backend, error }: HeaderProps) {
   const fallback = backend?.attempts.filter((a) => !a.ok).map((a) => `${a.name}: ${a.error}`) ?? [];
+  if (backend?.wasm?.reason) fallback.push(`wasm single-threaded: ${backend.wasm.reason}`);
   return (
     <header className="header">
       <h1>Segmentation loss playground</h1>
@@ -21,6 +22,12 @@ export function Header({ backend, error }: HeaderProps) {
             {' '}
             ({backend.adapter.architecture || backend.adapter.vendor || 'adapter'}
             {backend.adapter.isFallback ? ', software' : ''})
+          </output>
+        )}
+        {backend?.wasm && (
+          <output className="adapter" aria-label="Wasm threads">
+            {' '}
+            ({backend.wasm.threads} {backend.wasm.threads === 1 ? 'thread' : 'threads'})
           </output>
         )}
       </div>
