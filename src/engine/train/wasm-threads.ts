@@ -3,6 +3,8 @@
 // guards folded), so the pthreads get the factory's original source instead (patchThreadedFactory).
 // Threads also need a cross-origin isolated worker whose CSP allows blob: workers and scripts.
 import { env } from '@tensorflow/tfjs';
+// The module tfjs-backend-wasm itself imports (static there too: a dynamic import here splits nothing).
+import * as threadedFactoryModule from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
 
 export interface ThreadContext {
   isNode: boolean;
@@ -78,12 +80,10 @@ export function threadedFactorySource(raw: string): string {
 
 /** Makes tfjs hand its pthreads the unminified factory source (idempotent). */
 export async function patchThreadedFactory(): Promise<void> {
-  const [{ default: raw }, mod] = await Promise.all([
-    import('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?raw'),
-    import('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js'),
-  ]);
+  const { default: raw } = await import('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?raw');
   // The same CommonJS module object tfjs imported: its default export or the namespace itself.
-  const factory = ((mod as { default?: unknown }).default ?? mod) as { toString(): string };
+  const mod = threadedFactoryModule as unknown as { default?: unknown };
+  const factory = (mod.default ?? mod) as { toString(): string };
   const source = threadedFactorySource(raw);
   factory.toString = () => source;
 }
