@@ -6,6 +6,7 @@ import { createEngineClient } from '../worker/client';
 
 interface PageResult extends BenchResult {
   longestTaskMs: number;
+  round: number;
 }
 
 declare global {
@@ -22,6 +23,35 @@ const backends = (q.get('backends')?.split(',') ?? [...BACKENDS]).filter((b): b 
   (BACKENDS as readonly string[]).includes(b),
 );
 const sizes = (q.get('sizes') ?? '64,128').split(',').map(Number);
+// wasm threads: 'both' (multi- and single-threaded, back to back, for the ratio), 'on' or 'off'.
+const wasmThreads = q.get('wasmThreads') ?? 'both';
+// wasm pairs are repeated this many times, alternating which goes first (load drifts cancel out).
+const rounds = Math.max(1, Number(q.get('rounds') ?? 1));
+
+interface Config {
+  backend: BackendName;
+  size: number;
+  /** wasm only: multi-threaded (true) or single-threaded (false). */
+  threads?: boolean;
+  round: number;
+}
+
+function configs(): Config[] {
+  const list: Config[] = [];
+  for (const backend of backends) {
+    for (const size of sizes) {
+      if (backend !== 'wasm') {
+        list.push({ backend, size, round: 0 });
+        continue;
+      }
+      const modes = [...(wasmThreads !== 'off' ? [true] : []), ...(wasmThreads !== 'on' ? [false] : [])];
+      for (let round = 0; round < rounds; round++) {
+        for (const threads of round % 2 ? [...modes].reverse() : modes) list.push({ backend, size, threads, round });
+      }
+    }
+  }
+  return list;
+}
 const steps = Number(q.get('steps') ?? 20);
 const budgetMs = Number(q.get('budget') ?? 20_000);
 
@@ -33,21 +63,20 @@ new PerformanceObserver((list) => {
 async function main(): Promise<void> {
   const results: PageResult[] = [];
   window.benchResults = results;
-  for (const backend of backends) {
-    for (const size of sizes) {
-      // A fresh worker per configuration: backends and their caches start cold, as for a user.
-      const client = createEngineClient();
-      longest = 0;
-      try {
-        const r = await client.call('benchmark', { backend, size, batch: 4, steps, budgetMs });
-        results.push({ ...r, longestTaskMs: longest });
-      } catch (err) {
-        results.push({ backend, size, batch: 4, params: 0, available: false, error: String(err), longestTaskMs: longest });
-      } finally {
-        client.dispose();
-      }
-      out.textContent = JSON.stringify(results, (k, v) => (k === 'stepsMs' ? undefined : v), 1);
+  for (const { backend, size, threads, round } of configs()) {
+    // A fresh worker per configuration: backends and their caches start cold, as for a user.
+    const client = createEngineClient();
+    longest = 0;
+    try {
+      const r = await client.call('benchmark', { backend, size, batch: 4, steps, budgetMs, wasmThreads: threads });
+      results.push({ ...r, longestTaskMs: longest, round });
+    } catch (err) {
+      const error = String(err);
+      results.push({ backend, size, batch: 4, params: 0, available: false, error, longestTaskMs: longest, round });
+    } finally {
+      client.dispose();
     }
+    out.textContent = JSON.stringify(results, (k, v) => (k === 'stepsMs' ? undefined : v), 1);
   }
   window.benchDone = true;
 }

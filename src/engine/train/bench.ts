@@ -16,6 +16,8 @@ export interface BenchRequest {
   /** Timed steps at most, and a wall-time budget that may stop earlier (slow backends). */
   steps: number;
   budgetMs: number;
+  /** wasm: false runs it single-threaded (threaded vs single-threaded comparison). */
+  wasmThreads?: boolean;
 }
 
 export interface LoopTiming {
@@ -44,6 +46,9 @@ export interface BenchResult {
   bytesAfter?: number;
   /** wasm: the module's heap size in bytes. */
   wasmHeap?: number;
+  /** wasm: threads XNNPACK really used, and why single-threaded when it was. */
+  threads?: number;
+  threadsReason?: string;
 }
 
 function summarise(first: number, steps: number[]): LoopTiming {
@@ -78,7 +83,9 @@ function wasmHeapBytes(): number | undefined {
 
 export async function runBenchmark(req: BenchRequest): Promise<BenchResult> {
   const base = { backend: req.backend, size: req.size, batch: req.batch, params: 0 };
-  const report = await selectBackend({ requested: req.backend, order: [req.backend] }).catch((e: Error) => e);
+  const report = await selectBackend({ requested: req.backend, order: [req.backend], wasmThreads: req.wasmThreads }).catch(
+    (e: Error) => e,
+  );
   if (report instanceof Error || activeBackend() !== req.backend) {
     return { ...base, available: false, error: report instanceof Error ? report.message : `got ${activeBackend()}` };
   }
@@ -135,6 +142,8 @@ export async function runBenchmark(req: BenchRequest): Promise<BenchResult> {
     tensorsAfter: mem.numTensors,
     bytesAfter: mem.numBytes,
     wasmHeap: wasmHeapBytes(),
+    threads: report.wasm?.threads,
+    threadsReason: report.wasm?.reason,
   };
   return result;
 }
