@@ -18,7 +18,9 @@ export function createEngineHost(emit: Emit): EngineApi {
   return {
     async init({ backend, debug: drills }) {
       const report = await selectBackend({ requested: backend });
-      emit('log', { level: 'info', message: `backend ${report.active}` });
+      const w = report.wasm;
+      const threads = w ? ` (${w.threads} thread${w.threads === 1 ? '' : 's'}${w.reason ? `: ${w.reason}` : ''})` : '';
+      emit('log', { level: 'info', message: `backend ${report.active}${threads}` });
       debug = drills === true;
       unwatch();
       unwatch = watchDevice((fault) => emit('fault', fault));
