@@ -1,4 +1,5 @@
-// Shared e2e helpers: pixels of the niivue canvas, waiting for data, reading readouts.
+// Shared e2e helpers: pixels of the niivue canvas, waiting for data, reading readouts, downloads.
+import { readFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 
 const CANVAS = '[data-testid="niivue-canvas"]';
@@ -48,4 +49,21 @@ export async function waitForData(page: Page): Promise<void> {
 
 export async function readStep(page: Page): Promise<number> {
   return Number(await page.getByRole('status', { name: 'Step', exact: true }).textContent());
+}
+
+/** Clicks a button that saves `count` files; returns their names and bytes. */
+export async function downloads(page: Page, button: string, count: number): Promise<{ name: string; bytes: Buffer }[]> {
+  const got: { name: string; bytes: Buffer }[] = [];
+  const done = new Promise<void>((resolve) => {
+    page.on('download', async function onDownload(d) {
+      got.push({ name: d.suggestedFilename(), bytes: readFileSync(await d.path()) });
+      if (got.length === count) {
+        page.off('download', onDownload);
+        resolve();
+      }
+    });
+  });
+  await page.getByRole('button', { name: button, exact: true }).click();
+  await done;
+  return got;
 }

@@ -1,31 +1,13 @@
 // Own data, exports and checkpoints through the page: phantom -> NIfTI -> back in through the file
 // picker -> a tiny run -> prediction NIfTI equal to what the viewer shows; bad files get clear messages;
 // a shipped checkpoint segments the volume and its download matches the numbers on screen.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { expect, type Page, test } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
 import { readNifti, writeNifti } from '../src/engine/data/nifti';
 import { createVolume } from '../src/engine/data/volume';
-import { readStep, waitForData } from './helpers';
+import { downloads, readStep, waitForData } from './helpers';
 
 const TINY = 'backend=wasm&size=48&patch=16&batch=2&loss=gdl&lr=0.01';
-
-/** Clicks a button that saves `count` files; returns their names and bytes. */
-async function downloads(page: Page, button: string, count: number): Promise<{ name: string; bytes: Buffer }[]> {
-  const got: { name: string; bytes: Buffer }[] = [];
-  const done = new Promise<void>((resolve) => {
-    page.on('download', async function onDownload(d) {
-      const path = await d.path();
-      got.push({ name: d.suggestedFilename(), bytes: readFileSync(path) });
-      if (got.length === count) {
-        page.off('download', onDownload);
-        resolve();
-      }
-    });
-  });
-  await page.getByRole('button', { name: button, exact: true }).click();
-  await done;
-  return got;
-}
 
 const at = (v: { dims: number[]; data: ArrayLike<number> }, x: number, y: number, z: number) =>
   v.data[x + v.dims[0] * (y + v.dims[1] * z)];

@@ -1,11 +1,10 @@
 // A multi-label map kept whole (issue 9): white matter (5) and lesion (7) as their own classes through the
 // file picker; GDL trains both, the paper's two-class DL2 stops with the reason; exports hold 0, 5 and 7.
-import { readFileSync } from 'node:fs';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { readNifti, writeNifti } from '../src/engine/data/nifti';
 import { generatePhantom } from '../src/engine/data/phantom';
 import { createVolume } from '../src/engine/data/volume';
-import { readStep, waitForData } from './helpers';
+import { downloads, readStep, waitForData } from './helpers';
 
 const URL = '/?backend=wasm&size=48&patch=16&batch=2&losses=gdl,dl2&lr=0.01&steps=30';
 
@@ -20,22 +19,6 @@ function subjectFiles(seed: number) {
     file(`mc${seed}_FLAIR.nii`, writeNifti(p.images[2])),
     file(`mc${seed}_seg.nii`, writeNifti(label)),
   ];
-}
-
-async function downloads(page: Page, button: string, count: number): Promise<{ name: string; bytes: Buffer }[]> {
-  const got: { name: string; bytes: Buffer }[] = [];
-  const done = new Promise<void>((resolve) => {
-    page.on('download', async function onDownload(d) {
-      got.push({ name: d.suggestedFilename(), bytes: readFileSync(await d.path()) });
-      if (got.length === count) {
-        page.off('download', onDownload);
-        resolve();
-      }
-    });
-  });
-  await page.getByRole('button', { name: button, exact: true }).click();
-  await done;
-  return got;
 }
 
 test('keep all classes: three classes train, DL2 stops with the reason, exports hold the label values', async ({ page }) => {

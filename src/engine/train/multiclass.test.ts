@@ -1,13 +1,13 @@
 // Every class of a label map kept (issue 9): patches, slices, the session and its runs with C = 3.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EngineEvents } from '../api';
 import { sampleBatch } from '../data/patches';
 import { generatePhantom } from '../data/phantom';
 import { prepareSubject, type Subject } from '../data/subjects';
 import { createVolume } from '../data/volume';
 import { selectBackend } from './backend';
 import { axialSlices, buildDatasetFromSubjects } from './dataset';
+import { recorder } from './events.test-utils';
 import { Session } from './session';
 
 beforeAll(async () => {
@@ -76,14 +76,6 @@ describe('multi-class patches and slices', () => {
     ).toThrow(/same number of classes/);
   });
 });
-
-function recorder() {
-  const events: { name: keyof EngineEvents; payload: unknown }[] = [];
-  const emit = <K extends keyof EngineEvents>(name: K, payload: EngineEvents[K]) => void events.push({ name, payload });
-  const of = <K extends keyof EngineEvents>(name: K) =>
-    events.filter((e) => e.name === name).map((e) => e.payload as EngineEvents[K]);
-  return { emit, of };
-}
 
 describe('a three-class session', () => {
   it('GDL and WCE train every class; the two-class DL2 and SS (paper) runs end with the reason', async () => {

@@ -1,21 +1,13 @@
 // End to end in Node: phantom data -> U-Net -> GDL, on the wasm backend with our training kernels.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EngineEvents } from '../api';
 import { selectBackend } from './backend';
+import { recorder } from './events.test-utils';
 import { Session } from './session';
 
 beforeAll(async () => {
   await selectBackend({ requested: 'wasm' });
 });
-
-function recorder() {
-  const events: { name: keyof EngineEvents; payload: unknown }[] = [];
-  const emit = <K extends keyof EngineEvents>(name: K, payload: EngineEvents[K]) => void events.push({ name, payload });
-  const of = <K extends keyof EngineEvents>(name: K) =>
-    events.filter((e) => e.name === name).map((e) => e.payload as EngineEvents[K]);
-  return { emit, of };
-}
 
 const TINY = {
   seed: 1,
