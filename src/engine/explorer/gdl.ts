@@ -14,7 +14,7 @@ import {
   type Predictor,
   type SyntheticLayout,
 } from './synthetic';
-import { lesionMask, lossAndVoxelGrad, oneHot, probeInput, readScalars, twoChannel, voxelValue } from './tensors';
+import { lesionMask, lossAndVoxelGrad, oneHot, probeSideInput, readScalars, twoChannel, voxelValue } from './tensors';
 
 const WEIGHT_TYPES: GdlWeightType[] = ['square', 'simple', 'uniform'];
 
@@ -81,10 +81,7 @@ export async function gdlGradientComparison(params: {
     const voxel = which === 'lesion' ? 0 : layout.voxels - 1;
     const scalars: tf.Tensor[] = [];
     for (const x of grid) {
-      const p =
-        which === 'lesion'
-          ? probeInput({ mask, lesion: x, background: predictor.background })
-          : probeInput({ mask, lesion: predictor.lesion, background: x });
+      const p = probeSideInput({ mask, which, x, predictor });
       const [value, auto] = lossAndVoxelGrad({ id: 'gdl', options, yTrue, p, voxel });
       value.dispose();
       const yPred = twoChannel(p);

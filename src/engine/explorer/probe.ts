@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import type { LossId } from '../losses/catalog';
 import type { OptionValues, Predictor, ProbeCurves, ProbeSide, SyntheticLayout } from './synthetic';
-import { lesionMask, lossAndVoxelGrad, oneHot, probeInput, readScalars } from './tensors';
+import { lesionMask, lossAndVoxelGrad, oneHot, probeSideInput, readScalars } from './tensors';
 
 export interface ProbeParams {
   id: LossId;
@@ -26,10 +26,7 @@ export async function probeCurves(params: ProbeParams): Promise<ProbeCurves> {
     const voxel = which === 'lesion' ? 0 : layout.voxels - 1;
     const scalars: tf.Tensor[] = [];
     for (const x of grid) {
-      const p =
-        which === 'lesion'
-          ? probeInput({ mask, lesion: x, background: predictor.background })
-          : probeInput({ mask, lesion: predictor.lesion, background: x });
+      const p = probeSideInput({ mask, which, x, predictor });
       scalars.push(...lossAndVoxelGrad({ id, options, yTrue, p, voxel }));
       p.dispose();
     }

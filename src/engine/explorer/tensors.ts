@@ -24,6 +24,19 @@ export function probeInput(params: { mask: tf.Tensor; lesion: number; background
   return tf.tidy(() => tf.add(tf.mul(mask, lesion - background), background));
 }
 
+/** One probe point: the lesion side moves every lesion voxel to x, the background side every background voxel. */
+export function probeSideInput(params: {
+  mask: tf.Tensor;
+  which: 'lesion' | 'background';
+  x: number;
+  predictor: { lesion: number; background: number };
+}): tf.Tensor {
+  const { mask, which, x, predictor } = params;
+  return which === 'lesion'
+    ? probeInput({ mask, lesion: x, background: predictor.background })
+    : probeInput({ mask, lesion: predictor.lesion, background: x });
+}
+
 /** [1 - p, p] on the last axis: a two-class softmax output whose foreground is p. */
 export function twoChannel(p: tf.Tensor): tf.Tensor {
   // 1 * [1, 0] + p * [-1, 1] by broadcasting: concat is a slow kernel on wasm (20 ms at N = 1e5).
