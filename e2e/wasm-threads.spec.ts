@@ -20,10 +20,11 @@ test('wasm trains with more than one thread in the engine worker', async ({ page
   const threads = Number((await threadsText.textContent())!.match(/\d+/)![0]);
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   // One thread per logical core, at most 4 (MAX_WASM_THREADS): more than one on any multicore machine.
-  expect(cores).toBeGreaterThan(1);
   expect(threads).toBe(Math.min(cores, 4));
-  // No fallback reason in the backend's tooltip.
-  expect(await page.locator('.backend').getAttribute('title')).not.toContain('single-threaded');
+  const title = (await page.locator('.backend').getAttribute('title')) ?? '';
+  // A one-core machine runs single-threaded and says why; elsewhere there is no fallback reason.
+  if (cores < 2) expect(title).toContain('one logical core');
+  else expect(title).not.toContain('single-threaded');
 
   await waitForData(page);
   await page.getByRole('button', { name: 'Train' }).click();
