@@ -15,7 +15,12 @@ export interface Conv2DGeometry {
   left: number;
 }
 
-function geometry(info: backend_util.Conv2DInfo): Conv2DGeometry {
+/** In-plane geometry of a 2D conv, or of each depth tap of a 3D conv (Conv3DInfo has the same fields). */
+export function geometry(
+  info: Pick<backend_util.Conv2DInfo, 'filterHeight' | 'filterWidth' | 'strideHeight' | 'strideWidth'> & {
+    padInfo: { top: number; left: number };
+  },
+): Conv2DGeometry {
   return {
     kh: info.filterHeight,
     kw: info.filterWidth,

@@ -2,7 +2,7 @@
 // depth taps (wasm's own Conv3D is a plain loop ~50x slower; its gradient kernels are wrong).
 import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 
-import { type Conv2DGeometry, conv2dFilterGradCore, conv2dInputGradCore } from './wasm-conv2d-grads';
+import { conv2dFilterGradCore, conv2dInputGradCore, geometry } from './wasm-conv2d-grads';
 import {
   asWasm,
   conv2dPadded,
@@ -86,17 +86,6 @@ function filterTap(s: Scope, filter: TensorInfo, a: number): TensorInfo {
   return reshape(s, crop(s, filter, [a, 0, 0, 0, 0], [1, kh, kw, ci, co]), [kh, kw, ci, co]);
 }
 
-function geometry2d(info: backend_util.Conv3DInfo): Conv2DGeometry {
-  return {
-    kh: info.filterHeight,
-    kw: info.filterWidth,
-    sh: info.strideHeight,
-    sw: info.strideWidth,
-    top: info.padInfo.top,
-    left: info.padInfo.left,
-  };
-}
-
 function conv3dInfo(xShape: number[], filterShape: number[], attrs: NamedAttrMap, dilations: unknown = 1) {
   const { strides, pad } = attrs as unknown as { strides: [number, number, number]; pad: 'same' | 'valid' };
   return backend_util.computeConv3DInfo(
@@ -143,7 +132,7 @@ function conv3dFilterGradCore(s: Scope, x: TensorInfo, dy: TensorInfo, info: bac
   const dyT = transpose(s, reshape(s, dy, [b * od, oh, ow, co]), [1, 2, 0, 3]);
   return stackFirst(
     s,
-    taps.map((xa) => conv2dFilterGradCore(s, xa, dyT, geometry2d(info))),
+    taps.map((xa) => conv2dFilterGradCore(s, xa, dyT, geometry(info))),
   );
 }
 
@@ -154,7 +143,7 @@ function conv3dInputGradCore(s: Scope, dy: TensorInfo, filter: TensorInfo, info:
   const dy4 = reshape(s, dy, [b * od, oh, ow, co]);
   const parts: TensorInfo[] = [];
   for (let a = 0; a < info.filterDepth; a++) {
-    const t = conv2dInputGradCore(s, dy4, filterTap(s, filter, a), [b * od, h, w, ci], geometry2d(info));
+    const t = conv2dInputGradCore(s, dy4, filterTap(s, filter, a), [b * od, h, w, ci], geometry(info));
     let v = reshape(s, t, [b, od, 1, h * w * ci]);
     if (sd > 1)
       v = padZeros(s, v, [
