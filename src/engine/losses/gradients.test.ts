@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { computeLoss, type LossId } from './index';
-import { CONFIGS, SHAPES } from './testing/configs';
+import { lossCases } from './testing/configs';
 import { type Case, centralDiff, makeRng, randomOneHot, randomProbs, relMaxError, toTensor } from './testing/fixtures';
 import { REFERENCES, refWce, refWceWeights } from './testing/reference64';
 
@@ -31,26 +31,18 @@ function finiteDiff(id: LossId, c: Case, o: Record<string, unknown>): Float64Arr
 }
 
 describe('gradients vs central differences of the float64 reference', () => {
-  let seed = 1000;
-  for (const shape of SHAPES) {
-    const classes = shape[shape.length - 1];
-    for (const { id, o, twoClassOnly } of CONFIGS) {
-      if (classes > 2 && twoClassOnly) continue;
-      for (const perImage of [false, true]) {
-        const s = seed++;
-        it(`${id} ${JSON.stringify(o)} shape [${shape}] perImage=${perImage}`, () => {
-          const rng = makeRng(s);
-          const c: Case = { shape, r: randomOneHot(rng, shape, 0.3), p: randomProbs(rng, shape, 0.05, 0.95) };
-          const options = { ...o, perImage };
-          const fd = finiteDiff(id, c, options);
-          const g = autodiff(id, c, options);
-          expect(g.every(Number.isFinite)).toBe(true);
-          // A non-trivial gradient, so the comparison means something.
-          expect(Math.max(...fd.map(Math.abs))).toBeGreaterThan(1e-4);
-          expect(relMaxError(g, fd)).toBeLessThan(5e-5);
-        });
-      }
-    }
+  for (const { shape, id, o, perImage, seed, name } of lossCases(1000)) {
+    it(name, () => {
+      const rng = makeRng(seed);
+      const c: Case = { shape, r: randomOneHot(rng, shape, 0.3), p: randomProbs(rng, shape, 0.05, 0.95) };
+      const options = { ...o, perImage };
+      const fd = finiteDiff(id, c, options);
+      const g = autodiff(id, c, options);
+      expect(g.every(Number.isFinite)).toBe(true);
+      // A non-trivial gradient, so the comparison means something.
+      expect(Math.max(...fd.map(Math.abs))).toBeGreaterThan(1e-4);
+      expect(relMaxError(g, fd)).toBeLessThan(5e-5);
+    });
   }
 
   it("wce's weight is held constant: the full derivative (weight varying) is a different vector", () => {

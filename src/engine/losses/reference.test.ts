@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { computeLoss, type LossId } from './index';
 import { type Case, makeRng, randomOneHot, randomProbs, randomSoftmax, toTensor } from './testing/fixtures';
-import { CONFIGS, SHAPES } from './testing/configs';
+import { lossCases } from './testing/configs';
 import { REFERENCES } from './testing/reference64';
 
 beforeAll(async () => {
@@ -17,26 +17,18 @@ function tfValue(id: LossId, c: Case, o: Record<string, unknown>): number {
 }
 
 describe('computeLoss vs the float64 reference', () => {
-  let seed = 1;
-  for (const shape of SHAPES) {
-    const classes = shape[shape.length - 1];
-    for (const { id, o, twoClassOnly } of CONFIGS) {
-      if (classes > 2 && twoClassOnly) continue;
-      for (const perImage of [false, true]) {
-        const s = seed++;
-        it(`${id} ${JSON.stringify(o)} shape [${shape}] perImage=${perImage}`, () => {
-          const rng = makeRng(s);
-          for (const probs of [randomProbs(rng, shape), randomSoftmax(rng, shape)]) {
-            const c: Case = { shape, r: randomOneHot(rng, shape, 0.25), p: probs };
-            const options = { ...o, perImage };
-            const want = REFERENCES[id](c, options);
-            const got = tfValue(id, c, options);
-            expect(Number.isFinite(want)).toBe(true);
-            expect(Math.abs(got - want)).toBeLessThan(2e-6 * Math.max(1, Math.abs(want)));
-          }
-        });
+  for (const { shape, id, o, perImage, seed, name } of lossCases(1)) {
+    it(name, () => {
+      const rng = makeRng(seed);
+      for (const probs of [randomProbs(rng, shape), randomSoftmax(rng, shape)]) {
+        const c: Case = { shape, r: randomOneHot(rng, shape, 0.25), p: probs };
+        const options = { ...o, perImage };
+        const want = REFERENCES[id](c, options);
+        const got = tfValue(id, c, options);
+        expect(Number.isFinite(want)).toBe(true);
+        expect(Math.abs(got - want)).toBeLessThan(2e-6 * Math.max(1, Math.abs(want)));
       }
-    }
+    });
   }
 
   it('pooling matters: gdl pooled and per image differ on a batch with different foreground sizes', () => {

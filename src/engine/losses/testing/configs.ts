@@ -35,3 +35,36 @@ export const SHAPES: number[][] = [
   [2, 2, 3, 4, 2],
   [1, 3, 2, 3, 3],
 ];
+
+export interface LossCase {
+  shape: number[];
+  id: Config['id'];
+  o: Config['o'];
+  perImage: boolean;
+  /** Seed of this case's random inputs: firstSeed, firstSeed + 1, … in listing order. */
+  seed: number;
+  /** A test name that says which case failed. */
+  name: string;
+}
+
+/** Every (shape, config, perImage) case the loss tests run; two-class-only configs skip C > 2 shapes. */
+export function lossCases(firstSeed: number): LossCase[] {
+  const out: LossCase[] = [];
+  let seed = firstSeed;
+  for (const shape of SHAPES) {
+    const classes = shape[shape.length - 1];
+    for (const { id, o, twoClassOnly } of CONFIGS) {
+      if (classes > 2 && twoClassOnly) continue;
+      for (const perImage of [false, true])
+        out.push({
+          shape,
+          id,
+          o,
+          perImage,
+          seed: seed++,
+          name: `${id} ${JSON.stringify(o)} shape [${shape}] perImage=${perImage}`,
+        });
+    }
+  }
+  return out;
+}
