@@ -3,6 +3,7 @@
 // page's schedule (reads every 5 steps, validation and a snapshot every 25) and a checkpoint every 100
 // steps (as the page saves them). Steady memory means the numbers at step 1000 equal those at 100.
 // Usage: npx tsx scripts/bench-memory.ts [--steps 1000] [--every 100] [--size 48] [--patch 16] [--batch 2]
+import { phantomShape } from '../src/domain/phantom';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import * as tf from '@tensorflow/tfjs';
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
     patch: PATCH,
     batch: BATCH,
     network: 'unet2d',
-    shape: [SIZE, SIZE, Math.round(SIZE * 0.75)],
+    shape: phantomShape(SIZE),
   });
   await session.createRuns([{ runId: 'gdl', loss: 'gdl', lossOptions: {}, lr: 1e-3, network: 'unet2d', steps: STEPS, seed: 1 }]);
   const trainer = session.trainers[0];

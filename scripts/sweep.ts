@@ -6,8 +6,8 @@
 //   [--backend wasm|cpu] [--max-race 12] [--out sweeps/NAME]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { LossId } from '../src/engine/losses/catalog';
-import type { NetworkKind } from '../src/engine/networks/spec';
+import type { LossId } from '../src/domain/losses';
+import type { NetworkKind } from '../src/domain/network-spec';
 import { selectBackend } from '../src/engine/train/backend';
 import { estimateSweep } from '../src/engine/sweep/estimate';
 import { toSweepFile } from '../src/engine/sweep/format';

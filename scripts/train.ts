@@ -14,7 +14,8 @@ import { countParams } from '../src/engine/networks';
 import { selectBackend } from '../src/engine/train/backend';
 import type { StepPoint } from '../src/engine/train/events';
 import { Session } from '../src/engine/train/session';
-import { DEFAULT_SETTINGS, patchAndBatch, phantomShape, type Settings } from '../src/state/settings';
+import { phantomShape } from '../src/domain/phantom';
+import { DEFAULT_SETTINGS, patchAndBatch, type Settings } from '../src/state/settings';
 
 const MANIFEST = 'models/index.json';
 
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
   );
   const every = number(args, 'every', 50);
   const window = number(args, 'window', 50);
-  const shape = phantomShape(s);
+  const shape = phantomShape(s.size);
 
   const backend = await selectBackend({ requested: str('backend', 'wasm') as Settings['backend'] });
   const points: StepPoint[] = [];

@@ -28,6 +28,11 @@ describe('layering lint', () => {
     ['engine-imports-recharts.ts', 'src/engine', 'must not import recharts'],
     ['engine-touches-dom.ts', 'src/engine', 'must not touch the DOM'],
     ['ui-imports-tfjs.ts', 'src/ui', 'must not import tfjs'],
+    ['ui-imports-worker.ts', 'src/ui', 'must not import the worker'],
+    ['domain-imports-tfjs.ts', 'src/domain', 'src/domain is plain data'],
+    ['domain-imports-react.ts', 'src/domain', 'src/domain is plain data'],
+    ['domain-touches-dom.ts', 'src/domain', 'must not touch the DOM'],
+    ['domain-imports-engine.ts', 'src/domain', 'must not import other layers'],
   ])('%s in %s fails lint', (fixture, folder, message) => {
     const { code, output } = lintAs(fixture, folder);
     expect(code).not.toBe(0);
@@ -37,5 +42,8 @@ describe('layering lint', () => {
   it('a clean engine file passes, and tfjs is allowed outside src/ui', () => {
     expect(lintAs('engine-clean.ts', 'src/engine').code).toBe(0);
     expect(lintAs('ui-imports-tfjs.ts', 'src/state').code).toBe(0);
+    expect(lintAs('domain-clean.ts', 'src/domain').code).toBe(0);
+    // The worker client is for src/state: the same import passes there.
+    expect(lintAs('ui-imports-worker.ts', 'src/state').code).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 // The benchmark page: asks the engine worker to time each backend while the main thread records its
 // longest task (the page must stay responsive while the worker trains).
 import type { BenchResult } from '../engine/train/bench';
-import { BACKENDS, type BackendName } from '../engine/train/backend-names';
+import { BACKENDS, type BackendName } from '../domain/backends';
 import { createEngineClient } from '../worker/client';
 
 interface PageResult extends BenchResult {

@@ -1,5 +1,6 @@
 // The engine's public surface, shared by the worker and the in-thread client. Plain data only:
 // every argument and result must survive structured cloning.
+import type { LesionKind } from '../domain/phantom';
 import type { BenchRequest, BenchResult } from './train/bench';
 import type { BackendChoice, BackendReport } from './train/backend';
 import type { ResumeState, RunCheckpoint } from './train/checkpoint';
@@ -21,7 +22,7 @@ export interface VolumeData {
 /** What the data panel controls: the phantom subjects and how patches are cut from them. */
 export interface DataRequest {
   seed: number;
-  lesion: 'tumour' | 'wmh' | 'lacunes';
+  lesion: LesionKind;
   fraction: number;
   noise: number;
   /** Patch side (2D) or cube side (3D) and batch size. */

@@ -10,16 +10,38 @@ describe('settings <-> URL', () => {
 
   it('round-trips every setting', () => {
     const q =
-      'loss=ss&losses=gdl%2Cwce&lr=0.0001&network=twopath2d&lesion=wmh&fraction=0.001&noise=0.1&patch=32&batch=2&steps=77&seed=5&backend=cpu&lambda=0.2&_hide=loss%2Clr';
+      'loss=ss&losses=gdl%2Cwce%2Css&lr=0.0001&network=twopath2d&lesion=wmh&fraction=0.001&noise=0.1&patch=32&batch=2&steps=77&seed=5&backend=cpu&lambda=0.2&_hide=loss%2Clr';
     const { settings, notices } = parseSettings(`?${q}`);
     expect(notices).toEqual([]);
     expect(parseSettings('?loss=ss').settings.losses).toEqual([]);
     expect(parseSettings('').settings.losses).toEqual(['wce', 'dl2', 'ss', 'gdl']);
     expect(parseSettings('?losses=').settings.losses).toEqual([]);
-    expect(settings).toMatchObject({ loss: 'ss', losses: ['gdl', 'wce'], lr: 1e-4, patch: 32, batch: 2, steps: 77, seed: 5 });
+    expect(settings).toMatchObject({ loss: 'ss', losses: ['gdl', 'wce', 'ss'], lr: 1e-4, patch: 32, batch: 2, steps: 77, seed: 5 });
     expect(settings.lossOptions).toEqual({ lambda: '0.2' });
     expect(settings.hide).toEqual(['loss', 'lr']);
     expect(parseSettings(`?${serializeSettings(settings)}`).settings).toEqual(settings);
+  });
+
+  it('an option reaches the URL only when a selected loss owns it, and says so otherwise', () => {
+    const race = parseSettings('?losses=wce,dl2,ss,gdl&lambda=0.1&wceWeight=reference');
+    expect(race.notices).toEqual([]);
+    expect(race.settings.lossOptions).toEqual({ lambda: '0.1', wceWeight: 'reference' });
+    const stray = parseSettings('?losses=wce,gdl&lambda=0.1');
+    expect(stray.settings.lossOptions).toEqual({});
+    expect(stray.notices).toEqual(['Ignored lambda=0.1: none of the selected losses (wce, gdl) has it; ss does.']);
+    // An option no longer owned after a change of losses is not written back (it would be refused).
+    expect(serializeSettings({ ...race.settings, losses: ['gdl'] })).toBe('losses=gdl');
+  });
+
+  it('old links with alpha keep working, read as the option of the selected loss', () => {
+    const focal = parseSettings('?loss=focal&alpha=0.4');
+    expect(focal.settings.lossOptions).toEqual({ focalAlpha: '0.4' });
+    expect(focal.notices).toEqual(["Read alpha=0.4 as focalAlpha=0.4 ('alpha' is an old name)."]);
+    const race = parseSettings('?losses=focal,tversky&alpha=0.2&beta=0.8');
+    expect(race.settings.lossOptions).toEqual({ focalAlpha: '0.2', tverskyAlpha: '0.2', tverskyBeta: '0.8' });
+    expect(parseSettings(`?${serializeSettings(race.settings)}`)).toEqual({ settings: race.settings, notices: [] });
+    // An out-of-range old value is refused under its new name.
+    expect(parseSettings('?loss=tversky&alpha=3').notices.at(-1)).toMatch(/Ignored tverskyAlpha=3: tverskyAlpha must be a number in \[0, 1\]/);
   });
 
   it('a preset patch brings its batch (the paper Table 1) unless batch is given', () => {

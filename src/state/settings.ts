@@ -1,20 +1,17 @@
 // The playground's settings: data with defaults, parsed from and written back to the URL query.
 // Invalid values are dropped (default kept) and reported as notices; parsing never throws.
 import { PATCH_PRESETS as PAPER_PATCHES } from '../engine/data/presets';
-import { DEFAULT_LOSS_OPTIONS, LOSS_FIELD_SPECS, LOSS_IDS, type LossId, PAPER_LOSSES } from '../engine/losses/catalog';
-import { checkLossOptions } from '../engine/losses/options';
-import { BACKENDS, type BackendChoice } from '../engine/train/backend-names';
+import { BACKENDS, type BackendChoice } from '../domain/backends';
+import { checkLossOptions, LEGACY_OPTION_NAMES, readLegacyOptions } from '../domain/loss-options';
+import { LOSS_IDS, type LossId, OPTION_SPECS, ownersOf, PAPER_LOSSES } from '../domain/losses';
+import { NETWORK_IDS, type NetworkKind } from '../domain/networks';
+import { LESION_KINDS, type LesionKind } from '../domain/phantom';
 
-export const NETWORK_IDS = ['unet2d', 'twopath2d', 'unet3d', 'highres3d'] as const;
-export type NetworkId = (typeof NETWORK_IDS)[number];
+export { NETWORK_IDS } from '../domain/networks';
 /** The page's views (tabs); each is registered in src/ui/views.tsx. */
 export const VIEW_IDS = ['playground', 'explorer', 'lessons', 'sweeps', 'history', 'data'] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
-export const LESION_KINDS = ['tumour', 'wmh', 'lacunes'] as const;
-export type LesionKind = (typeof LESION_KINDS)[number];
-export const LOSS_KEYS = LOSS_IDS;
-export type LossKey = LossId;
-export const PAPER_FOUR: LossKey[] = [...PAPER_LOSSES];
+export { LESION_KINDS, type LesionKind } from '../domain/phantom';
 export const PATCH_PRESETS = ['S', 'M', 'L'] as const;
 /** Patch side and batch of the paper's Table 1 (UNet column). */
 export const PATCH_TABLE = {
@@ -27,11 +24,11 @@ export const PAPER_LRS = [1e-3, 1e-4, 1e-5];
 export const FRACTION_RANGE = { min: 1e-5, max: 0.3 };
 
 export interface Settings {
-  loss: LossKey;
+  loss: LossId;
   /** Losses raced side by side; empty = a single run of `loss`. */
-  losses: LossKey[];
+  losses: LossId[];
   lr: number;
-  network: NetworkId;
+  network: NetworkKind;
   lesion: LesionKind;
   fraction: number;
   noise: number;
@@ -43,7 +40,7 @@ export interface Settings {
   steps: number;
   seed: number;
   backend: BackendChoice;
-  /** Loss options by their option names (epsilon, lambda, weightType, ...), validated by the engine. */
+  /** Loss options by their option names (epsilon, lambda, weightType, ...); each run gets only those its loss owns. */
   lossOptions: Record<string, string>;
   /** Controls hidden by a teacher's link (`_hide=loss,lr`). */
   hide: string[];
@@ -80,7 +77,9 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 /** Loss option names that may appear in the URL, each checked against its spec. */
-export const LOSS_OPTION_KEYS = Object.keys(LOSS_FIELD_SPECS);
+export const LOSS_OPTION_KEYS = Object.keys(OPTION_SPECS);
+/** Old option names still read from links (with a notice saying what they were read as). */
+const LEGACY_KEYS = Object.keys(LEGACY_OPTION_NAMES);
 
 type Parser<T> = (raw: string) => T | undefined;
 
@@ -117,10 +116,10 @@ interface Field<K extends keyof Settings> {
 }
 
 const FIELDS: { [K in Exclude<keyof Settings, 'lossOptions' | 'hide'>]: Field<K> } = {
-  loss: { parse: oneOf(LOSS_KEYS), expect: `one of ${LOSS_KEYS.join(', ')}` },
+  loss: { parse: oneOf(LOSS_IDS), expect: `one of ${LOSS_IDS.join(', ')}` },
   losses: {
-    parse: listOf(LOSS_KEYS),
-    expect: `a comma list of ${LOSS_KEYS.join(', ')} (empty: one loss)`,
+    parse: listOf(LOSS_IDS),
+    expect: `a comma list of ${LOSS_IDS.join(', ')} (empty: one loss)`,
     write: (v) => v.join(','),
   },
   lr: { parse: num(1e-7, 1), expect: 'a number in [1e-7, 1]' },
@@ -151,7 +150,15 @@ export function parseSettings(search: string): ParsedSettings {
   const settings: Settings = { ...DEFAULT_SETTINGS, lossOptions: {}, hide: [] };
   const notices: string[] = [];
   // _debug=faults turns on the fault drills (src/state/persist/reliability.ts).
-  const known = new Set<string>([...Object.keys(FIELDS), ...LOSS_OPTION_KEYS, '_hide', '_debug', 'lesson', 'step']);
+  const known = new Set<string>([
+    ...Object.keys(FIELDS),
+    ...LOSS_OPTION_KEYS,
+    ...LEGACY_KEYS,
+    '_hide',
+    '_debug',
+    'lesson',
+    'step',
+  ]);
   const accepted = new Set<string>();
   for (const [key, field] of Object.entries(FIELDS) as [keyof typeof FIELDS, Field<keyof typeof FIELDS>][]) {
     const raw = q.get(key);
@@ -167,17 +174,25 @@ export function parseSettings(search: string): ParsedSettings {
   if (accepted.has('loss') && !accepted.has('losses')) settings.losses = [];
   // A preset patch brings its batch unless the URL sets a valid one.
   if (typeof settings.patch === 'string' && !accepted.has('batch')) settings.batch = PATCH_TABLE[settings.patch].batch;
-  for (const key of LOSS_OPTION_KEYS) {
-    const raw = q.get(key);
-    if (raw !== null) settings.lossOptions[key] = raw.slice(0, 64);
+  const raw: Record<string, string> = {};
+  for (const key of [...LOSS_OPTION_KEYS, ...LEGACY_KEYS]) {
+    const value = q.get(key);
+    if (value !== null) raw[key] = value.slice(0, 64);
   }
-  // Each option value is checked by the engine's validator, through a loss that has the option.
-  for (const [key, raw] of Object.entries(settings.lossOptions)) {
-    const owner = LOSS_IDS.find((id) => key in DEFAULT_LOSS_OPTIONS[id]);
-    const problem = owner ? checkLossOptions(owner, { [key]: raw }).problems[0] : undefined;
-    if (!problem) continue;
-    notices.push(`Ignored ${key}=${truncate(raw)}: ${problem.message.replace(/^\w+: /, '')}.`);
-    delete settings.lossOptions[key];
+  const selected = selectedLosses(settings);
+  const legacy = readLegacyOptions(raw, selected);
+  notices.push(...legacy.notices.map(truncateNotice));
+  // An option reaches only the losses that own it: one that no selected loss owns would do nothing.
+  for (const [key, value] of Object.entries(legacy.options)) {
+    const owners = ownersOf(key);
+    const owner = owners.find((id) => selected.includes(id));
+    if (!owner) {
+      notices.push(`Ignored ${key}=${truncate(value)}: none of the selected losses (${selected.join(', ')}) has it; ${owners.join(', ')} ${owners.length > 1 ? 'do' : 'does'}.`);
+      continue;
+    }
+    const problem = checkLossOptions(owner, { [key]: value }).problems[0];
+    if (problem) notices.push(`Ignored ${key}=${truncate(value)}: ${problem.message.replace(/^\w+: /, '')}.`);
+    else settings.lossOptions[key] = value;
   }
   const hide = q.get('_hide');
   if (hide) settings.hide = hide.split(',').filter((h) => /^[a-zA-Z_]{1,32}$/.test(h));
@@ -194,14 +209,16 @@ export function serializeSettings(s: Settings): string {
     if (JSON.stringify(v) === JSON.stringify(d)) continue;
     q.set(key, field.write ? field.write(v as never) : String(v));
   }
-  for (const [k, v] of Object.entries(s.lossOptions)) q.set(k, v);
+  // Only options a selected loss owns: others would be refused by the parser on the way back.
+  const selected = selectedLosses(s);
+  for (const [k, v] of Object.entries(s.lossOptions)) if (ownersOf(k).some((id) => selected.includes(id))) q.set(k, v);
   if (s.hide.length) q.set('_hide', s.hide.join(','));
   return q.toString();
 }
 
-/** Phantom shape [x, y, z] from the size setting. */
-export function phantomShape(s: Settings): [number, number, number] {
-  return [s.size, s.size, Math.round(s.size * 0.75)];
+/** The losses a page with these settings trains: the race's list, or the single loss. */
+export function selectedLosses(s: Pick<Settings, 'loss' | 'losses'>): LossId[] {
+  return s.losses.length > 0 ? [...s.losses] : [s.loss];
 }
 
 /** Patch side and batch size, whether from a preset or free values. */
@@ -211,4 +228,8 @@ export function patchAndBatch(s: Settings): { patch: number; batch: number } {
 
 function truncate(s: string): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
+function truncateNotice(s: string): string {
+  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
 }

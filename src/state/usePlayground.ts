@@ -1,14 +1,16 @@
 // The page's controller: owns the engine client, the run store and the settings, and turns UI
 // intents (train, pause, step, reset, regenerate) into engine calls.
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { DataSummary, RunRequest } from '../engine/api';
+import type { DataSummary } from '../engine/api';
 import type { BackendChoice, BackendReport } from '../engine/train/backend';
 import { fetchCheckpointFiles } from '../engine/io/fetch-checkpoint';
+import { isFinished } from '../domain/runs';
 import { createEngineClient, type EngineClient } from '../worker/client';
 import { withMemoryAdvice } from './persist/faults';
 import { faultDrillsRequested, Reliability } from './persist/reliability';
 import { experimentQuery, recordSettings } from './persist/resume';
-import { patchAndBatch, phantomShape, type Settings, serializeSettings } from './settings';
+import { buildDataRequest, buildRunRequests } from './run-requests';
+import { patchAndBatch, type Settings, serializeSettings } from './settings';
 import { RunStore } from './store';
 
 export const RUN_COLORS: Record<string, string> = {
@@ -58,20 +60,6 @@ export interface Playground {
   dataSource: string | null;
 }
 
-function runRequests(s: Settings): RunRequest[] {
-  const losses = s.losses.length > 0 ? s.losses : [s.loss];
-  return losses.map((loss) => ({
-    runId: `${loss}-${s.seed}`,
-    loss,
-    lossOptions: s.lossOptions,
-    lr: s.lr,
-    network: s.network,
-    steps: s.steps,
-    seed: s.seed,
-    ...(s.init ? { init: s.init } : {}),
-  }));
-}
-
 const memorySettings = (s: Settings) => ({ ...patchAndBatch(s), network: s.network, size: s.size });
 
 export function usePlayground(settings: Settings): Playground {
@@ -114,8 +102,7 @@ export function usePlayground(settings: Settings): Playground {
         const runs = store.getState().runs;
         if (runs.some((r) => r.status === 'running')) return;
         setPlaying(false);
-        if (runs.length > 0 && runs.every((r) => ['done', 'stopped', 'diverged', 'collapsed', 'error'].includes(r.status)))
-          setPhase('finished');
+        if (runs.length > 0 && runs.every((r) => isFinished(r.status))) setPhase('finished');
       }),
     );
     c.call('init', { backend: backendOverride.current ?? settingsRef.current.backend, debug: rel.debug })
@@ -161,16 +148,7 @@ export function usePlayground(settings: Settings): Playground {
       const source = sourceRef.current;
       const summary = source
         ? await source.prepare(client, { seed: s.seed, patch, batch, network: s.network })
-        : await client.call('prepareData', {
-            seed: s.seed,
-            lesion: s.lesion,
-            fraction: s.fraction,
-            noise: s.noise,
-            patch,
-            batch,
-            network: s.network,
-            shape: phantomShape(s),
-          });
+        : await client.call('prepareData', buildDataRequest(s));
       setData(summary);
       setError(null);
       setPhase('ready');
@@ -180,7 +158,7 @@ export function usePlayground(settings: Settings): Playground {
       const resumed = await rel.resumeInto({
         client,
         query: experimentQuery(s),
-        requests: runRequests(s),
+        requests: buildRunRequests(s),
         backend: activeBackend.current,
       });
       if (resumed && resumed.created > 0) {
@@ -208,7 +186,7 @@ export function usePlayground(settings: Settings): Playground {
   }, [client, dataKey, prepare, resumeTick]);
 
   // Any change of run settings invalidates existing runs (they would no longer match the URL).
-  const runKey = JSON.stringify(runRequests(settings));
+  const runKey = JSON.stringify(buildRunRequests(settings));
   // biome-ignore lint/correctness/useExhaustiveDependencies: runKey stands for the run settings
   useEffect(() => {
     if (!runsCreated.current || !client) return;
@@ -222,7 +200,7 @@ export function usePlayground(settings: Settings): Playground {
   const ensureRuns = useCallback(async () => {
     if (!client || runsCreated.current) return;
     const s = settingsRef.current;
-    const reqs = runRequests(s);
+    const reqs = buildRunRequests(s);
     store.reset(
       reqs.map((r) => ({
         id: r.runId,

@@ -1,6 +1,6 @@
 // App shell: header, controls column, viewer, charts and the runs table.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { LOSSES } from '../engine/losses/catalog';
+import { LOSSES } from '../domain/losses';
 import { parseSettings, type Settings } from '../state/settings';
 import { usePlayground, useRuns } from '../state/usePlayground';
 import { ChartArea } from './ChartArea';

@@ -1,16 +1,9 @@
 // The controls column: data, network, loss, optimisation, backend. Props in, callbacks out.
+import { LOSS_IDS, type LossId, PAPER_LOSSES } from '../domain/losses';
+import { NETWORKS } from '../domain/networks';
+import { LESION_KINDS, phantomShape } from '../domain/phantom';
 import type { ReactNode } from 'react';
-import {
-  FRACTION_RANGE,
-  LESION_KINDS,
-  LOSS_KEYS,
-  NETWORK_IDS,
-  PAPER_FOUR,
-  PAPER_LRS,
-  PATCH_PRESETS,
-  PATCH_TABLE,
-  type Settings,
-} from '../state/settings';
+import { FRACTION_RANGE, PAPER_LRS, PATCH_PRESETS, PATCH_TABLE, type Settings } from '../state/settings';
 import { LossOptionsPanel } from './LossOptionsPanel';
 import { formatPercent } from './format';
 
@@ -30,13 +23,6 @@ export interface ControlsProps {
   disabled: boolean;
   lossLabels: Record<string, string>;
 }
-
-const NETWORK_LABELS: Record<string, string> = {
-  unet2d: '2D U-Net',
-  twopath2d: '2D TwoPath CNN',
-  unet3d: '3D U-Net',
-  highres3d: '3D HighResNet',
-};
 
 // The burden slider is logarithmic: position 0..1000 maps to 30% .. 0.001%.
 const LOG_MIN = Math.log10(FRACTION_RANGE.min);
@@ -86,7 +72,7 @@ export function Controls(props: ControlsProps) {
   const { settings: s, onChange } = props;
   const hidden = s.hide;
   const compare = s.losses.length > 0;
-  const toggleLoss = (id: (typeof LOSS_KEYS)[number]) => {
+  const toggleLoss = (id: LossId) => {
     const next = s.losses.includes(id) ? s.losses.filter((l) => l !== id) : [...s.losses, id];
     onChange({ losses: next });
   };
@@ -153,7 +139,7 @@ export function Controls(props: ControlsProps) {
               .sort((a, b) => a - b)
               .map((n) => (
                 <option key={n} value={n}>
-                  {n}×{n}×{Math.round(n * 0.75)}
+                  {phantomShape(n).join('×')}
                 </option>
               ))}
           </select>
@@ -181,9 +167,9 @@ export function Controls(props: ControlsProps) {
             onChange={(e) => onChange({ network: e.target.value as Settings['network'] })}
             disabled={props.disabled}
           >
-            {NETWORK_IDS.map((n) => (
-              <option key={n} value={n}>
-                {NETWORK_LABELS[n]}
+            {NETWORKS.map((n) => (
+              <option key={n.id} value={n.id} title={n.description}>
+                {n.label}
               </option>
             ))}
           </select>
@@ -200,7 +186,7 @@ export function Controls(props: ControlsProps) {
               onChange={(e) => onChange({ loss: e.target.value as Settings['loss'] })}
               disabled={props.disabled}
             >
-              {LOSS_KEYS.map((l) => (
+              {LOSS_IDS.map((l) => (
                 <option key={l} value={l}>
                   {props.lossLabels[l] ?? l}
                 </option>
@@ -210,7 +196,7 @@ export function Controls(props: ControlsProps) {
         )}
         <fieldset className="compare" aria-label="Compare losses" data-control="compare">
           <span>Compare:</span>
-          <button type="button" onClick={() => onChange({ losses: [...PAPER_FOUR] })} disabled={props.disabled}>
+          <button type="button" onClick={() => onChange({ losses: [...PAPER_LOSSES] })} disabled={props.disabled}>
             Paper's four
           </button>
           {compare && (
@@ -220,7 +206,7 @@ export function Controls(props: ControlsProps) {
           )}
           {compare && (
             <div className="loss-checks">
-              {LOSS_KEYS.map((l) => (
+              {LOSS_IDS.map((l) => (
                 <label key={l} className="inline">
                   <input
                     type="checkbox"

@@ -3,7 +3,7 @@
 import katex from 'katex';
 import 'katex/dist/katex.min.css';
 import { useMemo } from 'react';
-import { LOSS_FIELD_SPECS, LOSSES } from '../engine/losses/catalog';
+import { LOSSES, OPTION_SPECS, optionDefaultText, optionFieldsOf, ownersOf } from '../domain/losses';
 
 export interface LossOptionsPanelProps {
   lossIds: string[];
@@ -20,14 +20,16 @@ function Formula({ tex }: { tex: string }) {
 
 export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOptionsPanelProps) {
   const infos = LOSSES.filter((l) => lossIds.includes(l.id));
-  const fields = [...new Set(infos.flatMap((l) => Object.keys(l.defaults)))];
-  const defaultOf = (field: string) => {
-    const owner = infos.find((l) => field in l.defaults);
-    return owner ? String((owner.defaults as Record<string, unknown>)[field]) : '';
+  const fields = optionFieldsOf(infos.map((l) => l.id));
+  // In a race, each option says which of the raced losses it reaches (only those get it).
+  const reaches = (field: string) => {
+    if (infos.length < 2) return '';
+    const owners = ownersOf(field).filter((id) => lossIds.includes(id));
+    return owners.length === infos.length ? '' : ` (${owners.join(', ')})`;
   };
-  const set = (field: string, v: string) => {
+  const set = (field: (typeof fields)[number], v: string) => {
     const next = { ...values };
-    if (v === defaultOf(field)) delete next[field];
+    if (v === optionDefaultText(field)) delete next[field];
     else next[field] = v;
     onChange(next);
   };
@@ -42,12 +44,11 @@ export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOp
         </>
       )}
       {fields.map((field) => {
-        const spec = LOSS_FIELD_SPECS[field];
-        const value = values[field] ?? defaultOf(field);
-        if (!spec) return null;
+        const spec = OPTION_SPECS[field];
+        const value = values[field] ?? optionDefaultText(field);
         if (spec.kind === 'boolean') {
           return (
-            <label key={field} className="inline" data-control={field}>
+            <label key={field} className="inline" data-control={field} title={spec.description}>
               <input
                 type="checkbox"
                 checked={value === 'true'}
@@ -55,13 +56,15 @@ export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOp
                 disabled={disabled}
               />
               {field}
+              {reaches(field)}
             </label>
           );
         }
         if (spec.kind === 'enum') {
           return (
-            <label key={field} data-control={field}>
+            <label key={field} data-control={field} title={spec.description}>
               {field}
+              {reaches(field)}
               <select aria-label={field} value={value} onChange={(e) => set(field, e.target.value)} disabled={disabled}>
                 {spec.values.map((v) => (
                   <option key={v} value={v}>
@@ -73,8 +76,9 @@ export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOp
           );
         }
         return (
-          <label key={field} data-control={field}>
+          <label key={field} data-control={field} title={spec.description}>
             {field}
+            {reaches(field)}
             <input
               aria-label={field}
               type="number"

@@ -5,7 +5,9 @@ import { type Dims3, smoothNoise, topK } from './fields';
 import type { Box } from './morphology';
 import type { Rng } from './rng';
 
-export type LesionKind = 'tumour' | 'wmh' | 'lacunes';
+import type { LesionKind } from '../../domain/phantom';
+
+export type { LesionKind } from '../../domain/phantom';
 
 /** Where each kind may grow: the allowed region caps the achievable fraction. */
 export const LESION_REGIONS: Record<LesionKind, string> = {

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import type { LossId } from '../losses/catalog';
+import type { LossId } from '../../domain/losses';
 import { type Case, centralDiff, twoClass } from '../losses/testing/fixtures';
 import { REFERENCES, refWce, refWceWeights } from '../losses/testing/reference64';
 import {

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { computeLoss, gdlAnalyticGradient, gdlWeights, paperPrintedGdlGradient } from '../losses';
-import type { GdlWeightType } from '../losses/catalog';
+import type { GdlWeightType } from '../../domain/losses';
 import {
   EXPLORER_DEFAULTS,
   type GdlGradientComparison,

@@ -2,8 +2,8 @@
 // own closed forms, on the synthetic inputs described in synthetic.ts. Plain arrays out.
 import * as tf from '@tensorflow/tfjs';
 
-import { isLossId } from '../losses/catalog';
-import { resolveLossOptions } from '../losses/options';
+import { isLossId } from '../../domain/losses';
+import { resolveLossOptions } from '../../domain/loss-options';
 import { gdlGradientComparison, gdlWeightCurves } from './gdl';
 import { probeCurves } from './probe';
 import { sweepCurve, sweepLayouts } from './sweep';

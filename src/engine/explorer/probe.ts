@@ -1,7 +1,7 @@
 // Loss and per-voxel gradient of one loss against the predicted probability of one class's voxels.
 import * as tf from '@tensorflow/tfjs';
 
-import type { LossId } from '../losses/catalog';
+import type { LossId } from '../../domain/losses';
 import type { OptionValues, Predictor, ProbeCurves, ProbeSide, SyntheticLayout } from './synthetic';
 import { lesionMask, lossAndVoxelGrad, oneHot, probeSideInput, readScalars } from './tensors';
 

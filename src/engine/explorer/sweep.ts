@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { computeLoss } from '../losses';
-import type { LossId } from '../losses/catalog';
+import type { LossId } from '../../domain/losses';
 import { type OptionValues, type Predictor, predictorHardMetrics, type SyntheticLayout, syntheticLayout } from './synthetic';
 import { lesionMask, oneHot, probeInput, readScalars, twoChannel } from './tensors';
 

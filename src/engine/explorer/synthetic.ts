@@ -1,6 +1,6 @@
 // The loss explorer's synthetic inputs, as plain data (tf-free, so the page can describe them):
 // one image of N voxels, the first nFg of them lesion, and a predictor of fixed quality.
-import type { LossId } from '../losses/catalog';
+import type { LossId } from '../../domain/losses';
 
 /** Foreground probability the predictor gives to lesion voxels and to background voxels. */
 export interface Predictor {

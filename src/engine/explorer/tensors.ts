@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { computeLoss } from '../losses';
-import type { LossId } from '../losses/catalog';
+import type { LossId } from '../../domain/losses';
 import type { OptionValues, SyntheticLayout } from './synthetic';
 
 /** 1 on lesion voxels, 0 elsewhere, shaped [1,1,N,1]. */

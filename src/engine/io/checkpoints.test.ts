@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countParams, sizeMultiple } from '../networks';
-import type { NetworkKind } from '../networks/spec';
+import type { NetworkKind } from '../../domain/network-spec';
 import { selectBackend } from '../train/backend';
 import { generatePhantom, type LesionKind } from '../data/phantom';
 import { type Subject, subjectFromPhantom } from '../data/subjects';

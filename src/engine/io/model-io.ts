@@ -3,8 +3,8 @@
 // live in a store by id and can seed a fresh network's weights (warm start).
 import * as tf from '@tensorflow/tfjs';
 import { countParams } from '../networks';
-import type { NetworkKind } from '../networks/spec';
-import { SPATIAL_DIMS } from '../networks/spec';
+import type { NetworkKind } from '../../domain/network-spec';
+import { SPATIAL_DIMS } from '../../domain/network-spec';
 
 /** What a checkpoint says about itself (model.json userDefinedMetadata, and the model's shapes). */
 export interface CheckpointInfo {

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Subject } from '../data/subjects';
 import { sizeMultiple } from '../networks';
-import { type NetworkKind, SPATIAL_DIMS } from '../networks/spec';
+import { type NetworkKind, SPATIAL_DIMS } from '../../domain/network-spec';
 import { axialSlab, axialSlices } from '../train/dataset';
 import type { ArrayBatch } from '../train/source';
 import { yieldMacrotask } from '../train/yield';

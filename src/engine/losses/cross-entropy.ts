@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { type Flat, groupSum, PROB_CLIP, pooledCount, safeLog, stopGradient } from './common';
-import type { CeOptions, FocalOptions, WceOptions } from './option-types';
+import type { CeOptions, FocalOptions, WceOptions } from '../../domain/loss-option-types';
 
 /** -(1/N) sum_n sum_l r_ln log p_ln. */
 export function ceLoss(f: Flat, _o: CeOptions): tf.Scalar {
@@ -34,7 +34,7 @@ export function wceLoss(f: Flat, o: WceOptions): tf.Scalar {
 
 /** -(1/N) sum_n sum_l alpha_l (1 - p_ln)^gamma r_ln log p_ln. */
 export function focalLoss(f: Flat, o: FocalOptions): tf.Scalar {
-  const alphas = Array.from({ length: f.classes }, (_, l) => (l === 0 ? 1 - o.alpha : o.alpha));
+  const alphas = Array.from({ length: f.classes }, (_, l) => (l === 0 ? 1 - o.focalAlpha : o.focalAlpha));
   // Clipping below 1 keeps (1 - p)^gamma's gradient finite (gamma * 0^(gamma-1) is NaN at gamma = 0).
   const p = tf.clipByValue(f.p, PROB_CLIP, 1 - PROB_CLIP);
   const modulating = tf.pow(tf.sub(1, p), o.gamma);

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { ceLoss } from './cross-entropy';
 import { type Flat, foreground, groupSum, requireTwoClasses, selectClasses } from './common';
-import type { DiceCeOptions, DiceOptions, Dl2Options, TverskyOptions } from './option-types';
+import type { DiceCeOptions, DiceOptions, Dl2Options, TverskyOptions } from '../../domain/loss-option-types';
 
 /** 1 - (sum pr + e)/(sum p + r + e) - (sum (1-p)(1-r) + e)/(sum 2 - p - r + e), p, r = channel 1, as printed. */
 export function dl2Loss(f: Flat, o: Dl2Options): tf.Scalar {
@@ -37,7 +37,7 @@ export function tverskyLoss(f: Flat, o: TverskyOptions): tf.Scalar {
   const tp = groupSum(tf.mul(p, r), o.perImage);
   const fp = groupSum(tf.mul(p, tf.sub(1, r)), o.perImage);
   const fn = groupSum(tf.mul(tf.sub(1, p), r), o.perImage);
-  const den = tf.add(tf.addN([tp, tf.mul(o.alpha, fp), tf.mul(o.beta, fn)]), o.epsilon);
+  const den = tf.add(tf.addN([tp, tf.mul(o.tverskyAlpha, fp), tf.mul(o.tverskyBeta, fn)]), o.epsilon);
   return tf.mean(tf.sub(1, tf.div(tf.add(tp, o.epsilon), den)));
 }
 

@@ -87,11 +87,11 @@ describe('identities between losses', () => {
   });
 
   it('focal with gamma 0 and alpha 0.5 is half the cross-entropy', () => {
-    expect(value('focal', { gamma: 0, alpha: 0.5 })).toBeCloseTo(0.5 * value('ce', {}), 6);
+    expect(value('focal', { gamma: 0, focalAlpha: 0.5 })).toBeCloseTo(0.5 * value('ce', {}), 6);
   });
 
   it('tversky with alpha = beta = 0.5 is soft Dice (epsilon 0)', () => {
-    expect(value('tversky', { alpha: 0.5, beta: 0.5, epsilon: 0 })).toBeCloseTo(value('dice', { epsilon: 0 }), 6);
+    expect(value('tversky', { tverskyAlpha: 0.5, tverskyBeta: 0.5, epsilon: 0 })).toBeCloseTo(value('dice', { epsilon: 0 }), 6);
   });
 });
 

@@ -12,8 +12,8 @@ import * as tf from '@tensorflow/tfjs';
 
 import { flatten, foreground, groupSum, pooledCount, requireTwoClasses } from './common';
 import { gdlWeights } from './gdl';
-import type { GdlOptions } from './option-types';
-import { resolveLossOptions } from './options';
+import type { GdlOptions } from '../../domain/loss-option-types';
+import { resolveLossOptions } from '../../domain/loss-options';
 
 interface TwoClassParts {
   p: tf.Tensor;

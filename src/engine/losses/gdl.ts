@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { type Flat, groupSum } from './common';
-import type { GdlOptions, GdlWeightType } from './option-types';
+import type { GdlOptions, GdlWeightType } from '../../domain/loss-option-types';
 
 /**
  * Normalised class weights [G,1,C] from reference volumes [G,1,C]. An absent class (infinite weight)

@@ -1,4 +1,4 @@
-// Public entry: computeLoss(id, yTrue, yPred, options) -> scalar, the LOSSES registry and option tools.
+// Public entry: computeLoss(id, yTrue, yPred, options) -> scalar; the registry and option tools are src/domain's.
 // yTrue one-hot, yPred probabilities, both [B,H,W,C] or [B,D,H,W,C]; channel 1 is the foreground.
 import * as tf from '@tensorflow/tfjs';
 
@@ -6,8 +6,8 @@ import { type Flat, flatten } from './common';
 import { ceLoss, focalLoss, wceLoss } from './cross-entropy';
 import { diceCeLoss, diceLoss, dl2Loss, tverskyLoss } from './dice';
 import { gdlLoss } from './gdl';
-import type { LossId, LossOptionsMap } from './option-types';
-import { resolveLossOptions } from './options';
+import type { LossId, LossOptionsMap } from '../../domain/loss-option-types';
+import { resolveLossOptions } from '../../domain/loss-options';
 import { ssLoss } from './ss';
 
 const IMPLEMENTATIONS: { [I in LossId]: (f: Flat, o: LossOptionsMap[I]) => tf.Scalar } = {
@@ -38,15 +38,23 @@ export {
   DEFAULT_LOSS_OPTIONS,
   type FieldSpec,
   isLossId,
-  LOSS_FIELD_SPECS,
   LOSS_IDS,
   LOSSES,
   type LossInfo,
   lossInfo,
+  OPTION_SPECS,
+  ownedOptions,
+  ownersOf,
   PAPER_LOSSES,
-} from './catalog';
+} from '../../domain/losses';
 export { PROB_CLIP } from './common';
 export { gdlWeights } from './gdl';
 export { gdlAnalyticGradient, paperPrintedGdlGradient } from './gdl-gradient';
-export type * from './option-types';
-export { checkLossOptions, type LossOptionProblem, LossOptionsError, resolveLossOptions } from './options';
+export type * from '../../domain/loss-option-types';
+export {
+  checkLossOptions,
+  type LossOptionProblem,
+  LossOptionsError,
+  optionsFor,
+  resolveLossOptions,
+} from '../../domain/loss-options';

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { type Flat, foreground, groupSum, requireTwoClasses } from './common';
-import type { SsOptions } from './option-types';
+import type { SsOptions } from '../../domain/loss-option-types';
 
 /** Per group and class: lambda sum (r-p)^2 r / (sum r + e) + (1 - lambda) sum (r-p)^2 (1-r) / (sum (1-r) + e). */
 function ssTerms(p: tf.Tensor, r: tf.Tensor, o: SsOptions): tf.Tensor {

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ChannelBatchNorm } from './batch-norm';
 import { DilatedConv, type Initializer, seededInitializer } from './dilated-conv';
 import { UpConv } from './up-conv';
-import { deriveSeed, type ResolvedSpec } from './spec';
+import { deriveSeed, type ResolvedSpec } from '../../domain/network-spec';
 
 type Sym = tf.SymbolicTensor;
 

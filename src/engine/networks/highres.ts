@@ -2,7 +2,7 @@
 // groups with dilation 1, 2 and 4 (filters b, 2b, 4b), pre-activation, 1x1x1 softmax head.
 import * as tf from '@tensorflow/tfjs';
 import { NetBuilder } from './builder';
-import type { ResolvedSpec } from './spec';
+import type { ResolvedSpec } from '../../domain/network-spec';
 
 type Sym = tf.SymbolicTensor;
 

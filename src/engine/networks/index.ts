@@ -2,60 +2,24 @@
 // batch statistics) and optimise `trainableVariables(model)`; predict with `model.predict(x)`.
 import type * as tf from '@tensorflow/tfjs';
 import { buildHighRes, highResReceptiveField } from './highres';
-import { DEFAULT_SPECS, type NetworkKind, type NetworkSpec, resolveSpec, SPATIAL_DIMS, sizeRule } from './spec';
+import { type NetworkKind, type NetworkSpec, resolveSpec, sizeRule } from '../../domain/network-spec';
+import { NETWORKS, SPATIAL_DIMS } from '../../domain/networks';
 import { buildTwoPath, twoPathReceptiveField } from './twopath';
 import { buildUNet, unetReceptiveField } from './unet';
 
 export { ChannelBatchNorm } from './batch-norm';
 export { DilatedConv, dilatedConv } from './dilated-conv';
 export { UpConv, upConv2x } from './up-conv';
-export type { NetworkKind, NetworkSpec, ResolvedSpec } from './spec';
-export { DEFAULT_SPECS, nearestValidSize, resolveSpec, sizeMultiple, sizeRule, validSpatialSize } from './spec';
-
-export interface NetworkInfo {
-  id: NetworkKind;
-  label: string;
-  dims: 2 | 3;
-  defaultSpec: NetworkSpec;
-  /** Patch size (per axis) the defaults were sized for. */
-  defaultPatchSize: number;
-  description: string;
-}
-
-export const NETWORKS: readonly NetworkInfo[] = [
-  {
-    id: 'unet2d',
-    label: 'U-Net (2D)',
-    dims: 2,
-    defaultSpec: DEFAULT_SPECS.unet2d,
-    defaultPatchSize: 64,
-    description: 'Encoder-decoder with skip connections; the reference net (depth 2, 8 base filters, 64x64).',
-  },
-  {
-    id: 'twopath2d',
-    label: 'TwoPathCNN (2D)',
-    dims: 2,
-    defaultSpec: DEFAULT_SPECS.twopath2d,
-    defaultPatchSize: 64,
-    description: 'Local 7x7/5x5 and global 13x13 maxout paths, concatenated; full resolution, no down-sampling.',
-  },
-  {
-    id: 'unet3d',
-    label: 'U-Net (3D)',
-    dims: 3,
-    defaultSpec: DEFAULT_SPECS.unet3d,
-    defaultPatchSize: 32,
-    description: 'The U-Net with 3x3x3 convs, 2x2x2 pooling and transposed convs.',
-  },
-  {
-    id: 'highres3d',
-    label: 'HighResNet (3D)',
-    dims: 3,
-    defaultSpec: DEFAULT_SPECS.highres3d,
-    defaultPatchSize: 32,
-    description: 'Residual blocks of 3x3x3 convs dilated by 1, 2 and 4; full resolution throughout.',
-  },
-];
+export type { NetworkKind, NetworkSpec, ResolvedSpec } from '../../domain/network-spec';
+export {
+  DEFAULT_SPECS,
+  nearestValidSize,
+  resolveSpec,
+  sizeMultiple,
+  sizeRule,
+  validSpatialSize,
+} from '../../domain/network-spec';
+export { NETWORK_IDS, NETWORKS, type NetworkInfo, SPATIAL_DIMS } from '../../domain/networks';
 
 /** Builds a fresh, seeded model; the output is a softmax over numClasses, shaped like the input's space. */
 export function createNetwork(spec: NetworkSpec): tf.LayersModel {

@@ -3,13 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   countParams,
   createNetwork,
+  DEFAULT_SPECS,
   describeNetwork,
   NETWORKS,
   nearestValidSize,
   receptiveField,
   validSpatialSize,
 } from './index';
-import type { NetworkKind, NetworkSpec } from './spec';
+import type { NetworkKind, NetworkSpec } from '../../domain/network-spec';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -239,8 +240,8 @@ describe('describeNetwork', () => {
 
   it('registry: each entry builds from its default spec with a default patch that is valid', () => {
     for (const info of NETWORKS) {
-      expect(info.defaultSpec.kind).toBe(info.id);
-      expect(validSpatialSize(info.defaultSpec, info.defaultPatchSize)).toBe(true);
+      expect(DEFAULT_SPECS[info.id].kind).toBe(info.id);
+      expect(validSpatialSize(DEFAULT_SPECS[info.id], info.defaultPatchSize)).toBe(true);
       expect(info.label.length).toBeGreaterThan(0);
       expect(info.description.length).toBeGreaterThan(0);
     }

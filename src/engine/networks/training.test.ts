@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork, NETWORKS, trainableVariables } from './index';
-import type { NetworkKind, NetworkSpec } from './spec';
+import type { NetworkKind, NetworkSpec } from '../../domain/network-spec';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

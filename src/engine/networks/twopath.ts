@@ -3,7 +3,7 @@
 // then 1x1 convs standing in for the fully connected layers.
 import * as tf from '@tensorflow/tfjs';
 import { NetBuilder } from './builder';
-import type { ResolvedSpec } from './spec';
+import type { ResolvedSpec } from '../../domain/network-spec';
 
 type Sym = tf.SymbolicTensor;
 

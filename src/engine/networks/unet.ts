@@ -1,7 +1,7 @@
 // U-Net (Ronneberger 2015) in 2D or 3D: two 3x3 convs per step, max-pool down, transposed conv up, skips.
 import * as tf from '@tensorflow/tfjs';
 import { NetBuilder } from './builder';
-import type { ResolvedSpec } from './spec';
+import type { ResolvedSpec } from '../../domain/network-spec';
 
 export function buildUNet(params: { spec: ResolvedSpec; dims: 2 | 3 }): tf.LayersModel {
   const { spec, dims } = params;

@@ -1,5 +1,6 @@
 // The sweep file: what the Node command writes and the app exports and imports. Imports are checked
 // field by field, and every problem is reported with its path, never thrown.
+import { SWEEP_RESULT_STATUSES } from '../../domain/runs';
 import { failureOf } from './stats';
 import { assembleTables } from './table';
 import { cellKey, checkSweepSpec, planSweep, SWEEP_LIMITS } from './plan';
@@ -29,7 +30,7 @@ export function toSweepFile(params: { record: SweepRecord }): SweepFile {
 export type ParsedSweepFile = { ok: true; record: SweepRecord; warnings: string[] } | { ok: false; errors: string[] };
 
 const STATES = ['running', 'paused', 'done', 'cancelled', 'error', 'interrupted'];
-const FINISHED = ['done', 'diverged', 'collapsed', 'error'];
+const FINISHED: readonly string[] = SWEEP_RESULT_STATUSES;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isFiniteNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isDice = (v: unknown) => isFiniteNum(v) && v >= 0 && v <= 1;

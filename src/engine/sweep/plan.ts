@@ -1,6 +1,6 @@
 // The sweep's grid as runs and data groups, and the checks a spec must pass before anything trains.
-import { isLossId } from '../losses/catalog';
-import { SPATIAL_DIMS } from '../networks/spec';
+import { isLossId } from '../../domain/losses';
+import { SPATIAL_DIMS } from '../../domain/network-spec';
 import type { SweepCell, SweepGroup, SweepSpec } from './types';
 
 export const SWEEP_LIMITS = {

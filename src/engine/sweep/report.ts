@@ -1,6 +1,7 @@
 // A sweep as a Markdown report: settings, one paper-layout table per burden, data facts and the
 // robustness summary. The Node command writes it; the app can copy it.
-import { lossShortLabel, SHORT_LABELS } from './labels';
+import { phantomShape } from '../../domain/phantom';
+import { lossShortLabel } from './labels';
 import { formatBurden, formatLr, runCount } from './plan';
 import { assembleTables, rankLosses, robustness, tableToMarkdown } from './table';
 import type { SweepRecord } from './types';
@@ -19,7 +20,7 @@ export function sweepReportMarkdown(params: { record: SweepRecord; command?: str
     `- State: ${record.state}; ${record.results.length} of ${runCount(spec)} runs; ${minutes} min on ${record.backend}; started ${record.createdAt}`,
     `- Network ${spec.network}; losses ${spec.losses.map(lossShortLabel).join(', ')}; LRs ${spec.lrs.map(formatLr).join(', ')}`,
     `- Patches ${spec.patches.map((p) => `${p.id} ${p.patch}/${p.batch}`).join(', ')} (side/batch); lesion ${spec.lesion} at ${spec.burdens.map(formatBurden).join(', ')}`,
-    `- Phantom ${spec.size} x ${spec.size} x ${Math.round(spec.size * 0.75)}, noise ${spec.noise}; ${spec.steps} steps, statistic over the last ${spec.lastK}; ${spec.seeds} seed(s) per cell from ${spec.firstSeed}`,
+    `- Phantom ${phantomShape(spec.size).join(' x ')}, noise ${spec.noise}; ${spec.steps} steps, statistic over the last ${spec.lastK}; ${spec.seeds} seed(s) per cell from ${spec.firstSeed}`,
     '',
   );
   for (const table of tables) {
@@ -34,7 +35,7 @@ export function sweepReportMarkdown(params: { record: SweepRecord; command?: str
       });
       out.push(`Patch imbalance (the paper's Table 1 ratio): ${facts.filter(Boolean).join('; ')}.`, '');
     }
-    out.push(tableToMarkdown({ table, spec, labels: SHORT_LABELS }), '');
+    out.push(tableToMarkdown({ table, spec, labels: Object.fromEntries(spec.losses.map((l) => [l, lossShortLabel(l)])) }), '');
   }
   const rows = robustness({ tables });
   out.push(

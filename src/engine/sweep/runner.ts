@@ -1,5 +1,6 @@
 // Runs a sweep's queue: one dataset per group (burden, patch, seed), its runs raced in lockstep by the
 // training Runner, results summarised as each race ends. Pause, resume and cancel are inputs.
+import { phantomShape } from '../../domain/phantom';
 import type * as tf from '@tensorflow/tfjs';
 import { createNetwork, type NetworkKind, sizeMultiple } from '../networks';
 import { buildDataset, createDatasetSource } from '../train/dataset';
@@ -129,7 +130,7 @@ export class SweepRunner {
       patch: group.patch.patch,
       batch: group.patch.batch,
       network: kind,
-      shape: [spec.size, spec.size, Math.round(spec.size * 0.75)],
+      shape: phantomShape(spec.size),
     });
     const side = typeof ds.spec.size === 'number' ? ds.spec.size : ds.spec.size[0];
     this.outbox.groups.push({

@@ -1,10 +1,11 @@
 // A sweep's data: the grid it asks for, the result of each run and the record the app stores.
 // Plain data only (structured-clone and JSON safe); imports no tfjs, so the page can use it.
-import type { LossId } from '../losses/catalog';
-import type { NetworkKind } from '../networks/spec';
+import type { LesionKind } from '../../domain/phantom';
+import type { LossId } from '../../domain/losses';
+import type { NetworkKind } from '../../domain/network-spec';
 import type { RunStatus } from '../train/events';
 
-export type SweepLesion = 'tumour' | 'wmh' | 'lacunes';
+export type SweepLesion = LesionKind;
 
 /** A patch/batch preset (a row group of the paper's tables), e.g. { id: 'S', patch: 16, batch: 5 }. */
 export interface PatchChoice {

@@ -2,10 +2,10 @@
 // backend tf.ready() really leaves active (tf.getBackend() can lie until then).
 import * as tf from '@tensorflow/tfjs';
 
-import type { BackendChoice, BackendName } from './backend-names';
+import type { BackendChoice, BackendName } from '../../domain/backends';
 import type { WasmThreads } from './wasm-setup';
 
-export { BACKENDS, type BackendChoice, type BackendName, isBackendName } from './backend-names';
+export { BACKENDS, type BackendChoice, type BackendName, isBackendName } from '../../domain/backends';
 
 export interface BackendAttempt {
   name: BackendName;

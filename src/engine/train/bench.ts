@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { computeLoss } from '../losses';
 import { createNetwork, trainableVariables } from '../networks';
-import type { BackendName } from './backend-names';
+import type { BackendName } from '../../domain/backends';
 import { activeBackend, selectBackend } from './backend';
 import type { ArrayBatch } from './source';
 import { createToySource } from './toy-source';

@@ -5,7 +5,7 @@ import { generatePhantom, type Phantom } from '../data/phantom';
 import { type PatchSpec, patchImbalance, sampleBatch } from '../data/patches';
 import { classCount, type Subject, subjectFromPhantom } from '../data/subjects';
 import type { Volume } from '../data/volume';
-import { type NetworkKind, nearestValidSize, SPATIAL_DIMS } from '../networks/spec';
+import { type NetworkKind, nearestValidSize, SPATIAL_DIMS } from '../../domain/network-spec';
 import type { ArrayBatch, BatchSource } from './source';
 
 export interface Dataset {

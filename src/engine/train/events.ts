@@ -1,5 +1,7 @@
 // Events a training run emits. Plain data (structured-clone safe); typed arrays move, not copy.
-export type RunStatus = 'idle' | 'running' | 'paused' | 'done' | 'stopped' | 'diverged' | 'collapsed' | 'error';
+import type { RunStatus } from '../../domain/runs';
+
+export { isFinished, type RunStatus } from '../../domain/runs';
 
 export interface StepPoint {
   step: number;
@@ -25,8 +27,3 @@ export interface RunEvents {
 
 export type RunEventName = keyof RunEvents;
 export type RunEmit = <K extends RunEventName>(name: K, payload: RunEvents[K]) => void;
-
-/** Terminal statuses: the run will not step again. */
-export function isFinished(status: RunStatus): boolean {
-  return status === 'done' || status === 'stopped' || status === 'diverged' || status === 'collapsed' || status === 'error';
-}

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ControlAction, DataRequest, DataSummary, Emit, RunRequest } from '../api';
 import { computeLoss, isLossId, resolveLossOptions } from '../losses';
 import { countParams, createNetwork, type NetworkKind, sizeMultiple } from '../networks';
-import { SPATIAL_DIMS } from '../networks/spec';
+import { SPATIAL_DIMS } from '../../domain/network-spec';
 import { buildDataset, createDatasetSource, type Dataset, type DatasetSource, displayVolumes } from './dataset';
 import { captureTrainer, type RunCheckpoint, restoreTrainer } from './checkpoint';
 import { Runner } from './runner';

@@ -1,5 +1,5 @@
 // What went wrong with the engine, in words a student can act on, and where training can go next.
-import { BACKENDS, type BackendName } from '../../engine/train/backend-names';
+import { BACKENDS, type BackendName } from '../../domain/backends';
 
 export type FaultCause = 'device-lost' | 'context-lost' | 'worker-silent' | 'worker-error' | 'out-of-memory';
 

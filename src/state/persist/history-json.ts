@@ -1,5 +1,6 @@
 // History export/import as JSON. Import validates every field against the schema and answers with
 // one clean message naming the first bad path; nothing in a file can throw out of parseHistoryJson.
+import { RUN_STATUSES } from '../../domain/runs';
 import type { RunStatus, StepPoint } from '../../engine/train/events';
 import { parseSettings, serializeSettings } from '../settings';
 import type { RunSummary } from '../store';
@@ -10,7 +11,7 @@ export const HISTORY_VERSION = 1;
 
 export const IMPORT_LIMITS = { chars: 64 * 2 ** 20, experiments: 1000, runs: 32, points: 200_000, text: 200 };
 
-const STATUSES: readonly RunStatus[] = ['idle', 'running', 'paused', 'done', 'stopped', 'diverged', 'collapsed', 'error'];
+const STATUSES: readonly RunStatus[] = RUN_STATUSES;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** The JSON text of a history file (NaN and Infinity losses become null, as JSON has no such numbers). */

@@ -2,7 +2,16 @@
 // switch) for every option of the chosen losses. Losses, fraction and options are the playground's
 // settings (so they are in the URL and a lesson can set them); the predictor is local.
 import type { Predictor } from '../../engine/explorer/synthetic';
-import { LOSS_FIELD_SPECS, LOSS_IDS, LOSSES, type LossId, PAPER_LOSSES } from '../../engine/losses/catalog';
+import {
+  LOSS_IDS,
+  LOSSES,
+  type LossId,
+  OPTION_SPECS,
+  type OptionName,
+  optionDefaultText,
+  optionFieldsOf,
+  PAPER_LOSSES,
+} from '../../domain/losses';
 import { FRACTION_RANGE, type Settings } from '../../state/settings';
 import { formatPercent } from '../format';
 
@@ -23,8 +32,9 @@ const fromSlider = (v: number) => Number((10 ** (LOG_MIN + (v / 1000) * (LOG_MAX
 /** Slider ranges for numeric options (the specs allow more; these are the instructive ranges). */
 const NUMBER_SLIDERS: Record<string, { min: number; max: number; step: number }> = {
   lambda: { min: 0, max: 1, step: 0.01 },
-  alpha: { min: 0, max: 1, step: 0.01 },
-  beta: { min: 0, max: 1, step: 0.01 },
+  focalAlpha: { min: 0, max: 1, step: 0.01 },
+  tverskyAlpha: { min: 0, max: 1, step: 0.01 },
+  tverskyBeta: { min: 0, max: 1, step: 0.01 },
   gamma: { min: 0, max: 10, step: 0.1 },
   diceWeight: { min: 0, max: 10, step: 0.1 },
   ceWeight: { min: 0, max: 10, step: 0.1 },
@@ -37,23 +47,16 @@ const epsFromSlider = (s: number) => (s <= EPS_MIN_EXP ? 0 : Number((10 ** s).to
 const LABELS = Object.fromEntries(LOSSES.map((l) => [l.id, l.label]));
 
 /** Default of an option, from the first chosen loss that has it. */
-function defaultOf(losses: LossId[], field: string): string {
-  const owner = LOSSES.find((l) => losses.includes(l.id) && field in l.defaults);
-  return owner ? String((owner.defaults as Record<string, unknown>)[field]) : '';
-}
-
 export function ExplorerControls({ settings, losses, onChange, predictor, onPredictor }: ExplorerControlsProps) {
   const toggle = (id: LossId) => {
     const next = LOSS_IDS.filter((l) => (l === id ? !losses.includes(l) : losses.includes(l)));
     if (next.length === 0) return;
     onChange(next.length === 1 ? { loss: next[0], losses: [] } : { losses: next });
   };
-  const fields = [...new Set(LOSSES.filter((l) => losses.includes(l.id)).flatMap((l) => Object.keys(l.defaults)))].filter(
-    (f) => f !== 'perImage',
-  );
-  const setOption = (field: string, v: string) => {
+  const fields = optionFieldsOf(losses).filter((f) => f !== 'perImage');
+  const setOption = (field: OptionName, v: string) => {
     const next = { ...settings.lossOptions };
-    if (v === defaultOf(losses, field)) delete next[field];
+    if (v === optionDefaultText(field)) delete next[field];
     else next[field] = v;
     onChange({ lossOptions: next });
   };
@@ -116,8 +119,8 @@ export function ExplorerControls({ settings, losses, onChange, predictor, onPred
         <legend>Loss options</legend>
         {fields.length === 0 && <p className="hint">The chosen losses have no options.</p>}
         {fields.map((field) => {
-          const spec = LOSS_FIELD_SPECS[field];
-          const value = settings.lossOptions[field] ?? defaultOf(losses, field);
+          const spec = OPTION_SPECS[field];
+          const value = settings.lossOptions[field] ?? optionDefaultText(field);
           if (spec.kind === 'boolean') {
             return (
               <label key={field} className="inline" data-control={field}>
@@ -168,7 +171,9 @@ export function ExplorerControls({ settings, losses, onChange, predictor, onPred
             </label>
           );
         })}
-        <p className="hint">An option shared by several losses (epsilon, alpha…) moves all of them, as in the playground.</p>
+        <p className="hint">
+          An option shared by several losses (epsilon, includeBackground…) moves each loss that owns it, as in the playground.
+        </p>
       </fieldset>
     </div>
   );

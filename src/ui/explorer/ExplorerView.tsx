@@ -2,7 +2,7 @@
 // (explorerCurves: computeLoss and tf autodiff on a synthetic image); this view only draws them.
 import { useState } from 'react';
 import { EXPLORER_DEFAULTS, type Predictor, probeGrid, syntheticLayout } from '../../engine/explorer/synthetic';
-import { DEFAULT_LOSS_OPTIONS, LOSSES, type LossId } from '../../engine/losses/catalog';
+import { DEFAULT_LOSS_OPTIONS, LOSSES, type LossId } from '../../domain/losses';
 import { RUN_COLORS } from '../../state/usePlayground';
 import { formatPercent } from '../format';
 import type { ViewProps } from '../views';

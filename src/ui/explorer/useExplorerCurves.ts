@@ -3,7 +3,8 @@
 // moving one loss's option recomputes only that loss.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ExplorerRequest, ExplorerResult, OptionValues, Predictor } from '../../engine/explorer/synthetic';
-import { DEFAULT_LOSS_OPTIONS, type LossId } from '../../engine/losses/catalog';
+import { optionsFor } from '../../domain/loss-options';
+import type { LossId } from '../../domain/losses';
 import type { EngineClient } from '../../worker/client';
 
 export interface ExplorerInputs {
@@ -30,23 +31,23 @@ export interface ExplorerCurves {
 }
 
 /** A loss's own options (perImage dropped: the probe image is a single image). */
-export function optionsFor(id: LossId, all: Record<string, string>): OptionValues {
-  const own = Object.keys(DEFAULT_LOSS_OPTIONS[id]).filter((k) => k !== 'perImage');
-  return Object.fromEntries(own.filter((k) => all[k] !== undefined).map((k) => [k, all[k]]));
+export function probeOptionsFor(id: LossId, all: Record<string, string>): OptionValues {
+  const { perImage: _single, ...own } = optionsFor(id, all);
+  return own;
 }
 
 function pieceKey(p: Piece, inputs: ExplorerInputs): string {
   const pred = `${inputs.predictor.lesion}/${inputs.predictor.background}`;
-  if (p.kind === 'gdl') return `gdl|${inputs.fraction}|${pred}|${JSON.stringify(optionsFor('gdl', inputs.options))}`;
-  const opts = JSON.stringify(optionsFor(p.loss, inputs.options));
+  if (p.kind === 'gdl') return `gdl|${inputs.fraction}|${pred}|${JSON.stringify(probeOptionsFor('gdl', inputs.options))}`;
+  const opts = JSON.stringify(probeOptionsFor(p.loss, inputs.options));
   // The sweep does not depend on the chosen fraction.
   return p.kind === 'probe' ? `probe|${p.loss}|${inputs.fraction}|${pred}|${opts}` : `sweep|${p.loss}|${pred}|${opts}`;
 }
 
 function requestFor(p: Piece, inputs: ExplorerInputs): ExplorerRequest {
   const base = { fraction: inputs.fraction, predictor: inputs.predictor };
-  if (p.kind === 'gdl') return { ...base, losses: [], probe: false, gdl: { options: optionsFor('gdl', inputs.options) } };
-  const losses = [{ id: p.loss, options: optionsFor(p.loss, inputs.options) }];
+  if (p.kind === 'gdl') return { ...base, losses: [], probe: false, gdl: { options: probeOptionsFor('gdl', inputs.options) } };
+  const losses = [{ id: p.loss, options: probeOptionsFor(p.loss, inputs.options) }];
   return p.kind === 'probe' ? { ...base, losses } : { ...base, losses, probe: false, sweep: true };
 }
 

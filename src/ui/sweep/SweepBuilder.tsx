@@ -1,12 +1,13 @@
 // The sweep builder: a preset or a custom grid (losses, LRs, patch presets, burdens, seeds, steps, window),
 // with the run count and a time estimate on the active backend before anything starts.
-import { LOSS_IDS, type LossId } from '../../engine/losses/catalog';
+import { LOSS_IDS, type LossId } from '../../domain/losses';
 import { estimateSweep } from '../../engine/sweep/estimate';
 import { runCount } from '../../engine/sweep/plan';
 import { SWEEP_PRESETS, sweepPreset } from '../../engine/sweep/presets';
 import { lossShortLabel } from '../../engine/sweep/labels';
-import { isBackendName } from '../../engine/train/backend-names';
-import { LESION_KINDS, NETWORK_IDS } from '../../state/settings';
+import { isBackendName } from '../../domain/backends';
+import { NETWORKS } from '../../domain/networks';
+import { LESION_KINDS } from '../../domain/phantom';
 import { formatDuration } from '../format';
 import { draftFromPreset, draftToSpec, PATCH_ROWS, type SweepDraft } from './draft';
 
@@ -18,13 +19,6 @@ export interface SweepBuilderProps {
   busy: boolean;
   onStart: () => void;
 }
-
-const NETWORK_LABELS: Record<string, string> = {
-  unet2d: '2D U-Net',
-  twopath2d: '2D TwoPath CNN',
-  unet3d: '3D U-Net',
-  highres3d: '3D HighResNet',
-};
 
 function NumberField(p: {
   label: string;
@@ -182,9 +176,9 @@ export function SweepBuilder({ draft, onDraft, backend, busy, onStart }: SweepBu
           disabled={busy}
           onChange={(e) => editSpec({ network: e.target.value as SweepDraft['spec']['network'] })}
         >
-          {NETWORK_IDS.map((n) => (
-            <option key={n} value={n}>
-              {NETWORK_LABELS[n] ?? n}
+          {NETWORKS.map((n) => (
+            <option key={n.id} value={n.id} title={n.description}>
+              {n.label}
             </option>
           ))}
         </select>

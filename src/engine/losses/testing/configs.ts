@@ -1,5 +1,5 @@
 // Test-only: the loss configurations every value and gradient test sweeps.
-import type { LossId } from '../option-types';
+import type { LossId } from '../../../domain/loss-option-types';
 
 export interface Config {
   id: LossId;
@@ -13,7 +13,7 @@ export const CONFIGS: Config[] = [
   { id: 'wce', o: { wceWeight: 'prediction' } },
   { id: 'wce', o: { wceWeight: 'reference' } },
   { id: 'focal', o: {} },
-  { id: 'focal', o: { gamma: 0.5, alpha: 0.7 } },
+  { id: 'focal', o: { gamma: 0.5, focalAlpha: 0.7 } },
   { id: 'dl2', o: {}, twoClassOnly: true },
   { id: 'ss', o: {}, twoClassOnly: true },
   { id: 'ss', o: { lambda: 0.3, epsilon: 1e-3 }, twoClassOnly: true },
@@ -24,7 +24,7 @@ export const CONFIGS: Config[] = [
   { id: 'dice', o: {} },
   { id: 'dice', o: { squared: true, includeBackground: true } },
   { id: 'tversky', o: {} },
-  { id: 'tversky', o: { alpha: 0.5, beta: 0.2, includeBackground: true } },
+  { id: 'tversky', o: { tverskyAlpha: 0.5, tverskyBeta: 0.2, includeBackground: true } },
   { id: 'dice_ce', o: { diceWeight: 0.3, ceWeight: 2 } },
 ];
 

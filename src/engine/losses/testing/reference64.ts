@@ -61,7 +61,7 @@ export function refWce(c: Case, o: Opts = {}, weights?: number[][]): number {
 export function refFocal(c: Case, o: Opts = {}): number {
   const { B, M, C } = layout(c.shape);
   const gamma = num(o, 'gamma', 2);
-  const alpha = num(o, 'alpha', 0.25);
+  const alpha = num(o, 'focalAlpha', 0.25);
   let s = 0;
   for (let n = 0; n < B * M; n++) {
     for (let l = 0; l < C; l++) {
@@ -178,8 +178,8 @@ export function refDice(c: Case, o: Opts = {}): number {
 
 export function refTversky(c: Case, o: Opts = {}): number {
   const e = num(o, 'epsilon', 1e-5);
-  const a = num(o, 'alpha', 0.3);
-  const b = num(o, 'beta', 0.7);
+  const a = num(o, 'tverskyAlpha', 0.3);
+  const b = num(o, 'tverskyBeta', 0.7);
   return overlapMean(c, o, (s) => 1 - (s.tp + e) / (s.tp + a * s.fp + b * s.fn + e));
 }
 

@@ -1,6 +1,8 @@
 // Network specs: plain data (survives structured cloning and the URL), defaults beside the code.
 
-export type NetworkKind = 'unet2d' | 'twopath2d' | 'unet3d' | 'highres3d';
+import { NETWORK_IDS, type NetworkKind, SPATIAL_DIMS } from './networks';
+
+export { NETWORK_IDS, type NetworkKind, SPATIAL_DIMS } from './networks';
 
 export interface NetworkSpec {
   kind: NetworkKind;
@@ -36,8 +38,6 @@ export const DEFAULT_SPECS: Record<NetworkKind, ResolvedSpec> = {
   highres3d: { ...COMMON, kind: 'highres3d', baseFilters: 4, blocks: 2 },
 };
 
-export const SPATIAL_DIMS: Record<NetworkKind, 2 | 3> = { unet2d: 2, twopath2d: 2, unet3d: 3, highres3d: 3 };
-
 function positiveInt(name: string, v: number, min = 1): void {
   if (!Number.isInteger(v) || v < min) throw new Error(`network spec: ${name} must be an integer >= ${min}, got ${v}`);
 }
@@ -45,7 +45,7 @@ function positiveInt(name: string, v: number, min = 1): void {
 /** Fills defaults and checks ranges; throws a message naming the bad field. */
 export function resolveSpec(spec: NetworkSpec): ResolvedSpec {
   const base = DEFAULT_SPECS[spec.kind];
-  if (!base) throw new Error(`network spec: unknown kind '${spec.kind}'`);
+  if (!base) throw new Error(`network spec: unknown kind '${spec.kind}' (valid: ${NETWORK_IDS.join(', ')})`);
   const defined = Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined));
   const r: ResolvedSpec = { ...base, ...defined };
   positiveInt('inChannels', r.inChannels);

@@ -1,16 +1,18 @@
-// The option validator and the registry.
+// The option validator, optionsFor, the old option names and the registry.
 import { describe, expect, it } from 'vitest';
 
+import { checkLossOptions, LossOptionsError, optionsFor, readLegacyOptions, resolveLossOptions } from './loss-options';
 import {
-  checkLossOptions,
   DEFAULT_LOSS_OPTIONS,
   isLossId,
   LOSS_IDS,
   LOSSES,
-  LossOptionsError,
+  OPTION_SPECS,
+  type OptionName,
+  ownedOptions,
+  ownersOf,
   PAPER_LOSSES,
-  resolveLossOptions,
-} from './index';
+} from './losses';
 
 describe('resolveLossOptions', () => {
   it('fills defaults (the paper: lambda 0.05, epsilon 1e-5, GDL_v, weight from the prediction)', () => {
@@ -21,9 +23,9 @@ describe('resolveLossOptions', () => {
   });
 
   it('accepts the string forms a query string carries', () => {
-    expect(resolveLossOptions('focal', { gamma: '1.5', alpha: '0.5', perImage: 'true' })).toEqual({
+    expect(resolveLossOptions('focal', { gamma: '1.5', focalAlpha: '0.5', perImage: 'true' })).toEqual({
       gamma: 1.5,
-      alpha: 0.5,
+      focalAlpha: 0.5,
       perImage: true,
     });
     expect(resolveLossOptions('dice', { squared: '1', includeBackground: 'false' })).toMatchObject({
@@ -41,7 +43,7 @@ describe('resolveLossOptions', () => {
     expect(() => resolveLossOptions('focal', { gamma: Number.NaN })).toThrow(/gamma/);
     expect(() => resolveLossOptions('ce', { perImage: 'yes' })).toThrow(/perImage must be true or false/);
     expect(() => resolveLossOptions('ce', { lambda: 0.1 })).toThrow(/ce: unknown option 'lambda' \(valid: perImage\)/);
-    expect(() => resolveLossOptions('tversky', { alpha: 0, beta: 0 })).toThrow(/cannot both be 0/);
+    expect(() => resolveLossOptions('tversky', { tverskyAlpha: 0, tverskyBeta: 0 })).toThrow(/cannot both be 0/);
     expect(() => resolveLossOptions('dice_ce', { diceWeight: 0, ceWeight: 0 })).toThrow(/cannot both be 0/);
     expect(() => resolveLossOptions('nope' as never)).toThrow(/unknown loss id 'nope'/);
     const err = (() => {
@@ -80,13 +82,55 @@ describe('registry', () => {
   });
 });
 
-describe('the catalog is tf-free (the UI imports it)', () => {
-  it('catalog, options and option-types import nothing but each other', async () => {
-    const { readFileSync } = await import('node:fs');
-    for (const file of ['catalog.ts', 'options.ts', 'option-types.ts']) {
-      const text = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
-      const sources = [...text.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
-      for (const s of sources) expect(['./catalog', './option-types']).toContain(s);
+describe('options are owned per loss', () => {
+  it('every option of every loss has a spec with a description, and its default satisfies the spec', () => {
+    for (const id of LOSS_IDS) {
+      for (const field of ownedOptions(id)) {
+        const spec = OPTION_SPECS[field];
+        expect(spec.description.length, field).toBeGreaterThan(10);
+        expect(checkLossOptions(id, { [field]: spec.default }).problems).toEqual([]);
+      }
     }
+  });
+
+  it('no option name is unused, and the two meanings of the old alpha have two names', () => {
+    for (const field of Object.keys(OPTION_SPECS)) expect(ownersOf(field).length, field).toBeGreaterThan(0);
+    expect(ownersOf('focalAlpha')).toEqual(['focal']);
+    expect(ownersOf('tverskyAlpha')).toEqual(['tversky']);
+    expect(ownersOf('alpha')).toEqual([]);
+    expect(ownersOf('epsilon')).toEqual(['dl2', 'ss', 'gdl', 'dice', 'tversky', 'dice_ce']);
+  });
+
+  it('optionsFor hands each loss only what it owns', () => {
+    const bag = { wceWeight: 'reference', lambda: '0.1', epsilon: '0.001', perImage: 'true', focalAlpha: '0.4' };
+    expect(optionsFor('ce', bag)).toEqual({ perImage: 'true' });
+    expect(optionsFor('wce', bag)).toEqual({ wceWeight: 'reference', perImage: 'true' });
+    expect(optionsFor('ss', bag)).toEqual({ lambda: '0.1', epsilon: '0.001', perImage: 'true' });
+    expect(optionsFor('focal', bag)).toEqual({ perImage: 'true', focalAlpha: '0.4' });
+    // What optionsFor returns always validates for that loss, whatever the bag held.
+    for (const id of LOSS_IDS) expect(checkLossOptions(id, optionsFor(id, bag)).problems).toEqual([]);
+  });
+
+  it('the old alpha is read as the selected losses own it, with a notice', () => {
+    const focal = readLegacyOptions({ alpha: '0.4' }, ['focal', 'ce']);
+    expect(focal.options).toEqual({ focalAlpha: '0.4' });
+    expect(focal.notices[0]).toMatch(/Read alpha=0.4 as focalAlpha=0.4/);
+    const both = readLegacyOptions({ alpha: '0.4', beta: '0.6' }, ['focal', 'tversky']);
+    expect(both.options).toEqual({ focalAlpha: '0.4', tverskyAlpha: '0.4', tverskyBeta: '0.6' });
+    expect(both.notices).toHaveLength(2);
+    const none = readLegacyOptions({ alpha: '0.4' }, ['gdl']);
+    expect(none.options).toEqual({});
+    expect(none.notices[0]).toMatch(/Ignored alpha=0.4: an old name of focalAlpha \/ tverskyAlpha/);
+    const newWins = readLegacyOptions({ alpha: '0.4', focalAlpha: '0.1' }, ['focal']);
+    expect(newWins.options).toEqual({ focalAlpha: '0.1' });
+    expect(newWins.notices[0]).toMatch(/already set/);
+  });
+
+  it('an unknown option names the options the loss does own', () => {
+    expect(() => resolveLossOptions('ce', { wceWeight: 'reference' })).toThrow(
+      /ce: unknown option 'wceWeight' \(valid: perImage\)/,
+    );
+    const field: OptionName = 'lambda';
+    expect(ownedOptions('ss')).toContain(field);
   });
 });

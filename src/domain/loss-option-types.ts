@@ -1,4 +1,4 @@
-// Option types of every loss (types only: the tf-free catalog and the tf implementations share them).
+// Option types of every loss (types only: the domain registry and the tf implementations share them).
 
 export interface CeOptions {
   /** false: pool every element of the batch (the paper's N); true: average per-image losses. */
@@ -13,8 +13,8 @@ export interface WceOptions extends CeOptions {
 export interface FocalOptions extends CeOptions {
   /** Focusing exponent on (1 - p); 0 gives alpha-weighted CE. */
   gamma: number;
-  /** Weight of the foreground classes; background gets 1 - alpha (Lin et al. 2017, MONAI). */
-  alpha: number;
+  /** Weight of the foreground classes; background gets 1 - focalAlpha (Lin et al. 2017's alpha, MONAI's). */
+  focalAlpha: number;
 }
 
 export interface Dl2Options {
@@ -52,10 +52,10 @@ export interface DiceOptions {
 }
 
 export interface TverskyOptions {
-  /** Weight of false positives. */
-  alpha: number;
-  /** Weight of false negatives; alpha = beta = 0.5 is soft Dice. */
-  beta: number;
+  /** Weight of false positives (Salehi et al. 2017's alpha). */
+  tverskyAlpha: number;
+  /** Weight of false negatives (their beta); tverskyAlpha = tverskyBeta = 0.5 is soft Dice. */
+  tverskyBeta: number;
   includeBackground: boolean;
   epsilon: number;
   perImage: boolean;

@@ -1,4 +1,4 @@
-// Backend names without importing tfjs, so the page's main bundle can validate settings cheaply.
+// Backend names without tfjs, so the page and the URL parser can validate settings cheaply.
 export const BACKENDS = ['webgpu', 'wasm', 'webgl', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 export type BackendChoice = BackendName | 'auto';

@@ -1,0 +1,233 @@
+// The loss registry: ids, names, sources, formulas and the options each loss owns (with description,
+// default and range). The one place these facts live: engine, URL, controls, sweeps and CLI read them.
+import type { LossId, LossOptionsMap } from './loss-option-types';
+
+export type * from './loss-option-types';
+
+export const LOSS_IDS: readonly LossId[] = ['wce', 'dl2', 'ss', 'gdl', 'ce', 'dice', 'focal', 'tversky', 'dice_ce'];
+/** The four losses compared in Sudre et al. 2017. */
+export const PAPER_LOSSES: readonly LossId[] = ['wce', 'dl2', 'ss', 'gdl'];
+
+export type FieldSpec =
+  | { kind: 'number'; min: number; max: number }
+  | { kind: 'boolean' }
+  | { kind: 'enum'; values: readonly string[] };
+
+/** One option of one loss: its type and range, default and what it does. */
+export type OptionSpec = FieldSpec & { default: number | boolean | string; description: string };
+
+const EPS = 1e-5;
+
+// Each option name has one meaning; losses that share a name share this spec.
+const SPECS = {
+  perImage: {
+    kind: 'boolean',
+    default: false,
+    description: "false: pool every element of the batch (the paper's N); true: average per-image losses (NiftyNet)",
+  },
+  epsilon: { kind: 'number', min: 0, max: 1, default: EPS, description: 'smoothing added to numerator and denominator' },
+  squared: { kind: 'boolean', default: false, description: 'true: denominator sum p² + r² (V-Net); false: sum p + r' },
+  includeBackground: {
+    kind: 'boolean',
+    default: false,
+    description: 'true: average over every class; false: over the foreground classes only',
+  },
+  wceWeight: {
+    kind: 'enum',
+    values: ['prediction', 'reference'],
+    default: 'prediction',
+    description: "where the foreground weight w = (N − Σp)/Σp comes from: the prediction (the paper's) or the reference",
+  },
+  lambda: { kind: 'number', min: 0, max: 1, default: 0.05, description: 'weight of the sensitivity term (0.05 in the paper)' },
+  ssVariant: {
+    kind: 'enum',
+    values: ['paper', 'niftynet'],
+    default: 'paper',
+    description: "'paper': the foreground channel only, as printed; 'niftynet': summed over every class",
+  },
+  weightType: {
+    kind: 'enum',
+    values: ['square', 'simple', 'uniform'],
+    default: 'square',
+    description: "class weights: 1/V² ('square', GDL_v), 1/V ('simple') or 1 ('uniform')",
+  },
+  gamma: { kind: 'number', min: 0, max: 10, default: 2, description: 'focusing exponent on (1 − p); 0 gives weighted CE' },
+  focalAlpha: {
+    kind: 'number',
+    min: 0,
+    max: 1,
+    default: 0.25,
+    description: 'weight of the foreground classes (the background gets 1 − focalAlpha); Lin et al.’s alpha',
+  },
+  tverskyAlpha: { kind: 'number', min: 0, max: 1, default: 0.3, description: 'weight of false positives (Tversky’s alpha)' },
+  tverskyBeta: { kind: 'number', min: 0, max: 1, default: 0.7, description: 'weight of false negatives (Tversky’s beta)' },
+  diceWeight: { kind: 'number', min: 0, max: 100, default: 1, description: 'weight of the Dice term' },
+  ceWeight: { kind: 'number', min: 0, max: 100, default: 1, description: 'weight of the cross-entropy term' },
+} as const satisfies Record<string, OptionSpec>;
+
+export type OptionName = keyof typeof SPECS;
+
+/** Every option name any loss has, with its spec. */
+export const OPTION_SPECS: Readonly<Record<OptionName, OptionSpec>> = SPECS;
+
+/** The options each loss owns, in display order. */
+const OWNED: { [I in LossId]: readonly (keyof LossOptionsMap[I] & OptionName)[] } = {
+  wce: ['wceWeight', 'perImage'],
+  dl2: ['epsilon', 'perImage'],
+  ss: ['lambda', 'epsilon', 'ssVariant', 'perImage'],
+  gdl: ['weightType', 'epsilon', 'perImage'],
+  ce: ['perImage'],
+  dice: ['squared', 'includeBackground', 'epsilon', 'perImage'],
+  focal: ['gamma', 'focalAlpha', 'perImage'],
+  tversky: ['tverskyAlpha', 'tverskyBeta', 'includeBackground', 'epsilon', 'perImage'],
+  dice_ce: ['squared', 'includeBackground', 'epsilon', 'perImage', 'diceWeight', 'ceWeight'],
+};
+
+export function isLossId(id: unknown): id is LossId {
+  return typeof id === 'string' && (LOSS_IDS as readonly string[]).includes(id);
+}
+
+/** The option names a loss owns. */
+export function ownedOptions(id: LossId): readonly OptionName[] {
+  return OWNED[id];
+}
+
+/** The losses that own an option name (empty for a name no loss has). */
+export function ownersOf(field: string): LossId[] {
+  return LOSS_IDS.filter((id) => (OWNED[id] as readonly string[]).includes(field));
+}
+
+function defaultsOf<I extends LossId>(id: I): LossOptionsMap[I] {
+  return Object.fromEntries(OWNED[id].map((f) => [f, SPECS[f].default])) as unknown as LossOptionsMap[I];
+}
+
+/** Defaults: the paper's values for its four losses, the usual library values for the others. */
+export const DEFAULT_LOSS_OPTIONS: { readonly [I in LossId]: Readonly<LossOptionsMap[I]> } = Object.fromEntries(
+  LOSS_IDS.map((id) => [id, defaultsOf(id)]),
+) as unknown as { readonly [I in LossId]: Readonly<LossOptionsMap[I]> };
+
+export interface LossInfo<I extends LossId = LossId> {
+  id: I;
+  /** The abbreviation used in tables and legends (WCE, DL2, ...). */
+  short: string;
+  /** The full name. */
+  name: string;
+  /** `name (short)`, the control label. */
+  label: string;
+  /** The paper a user should read for it. */
+  source: string;
+  /** LaTeX; r = reference, p = predicted probability, n = element, l = class. */
+  formula: string;
+  defaults: Readonly<LossOptionsMap[I]>;
+  /** One line: what the loss rewards. */
+  rewards: string;
+  /** One of the four losses compared in the paper. */
+  paper: boolean;
+  /** Defined for C > 2 channels (dl2 and the paper's ss are two-class formulas). */
+  multiClass: boolean;
+}
+
+type Entry = Pick<LossInfo, 'short' | 'name' | 'source' | 'formula' | 'rewards' | 'multiClass'>;
+
+const ENTRIES: Record<LossId, Entry> = {
+  wce: {
+    short: 'WCE',
+    name: 'Weighted cross-entropy',
+    source: 'Ronneberger et al. 2015 (U-Net), as defined in Sudre et al. 2017',
+    formula: String.raw`\mathrm{WCE} = -\frac{1}{N}\sum_{n=1}^{N} \left[ w\, r_n \log p_n + (1 - r_n)\log(1 - p_n) \right], \quad w = \frac{N - \sum_n p_n}{\sum_n p_n}`,
+    rewards: 'confident correct voxels, with foreground errors up-weighted by the background/foreground ratio',
+    multiClass: true,
+  },
+  dl2: {
+    short: 'DL2',
+    name: 'Two-class Dice loss',
+    source: 'Milletari et al. 2016 (V-Net), two-class form of Sudre et al. 2017',
+    formula: String.raw`\mathrm{DL}_2 = 1 - \frac{\sum_n p_n r_n + \epsilon}{\sum_n p_n + r_n + \epsilon} - \frac{\sum_n (1 - p_n)(1 - r_n) + \epsilon}{\sum_n 2 - p_n - r_n + \epsilon}`,
+    rewards: 'overlap of foreground and of background, each normalised by its own size',
+    multiClass: false,
+  },
+  ss: {
+    short: 'SS',
+    name: 'Sensitivity-specificity',
+    source: 'Brosch et al. 2015 (MICCAI)',
+    formula: String.raw`\mathrm{SS} = \lambda \frac{\sum_n (r_n - p_n)^2 r_n}{\sum_n r_n + \epsilon} + (1 - \lambda)\frac{\sum_n (r_n - p_n)^2 (1 - r_n)}{\sum_n (1 - r_n) + \epsilon}`,
+    rewards: 'low squared error inside the reference (sensitivity) and outside it (specificity), mixed by lambda',
+    multiClass: false,
+  },
+  gdl: {
+    short: 'GDL',
+    name: 'Generalised Dice loss',
+    source: 'Sudre et al. 2017, after Crum et al. 2006',
+    formula: String.raw`\mathrm{GDL} = 1 - 2\frac{\sum_l w_l \sum_n r_{ln} p_{ln}}{\sum_l w_l \sum_n (r_{ln} + p_{ln})}, \quad w_l = \frac{1}{\left(\sum_n r_{ln}\right)^2}`,
+    rewards: 'overlap of every class, each weighted by the inverse of its squared volume so small classes count',
+    multiClass: true,
+  },
+  ce: {
+    short: 'CE',
+    name: 'Cross-entropy',
+    source: 'the standard classification loss',
+    formula: String.raw`\mathrm{CE} = -\frac{1}{N}\sum_{n}\sum_{l} r_{ln}\log p_{ln}`,
+    rewards: 'confident correct voxels, every voxel counting the same (so the majority class dominates)',
+    multiClass: true,
+  },
+  dice: {
+    short: 'Dice',
+    name: 'Soft Dice loss',
+    source: 'Milletari et al. 2016 (V-Net)',
+    formula: String.raw`\mathrm{DL} = 1 - \frac{1}{|L|}\sum_{l \in L} \frac{2\sum_n p_{ln} r_{ln} + \epsilon}{\sum_n (p_{ln} + r_{ln}) + \epsilon}`,
+    rewards: 'overlap of each (foreground) class with its reference, independent of background size',
+    multiClass: true,
+  },
+  focal: {
+    short: 'Focal',
+    name: 'Focal loss',
+    source: 'Lin et al. 2017 (RetinaNet)',
+    formula: String.raw`\mathrm{FL} = -\frac{1}{N}\sum_{n}\sum_{l} \alpha_l (1 - p_{ln})^{\gamma}\, r_{ln}\log p_{ln}`,
+    rewards: 'getting the hard, misclassified voxels right; easy voxels are down-weighted by (1 - p)^gamma',
+    multiClass: true,
+  },
+  tversky: {
+    short: 'Tversky',
+    name: 'Tversky loss',
+    source: 'Salehi et al. 2017',
+    formula: String.raw`\mathrm{TL} = 1 - \frac{1}{|L|}\sum_{l \in L} \frac{\mathrm{TP}_l + \epsilon}{\mathrm{TP}_l + \alpha\,\mathrm{FP}_l + \beta\,\mathrm{FN}_l + \epsilon}`,
+    rewards: 'overlap with false negatives and false positives priced separately (beta > alpha favours recall)',
+    multiClass: true,
+  },
+  dice_ce: {
+    short: 'Dice+CE',
+    name: 'Dice + cross-entropy',
+    source: 'Isensee et al. 2021 (nnU-Net) and MONAI DiceCELoss',
+    formula: String.raw`\mathcal{L} = \lambda_{\mathrm{Dice}}\,\mathrm{DL} + \lambda_{\mathrm{CE}}\,\mathrm{CE}`,
+    rewards: "overlap (Dice) plus per-voxel calibration (CE): CE's smooth gradients early, Dice's balance late",
+    multiClass: true,
+  },
+};
+
+function info<I extends LossId>(id: I): LossInfo<I> {
+  const e = ENTRIES[id];
+  return {
+    id,
+    ...e,
+    label: `${e.name} (${e.short})`,
+    defaults: DEFAULT_LOSS_OPTIONS[id],
+    paper: PAPER_LOSSES.includes(id),
+  };
+}
+
+/** Every loss, in display order: the paper's four first. */
+export const LOSSES: readonly LossInfo[] = LOSS_IDS.map((id) => info(id));
+
+export function lossInfo<I extends LossId>(id: I): LossInfo<I> {
+  return info(id);
+}
+
+/** The options any of these losses owns, once each, in display order: what a race's option panel shows. */
+export function optionFieldsOf(ids: readonly LossId[]): OptionName[] {
+  return [...new Set(ids.filter(isLossId).flatMap((id) => OWNED[id]))];
+}
+
+/** An option's default as the URL writes it. */
+export function optionDefaultText(field: OptionName): string {
+  return String(SPECS[field].default);
+}

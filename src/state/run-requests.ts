@@ -1,0 +1,33 @@
+// What the page asks the engine for: the data request and one run request per raced loss, each with
+// only the options its loss owns. Pure, so the contract test builds exactly what the page sends.
+import type { DataRequest, RunRequest } from '../engine/api';
+import { optionsFor } from '../domain/loss-options';
+import { phantomShape } from '../domain/phantom';
+import { patchAndBatch, type Settings, selectedLosses } from './settings';
+
+export function buildRunRequests(s: Settings): RunRequest[] {
+  return selectedLosses(s).map((loss) => ({
+    runId: `${loss}-${s.seed}`,
+    loss,
+    lossOptions: optionsFor(loss, s.lossOptions),
+    lr: s.lr,
+    network: s.network,
+    steps: s.steps,
+    seed: s.seed,
+    ...(s.init ? { init: s.init } : {}),
+  }));
+}
+
+export function buildDataRequest(s: Settings): DataRequest {
+  const { patch, batch } = patchAndBatch(s);
+  return {
+    seed: s.seed,
+    lesion: s.lesion,
+    fraction: s.fraction,
+    noise: s.noise,
+    patch,
+    batch,
+    network: s.network,
+    shape: phantomShape(s.size),
+  };
+}

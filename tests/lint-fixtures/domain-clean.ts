@@ -1,0 +1,2 @@
+import { LOSS_IDS } from './losses';
+export const x = LOSS_IDS.length;

@@ -1,0 +1,2 @@
+import { Session } from '../engine/train/session';
+export const x = Session;

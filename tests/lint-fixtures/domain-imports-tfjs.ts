@@ -1,0 +1,2 @@
+import * as tf from '@tensorflow/tfjs';
+export const x = tf.tensor1d([1]);

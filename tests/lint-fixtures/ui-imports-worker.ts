@@ -1,0 +1,2 @@
+import { createEngineClient } from '../worker/client';
+export const x = createEngineClient;
