@@ -6,6 +6,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { type Lesson, stepQuery } from '../src/lessons/schema';
 import { parseSettings, type Settings } from '../src/state/settings';
 import { formatPercent } from '../src/ui/format';
+import { readStep } from './helpers';
 
 const FAST = 'backend=wasm&size=48&patch=16&batch=2';
 // Screenshots go where TEACH_SHOTS says (test-results/ is shared by parallel sessions).
@@ -127,6 +128,30 @@ for (const lesson of LESSONS) {
     expect(errors).toEqual([]);
   });
 }
+
+// The seam a lesson relies on: each step that sets up the playground trains once applied.
+const PLAYGROUND_STEPS = LESSONS.flatMap((lesson) =>
+  lesson.steps.flatMap((_, i) =>
+    parseSettings(stepQuery(lesson, i + 1)).settings.view === 'playground' ? [{ lesson, n: i + 1 }] : [],
+  ),
+);
+test(`every lesson step that sets up the playground trains (${PLAYGROUND_STEPS.length} steps)`, async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  for (const { lesson, n } of PLAYGROUND_STEPS) {
+    await page.goto(`/?backend=wasm&view=lessons&lesson=${lesson.id}&step=${n}`);
+    await page.getByRole('region', { name: 'Current step' }).getByRole('button', { name: 'Apply this step' }).click();
+    await expectState(page, stepQuery(lesson, n), lesson, n);
+    const train = page.getByRole('button', { name: 'Train', exact: true });
+    await expect(train).toBeEnabled();
+    await train.click();
+    await expect.poll(() => readStep(page), { message: `${lesson.id} step ${n}`, timeout: 90_000 }).toBeGreaterThan(0);
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    const rows = page.getByRole('table', { name: 'Runs' }).getByRole('row');
+    for (const row of await rows.all()) await expect(row, `${lesson.id} step ${n}`).not.toContainText('error');
+  }
+  expect(errors).toEqual([]);
+});
 
 test('the lesson bar goes to the next step in one click and back to the lesson', async ({ page }) => {
   const lesson = LESSONS.find((l) => l.id === 'ce-vs-dice') as Lesson;

@@ -16,7 +16,15 @@ describe('settings <-> URL', () => {
     expect(parseSettings('?loss=ss').settings.losses).toEqual([]);
     expect(parseSettings('').settings.losses).toEqual(['wce', 'dl2', 'ss', 'gdl']);
     expect(parseSettings('?losses=').settings.losses).toEqual([]);
-    expect(settings).toMatchObject({ loss: 'ss', losses: ['gdl', 'wce', 'ss'], lr: 1e-4, patch: 32, batch: 2, steps: 77, seed: 5 });
+    expect(settings).toMatchObject({
+      loss: 'ss',
+      losses: ['gdl', 'wce', 'ss'],
+      lr: 1e-4,
+      patch: 32,
+      batch: 2,
+      steps: 77,
+      seed: 5,
+    });
     expect(settings.lossOptions).toEqual({ lambda: '0.2' });
     expect(settings.hide).toEqual(['loss', 'lr']);
     expect(parseSettings(`?${serializeSettings(settings)}`).settings).toEqual(settings);
@@ -41,7 +49,9 @@ describe('settings <-> URL', () => {
     expect(race.settings.lossOptions).toEqual({ focalAlpha: '0.2', tverskyAlpha: '0.2', tverskyBeta: '0.8' });
     expect(parseSettings(`?${serializeSettings(race.settings)}`)).toEqual({ settings: race.settings, notices: [] });
     // An out-of-range old value is refused under its new name.
-    expect(parseSettings('?loss=tversky&alpha=3').notices.at(-1)).toMatch(/Ignored tverskyAlpha=3: tverskyAlpha must be a number in \[0, 1\]/);
+    expect(parseSettings('?loss=tversky&alpha=3').notices.at(-1)).toMatch(
+      /Ignored tverskyAlpha=3: tverskyAlpha must be a number in \[0, 1\]/,
+    );
   });
 
   it('a preset patch brings its batch (the paper Table 1) unless batch is given', () => {

@@ -187,7 +187,9 @@ export function parseSettings(search: string): ParsedSettings {
     const owners = ownersOf(key);
     const owner = owners.find((id) => selected.includes(id));
     if (!owner) {
-      notices.push(`Ignored ${key}=${truncate(value)}: none of the selected losses (${selected.join(', ')}) has it; ${owners.join(', ')} ${owners.length > 1 ? 'do' : 'does'}.`);
+      notices.push(
+        `Ignored ${key}=${truncate(value)}: none of the selected losses (${selected.join(', ')}) has it; ${owners.join(', ')} ${owners.length > 1 ? 'do' : 'does'}.`,
+      );
       continue;
     }
     const problem = checkLossOptions(owner, { [key]: value }).problems[0];

@@ -117,7 +117,7 @@ export function App() {
             dataInfo={{
               achievedFraction: pg.data?.achievedFraction ?? null,
               patchImbalance: pg.data?.patchImbalance ?? null,
-              busy: pg.phase === 'generating',
+              busy: pg.phase === 'preparing',
             }}
             activeBackend={pg.backend?.active ?? null}
             stepsPerSecond={stepsPerSecond}
@@ -138,7 +138,7 @@ export function App() {
             onStep={() => void pg.step()}
             onReset={() => void pg.reset()}
             onCopyLink={() => void copyLink()}
-            busy={pg.phase === 'generating' || pg.phase === 'starting'}
+            busy={pg.phase === 'preparing' || pg.phase === 'idle'}
           />
           <div className="work-area">
             <ViewerPanel

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { EXPLORER_DEFAULTS, type Predictor, probeGrid, syntheticLayout } from '../../engine/explorer/synthetic';
 import { DEFAULT_LOSS_OPTIONS, LOSSES, type LossId } from '../../domain/losses';
-import { RUN_COLORS } from '../../state/usePlayground';
+import { runColor } from '../../state/run-colors';
 import { formatPercent } from '../format';
 import type { ViewProps } from '../views';
 import { CurveChart, type Row } from './CurveChart';
@@ -18,7 +18,12 @@ const FRACTION_TICKS = [0.5, 0.1, 0.01, 1e-3, 1e-4, 1e-5];
 export function ExplorerView({ pg, settings, onChange }: ViewProps) {
   const losses: LossId[] = settings.losses.length > 0 ? settings.losses : [settings.loss];
   const [predictor, setPredictor] = useState<Predictor>({ ...EXPLORER_DEFAULTS.predictor });
-  const curves = useExplorerCurves(pg.client, { losses, fraction: settings.fraction, predictor, options: settings.lossOptions });
+  const curves = useExplorerCurves(pg.explorer, {
+    losses,
+    fraction: settings.fraction,
+    predictor,
+    options: settings.lossOptions,
+  });
   const layout = syntheticLayout({ fraction: settings.fraction });
   const grid = probeGrid(EXPLORER_DEFAULTS.points);
   // A pinned copy of the probe curves stays on the charts (dashed) to compare settings.
@@ -32,11 +37,11 @@ export function ExplorerView({ pg, settings, onChange }: ViewProps) {
   }`;
   const pinnedIds = pinned ? losses.filter((id) => pinned.probe[id]) : [];
   const series = [
-    ...losses.map((id) => ({ key: id, name: id, color: RUN_COLORS[id] ?? '#888' })),
+    ...losses.map((id) => ({ key: id, name: id, color: runColor(id) })),
     ...pinnedIds.map((id) => ({
       key: `${id}_pinned`,
       name: `${id} (pinned)`,
-      color: RUN_COLORS[id] ?? '#888',
+      color: runColor(id),
       dash: '4 4',
       width: 1.5,
     })),
@@ -82,7 +87,7 @@ export function ExplorerView({ pg, settings, onChange }: ViewProps) {
       </aside>
       <div className="explorer-main">
         <p className="explorer-status" role="status" aria-label="Explorer status" aria-busy={busy}>
-          {!pg.client
+          {!pg.backend
             ? 'Starting the engine…'
             : busy
               ? `Computing… ${curves.pending} piece${curves.pending > 1 ? 's' : ''} to go`

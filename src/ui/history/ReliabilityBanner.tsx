@@ -14,8 +14,7 @@ export function ReliabilityBanner({ pg, settings, onChange, notify }: ViewProps)
 
   const drill = async (d: FaultDrill) => {
     try {
-      const r = await pg.client?.call('debugFault', { drill: d });
-      if (r) notify(`Drill: ${r.message}.`);
+      notify(`Drill: ${await pg.drill(d)}.`);
     } catch (err) {
       notify(`Drill failed: ${(err as Error).message}`);
     }
@@ -92,10 +91,10 @@ export function ReliabilityBanner({ pg, settings, onChange, notify }: ViewProps)
       {rel.debug && (
         <fieldset className="reliability drills" aria-label="Fault drills">
           <legend>Fault drills (_debug=faults)</legend>
-          <button type="button" onClick={() => void drill('lose-device')} disabled={!pg.client}>
+          <button type="button" onClick={() => void drill('lose-device')} disabled={!pg.backend}>
             Simulate GPU device loss
           </button>
-          <button type="button" onClick={() => void drill('crash')} disabled={!pg.client}>
+          <button type="button" onClick={() => void drill('crash')} disabled={!pg.backend}>
             Simulate engine crash
           </button>
         </fieldset>

@@ -1,7 +1,7 @@
 // Export and import under the playground's charts: curves CSV, charts PNG, the race as JSON (and back),
 // the selected run's model and prediction, and the shown volumes as NIfTI. Files are made in the
 // browser and saved through download links; nothing is uploaded.
-import { useRef, useState } from 'react';
+import { useRef, useSyncExternalStore } from 'react';
 import { parseHistoryJson } from '../../state/persist/history-json';
 import { serializeSettings, type Settings } from '../../state/settings';
 import type { RunSummary } from '../../state/store';
@@ -21,27 +21,13 @@ export interface ExportBarProps {
 }
 
 export function ExportBar({ pg, runs, selected, settings, notify }: ExportBarProps) {
-  const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, status } = useSyncExternalStore(pg.exports.subscribe, pg.exports.getState);
   const input = useRef<HTMLInputElement>(null);
   const run = runs.find((r) => r.id === selected) ?? runs[0] ?? null;
   const trained = !!run && run.steps.length > 0;
   const stem = safeStem(runs.map((r) => r.label).join('-') || 'runs');
 
-  const act = async (what: () => Promise<string>) => {
-    setBusy(true);
-    try {
-      setStatus({ text: await what(), error: false });
-    } catch (err) {
-      setStatus({ text: err instanceof Error ? err.message : String(err), error: true });
-    } finally {
-      setBusy(false);
-    }
-  };
-  const client = () => {
-    if (!pg.client) throw new Error('the engine is still starting');
-    return pg.client;
-  };
+  const act = (what: () => Promise<string>) => pg.exports.run(what);
 
   const exportCsv = () =>
     act(async () => {
@@ -68,7 +54,7 @@ export function ExportBar({ pg, runs, selected, settings, notify }: ExportBarPro
     });
   const exportModel = () =>
     act(async () => {
-      const m = await client().call('exportModel', { runId: run!.id });
+      const m = await pg.exports.model(run!.id);
       const name = `${safeStem(run!.id)}.model.json`;
       await downloadFiles([
         { name, data: m.modelJson, type: 'application/json' },
@@ -78,7 +64,7 @@ export function ExportBar({ pg, runs, selected, settings, notify }: ExportBarPro
     });
   const exportPrediction = () =>
     act(async () => {
-      const p = await client().call('exportPrediction', { runId: run!.id });
+      const p = await pg.exports.prediction(run!.id);
       await downloadFiles([
         { name: p.segmentation.name, data: p.segmentation.bytes },
         { name: p.probability.name, data: p.probability.bytes },
@@ -87,7 +73,7 @@ export function ExportBar({ pg, runs, selected, settings, notify }: ExportBarPro
     });
   const exportData = () =>
     act(async () => {
-      const { files } = await client().call('exportData', {});
+      const files = await pg.exports.volumes();
       await downloadFiles(files.map((f) => ({ name: f.name, data: f.bytes })));
       return `Saved ${files.map((f) => f.name).join(', ')}.`;
     });

@@ -1,138 +1,39 @@
 // "Your data": bring your own NIfTI volumes (checked before anything trains), the pretrained
 // checkpoints (warm start or inference only) and a checkpoint's segmentation with its downloads.
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { SegmentResult, UserDataChoices, UserDataReport } from '../../engine/io/api';
-import { fetchCheckpointFiles, fetchManifest } from '../../engine/io/fetch-checkpoint';
-import type { CheckpointEntry, CheckpointManifest } from '../../engine/io/manifest';
+import { useEffect, useSyncExternalStore } from 'react';
+import type { CheckpointEntry } from '../../engine/io/manifest';
 import { patchAndBatch } from '../../state/settings';
-import type { DataSource } from '../../state/usePlayground';
 import type { ViewProps } from '../views';
 import { CheckpointPanel } from './CheckpointPanel';
 import { FilePanel } from './FilePanel';
 import { SegmentPanel } from './SegmentPanel';
 import './io.css';
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const sentence = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}${/[.!?]$/.test(s) ? '' : '.'}`;
 
 export function YourDataView({ pg, settings, onChange, notify }: ViewProps) {
-  const [files, setFiles] = useState<File[]>([]);
-  const [choices, setChoices] = useState<UserDataChoices>({});
-  const [report, setReport] = useState<UserDataReport | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [manifest, setManifest] = useState<CheckpointManifest | null>(null);
-  const [ckError, setCkError] = useState<string | null>(null);
-  const [segment, setSegment] = useState<SegmentResult | null>(null);
-  const loaded = useRef(new Set<string>());
-  const client = pg.client;
-
-  useEffect(() => {
-    fetchManifest(import.meta.env.BASE_URL)
-      .then(setManifest)
-      .catch((err) => setCkError(`Checkpoints unavailable: ${message(err)}`));
-  }, []);
-
-  // Every change of files or choices is checked again in the engine (files are sent once per change).
-  useEffect(() => {
-    if (!client) return;
-    if (files.length === 0) {
-      setReport(null);
-      // The engine forgets cleared files (segmenting goes back to the phantom); adopted training data stay.
-      void client.call('validateUserData', { files: [], choices: {} }).catch(() => undefined);
-      return;
-    }
-    let live = true;
-    setBusy('Checking the volumes…');
-    (async () => {
-      try {
-        const payload = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-        const r = await client.call('validateUserData', { files: payload, choices });
-        if (live) {
-          setReport(r);
-          setError(null);
-        }
-      } catch (err) {
-        if (live) setError(`The files could not be checked: ${message(err)}`);
-      } finally {
-        if (live) setBusy(null);
-      }
-    })();
-    return () => {
-      live = false;
-    };
-  }, [client, files, choices]);
-
-  const addFiles = useCallback((added: File[]) => {
-    if (added.length === 0) return;
-    setFiles((old) => [...old.filter((f) => !added.some((a) => a.name === f.name)), ...added]);
-    setSegment(null);
-  }, []);
+  const data = pg.userData;
+  const { files, choices, report, busy, error, manifest, checkpointError, segment } = useSyncExternalStore(
+    data.subscribe,
+    data.getState,
+  );
+  useEffect(() => void data.loadManifest(), [data]);
 
   const train = async () => {
-    if (!client || !report?.trainable) return;
-    const names = report.subjects.map((s) => s.id).join(', ');
-    const picked = choices;
-    const source: DataSource = {
-      label: `your volumes (${names})`,
-      prepare: (c, req) => c.call('prepareUserData', { choices: picked, again: true, ...req }),
-    };
-    setBusy('Preparing the volumes for training…');
-    try {
-      const { patch, batch } = patchAndBatch(settings);
-      const summary = await client.call('prepareUserData', {
-        choices: picked,
-        seed: settings.seed,
-        patch,
-        batch,
-        network: settings.network,
-      });
-      pg.adoptData(summary, source);
-      notify(
-        `Training data: your volumes (${names}); ${summary.subjects.train} training, ${summary.subjects.validation} validation subject(s). ${summary.notices.map(sentence).join(' ')}`,
-      );
-      onChange({ view: 'playground' });
-    } catch (err) {
-      setError(message(err));
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const ensureCheckpoint = async (c: CheckpointEntry) => {
-    if (!client) throw new Error('the engine is still starting');
-    if (loaded.current.has(c.id)) return client;
-    const { modelJson, weights } = await fetchCheckpointFiles({ id: c.id, base: import.meta.env.BASE_URL });
-    await client.call('loadCheckpoint', { id: c.id, modelJson, weights });
-    loaded.current.add(c.id);
-    return client;
+    const prepared = await data.prepareTraining({ seed: settings.seed, ...patchAndBatch(settings), network: settings.network });
+    if (!prepared) return;
+    const { summary, source } = prepared;
+    pg.adoptData(summary, source);
+    notify(
+      `Training data: ${source.label}; ${summary.subjects.train} training, ${summary.subjects.validation} validation subject(s). ${summary.notices.map(sentence).join(' ')}`,
+    );
+    onChange({ view: 'playground' });
   };
 
   const start = async (c: CheckpointEntry) => {
-    setBusy(`Loading ${c.id}…`);
-    try {
-      await ensureCheckpoint(c);
-      onChange({ init: c.id, network: c.network as typeof settings.network, view: 'playground' });
-      notify(`New runs start from checkpoint ${c.id} (validation Dice ${c.validationDice.toFixed(3)} on the default phantom).`);
-      setCkError(null);
-    } catch (err) {
-      setCkError(message(err));
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const segmentWith = async (c: CheckpointEntry) => {
-    setBusy(`Segmenting with ${c.id}…`);
-    try {
-      const cl = await ensureCheckpoint(c);
-      setSegment(await cl.call('segment', { checkpoint: c.id }));
-      setCkError(null);
-    } catch (err) {
-      setCkError(message(err));
-    } finally {
-      setBusy(null);
-    }
+    if (!(await data.loadForWarmStart(c))) return;
+    onChange({ init: c.id, network: c.network as typeof settings.network, view: 'playground' });
+    notify(`New runs start from checkpoint ${c.id} (validation Dice ${c.validationDice.toFixed(3)} on the default phantom).`);
   };
 
   const target = report?.ok ? `your volume (${report.subjects[0]?.id})` : 'the phantom on screen';
@@ -144,24 +45,20 @@ export function YourDataView({ pg, settings, onChange, notify }: ViewProps) {
         choices={choices}
         busy={busy}
         error={error}
-        onFiles={addFiles}
-        onClear={() => {
-          setFiles([]);
-          setChoices({});
-          setSegment(null);
-        }}
-        onChoices={setChoices}
+        onFiles={(f) => void data.addFiles(f)}
+        onClear={() => void data.clear()}
+        onChoices={(c) => void data.setChoices(c)}
         onTrain={() => void train()}
         canTrain={!!report?.trainable && !busy && !pg.playing}
       />
       <CheckpointPanel
         manifest={manifest}
-        error={ckError}
+        error={checkpointError}
         init={settings.init}
-        busy={!!busy || !client}
+        busy={!!busy || !pg.backend}
         target={target}
         onStart={(c) => void start(c)}
-        onSegment={(c) => void segmentWith(c)}
+        onSegment={(c) => void data.segmentWith(c)}
         onClearInit={() => onChange({ init: '' })}
       />
       {segment && <SegmentPanel key={`${segment.checkpoint}-${segment.subject}-${segment.ms}`} result={segment} />}

@@ -4,7 +4,7 @@ import { runCount } from '../../engine/sweep/plan';
 import { sweepReportMarkdown } from '../../engine/sweep/report';
 import { assembleTables, tablesToCsv } from '../../engine/sweep/table';
 import type { SweepRecord } from '../../engine/sweep/types';
-import type { SweepController } from './controller';
+import type { SweepController } from '../../state/sweeps';
 
 function download(name: string, text: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));

@@ -9,7 +9,7 @@ import { isBackendName } from '../../domain/backends';
 import { NETWORKS } from '../../domain/networks';
 import { LESION_KINDS } from '../../domain/phantom';
 import { formatDuration } from '../format';
-import { draftFromPreset, draftToSpec, PATCH_ROWS, type SweepDraft } from './draft';
+import { draftFromPreset, draftToSpec, PATCH_ROWS, type SweepDraft } from '../../state/sweep-draft';
 
 export interface SweepBuilderProps {
   draft: SweepDraft;

@@ -1,7 +1,7 @@
 // The Sweeps tab: build a grid (or pick a paper preset), run it in the engine worker, and read the
 // results the way the paper shows them. Sweeps are stored in IndexedDB and survive reloads.
 import type { ViewProps } from '../views';
-import { draftToSpec } from './draft';
+import { draftToSpec } from '../../state/sweep-draft';
 import { SavedSweeps } from './SavedSweeps';
 import { SweepBuilder } from './SweepBuilder';
 import { SweepProgressPanel } from './SweepProgressPanel';
@@ -10,8 +10,9 @@ import { useSweeps } from './useSweeps';
 import './sweep.css';
 
 export function SweepView({ pg, notify }: ViewProps) {
-  const { controller, state } = useSweeps(pg.client);
-  if (!controller || !state) {
+  const controller = pg.sweeps;
+  const state = useSweeps(controller);
+  if (!pg.backend) {
     return (
       <main className="sweep-view" aria-label="Sweeps">
         <p role="status" aria-label="Sweeps loading">

@@ -1,13 +1,7 @@
-// Binds the page to the sweep controller of the engine client (null until the engine is ready).
+// Binds the Sweeps view to the sweeps controller (src/state/sweeps.ts), which outlives the tab.
 import { useSyncExternalStore } from 'react';
-import type { EngineClient } from '../../worker/client';
-import { type SweepController, type SweepUiState, sweepControllerFor } from './controller';
+import type { SweepController, SweepUiState } from '../../state/sweeps';
 
-const noop = () => () => undefined;
-const none = () => null;
-
-export function useSweeps(client: EngineClient | null): { controller: SweepController | null; state: SweepUiState | null } {
-  const controller = client ? sweepControllerFor(client) : null;
-  const state = useSyncExternalStore(controller?.subscribe ?? noop, controller?.getState ?? none);
-  return { controller, state };
+export function useSweeps(controller: SweepController): SweepUiState {
+  return useSyncExternalStore(controller.subscribe, controller.getState);
 }

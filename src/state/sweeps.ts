@@ -1,11 +1,12 @@
-// The page side of sweeps, outside React so a sweep keeps being recorded while its tab is hidden:
+// The sweeps controller, outside React so a sweep keeps being recorded while its tab is hidden:
 // starts and steers the engine's sweep, folds 'sweep' events into records and stores them.
-import { type ParsedSweepFile, parseSweepFile, toSweepFile } from '../../engine/sweep/format';
-import { applyProgress, finishedKeys, newSweepRecord } from '../../engine/sweep/record';
-import type { SweepAction, SweepProgress, SweepRecord, SweepSpec } from '../../engine/sweep/types';
-import { createSweepStore, type SweepStore } from '../../state/sweep-store';
-import type { EngineClient } from '../../worker/client';
-import { draftFromPreset, type SweepDraft } from './draft';
+import { type ParsedSweepFile, parseSweepFile, toSweepFile } from '../engine/sweep/format';
+import { applyProgress, finishedKeys, newSweepRecord } from '../engine/sweep/record';
+import type { SweepAction, SweepProgress, SweepRecord, SweepSpec } from '../engine/sweep/types';
+import type { EngineClient } from '../worker/client';
+import { Observable } from './observable';
+import { draftFromPreset, type SweepDraft } from './sweep-draft';
+import type { SweepStore } from './sweep-store';
 
 export interface SweepUiState {
   records: SweepRecord[];
@@ -20,42 +21,50 @@ export interface SweepUiState {
 
 const SAVE_EVERY_MS = 5000;
 
-export class SweepController {
-  private state: SweepUiState = {
-    records: [],
-    loaded: false,
-    activeId: null,
-    progress: null,
-    selectedId: null,
-    draft: draftFromPreset('table2'),
-    error: null,
-  };
-  private listeners = new Set<() => void>();
+export class SweepController extends Observable<SweepUiState> {
   private baseElapsed = 0;
   private lastSave = 0;
+  private client: EngineClient | null = null;
+  private detach: () => void = () => {};
 
-  constructor(
-    private readonly client: EngineClient,
-    private readonly store: SweepStore,
-  ) {
-    client.on('sweep', (p) => this.onProgress(p));
+  constructor(private readonly store: SweepStore) {
+    super({
+      records: [],
+      loaded: false,
+      activeId: null,
+      progress: null,
+      selectedId: null,
+      draft: draftFromPreset('table2'),
+      error: null,
+    });
     void this.load();
   }
 
-  getState = (): SweepUiState => this.state;
+  private get state(): SweepUiState {
+    return this.getState();
+  }
 
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
+  /** Follows one engine (a fresh one after a fault); a sweep that ran in the old one is marked interrupted. */
+  attach(client: EngineClient | null): void {
+    this.detach();
+    this.client = client;
+    this.detach = client ? client.on('sweep', (p) => this.onProgress(p)) : () => {};
+    const active = this.state.records.find((r) => r.id === this.state.activeId);
+    if (active && client) {
+      const interrupted = { ...active, state: 'interrupted' as const };
+      this.upsert(interrupted);
+      this.set({ activeId: null, progress: null });
+      void this.save(interrupted);
+    }
+  }
+
+  private engine(): EngineClient {
+    if (!this.client) throw new Error('the engine is still starting');
+    return this.client;
+  }
 
   get storageKind(): SweepStore['kind'] {
     return this.store.kind;
-  }
-
-  private set(patch: Partial<SweepUiState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const l of this.listeners) l();
   }
 
   private async load(): Promise<void> {
@@ -116,7 +125,7 @@ export class SweepController {
     this.set({ activeId: record.id, selectedId: record.id, progress: null, error: null });
     await this.save(record);
     try {
-      await this.client.call('startSweep', { sweepId: record.id, spec: record.spec, skip });
+      await this.engine().call('startSweep', { sweepId: record.id, spec: record.spec, skip });
     } catch (err) {
       const failed = { ...record, state: 'error' as const, message: message(err) };
       this.upsert(failed);
@@ -127,7 +136,7 @@ export class SweepController {
 
   async control(action: SweepAction): Promise<void> {
     try {
-      await this.client.call('controlSweep', { action });
+      await this.engine().call('controlSweep', { action });
     } catch (err) {
       this.set({ error: message(err) });
     }
@@ -179,13 +188,4 @@ export class SweepController {
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-const controllers = new WeakMap<EngineClient, SweepController>();
-
-/** One controller per engine client (the page's worker): it outlives the Sweeps tab. */
-export function sweepControllerFor(client: EngineClient, store?: SweepStore): SweepController {
-  let c = controllers.get(client);
-  if (!c) controllers.set(client, (c = new SweepController(client, store ?? createSweepStore())));
-  return c;
 }

@@ -1,8 +1,8 @@
 // The builder's form state (raw text for lists, so typing "1e-" is not rejected mid-word) and its
 // conversion to a SweepSpec with readable problems.
-import { checkSweepSpec } from '../../engine/sweep/plan';
-import { presetSpec, type SweepPreset } from '../../engine/sweep/presets';
-import type { SweepSpec } from '../../engine/sweep/types';
+import { checkSweepSpec } from '../engine/sweep/plan';
+import { presetSpec, type SweepPreset } from '../engine/sweep/presets';
+import type { SweepSpec } from '../engine/sweep/types';
 
 export const PATCH_ROWS = ['S', 'M', 'L'] as const;
 export type PatchRow = (typeof PATCH_ROWS)[number];

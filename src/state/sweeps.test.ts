@@ -1,14 +1,14 @@
 // The page-side sweep controller against a fake engine client: records follow progress events, are
 // stored, resume with their finished runs skipped, import/export and delete.
 import { describe, expect, it } from 'vitest';
-import type { EngineEvents } from '../../engine/api';
-import { planSweep } from '../../engine/sweep/plan';
-import { presetSpec } from '../../engine/sweep/presets';
-import type { RunResult, StartSweepRequest, SweepProgress } from '../../engine/sweep/types';
-import { memoryStore } from '../../state/persist/db';
-import { createSweepStore } from '../../state/sweep-store';
-import type { EngineClient } from '../../worker/client';
-import { SweepController } from './controller';
+import type { EngineEvents } from '../engine/api';
+import { planSweep } from '../engine/sweep/plan';
+import { presetSpec } from '../engine/sweep/presets';
+import type { RunResult, StartSweepRequest, SweepProgress } from '../engine/sweep/types';
+import { memoryStore } from './persist/db';
+import { createSweepStore } from './sweep-store';
+import type { EngineClient } from '../worker/client';
+import { SweepController } from './sweeps';
 
 function fakeClient() {
   const calls: { method: string; arg: unknown }[] = [];
@@ -26,6 +26,13 @@ function fakeClient() {
     dispose: () => undefined,
   } as unknown as EngineClient;
   return { client, calls, emit: (p: SweepProgress) => handler?.(p) };
+}
+
+/** A controller following the given engine client. */
+function attached(client: EngineClient, store: ReturnType<typeof createSweepStore>): SweepController {
+  const c = new SweepController(store);
+  c.attach(client);
+  return c;
 }
 
 const spec = presetSpec('quick');
@@ -55,7 +62,7 @@ describe('SweepController', () => {
   it('records a sweep from start to done, stores it, and resumes an interrupted one', async () => {
     const kv = memoryStore<never>();
     const { client, calls, emit } = fakeClient();
-    const c = new SweepController(client, createSweepStore({ kv }));
+    const c = attached(client, createSweepStore({ kv }));
     await tick();
     expect(c.getState().loaded).toBe(true);
     await c.start(spec, 'wasm');
@@ -72,7 +79,7 @@ describe('SweepController', () => {
     // A new page on the same storage: a record stored as running comes back interrupted and resumable.
     await kv.put(id, { ...rec, state: 'running' } as never);
     const again = fakeClient();
-    const c2 = new SweepController(again.client, createSweepStore({ kv }));
+    const c2 = attached(again.client, createSweepStore({ kv }));
     await tick();
     expect(c2.getState().records[0].state).toBe('interrupted');
     await c2.resumeStored(id, 'wasm');
@@ -85,7 +92,7 @@ describe('SweepController', () => {
 
   it('imports a valid export as a copy, refuses junk, deletes', async () => {
     const { client, emit } = fakeClient();
-    const c = new SweepController(client, createSweepStore({ kv: memoryStore() }));
+    const c = attached(client, createSweepStore({ kv: memoryStore() }));
     await tick();
     await c.start(spec, 'wasm');
     const id = c.getState().activeId!;
@@ -106,7 +113,7 @@ describe('SweepController', () => {
     (client as unknown as { call: () => Promise<never> }).call = async () => {
       throw new Error('a sweep is already running');
     };
-    const c = new SweepController(client, createSweepStore({ kv: memoryStore() }));
+    const c = attached(client, createSweepStore({ kv: memoryStore() }));
     await c.start(spec, 'wasm');
     expect(c.getState()).toMatchObject({ activeId: null, error: 'The sweep did not start: a sweep is already running' });
     expect(c.getState().records[0].state).toBe('error');

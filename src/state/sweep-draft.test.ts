@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { presetSpec, SWEEP_PRESETS } from '../../engine/sweep/presets';
-import { draftFromPreset, draftToSpec } from './draft';
+import { presetSpec, SWEEP_PRESETS } from '../engine/sweep/presets';
+import { draftFromPreset, draftToSpec } from './sweep-draft';
 
 describe('sweep builder draft', () => {
   it('every preset survives the round trip through the form', () => {

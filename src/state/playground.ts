@@ -1,0 +1,351 @@
+// The playground's controller: owns the engine client, the run store and the safety net, and turns
+// intents (train, pause, step, reset, prepare, adopt data, recover, reopen) into engine calls with an
+// explicit phase. Settings arrive through setSettings and are diffed: data changes prepare new data,
+// run changes clear the runs. Plain class: React only subscribes (usePlayground).
+import type { BackendChoice, BackendReport } from '../engine/train/backend';
+import type { DataSummary } from '../engine/api';
+import type { FaultDrill } from '../engine/train/device-watch';
+import { fetchCheckpointFiles } from '../engine/io/fetch-checkpoint';
+import type { EngineClient } from '../worker/client';
+import { isFinished } from '../domain/runs';
+import { Observable } from './observable';
+import { withMemoryAdvice } from './persist/faults';
+import { Reliability } from './persist/reliability';
+import { experimentQuery, recordSettings } from './persist/resume';
+import { buildDataRequest, buildRunRequests } from './run-requests';
+import { runColor } from './run-colors';
+import { patchAndBatch, type Settings } from './settings';
+import { ExplorerController } from './explorer';
+import { ExportsController } from './exports';
+import { createSweepStore, type SweepStore } from './sweep-store';
+import { SweepController } from './sweeps';
+import { RunStore } from './store';
+import { UserDataController } from './user-data';
+
+export type PlaygroundPhase = 'idle' | 'preparing' | 'ready' | 'training' | 'paused' | 'finished' | 'failed';
+
+/** Data other than the settings' phantom (the user's volumes): prepares them for the current network and patch. */
+export interface DataSource {
+  label: string;
+  prepare: (client: EngineClient, req: { seed: number; patch: number; batch: number; network: string }) => Promise<DataSummary>;
+}
+
+export interface PlaygroundState {
+  phase: PlaygroundPhase;
+  /** The engine's backend once it started (null while starting). */
+  backend: BackendReport | null;
+  data: DataSummary | null;
+  error: string | null;
+  /** The adopted source's label, null while the data is the settings' phantom. */
+  dataSource: string | null;
+  /** Bumped for each fresh engine, so helpers bound to one (sweeps) rebind. */
+  engineGeneration: number;
+}
+
+export interface PlaygroundOptions {
+  settings: Settings;
+  /** Makes the engine client (the worker in the page; in-thread in tests). */
+  createClient: () => EngineClient;
+  /** Fault drills and a short heartbeat (URL flag _debug=faults). */
+  debug?: boolean;
+  /** Where models/ is served (the page's base URL). */
+  modelsBase?: string;
+  /** Wait after a data setting changes before preparing, so dragging a slider stays smooth. */
+  debounceMs?: number;
+  /** Runs store throttle (charts redraw a few times a second, never per step). */
+  throttleMs?: number;
+  /** Where sweeps are kept (IndexedDB in the page). */
+  sweepStore?: SweepStore;
+}
+
+/** Settings that decide the data (a change prepares new data). */
+const dataKey = (s: Settings) => JSON.stringify([s.seed, s.lesion, s.fraction, s.noise, s.size, patchAndBatch(s), s.network]);
+/** Settings that decide the runs (a change clears them, since they would no longer match the link). */
+const runKey = (s: Settings) => JSON.stringify(buildRunRequests(s));
+const memorySettings = (s: Settings) => ({ ...patchAndBatch(s), network: s.network, size: s.size });
+
+export class PlaygroundController extends Observable<PlaygroundState> {
+  readonly runs: RunStore;
+  readonly reliability: Reliability;
+  readonly sweeps: SweepController;
+  readonly explorer: ExplorerController;
+  readonly userData: UserDataController;
+  readonly exports: ExportsController;
+  private client: EngineClient | null = null;
+  private settings: Settings;
+  private source: DataSource | null = null;
+  private runsCreated = false;
+  private backendOverride: BackendChoice | null = null;
+  private prepareTimer: ReturnType<typeof setTimeout> | null = null;
+  private detach: () => void = () => {};
+  private interrupted: Promise<void>;
+  private disposed = false;
+  /** Each prepare gets a number; a later one makes an earlier one's result stale. */
+  private prepareSeq = 0;
+
+  constructor(private readonly o: PlaygroundOptions) {
+    super({ phase: 'idle', backend: null, data: null, error: null, dataSource: null, engineGeneration: 0 });
+    this.settings = o.settings;
+    this.runs = new RunStore(o.throttleMs ?? 250);
+    this.reliability = new Reliability({ store: this.runs, debug: o.debug });
+    const engine = () => this.client;
+    this.sweeps = new SweepController(o.sweepStore ?? createSweepStore());
+    this.explorer = new ExplorerController(engine);
+    this.userData = new UserDataController({ engine, modelsBase: o.modelsBase ?? '/' });
+    this.exports = new ExportsController(engine);
+    // The page's first settings decide what a reload resumes.
+    this.interrupted = this.reliability.findInterrupted(experimentQuery(o.settings));
+  }
+
+  /** The live engine client (null while starting or after a fault until recovered). */
+  get engine(): EngineClient | null {
+    return this.client;
+  }
+
+  get playing(): boolean {
+    return this.getState().phase === 'training';
+  }
+
+  /** Starts an engine (again after a fault, or after stop): backend chosen, then data prepared. */
+  async start(): Promise<void> {
+    this.detach();
+    this.disposed = false;
+    const c = this.o.createClient();
+    const unwatch = this.reliability.watch(c, {
+      backend: () => this.getState().backend?.active ?? '',
+      settings: () => memorySettings(this.settings),
+      onStopped: () => this.set({ phase: 'paused' }),
+    });
+    const offs = (['status', 'steps', 'validation', 'snapshot', 'lr'] as const).map((name) =>
+      c.on(name, (payload) => this.runs.apply(name, payload as never)),
+    );
+    // Registered after the store's: the store has the status already.
+    offs.push(c.on('status', () => this.afterStatus()));
+    this.detach = () => {
+      unwatch();
+      for (const off of offs) off();
+      c.dispose();
+      if (this.client === c) this.client = null;
+    };
+    try {
+      const report = await c.call('init', {
+        backend: this.backendOverride ?? this.settings.backend,
+        debug: this.reliability.debug,
+      });
+      if (this.disposed) return;
+      this.reliability.persister.setBackend(report.active);
+      this.client = c;
+      this.set({ backend: report, engineGeneration: this.getState().engineGeneration + 1 });
+      this.sweeps.attach(c);
+      this.explorer.wake();
+      this.userData.engineChanged();
+      await this.prepare();
+    } catch (err) {
+      if (!this.disposed) this.set({ error: message(err), phase: 'failed' });
+    }
+  }
+
+  /** Ends the engine (a React unmount; start() makes a fresh one). */
+  stop(): void {
+    this.disposed = true;
+    if (this.prepareTimer) clearTimeout(this.prepareTimer);
+    this.sweeps.attach(null);
+    this.detach();
+  }
+
+  /** Ends the engine and everything watching it. */
+  dispose(): void {
+    this.stop();
+    this.reliability.dispose();
+    this.clearListeners();
+  }
+
+  /** New settings from the page: data changes prepare new data (debounced), run changes clear the runs. */
+  setSettings(next: Settings): void {
+    const prev = this.settings;
+    this.settings = next;
+    if (!this.client) return;
+    if (dataKey(prev) !== dataKey(next)) {
+      if (this.prepareTimer) clearTimeout(this.prepareTimer);
+      this.prepareTimer = setTimeout(() => void this.prepare(), this.o.debounceMs ?? 150);
+    } else if (runKey(prev) !== runKey(next) && this.runsCreated && !this.playing) {
+      this.clearRuns();
+      this.set({ phase: 'ready' });
+    }
+  }
+
+  /** Prepares the data of the settings (or the adopted source), then puts back a saved experiment that matches. */
+  async prepare(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const seq = ++this.prepareSeq;
+    const s = this.settings;
+    this.set({ phase: 'preparing' });
+    this.clearRuns();
+    try {
+      const { patch, batch } = patchAndBatch(s);
+      const source = this.source;
+      const summary = source
+        ? await source.prepare(client, { seed: s.seed, patch, batch, network: s.network })
+        : await client.call('prepareData', buildDataRequest(s));
+      if (seq !== this.prepareSeq) return;
+      this.set({ data: summary, error: null, phase: 'ready' });
+      if (source) return; // saved experiments belong to phantom data
+      // A reload, a fault or History may have left an experiment to put back on this data.
+      await this.interrupted;
+      const resumed = await this.reliability.resumeInto({
+        client,
+        query: experimentQuery(s),
+        requests: buildRunRequests(s),
+        backend: this.getState().backend?.active ?? '',
+      });
+      if (!resumed || resumed.created === 0 || seq !== this.prepareSeq) return;
+      this.runsCreated = true;
+      this.set({ phase: 'paused' });
+      if (resumed.autoplay) {
+        await client.call('control', { action: 'play' });
+        this.set({ phase: 'training' });
+      }
+    } catch (err) {
+      if (seq === this.prepareSeq) this.set({ error: withMemoryAdvice(err, memorySettings(this.settings)), phase: 'failed' });
+    }
+  }
+
+  train = (): Promise<void> =>
+    this.guard(async () => {
+      const { phase, data } = this.getState();
+      if (!this.client || phase === 'preparing' || !data) return;
+      // After a lost device or a dead worker this engine cannot train: continue in a fresh one.
+      const fault = this.reliability.getState().fault;
+      if (fault && fault.cause !== 'out-of-memory') return this.recover(fault.fallbacks[0] ?? 'auto');
+      await this.ensureRuns();
+      await this.client.call('control', { action: 'play' });
+      this.set({ phase: 'training' });
+    });
+
+  pause = (): Promise<void> =>
+    this.guard(async () => {
+      if (!this.client) return;
+      await this.client.call('control', { action: 'pause' });
+      this.set({ phase: 'paused' });
+    });
+
+  step = (): Promise<void> =>
+    this.guard(async () => {
+      if (!this.client || this.playing || !this.getState().data) return;
+      await this.ensureRuns();
+      await this.client.call('control', { action: 'step' });
+      if (!this.isFinishedNow()) this.set({ phase: 'paused' });
+    });
+
+  /** Stops and forgets the runs (their predictions go with them); the data stays. */
+  reset = (): Promise<void> =>
+    this.guard(async () => {
+      if (!this.client) return;
+      await this.client.call('control', { action: 'stop' });
+      this.clearRuns();
+      this.set({ phase: this.getState().data ? 'ready' : 'idle' });
+    });
+
+  /** After a fault: a fresh engine on `backend`, the experiment continued from its last checkpoint. */
+  recover = async (backend: BackendChoice): Promise<void> => {
+    await this.reliability.prepareRecovery();
+    this.runsCreated = false;
+    this.backendOverride = backend;
+    this.set({ phase: 'idle', backend: null });
+    await this.start();
+  };
+
+  /** Reopens a saved experiment; resolves to its settings (the caller applies them, then it is prepared). */
+  reopen = async (id: string): Promise<Settings> => {
+    await this.client?.call('control', { action: 'stop' }).catch(() => undefined);
+    const rec = await this.reliability.requestResume(id, false);
+    const settings = recordSettings(rec);
+    this.settings = settings;
+    await this.prepare();
+    return settings;
+  };
+
+  /** Shows and trains on prepared data from a source from now on; null, null: back to the phantom. */
+  adoptData = (summary: DataSummary | null, source: DataSource | null): void => {
+    this.source = source;
+    this.set({ dataSource: source?.label ?? null });
+    if (!summary) return void this.prepare();
+    this.clearRuns();
+    this.set({ data: summary, error: null, phase: 'ready' });
+  };
+
+  setSnapshotSlice = (z: number): void => void this.client?.call('setSnapshotSlice', { z }).catch(() => undefined);
+
+  /** A fault drill (teaching and tests; only with _debug=faults). */
+  drill = async (drill: FaultDrill): Promise<string> => {
+    if (!this.client) throw new Error('the engine is still starting');
+    return (await this.client.call('debugFault', { drill })).message;
+  };
+
+  private async ensureRuns(): Promise<void> {
+    const client = this.client;
+    if (!client || this.runsCreated) return;
+    const s = this.settings;
+    const reqs = buildRunRequests(s);
+    const data = this.getState().data;
+    this.runs.reset(
+      reqs.map((r) => ({
+        id: r.runId,
+        label: r.loss,
+        color: runColor(r.loss),
+        config: {
+          loss: r.loss,
+          lr: r.lr,
+          network: r.network,
+          patch: data?.patch ?? '',
+          batch: s.batch,
+          seed: r.seed,
+          ...(r.init ? { init: r.init } : {}),
+          ...r.lossOptions,
+        },
+        totalSteps: r.steps,
+      })),
+    );
+    // A warm start needs its checkpoint in the engine (fetched from models/ beside the page).
+    if (s.init) {
+      const { modelJson, weights } = await fetchCheckpointFiles({ id: s.init, base: this.o.modelsBase ?? '/' });
+      await client.call('loadCheckpoint', { id: s.init, modelJson, weights });
+    }
+    await client.call('createRuns', { runs: reqs });
+    this.runsCreated = true;
+    if (!this.source) this.reliability.beginExperiment(experimentQuery(s), this.getState().backend?.active ?? '');
+  }
+
+  private clearRuns(): void {
+    if (this.runsCreated) void this.client?.call('control', { action: 'stop' }).catch(() => undefined);
+    this.runsCreated = false;
+    this.runs.reset([]);
+  }
+
+  private isFinishedNow(): boolean {
+    const runs = this.runs.getState().runs;
+    return runs.length > 0 && runs.every((r) => isFinished(r.status));
+  }
+
+  /** Nothing running any more: the race is finished, or paused between steps. */
+  private afterStatus(): void {
+    const runs = this.runs.getState().runs;
+    if (runs.some((r) => r.status === 'running')) return;
+    if (this.isFinishedNow()) this.set({ phase: 'finished' });
+    else if (this.playing) this.set({ phase: 'paused' });
+  }
+
+  private async guard(fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+      if (this.getState().error) this.set({ error: null });
+    } catch (err) {
+      this.set({ error: withMemoryAdvice(err, memorySettings(this.settings)) });
+    }
+  }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
