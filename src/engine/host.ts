@@ -2,9 +2,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EngineApi, Emit } from './api';
 import { explorerCurves } from './explorer';
-import { runBenchmark } from './train/bench';
-import { selectBackend } from './train/backend';
-import { runFaultDrill, watchDevice } from './train/device-watch';
+import { runBenchmark } from './backend/bench';
+import { selectBackend } from './backend/backend';
+import { runFaultDrill, watchDevice } from './backend/device-watch';
 import { Session } from './train/session';
 import { createSweepMethods } from './sweep/host';
 import { IoController, ioMethods } from './io/io-host';

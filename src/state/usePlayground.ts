@@ -2,7 +2,7 @@
 // intents (train, pause, step, reset, regenerate) into engine calls.
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { DataSummary } from '../engine/api';
-import type { BackendChoice, BackendReport } from '../engine/train/backend';
+import type { BackendChoice, BackendReport } from '../engine/backend/backend';
 import { fetchCheckpointFiles } from '../engine/io/fetch-checkpoint';
 import { isFinished } from '../domain/runs';
 import { createEngineClient, type EngineClient } from '../worker/client';
