@@ -110,8 +110,7 @@ export async function runBenchmark(req: BenchRequest): Promise<BenchResult> {
     snapshotEvery: 0,
   });
   const engine = await timeLoop(() => trainer.advance(), req);
-  trainer.dispose();
-  model.dispose();
+  trainer.dispose(); // the trainer owns the model
 
   // Bare loop: the same model and batches, optimizer.minimize and one read per step.
   const bareModel = createNetwork(spec);

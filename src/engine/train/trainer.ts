@@ -1,5 +1,6 @@
 // One training run: the model, a batch source and a loss, advanced one step at a time. The trainer
-// doesn't know the network or the data; it reports only through events.
+// doesn't know the network or the data; it reports only through events. It owns its model: dispose()
+// frees the weights with the optimizer state.
 import * as tf from '@tensorflow/tfjs';
 import { diceFromCounts, hardOverlapCounts } from './dice-stats';
 import type { RunEmit, RunStatus, StepPoint } from './events';
@@ -9,6 +10,7 @@ export type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
 
 export interface TrainerParams {
   runId: string;
+  /** Owned from here on: the trainer disposes it. */
   model: tf.LayersModel;
   source: BatchSource;
   loss: LossFn;
@@ -55,6 +57,7 @@ export class Trainer {
   /** Time spent in this run's own steps since the last read (a race interleaves other runs). */
   private busyMs = 0;
   private lastReadStep = 0;
+  private disposed = false;
 
   constructor(params: TrainerParams) {
     this.runId = params.runId;
@@ -130,6 +133,11 @@ export class Trainer {
   /** Emits every step taken so far (pause and single steps show the exact step, not the last read). */
   async sync(): Promise<void> {
     await this.flush();
+  }
+
+  /** The run's model (exports and inference); valid until dispose(). */
+  get model(): tf.LayersModel {
+    return this.p.model;
   }
 
   /** Model and optimizer, for checkpoints (checkpoint.ts reads and restores their weights). */
@@ -233,10 +241,14 @@ export class Trainer {
     if (!this.finished) this.setStatus('stopped');
   }
 
+  /** Frees pending scalars, the optimizer state and the model (idempotent). */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     for (const b of this.pending) b.values.dispose();
     this.pending = [];
     this.optimizer.dispose();
+    this.p.model.dispose();
   }
 }
 
