@@ -2,7 +2,8 @@
 // doesn't know the network or the data; it reports only through events. It owns its model: dispose()
 // frees the weights with the optimizer state.
 import * as tf from '@tensorflow/tfjs';
-import { diceFromCounts, hardOverlapCounts } from './dice-stats';
+import { diceFromCounts } from '../metrics/overlap';
+import { hardOverlapCounts, meanDice, rowCounts } from './dice-stats';
 import type { RunEmit, RunStatus, StepPoint } from './events';
 import type { ArrayBatch, BatchSource } from './source';
 
@@ -30,7 +31,7 @@ export interface TrainerParams {
 
 export const TRAINER_DEFAULTS = { readEvery: 5, validateEvery: 25, snapshotEvery: 25 };
 
-/** Per-step scalars kept on the device until the next read: [loss, counts (C-1 rows of 3)...]. */
+/** Per-step scalars kept on the device until the next read: [loss, counts (C-1 rows of tp, fp, fn)...]. */
 interface Pending {
   step: number;
   lr: number;
@@ -170,9 +171,13 @@ export class Trainer {
     const classes = (width - 1) / 3;
     const points: StepPoint[] = batch.map((b, i) => {
       const row = data.subarray(i * width, (i + 1) * width);
+      const counts = row.subarray(1);
       let predicted = 0;
-      for (let l = 0; l < classes; l++) predicted += row[1 + 3 * l + 1];
-      const trainDice = diceFromCounts(row.subarray(1), classes);
+      for (let l = 0; l < classes; l++) {
+        const k = rowCounts(counts, l);
+        predicted += k.tp + k.fp;
+      }
+      const trainDice = meanDice(counts, classes);
       return { step: b.step, loss: row[0], trainDice, predictedFg: predicted / b.elements, msPerStep, lr: b.lr };
     });
     this.history.push(...points);
@@ -196,8 +201,8 @@ export class Trainer {
       const data = await counts.data();
       const classes = counts.shape[0];
       counts.dispose();
-      perSubject.push(diceFromCounts(data, classes));
-      for (let l = 0; l < classes; l++) classSums[l] = (classSums[l] ?? 0) + diceFromCounts(data.subarray(3 * l), 1);
+      perSubject.push(meanDice(data, classes));
+      for (let l = 0; l < classes; l++) classSums[l] = (classSums[l] ?? 0) + diceFromCounts(rowCounts(data, l));
     }
     const n = perSubject.length;
     const dice = n ? perSubject.reduce((a, v) => a + v, 0) / n : Number.NaN;
