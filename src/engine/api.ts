@@ -74,8 +74,6 @@ export interface EngineApi extends IoApi {
     backend?: BackendChoice /** Enables debugFault (test and teaching drills). */;
     debug?: boolean;
   }): Promise<BackendReport>;
-  /** A tiny matmul, proof that tensors flow through the chosen backend. */
-  matmul(req: { a: number[][]; b: number[][] }): Promise<{ result: number[][]; backend: string }>;
   /** Generates the phantom subjects and the patch sampler; replaces any previous data (and runs). */
   prepareData(req: DataRequest): Promise<DataSummary>;
   /** Creates runs on the current data (same seed -> same start and batches); replaces previous runs. */

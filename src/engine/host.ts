@@ -1,5 +1,4 @@
 // Implements EngineApi on whatever thread imports it (worker or main thread).
-import * as tf from '@tensorflow/tfjs';
 import type { EngineApi, Emit } from './api';
 import { explorerCurves } from './explorer';
 import { runBenchmark } from './backend/bench';
@@ -25,12 +24,6 @@ export function createEngineHost(emit: Emit): EngineApi {
       unwatch();
       unwatch = watchDevice((fault) => emit('fault', fault));
       return report;
-    },
-    async matmul({ a, b }) {
-      const out = tf.tidy(() => tf.matMul(tf.tensor2d(a), tf.tensor2d(b)));
-      const result = (await out.array()) as number[][];
-      out.dispose();
-      return { result, backend: tf.getBackend() };
     },
     prepareData: (req) => session.prepareData(req),
     createRuns: ({ runs }) => session.createRuns(runs),
