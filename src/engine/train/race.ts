@@ -8,14 +8,14 @@ import type { RunEmit } from './events';
 import type { BatchSource } from './source';
 import { type LossFn, Trainer, type TrainerParams } from './trainer';
 
-export function lossFnFor(id: string, options: Record<string, unknown>): LossFn {
+function lossFnFor(id: string, options: Record<string, unknown>): LossFn {
   if (!isLossId(id)) throw new Error(`unknown loss '${id}'`);
   const resolved = resolveLossOptions(id, options);
   return (yTrue: tf.Tensor, yPred: tf.Tensor) => computeLoss(id, yTrue, yPred, resolved);
 }
 
 /** Why a loss cannot train on `classes` classes (e.g. the paper's two-class DL2), or null: tried on a 1-voxel input. */
-export function lossProblem(loss: LossFn, classes: number): string | null {
+function lossProblem(loss: LossFn, classes: number): string | null {
   try {
     tf.tidy(() => {
       const y = tf.oneHot(tf.tensor1d([classes - 1], 'int32'), classes).reshape([1, 1, 1, classes]);
