@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { explorerCurves } from '../src/engine/explorer';
 import { lesionMask, lossAndVoxelGrad, oneHot, probeInput } from '../src/engine/explorer/tensors';
 import { syntheticLayout } from '../src/engine/explorer/synthetic';
-import { selectBackend } from '../src/engine/train/backend';
+import { selectBackend } from '../src/engine/backend/backend';
 
 async function median(fn: () => Promise<unknown>, reps: number): Promise<number> {
   await fn();

@@ -8,9 +8,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import * as tf from '@tensorflow/tfjs';
 import type { EngineEvents } from '../src/engine/api';
-import { selectBackend } from '../src/engine/train/backend';
+import { selectBackend } from '../src/engine/backend/backend';
 import { Session } from '../src/engine/train/session';
-import { backendDataIds, wasmHeapBytes } from '../src/engine/train/wasm-test-utils';
+import { backendDataIds, wasmHeapBytes } from '../src/engine/backend/wasm-test-utils';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -11,8 +11,8 @@ import {
   restoreStockWasmKernels,
   WASM_TRAINING_KERNELS,
   wasmTrainingKernelsRegistered,
-} from '../src/engine/train/wasm-kernels';
-import { backendDataIds, buildTestUNet, crossEntropy, testBatch, wasmHeapBytes } from '../src/engine/train/wasm-test-utils';
+} from '../src/engine/backend/wasm-kernels';
+import { backendDataIds, buildTestUNet, crossEntropy, testBatch, wasmHeapBytes } from '../src/engine/backend/wasm-test-utils';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

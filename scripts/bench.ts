@@ -7,7 +7,7 @@ import { execSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
-import type { BenchResult } from '../src/engine/train/bench';
+import type { BenchResult } from '../src/engine/backend/bench';
 
 type Row = BenchResult & { longestTaskMs: number; round: number };
 

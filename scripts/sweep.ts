@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LossId } from '../src/domain/losses';
 import type { NetworkKind } from '../src/domain/network-spec';
-import { selectBackend } from '../src/engine/train/backend';
+import { selectBackend } from '../src/engine/backend/backend';
 import { estimateSweep } from '../src/engine/sweep/estimate';
 import { toSweepFile } from '../src/engine/sweep/format';
 import { checkSweepSpec, runCount } from '../src/engine/sweep/plan';

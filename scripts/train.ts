@@ -11,7 +11,7 @@ import { type CheckpointEntry, type CheckpointManifest, parseManifest } from '..
 import { CheckpointStore, saveModelFiles } from '../src/engine/io/model-io';
 import { windowStats } from '../src/engine/metrics/summary';
 import { countParams } from '../src/engine/networks';
-import { selectBackend } from '../src/engine/train/backend';
+import { selectBackend } from '../src/engine/backend/backend';
 import type { StepPoint } from '../src/engine/train/events';
 import { Session } from '../src/engine/train/session';
 import { phantomShape } from '../src/domain/phantom';

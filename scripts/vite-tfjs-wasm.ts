@@ -1,5 +1,5 @@
 // tfjs-wasm for Vite: serves the backend's .wasm binaries at /tfjs-wasm/ in dev and emits them into the
-// build (no CDN), and pre-bundles the threaded factory that src/engine/train/wasm-threads.ts imports
+// build (no CDN), and pre-bundles the threaded factory that src/engine/backend/wasm-threads.ts imports
 // (found late otherwise, inside the worker, which costs a dev-server reload on first use).
 import { createReadStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -7,7 +7,7 @@ import { LOSS_IDS, OPTION_SPECS, type OptionName, ownersOf } from '../src/domain
 import { NETWORKS } from '../src/domain/networks';
 import { LESION_KINDS } from '../src/domain/phantom';
 import { createRng, type Rng } from '../src/engine/data/rng';
-import { selectBackend } from '../src/engine/train/backend';
+import { selectBackend } from '../src/engine/backend/backend';
 import { recorder } from '../src/engine/train/events.test-utils';
 import { Session } from '../src/engine/train/session';
 import { LESSONS } from '../src/lessons';

@@ -1,6 +1,6 @@
 // The benchmark page: asks the engine worker to time each backend while the main thread records its
 // longest task (the page must stay responsive while the worker trains).
-import type { BenchResult } from '../engine/train/bench';
+import type { BenchResult } from '../engine/backend/bench';
 import { BACKENDS, type BackendName } from '../domain/backends';
 import { createEngineClient } from '../worker/client';
 

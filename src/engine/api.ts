@@ -1,10 +1,10 @@
 // The engine's public surface, shared by the worker and the in-thread client. Plain data only:
 // every argument and result must survive structured cloning.
 import type { LesionKind } from '../domain/phantom';
-import type { BenchRequest, BenchResult } from './train/bench';
-import type { BackendChoice, BackendReport } from './train/backend';
+import type { BenchRequest, BenchResult } from './backend/bench';
+import type { BackendChoice, BackendReport } from './backend/backend';
 import type { ResumeState, RunCheckpoint } from './train/checkpoint';
-import type { EngineFault, FaultDrill } from './train/device-watch';
+import type { EngineFault, FaultDrill } from './backend/device-watch';
 import type { RunEvents } from './train/events';
 import type { StartSweepRequest, StartSweepResult, SweepAction, SweepProgress, SweepRunState } from './sweep/types';
 import type { IoApi } from './io/api';
@@ -74,8 +74,6 @@ export interface EngineApi extends IoApi {
     backend?: BackendChoice /** Enables debugFault (test and teaching drills). */;
     debug?: boolean;
   }): Promise<BackendReport>;
-  /** A tiny matmul, proof that tensors flow through the chosen backend. */
-  matmul(req: { a: number[][]; b: number[][] }): Promise<{ result: number[][]; backend: string }>;
   /** Generates the phantom subjects and the patch sampler; replaces any previous data (and runs). */
   prepareData(req: DataRequest): Promise<DataSummary>;
   /** Creates runs on the current data (same seed -> same start and batches); replaces previous runs. */

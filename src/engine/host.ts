@@ -1,10 +1,9 @@
 // Implements EngineApi on whatever thread imports it (worker or main thread).
-import * as tf from '@tensorflow/tfjs';
 import type { EngineApi, Emit } from './api';
 import { explorerCurves } from './explorer';
-import { runBenchmark } from './train/bench';
-import { selectBackend } from './train/backend';
-import { runFaultDrill, watchDevice } from './train/device-watch';
+import { runBenchmark } from './backend/bench';
+import { selectBackend } from './backend/backend';
+import { runFaultDrill, watchDevice } from './backend/device-watch';
 import { Session } from './train/session';
 import { createSweepMethods } from './sweep/host';
 import { IoController, ioMethods } from './io/io-host';
@@ -25,12 +24,6 @@ export function createEngineHost(emit: Emit): EngineApi {
       unwatch();
       unwatch = watchDevice((fault) => emit('fault', fault));
       return report;
-    },
-    async matmul({ a, b }) {
-      const out = tf.tidy(() => tf.matMul(tf.tensor2d(a), tf.tensor2d(b)));
-      const result = (await out.array()) as number[][];
-      out.dispose();
-      return { result, backend: tf.getBackend() };
     },
     prepareData: (req) => session.prepareData(req),
     createRuns: ({ runs }) => session.createRuns(runs),

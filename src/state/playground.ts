@@ -2,9 +2,9 @@
 // intents (train, pause, step, reset, prepare, adopt data, recover, reopen) into engine calls with an
 // explicit phase. Settings arrive through setSettings and are diffed: data changes prepare new data,
 // run changes clear the runs. Plain class: React only subscribes (usePlayground).
-import type { BackendChoice, BackendReport } from '../engine/train/backend';
+import type { BackendChoice, BackendReport } from '../engine/backend/backend';
 import type { DataSummary } from '../engine/api';
-import type { FaultDrill } from '../engine/train/device-watch';
+import type { FaultDrill } from '../engine/backend/device-watch';
 import { fetchCheckpointFiles } from '../engine/io/fetch-checkpoint';
 import type { EngineClient } from '../worker/client';
 import { isFinished } from '../domain/runs';

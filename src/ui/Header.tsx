@@ -1,5 +1,5 @@
 import { ThemeToggle } from './ThemeToggle';
-import type { BackendReport } from '../engine/train/backend';
+import type { BackendReport } from '../engine/backend/backend';
 
 export interface HeaderProps {
   backend: BackendReport | null;

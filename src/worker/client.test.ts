@@ -3,29 +3,33 @@ import { createEngineClient } from './client';
 import { collectTransferables } from './protocol';
 
 describe('engine client, in-thread mode', () => {
-  it('selects cpu and runs a matmul through the engine', async () => {
+  it('selects cpu and prepares a tiny phantom through the engine', async () => {
     const client = createEngineClient({ inline: true });
     expect(client.mode).toBe('inline');
     const logs: string[] = [];
     client.on('log', (e) => logs.push(e.message));
     const report = await client.call('init', { backend: 'cpu' });
     expect(report.active).toBe('cpu');
-    const { result, backend } = await client.call('matmul', {
-      a: [
-        [1, 2],
-        [3, 4],
-      ],
-      b: [[5], [6]],
+    const data = await client.call('prepareData', {
+      seed: 1,
+      lesion: 'tumour',
+      fraction: 0.03,
+      noise: 0.02,
+      patch: 16,
+      batch: 2,
+      network: 'unet2d',
+      shape: [24, 24, 16],
     });
-    expect(backend).toBe('cpu');
-    expect(result).toEqual([[17], [39]]);
+    expect(data.patch).toBe(16);
+    expect(data.display.images[0].dims).toEqual([24, 24, 16]);
     expect(logs).toContain('backend cpu');
     client.dispose();
   });
 
   it('engine errors reject the call with the message', async () => {
     const client = createEngineClient({ inline: true });
-    await expect(client.call('matmul', { a: [[1, 2]], b: [[1, 2]] })).rejects.toThrow(/matMul|inner/i);
+    await expect(client.call('control', { action: 'play' })).rejects.toThrow(/create runs first/);
+    client.dispose();
   });
 
   it('collects typed-array buffers for transfer, once each', () => {

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countParams, sizeMultiple } from '../networks';
 import type { NetworkKind } from '../../domain/network-spec';
-import { selectBackend } from '../train/backend';
+import { selectBackend } from '../backend/backend';
 import { generatePhantom, type LesionKind } from '../data/phantom';
 import { type Subject, subjectFromPhantom } from '../data/subjects';
 import { buildDatasetFromSubjects, createDatasetSource, DATASET_DEFAULTS, type Dataset } from '../train/dataset';

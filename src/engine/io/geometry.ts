@@ -65,8 +65,6 @@ export interface Orientation {
   flip: [boolean, boolean, boolean];
 }
 
-export const IDENTITY_ORIENTATION: Orientation = { perm: [0, 1, 2], flip: [false, false, false] };
-
 export const isIdentityOrientation = (o: Orientation) => o.perm.every((p, i) => p === i) && o.flip.every((f) => !f);
 
 /**

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvents } from '../api';
 import { readNifti } from '../data/nifti';
 import { createVolume } from '../data/volume';
-import { selectBackend } from '../train/backend';
+import { selectBackend } from '../backend/backend';
 import { Session } from '../train/session';
 import { predictionFiles } from './exports';
 import { canonicalOrientation, gridOf, reorientVolume } from './geometry';

@@ -1,6 +1,8 @@
 // The engine's own-data, export and checkpoint methods, beside the session: it keeps the user's
 // files and checked subjects, the loaded checkpoints, and the geometry exports go back to.
 import type { DataSummary } from '../api';
+import { countsFromLabels } from '../metrics/confusion';
+import { diceFromCounts } from '../metrics/overlap';
 import type { IoApi } from './api';
 import type { Dataset } from '../train/dataset';
 import type { Session } from '../train/session';
@@ -45,17 +47,10 @@ export interface SegmentResult {
   ms: number;
 }
 
+/** Hard Dice of a 0/1 segmentation against a label map (any value > 0 is foreground). */
 function hardDice(seg: Uint8Array, label: ArrayLike<number>): number {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (let i = 0; i < seg.length; i++) {
-    const ref = label[i] > 0;
-    if (seg[i] && ref) tp++;
-    else if (seg[i]) fp++;
-    else if (ref) fn++;
-  }
-  return tp + fp + fn === 0 ? 1 : (2 * tp) / (2 * tp + fp + fn);
+  const reference = Uint8Array.from(label, (v) => (v > 0 ? 1 : 0));
+  return diceFromCounts(countsFromLabels({ predicted: seg, reference, numClasses: 2 })[1]);
 }
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60) || 'volume';

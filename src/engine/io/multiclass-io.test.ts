@@ -6,7 +6,7 @@ import type { EngineEvents } from '../api';
 import { readNifti, writeNifti } from '../data/nifti';
 import { generatePhantom } from '../data/phantom';
 import { createVolume } from '../data/volume';
-import { selectBackend } from '../train/backend';
+import { selectBackend } from '../backend/backend';
 import { axialSlices } from '../train/dataset';
 import { Session } from '../train/session';
 import { classIndicesToValues } from './exports';

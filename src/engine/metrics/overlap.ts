@@ -2,8 +2,8 @@
 // denominator is 1 when prediction and reference agree that there is nothing to find, else 0.
 import { type ClassCounts, classCounts, type SegmentationInput } from './confusion';
 
-/** 2 TP / (2 TP + FP + FN); both empty -> 1. */
-export function diceFromCounts(k: ClassCounts): number {
+/** 2 TP / (2 TP + FP + FN); both empty -> 1. The engine's one Dice: trainer, predictions and metrics call it. */
+export function diceFromCounts(k: Pick<ClassCounts, 'tp' | 'fp' | 'fn'>): number {
   const den = 2 * k.tp + k.fp + k.fn;
   return den === 0 ? 1 : (2 * k.tp) / den;
 }

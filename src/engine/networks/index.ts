@@ -2,8 +2,7 @@
 // batch statistics) and optimise `trainableVariables(model)`; predict with `model.predict(x)`.
 import type * as tf from '@tensorflow/tfjs';
 import { buildHighRes, highResReceptiveField } from './highres';
-import { type NetworkKind, type NetworkSpec, resolveSpec, sizeRule } from '../../domain/network-spec';
-import { NETWORKS, SPATIAL_DIMS } from '../../domain/networks';
+import { type NetworkSpec, resolveSpec } from '../../domain/network-spec';
 import { buildTwoPath, twoPathReceptiveField } from './twopath';
 import { buildUNet, unetReceptiveField } from './unet';
 
@@ -53,49 +52,4 @@ export function receptiveField(spec: NetworkSpec): number {
   if (r.kind === 'twopath2d') return twoPathReceptiveField();
   if (r.kind === 'highres3d') return highResReceptiveField(r);
   return unetReceptiveField(r);
-}
-
-export interface NetworkDescription {
-  kind: NetworkKind;
-  label: string;
-  dims: 2 | 3;
-  params: number;
-  trainableParams: number;
-  receptiveField: number;
-  sizeRule: string;
-  text: string;
-}
-
-/** Summary for the UI; builds the model once to count its weights, then frees it. */
-export function describeNetwork(spec: NetworkSpec): NetworkDescription {
-  const r = resolveSpec(spec);
-  const info = NETWORKS.find((n) => n.id === r.kind)!;
-  const model = createNetwork(r);
-  const params = countParams(model);
-  const trainableParams = countParams(model, { trainableOnly: true });
-  model.dispose();
-  const rf = receptiveField(r);
-  const shape: string[] = [`${r.baseFilters} base filters`];
-  if (r.kind === 'unet2d' || r.kind === 'unet3d') shape.unshift(`depth ${r.depth}`);
-  if (r.kind === 'highres3d') shape.unshift(`${r.blocks} blocks per dilation`);
-  if (r.kind === 'twopath2d') shape.push(`maxout x${r.maxoutPieces}`);
-  if (r.batchNorm) shape.push('batch norm');
-  const unit = SPATIAL_DIMS[r.kind] === 2 ? 'px' : 'voxels';
-  const text = [
-    `${info.label}: ${shape.join(', ')}`,
-    `${r.inChannels} input channel${r.inChannels === 1 ? '' : 's'} -> softmax over ${r.numClasses} classes`,
-    `${params.toLocaleString('en-US')} parameters${params === trainableParams ? '' : ` (${trainableParams.toLocaleString('en-US')} trainable)`}`,
-    `receptive field ${rf} ${unit} per axis`,
-    `input size: ${sizeRule(r)}`,
-  ].join('\n');
-  return {
-    kind: r.kind,
-    label: info.label,
-    dims: info.dims,
-    params,
-    trainableParams,
-    receptiveField: rf,
-    sizeRule: sizeRule(r),
-    text,
-  };
 }

@@ -39,7 +39,7 @@ describe('upConv2x: a transposed conv (kernel 2, stride 2) that trains in 3D', (
   it('tfjs cannot differentiate conv3dTranspose; upConv2x matches finite differences', () => {
     const x = tf.randomNormal([1, 2, 3, 2, 2], 0, 1, 'float32', 5);
     const k = tf.randomNormal([2, 2, 2, 3, 2], 0, 1, 'float32', 6);
-    // stock tfjs 4.22 has no gradient for it (src/engine/train may register one; this file does not import it)
+    // stock tfjs 4.22 has no gradient for it (src/engine/backend may register one; this file does not import it)
     if (!tf.getGradient('Conv3DBackpropInputV2')) {
       const transposed = (t: tf.Tensor) =>
         tf.conv3dTranspose(t as tf.Tensor5D, k as tf.Tensor5D, [1, 4, 6, 4, 3], 2, 'same').sum();

@@ -1,15 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  countParams,
-  createNetwork,
-  DEFAULT_SPECS,
-  describeNetwork,
-  NETWORKS,
-  nearestValidSize,
-  receptiveField,
-  validSpatialSize,
-} from './index';
+import { countParams, createNetwork, DEFAULT_SPECS, NETWORKS, nearestValidSize, receptiveField, validSpatialSize } from './index';
 import type { NetworkKind, NetworkSpec } from '../../domain/network-spec';
 
 beforeAll(async () => {
@@ -227,17 +218,7 @@ describe('receptive field', () => {
   });
 });
 
-describe('describeNetwork', () => {
-  it('gives the UI parameters, receptive field and size rule', () => {
-    const d = describeNetwork({ kind: 'unet2d' });
-    expect(d).toMatchObject({ kind: 'unet2d', dims: 2, params: 29474, trainableParams: 29474, receptiveField: 44 });
-    expect(d.text).toContain('29,474 parameters');
-    expect(d.text).toContain('multiple of 4');
-    const bn = describeNetwork({ kind: 'highres3d', batchNorm: true });
-    expect(bn.trainableParams).toBeLessThan(bn.params);
-    expect(bn.text).toMatch(/trainable/);
-  });
-
+describe('NETWORKS', () => {
   it('registry: each entry builds from its default spec with a default patch that is valid', () => {
     for (const info of NETWORKS) {
       expect(DEFAULT_SPECS[info.id].kind).toBe(info.id);

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvents } from '../api';
-import { selectBackend } from '../train/backend';
+import { selectBackend } from '../backend/backend';
 import { Session } from '../train/session';
 import { createSweepMethods } from './host';
 import { planSweep } from './plan';

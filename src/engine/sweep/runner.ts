@@ -1,13 +1,12 @@
 // Runs a sweep's queue: one dataset per group (burden, patch, seed), its runs raced in lockstep by the
 // training Runner, results summarised as each race ends. Pause, resume and cancel are inputs.
 import { phantomShape } from '../../domain/phantom';
-import type * as tf from '@tensorflow/tfjs';
-import { createNetwork, type NetworkKind, sizeMultiple } from '../networks';
+import { type NetworkKind, sizeMultiple } from '../networks';
 import { buildDataset, createDatasetSource } from '../train/dataset';
-import type { RunEvents } from '../train/events';
+import type { RunEmit, RunEvents } from '../train/events';
+import { buildRace } from '../train/race';
 import { Runner } from '../train/runner';
-import { lossFnFor } from '../train/session';
-import { Trainer, type TrainerParams } from '../train/trainer';
+import type { Trainer } from '../train/trainer';
 import { formatBurden, planSweep } from './plan';
 import { downsampleCurve, runWindow } from './stats';
 import type { GroupInfo, RunResult, SweepCell, SweepGroup, SweepProgress, SweepRunState, SweepSpec } from './types';
@@ -146,24 +145,22 @@ export class SweepRunner {
     const source = createDatasetSource(ds, sizeMultiple({ kind }));
     for (let i = 0; i < todo.length && !this.cancelled; i += this.p.maxRace) {
       const cells = todo.slice(i, i + this.p.maxRace);
-      const models: tf.LayersModel[] = [];
-      const trainers = cells.map((cell) => {
-        // Same seed, same initial weights for every loss and LR of the group (the paper's fair start).
-        const model = createNetwork({ kind, inChannels: ds.train[0].channels.length, numClasses: 2, seed: group.seed });
-        models.push(model);
-        return new Trainer({
+      // Same seed, same initial weights for every loss and LR of the group (the paper's fair start).
+      const { trainers } = buildRace({
+        network: kind,
+        inChannels: ds.train[0].channels.length,
+        numClasses: ds.numClasses,
+        source,
+        emit: this.trainerEmit,
+        runs: cells.map((cell) => ({
           runId: cell.key,
-          model,
-          source,
-          loss: lossFnFor(cell.loss, {}),
+          loss: cell.loss,
+          lossOptions: {},
           lr: cell.lr,
           steps: spec.steps,
-          emit: this.trainerEmit,
-          readEvery: this.p.readEvery,
-          validateEvery: 0,
-          snapshotEvery: 0,
-          collapseMinSteps: spec.lastK,
-        });
+          seed: group.seed,
+        })),
+        trainer: { readEvery: this.p.readEvery, validateEvery: 0, snapshotEvery: 0, collapseMinSteps: spec.lastK },
       });
       try {
         await this.race_(trainers);
@@ -175,7 +172,6 @@ export class SweepRunner {
         this.emitProgress(true);
       } finally {
         for (const t of trainers) t.dispose();
-        for (const m of models) m.dispose();
         this.race = null;
       }
     }
@@ -220,7 +216,7 @@ export class SweepRunner {
     this.stepsDone += n;
     this.stepsThisSession += n;
     this.emitProgress(false);
-  }) as TrainerParams['emit'];
+  }) as RunEmit;
 
   private emitProgress(force: boolean, message?: string): void {
     const now = performance.now();

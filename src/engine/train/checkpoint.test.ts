@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvents, RunRequest } from '../api';
 import { checkResume, type RunCheckpoint } from './checkpoint';
-import { selectBackend } from './backend';
+import { selectBackend } from '../backend/backend';
 import { Session } from './session';
 
 beforeAll(async () => {

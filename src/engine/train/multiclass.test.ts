@@ -5,7 +5,7 @@ import { sampleBatch } from '../data/patches';
 import { generatePhantom } from '../data/phantom';
 import { prepareSubject, type Subject } from '../data/subjects';
 import { createVolume } from '../data/volume';
-import { selectBackend } from './backend';
+import { selectBackend } from '../backend/backend';
 import { axialSlices, buildDatasetFromSubjects } from './dataset';
 import { recorder } from './events.test-utils';
 import { Session } from './session';

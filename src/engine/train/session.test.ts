@@ -1,7 +1,7 @@
 // End to end in Node: phantom data -> U-Net -> GDL, on the wasm backend with our training kernels.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from './backend';
+import { selectBackend } from '../backend/backend';
 import { recorder } from './events.test-utils';
 import { Session } from './session';
 

@@ -1,37 +1,19 @@
 // The engine's one live session: the current dataset and the runs on it. Glue between the API and
 // the parts (data, networks, losses, trainer); it holds no maths of its own.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { ControlAction, DataRequest, DataSummary, Emit, RunRequest } from '../api';
-import { computeLoss, isLossId, resolveLossOptions } from '../losses';
-import { countParams, createNetwork, type NetworkKind, sizeMultiple } from '../networks';
 import { SPATIAL_DIMS } from '../../domain/network-spec';
-import { buildDataset, createDatasetSource, type Dataset, type DatasetSource, displayVolumes } from './dataset';
+import { countParams, type NetworkKind, sizeMultiple } from '../networks';
 import { captureTrainer, type RunCheckpoint, restoreTrainer } from './checkpoint';
+import { buildDataset, createDatasetSource, type Dataset, type DatasetSource, displayVolumes } from './dataset';
+import type { RunEmit } from './events';
+import { buildRace, type TrainerSchedule } from './race';
 import { Runner } from './runner';
-import { type LossFn, Trainer, type TrainerParams } from './trainer';
-
-export function lossFnFor(id: string, options: Record<string, unknown>): LossFn {
-  if (!isLossId(id)) throw new Error(`unknown loss '${id}'`);
-  const resolved = resolveLossOptions(id, options);
-  return (yTrue: tf.Tensor, yPred: tf.Tensor) => computeLoss(id, yTrue, yPred, resolved);
-}
-
-/** Why a loss cannot train on `classes` classes (e.g. the paper's two-class DL2), or null: tried on a 1-voxel input. */
-export function lossProblem(loss: LossFn, classes: number): string | null {
-  try {
-    tf.tidy(() => {
-      const y = tf.oneHot(tf.tensor1d([classes - 1], 'int32'), classes).reshape([1, 1, 1, classes]);
-      loss(y, tf.fill([1, 1, 1, classes], 1 / classes));
-    });
-    return null;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
+import type { Trainer } from './trainer';
 
 export interface SessionOptions {
   /** Trainer schedule overrides (tests and scripts use small values). */
-  trainer?: Partial<Pick<TrainerParams, 'readEvery' | 'validateEvery' | 'snapshotEvery' | 'collapseMinSteps'>>;
+  trainer?: TrainerSchedule;
   /** Copies a loaded checkpoint's weights into a fresh model (RunRequest.init); absent: warm starts are refused. */
   warmStart?: (checkpointId: string, model: tf.LayersModel) => void;
 }
@@ -40,7 +22,6 @@ export class Session {
   private dataset: Dataset | null = null;
   private source: DatasetSource | null = null;
   private runner: Runner | null = null;
-  private models: tf.LayersModel[] = [];
   private snapshotZ: number | null = null;
 
   constructor(
@@ -85,41 +66,33 @@ export class Session {
     const multiple = sizeMultiple({ kind });
     const side = typeof ds.spec.size === 'number' ? ds.spec.size : ds.spec.size[0];
     if (side % multiple !== 0) throw new Error(`patch ${side} must be a multiple of ${multiple} for ${kind}`);
-    // Validate every loss before building anything, so a bad option fails the whole request cleanly.
-    const losses = runs.map((r) => lossFnFor(r.loss, r.lossOptions));
-    // A loss defined for two classes only ends its own run with the reason; the rest of the race trains.
-    const problems = losses.map((l) => (ds.numClasses === 2 ? null : lossProblem(l, ds.numClasses)));
-    this.source = createDatasetSource(ds, multiple);
-    if (this.snapshotZ !== null) this.source.setSnapshotSlice(this.snapshotZ);
-    const params: Record<string, number> = {};
-    const trainers = runs.map((r, i) => {
-      // Same seed -> same initial weights for every loss of a race.
-      const model = createNetwork({ kind, inChannels: ds.train[0].channels.length, numClasses: ds.numClasses, seed: r.seed });
-      this.models.push(model);
-      if (r.init) {
+    const source = createDatasetSource(ds, multiple);
+    if (this.snapshotZ !== null) source.setSnapshotSlice(this.snapshotZ);
+    const { trainers, problems } = buildRace({
+      network: kind,
+      inChannels: ds.train[0].channels.length,
+      numClasses: ds.numClasses,
+      source,
+      // Run events are a subset of the engine's events.
+      emit: this.emit as RunEmit,
+      runs,
+      trainer: this.options.trainer,
+      initModel: (i, model) => {
+        const init = runs[i].init;
+        if (!init) return;
         if (!this.options.warmStart) throw new Error('warm starts from checkpoints are not available here');
-        this.options.warmStart(r.init, model);
-      }
-      params[r.runId] = countParams(model);
-      return new Trainer({
-        runId: r.runId,
-        model,
-        source: this.source!,
-        loss: losses[i],
-        lr: r.lr,
-        steps: r.steps,
-        emit: this.emit as TrainerParams['emit'],
-        ...this.options.trainer,
-      });
+        this.options.warmStart(init, model);
+      },
     });
     // Continuing from checkpoints (reload, lost device): weights, optimizer state and step come back.
     try {
       for (const [i, r] of runs.entries()) if (r.resume) await restoreTrainer(trainers[i], r.resume);
     } catch (err) {
       for (const t of trainers) t.dispose();
-      await this.disposeRuns();
       throw err;
     }
+    const params = Object.fromEntries(trainers.map((t) => [t.runId, countParams(t.model)]));
+    this.source = source;
     this.runner = new Runner(trainers);
     for (const [i, t] of trainers.entries()) {
       const why = problems[i];
@@ -175,8 +148,7 @@ export class Session {
 
   /** A run's model (exports and inference), or null. */
   modelOf(runId: string): tf.LayersModel | null {
-    const i = this.runner?.trainers.findIndex((t) => t.runId === runId) ?? -1;
-    return i >= 0 ? (this.models[i] ?? null) : null;
+    return this.runner?.trainers.find((t) => t.runId === runId)?.model ?? null;
   }
 
   /** Runs fn between training rounds, so the weights it reads do not change under it. */
@@ -199,7 +171,5 @@ export class Session {
       for (const t of this.runner.trainers) t.dispose();
     }
     this.runner = null;
-    for (const m of this.models) m.dispose();
-    this.models = [];
   }
 }

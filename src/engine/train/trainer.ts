@@ -1,7 +1,9 @@
 // One training run: the model, a batch source and a loss, advanced one step at a time. The trainer
-// doesn't know the network or the data; it reports only through events.
+// doesn't know the network or the data; it reports only through events. It owns its model: dispose()
+// frees the weights with the optimizer state.
 import * as tf from '@tensorflow/tfjs';
-import { diceFromCounts, hardOverlapCounts } from './dice-stats';
+import { diceFromCounts } from '../metrics/overlap';
+import { hardOverlapCounts, meanDice, rowCounts } from './dice-stats';
 import type { RunEmit, RunStatus, StepPoint } from './events';
 import type { ArrayBatch, BatchSource } from './source';
 
@@ -9,6 +11,7 @@ export type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
 
 export interface TrainerParams {
   runId: string;
+  /** Owned from here on: the trainer disposes it. */
   model: tf.LayersModel;
   source: BatchSource;
   loss: LossFn;
@@ -28,7 +31,7 @@ export interface TrainerParams {
 
 export const TRAINER_DEFAULTS = { readEvery: 5, validateEvery: 25, snapshotEvery: 25 };
 
-/** Per-step scalars kept on the device until the next read: [loss, counts (C-1 rows of 3)...]. */
+/** Per-step scalars kept on the device until the next read: [loss, counts (C-1 rows of tp, fp, fn)...]. */
 interface Pending {
   step: number;
   lr: number;
@@ -55,6 +58,7 @@ export class Trainer {
   /** Time spent in this run's own steps since the last read (a race interleaves other runs). */
   private busyMs = 0;
   private lastReadStep = 0;
+  private disposed = false;
 
   constructor(params: TrainerParams) {
     this.runId = params.runId;
@@ -132,6 +136,11 @@ export class Trainer {
     await this.flush();
   }
 
+  /** The run's model (exports and inference); valid until dispose(). */
+  get model(): tf.LayersModel {
+    return this.p.model;
+  }
+
   /** Model and optimizer, for checkpoints (checkpoint.ts reads and restores their weights). */
   get checkpointParts(): { model: tf.LayersModel; optimizer: tf.Optimizer } {
     return { model: this.p.model, optimizer: this.optimizer };
@@ -162,9 +171,13 @@ export class Trainer {
     const classes = (width - 1) / 3;
     const points: StepPoint[] = batch.map((b, i) => {
       const row = data.subarray(i * width, (i + 1) * width);
+      const counts = row.subarray(1);
       let predicted = 0;
-      for (let l = 0; l < classes; l++) predicted += row[1 + 3 * l + 1];
-      const trainDice = diceFromCounts(row.subarray(1), classes);
+      for (let l = 0; l < classes; l++) {
+        const k = rowCounts(counts, l);
+        predicted += k.tp + k.fp;
+      }
+      const trainDice = meanDice(counts, classes);
       return { step: b.step, loss: row[0], trainDice, predictedFg: predicted / b.elements, msPerStep, lr: b.lr };
     });
     this.history.push(...points);
@@ -188,8 +201,8 @@ export class Trainer {
       const data = await counts.data();
       const classes = counts.shape[0];
       counts.dispose();
-      perSubject.push(diceFromCounts(data, classes));
-      for (let l = 0; l < classes; l++) classSums[l] = (classSums[l] ?? 0) + diceFromCounts(data.subarray(3 * l), 1);
+      perSubject.push(meanDice(data, classes));
+      for (let l = 0; l < classes; l++) classSums[l] = (classSums[l] ?? 0) + diceFromCounts(rowCounts(data, l));
     }
     const n = perSubject.length;
     const dice = n ? perSubject.reduce((a, v) => a + v, 0) / n : Number.NaN;
@@ -233,10 +246,14 @@ export class Trainer {
     if (!this.finished) this.setStatus('stopped');
   }
 
+  /** Frees pending scalars, the optimizer state and the model (idempotent). */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     for (const b of this.pending) b.values.dispose();
     this.pending = [];
     this.optimizer.dispose();
+    this.p.model.dispose();
   }
 }
 

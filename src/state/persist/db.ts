@@ -165,14 +165,3 @@ export async function storageEstimate(): Promise<{ usage: number; quota: number 
     return null;
   }
 }
-
-/** Asks the browser not to evict this origin's data under pressure (granted silently or not at all). */
-export async function requestPersistentStorage(): Promise<boolean> {
-  const storage = (globalThis.navigator as Navigator | undefined)?.storage;
-  if (!storage?.persist) return false;
-  try {
-    return (await storage.persisted?.()) || (await storage.persist());
-  } catch {
-    return false;
-  }
-}

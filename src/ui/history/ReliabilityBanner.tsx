@@ -1,7 +1,7 @@
 // What the safety net has to say, above every view: an engine fault with the way to continue, a full
 // disk with the way out, a run put back after a reload, and (with _debug=faults) the fault drills.
 import { useState, useSyncExternalStore } from 'react';
-import type { FaultDrill } from '../../engine/train/device-watch';
+import type { FaultDrill } from '../../engine/backend/device-watch';
 import type { ViewProps } from '../views';
 import './history.css';
 

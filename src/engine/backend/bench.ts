@@ -5,9 +5,9 @@ import { computeLoss } from '../losses';
 import { createNetwork, trainableVariables } from '../networks';
 import type { BackendName } from '../../domain/backends';
 import { activeBackend, selectBackend } from './backend';
-import type { ArrayBatch } from './source';
-import { createToySource } from './toy-source';
-import { Trainer } from './trainer';
+import type { ArrayBatch } from '../train/source';
+import { createToySource } from '../train/toy-source';
+import { Trainer } from '../train/trainer';
 
 export interface BenchRequest {
   backend: BackendName;
@@ -110,8 +110,7 @@ export async function runBenchmark(req: BenchRequest): Promise<BenchResult> {
     snapshotEvery: 0,
   });
   const engine = await timeLoop(() => trainer.advance(), req);
-  trainer.dispose();
-  model.dispose();
+  trainer.dispose(); // the trainer owns the model
 
   // Bare loop: the same model and batches, optimizer.minimize and one read per step.
   const bareModel = createNetwork(spec);
