@@ -1,6 +1,6 @@
-// NIfTI-1 / NIfTI-2 header parsing with a DataView: every field checked, every failure a NiftiError
-// that names the field. (nifti-reader-js parses the same fields but throws generic errors, prefers the
-// qform over the sform when its code is higher, and walks extensions we do not need.)
+// NIfTI-1 / NIfTI-2 (and ANALYZE 7.5) header parsing with a DataView: every field checked, every
+// failure a NiftiError that names the field. (nifti-reader-js parses the same fields but throws
+// generic errors, prefers the qform over the sform when its code is higher, and walks extensions.)
 import type { NiftiMeta } from './nifti-meta';
 import { DATATYPES, type DatatypeName } from './volume';
 
