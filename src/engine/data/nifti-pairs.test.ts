@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { NiftiError, readNifti } from './nifti';
@@ -43,6 +44,27 @@ describe('NIfTI-1 .hdr/.img pairs', () => {
       expectSameVolume(readNifti(gzipSync(hdr), { pairedImage: gzipSync(img) }), single);
     });
   }
+
+  it('a NIfTI-2 file (nib2_functional_be.nii, big-endian) split into an ni2 pair reads equal to it', () => {
+    const nii = readFixture('nib2_functional_be.nii');
+    const view = new DataView(nii.buffer);
+    const offset = Number(view.getBigInt64(168, false));
+    const hdr = nii.slice(0, 540);
+    hdr.set([0x6e, 0x69, 0x32, 0], 4); // "ni2\0"; bytes 8-11 keep the \r\n\x1a\n signature
+    new DataView(hdr.buffer).setBigInt64(168, 0n, false);
+    const pair = readNifti(hdr, { pairedImage: nii.slice(offset) });
+    expect(pair.nifti).toMatchObject({ version: 2, layout: 'pair', littleEndian: false });
+    expectSameVolume(pair, readNifti(nii));
+  });
+
+  it("a big-endian pair read from Buffers leaves both Buffers' bytes as they were", () => {
+    const { hdr, img } = splitNii(readFixture('nib_anatomical.nii'));
+    const [hb, ib] = [Buffer.from(hdr), Buffer.from(img)];
+    const v = readNifti(hb, { pairedImage: ib });
+    expect(Buffer.compare(hb, Buffer.from(hdr))).toBe(0);
+    expect(Buffer.compare(ib, Buffer.from(img))).toBe(0);
+    expect(Array.from(readNifti(hb, { pairedImage: ib }).data)).toEqual(Array.from(v.data));
+  });
 
   it('nibabel-written nib_functional_pair.hdr/.img reads equal to the .nii it was made from', () => {
     const pair = readNifti(readFixture('nib_functional_pair.hdr'), { pairedImage: readFixture('nib_functional_pair.img') });
