@@ -4,6 +4,7 @@ export {
   NIFTI_MAX_VOXELS,
   NiftiError,
   type NiftiInfo,
+  type NiftiMeta,
   type NiftiVolume,
   type ReadNiftiOptions,
   readNifti,

@@ -139,3 +139,64 @@ export function affineToQform(affine: readonly number[]): Qform {
   }
   return { b, c, d, offset: [affine[3], affine[7], affine[11]], pixdim, qfac };
 }
+
+/** The header fields an affine comes from (a parsed header, or a Volume's meta). */
+export interface XformFields {
+  qformCode: number;
+  sformCode: number;
+  quatern: readonly number[];
+  qoffset: readonly number[];
+  srow: readonly number[];
+  pixdim: readonly number[];
+}
+
+export type AffineSource = 'sform' | 'qform' | 'pixdim' | 'analyze';
+
+/** Voxel sizes from pixdim[1..3]: absolute values, 1 where unset or non-finite. */
+export function voxelSizes(pixdim: readonly number[]): [number, number, number] {
+  return [pixdim[1], pixdim[2], pixdim[3]].map((p) => (Number.isFinite(p) && p !== 0 ? Math.abs(p) : 1)) as [
+    number,
+    number,
+    number,
+  ];
+}
+
+/** The NIfTI standard's choice: sform (code > 0), else qform (code > 0), else diag(pixdim) ("method 1"). */
+export function niftiAffine(h: XformFields): { affine: number[]; source: AffineSource } {
+  const finite = (xs: readonly number[]) => xs.every(Number.isFinite);
+  if (h.sformCode > 0 && finite(h.srow) && h.srow.some((v, k) => k % 4 !== 3 && v !== 0)) {
+    return { affine: [...h.srow, 0, 0, 0, 1], source: 'sform' };
+  }
+  const pix = voxelSizes(h.pixdim);
+  if (h.qformCode > 0 && finite(h.quatern) && finite(h.qoffset)) {
+    const affine = qformToAffine({
+      b: h.quatern[0],
+      c: h.quatern[1],
+      d: h.quatern[2],
+      offset: [h.qoffset[0], h.qoffset[1], h.qoffset[2]],
+      pixdim: pix,
+      qfac: h.pixdim[0] < 0 ? -1 : 1,
+    });
+    if (finite(affine)) return { affine, source: 'qform' };
+  }
+  return { affine: [pix[0], 0, 0, 0, 0, pix[1], 0, 0, 0, 0, pix[2], 0, 0, 0, 0, 1], source: 'pixdim' };
+}
+
+/**
+ * ANALYZE 7.5 stores no orientation; like nibabel (and SPM) we assume LAS: x flipped, world 0 at
+ * SPM's 1-based origin field when it is set and inside a sane range, else at the image centre.
+ */
+export function analyzeAffine(params: {
+  dims: readonly number[];
+  pixdim: readonly number[];
+  origin: readonly number[];
+}): number[] {
+  const [dx, dy, dz] = voxelSizes(params.pixdim);
+  const zooms = [-dx, dy, dz];
+  const dims = params.dims.slice(0, 3);
+  const o = params.origin;
+  const useOrigin = o.some((v) => v !== 0) && o.every((v, k) => v > -dims[k] && v < 2 * dims[k]);
+  const centre = dims.map((n, k) => (useOrigin ? o[k] - 1 : (n - 1) / 2));
+  const t = centre.map((c, k) => -c * zooms[k]);
+  return [zooms[0], 0, 0, t[0], 0, zooms[1], 0, t[1], 0, 0, zooms[2], t[2], 0, 0, 0, 1];
+}

@@ -1,6 +1,7 @@
-// NIfTI-1 / NIfTI-2 header parsing with a DataView: every field checked, every failure a NiftiError
-// that names the field. (nifti-reader-js parses the same fields but throws generic errors, prefers the
-// qform over the sform when its code is higher, and walks extensions we do not need.)
+// NIfTI-1 / NIfTI-2 (and ANALYZE 7.5) header parsing with a DataView: every field checked, every
+// failure a NiftiError that names the field. (nifti-reader-js parses the same fields but throws
+// generic errors, prefers the qform over the sform when its code is higher, and walks extensions.)
+import type { NiftiMeta } from './nifti-meta';
 import { DATATYPES, type DatatypeName } from './volume';
 
 /** Every problem with a NIfTI file surfaces as this error, with a message naming what is wrong. */
@@ -30,26 +31,24 @@ const UNSUPPORTED: Record<number, string> = {
   2304: 'RGBA32',
 };
 
-export interface NiftiHeader {
+/** Where the voxels are: after the header ('n+1'/'n+2'), in a separate .img ('ni1'/'ni2'), or an ANALYZE 7.5 .img. */
+export type NiftiLayout = 'single' | 'pair' | 'analyze';
+
+export interface NiftiHeader extends NiftiMeta {
   version: 1 | 2;
+  layout: NiftiLayout;
   littleEndian: boolean;
   headerSize: number;
   /** Image dims, 3 entries, or 4 when the 4th (channels/frames) exceeds 1. */
   dims: number[];
   datatype: DatatypeName;
   datatypeCode: number;
-  pixdim: number[];
+  /** Byte offset of the voxels: in this file when single, in the .img otherwise. */
   voxOffset: number;
   sclSlope: number;
   sclInter: number;
-  qformCode: number;
-  sformCode: number;
-  quatern: [number, number, number];
-  qoffset: [number, number, number];
-  srow: number[];
-  xyztUnits: number;
-  intentCode: number;
-  description: string;
+  /** SPM's ANALYZE origin (1-based voxel of world 0), 0s when unset; always 0s for NIfTI. */
+  analyzeOrigin: [number, number, number];
 }
 
 function ascii(view: DataView, offset: number, length: number): string {
@@ -73,19 +72,14 @@ export function parseNiftiHeader(bytes: Uint8Array, maxVoxels = NIFTI_MAX_VOXELS
     throw new NiftiError(`not a NIfTI file: sizeof_hdr is ${le} (expected 348 for NIfTI-1 or 540 for NIfTI-2)`);
   }
   const littleEndian = le === size;
-  const version = size === 348 ? 1 : 2;
+  const version: 1 | 2 = size === 348 ? 1 : 2;
   if (bytes.length < size) {
     throw new NiftiError(`truncated header: ${bytes.length} bytes, NIfTI-${version} needs ${size}`);
   }
   const magic = ascii(view, version === 1 ? 344 : 4, 4);
-  if (magic === `ni${version}`) {
-    throw new NiftiError('a .hdr/.img pair header: its voxels live in a separate .img file; load a single-file .nii or .nii.gz');
-  }
-  if (magic !== `n+${version}`) {
-    throw new NiftiError(
-      `missing NIfTI-${version} magic "n+${version}" (found "${magic}"): ANALYZE 7.5 and other formats are not supported`,
-    );
-  }
+  const layout: NiftiLayout | undefined =
+    magic === `n+${version}` ? 'single' : magic === `ni${version}` ? 'pair' : version === 1 ? 'analyze' : undefined;
+  if (!layout) throw new NiftiError(`missing NIfTI-2 magic "n+2" or "ni2" (found "${magic}")`);
   const i16 = (o: number) => view.getInt16(o, littleEndian);
   const i32 = (o: number) => view.getInt32(o, littleEndian);
   const f32 = (o: number) => view.getFloat32(o, littleEndian);
@@ -125,14 +119,18 @@ export function parseNiftiHeader(bytes: Uint8Array, maxVoxels = NIFTI_MAX_VOXELS
   }
 
   const rawOffset = v1 ? f32(108) : i64(168);
-  if (!Number.isFinite(rawOffset) || rawOffset < size) {
-    throw new NiftiError(`bad vox_offset ${rawOffset}: the voxel data must start after the ${size}-byte header`);
+  // A pair's vox_offset counts from the start of the .img (usually 0); a single file's from its header.
+  const minOffset = layout === 'single' ? size : 0;
+  if (!Number.isFinite(rawOffset) || rawOffset < minOffset) {
+    throw new NiftiError(
+      layout === 'single'
+        ? `bad vox_offset ${rawOffset}: the voxel data must start after the ${size}-byte header`
+        : `bad vox_offset ${rawOffset}: the offset into the .img must be 0 or more`,
+    );
   }
-  const srow = v1
-    ? Array.from({ length: 12 }, (_, k) => f32(280 + 4 * k))
-    : Array.from({ length: 12 }, (_, k) => f64(400 + 8 * k));
-  return {
+  const common = {
     version,
+    layout,
     littleEndian,
     headerSize: size,
     dims: d[3] > 1 ? d : d.slice(0, 3),
@@ -140,15 +138,38 @@ export function parseNiftiHeader(bytes: Uint8Array, maxVoxels = NIFTI_MAX_VOXELS
     datatypeCode,
     pixdim,
     voxOffset: Math.floor(rawOffset),
+    // ANALYZE's funused1/funused2 sit where NIfTI's scl_slope/scl_inter do, and SPM uses them so.
     sclSlope: v1 ? f32(112) : f64(176),
     sclInter: v1 ? f32(116) : f64(184),
+    description: ascii(view, v1 ? 148 : 240, 80),
+  };
+  if (layout === 'analyze') {
+    // ANALYZE has no orientation, units or intent: those NIfTI bytes hold other (or no) fields there.
+    return {
+      ...common,
+      qformCode: 0,
+      sformCode: 0,
+      quatern: [0, 0, 0],
+      qoffset: [0, 0, 0],
+      srow: Array(12).fill(0),
+      xyztUnits: 0,
+      intentCode: 0,
+      intentName: '',
+      intentParams: [0, 0, 0],
+      analyzeOrigin: [i16(253), i16(255), i16(257)],
+    };
+  }
+  return {
+    ...common,
     qformCode: v1 ? i16(252) : i32(344),
     sformCode: v1 ? i16(254) : i32(348),
     quatern: v1 ? [f32(256), f32(260), f32(264)] : [f64(352), f64(360), f64(368)],
     qoffset: v1 ? [f32(268), f32(272), f32(276)] : [f64(376), f64(384), f64(392)],
-    srow,
+    srow: Array.from({ length: 12 }, (_, k) => (v1 ? f32(280 + 4 * k) : f64(400 + 8 * k))),
     xyztUnits: v1 ? view.getUint8(123) : i32(500),
     intentCode: v1 ? i16(68) : i32(504),
-    description: ascii(view, v1 ? 148 : 240, 80),
+    intentName: ascii(view, v1 ? 328 : 508, 16),
+    intentParams: v1 ? [f32(56), f32(60), f32(64)] : [f64(80), f64(88), f64(96)],
+    analyzeOrigin: [0, 0, 0],
   };
 }

@@ -1,7 +1,7 @@
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { NiftiError, readNifti, writeNifti } from './nifti';
-import { handBuiltNifti } from './nifti.test-utils';
+import { handBuiltNifti, readFixture } from './nifti.test-utils';
 import { createRng, type Rng } from './rng';
 import { createVolume } from './volume';
 
@@ -133,5 +133,36 @@ describe('readNifti fuzz', () => {
     expect(outcomes.ok).toBeGreaterThan(50);
     expect(outcomes.niftiError).toBeGreaterThan(150);
     expect(messages.size).toBeGreaterThan(8);
+  });
+});
+
+describe('readNifti fuzz on .hdr/.img pairs', () => {
+  // Real pair headers (NIfTI 'ni1', ANALYZE, SPM) with their .img; either part mutated, or a .hdr alone.
+  const PAIRS = [
+    ['nib_functional_pair.hdr', 'nib_functional_pair.img'],
+    ['nib_anatomical_analyze.hdr', 'nib_anatomical_analyze.img'],
+    ['nib_anatomical_spm.hdr', 'nib_anatomical_analyze.img'],
+  ].map(([h, i]) => [readFixture(h), readFixture(i)]);
+
+  it('answers 300 mutated pairs with a volume or a NiftiError, nothing else', () => {
+    const rng = createRng(2025).fork('pairs');
+    const outcomes = { ok: 0, niftiError: 0 };
+    for (let k = 0; k < 300; k++) {
+      const [hdr, img] = PAIRS[rng.int(PAIRS.length)];
+      const which = rng.int(4);
+      const h = which === 1 ? hdr : mutate(hdr, rng);
+      const i = which === 0 ? img : which === 3 ? undefined : mutate(img, rng);
+      try {
+        const v = readNifti(rng.next() < 0.2 ? gzipSync(h) : h, { pairedImage: i, nonFinite: 'replace' });
+        expect(v.data.length).toBe(v.dims.reduce((a, d) => a * d, 1));
+        expect(v.affine.every(Number.isFinite)).toBe(true);
+        outcomes.ok++;
+      } catch (err) {
+        if (!(err instanceof NiftiError)) throw new Error(`case ${k}: ${String(err)} is not a NiftiError`);
+        outcomes.niftiError++;
+      }
+    }
+    expect(outcomes.ok).toBeGreaterThan(30);
+    expect(outcomes.niftiError).toBeGreaterThan(30);
   });
 });

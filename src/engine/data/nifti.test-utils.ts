@@ -1,5 +1,7 @@
 // Hand-built NIfTI files for the tests, written field by field with a DataView: independent of
 // writeNifti, so the reader is checked against the standard's layout rather than against our writer.
+// Also the real fixtures and nibabel's expected values for them.
+import { readFileSync } from 'node:fs';
 
 export interface HandBuilt {
   version?: 1 | 2;
@@ -19,6 +21,11 @@ export interface HandBuilt {
   qoffset?: [number, number, number];
   srow?: number[];
   magic?: string;
+  intentCode?: number;
+  intentName?: string;
+  intentParams?: [number, number, number];
+  xyztUnits?: number;
+  description?: string;
 }
 
 const WIDTH: Record<number, number> = { 2: 1, 256: 1, 4: 2, 512: 2, 8: 4, 768: 4, 16: 4, 64: 8, 128: 3, 32: 8 };
@@ -95,6 +102,13 @@ export function handBuiltNifti(o: HandBuilt): Uint8Array {
       view.setFloat32(280 + 4 * k, s, le);
     });
     str(344, o.magic ?? 'n+1\0');
+    (o.intentParams ?? [0, 0, 0]).forEach((p, k) => {
+      view.setFloat32(56 + 4 * k, p, le);
+    });
+    view.setInt16(68, o.intentCode ?? 0, le);
+    view.setUint8(123, o.xyztUnits ?? 0);
+    str(148, o.description ?? '');
+    str(328, o.intentName ?? '');
   } else {
     str(4, o.magic ?? 'n+2\0\r\n\x1a\n');
     view.setInt16(12, o.datatypeCode, le);
@@ -119,6 +133,13 @@ export function handBuiltNifti(o: HandBuilt): Uint8Array {
     srow.forEach((s, k) => {
       view.setFloat64(400 + 8 * k, s, le);
     });
+    (o.intentParams ?? [0, 0, 0]).forEach((p, k) => {
+      view.setFloat64(80 + 8 * k, p, le);
+    });
+    view.setInt32(500, o.xyztUnits ?? 0, le);
+    view.setInt32(504, o.intentCode ?? 0, le);
+    str(240, o.description ?? '');
+    str(508, o.intentName ?? '');
   }
   for (let i = 0; i < o.values.length; i++) encode(view, offset + i * width, o.datatypeCode, o.values[i], le);
   return out;
@@ -144,4 +165,51 @@ export function exampleAffine(params: { deg: number; scale: number[]; shift: num
   m[7] = params.shift[1];
   m[11] = params.shift[2];
   return m;
+}
+
+/** The real and nibabel-written files in tests/fixtures/nifti (see its README). */
+export const FIXTURE_DIR = new URL('../../../tests/fixtures/nifti/', import.meta.url);
+
+export function readFixture(name: string): Uint8Array {
+  const b = readFileSync(new URL(name, FIXTURE_DIR));
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice(); // a plain Uint8Array of its own
+}
+
+/** What scripts/nibabel-expected.py wrote: nibabel's view of each fixture. */
+export interface NibabelExpected {
+  image: string | null;
+  refused?: string;
+  nibabelClass: string;
+  shape: number[];
+  datatypeCode: number;
+  dtype: string;
+  littleEndian: boolean;
+  sizeofHdr: number;
+  affine: number[];
+  pixdim: number[];
+  description: string;
+  slope: number | null;
+  inter: number | null;
+  qformCode?: number;
+  sformCode?: number;
+  quatern?: number[];
+  qoffset?: number[];
+  srow?: number[];
+  qformAffine?: number[];
+  xyztUnits?: number;
+  timeUnit?: string;
+  intentCode?: number;
+  intentName?: string;
+  voxOffset?: number;
+  stats: {
+    sum: number;
+    absSum: number;
+    min: number;
+    max: number;
+    samples: { index: number[]; flat: number; value: number }[];
+  };
+}
+
+export function nibabelExpected(): Record<string, NibabelExpected> {
+  return JSON.parse(readFileSync(new URL('expected.json', FIXTURE_DIR), 'utf8')).files;
 }

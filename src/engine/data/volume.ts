@@ -1,4 +1,5 @@
 // The in-memory image volume every data helper speaks: NIfTI voxel order (x fastest), scaling applied.
+import type { NiftiMeta } from './nifti-meta';
 
 /** NIfTI datatypes this engine reads and writes, by name. */
 export type DatatypeName = 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
@@ -25,6 +26,8 @@ export interface Volume {
   /** Datatype the values were stored as (before scaling). */
   datatype: DatatypeName;
   name?: string;
+  /** Header fields of the NIfTI file it was read from; writeNifti keeps them. */
+  meta?: NiftiMeta;
 }
 
 /** NIfTI-1 datatype codes by name, and bytes per voxel. */
