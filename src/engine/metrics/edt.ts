@@ -1,95 +1,145 @@
 // Exact Euclidean distance transform with anisotropic spacing (Felzenszwalb & Huttenlocher 2012):
-// squared distances are separable, so three 1D passes (x, y, z) give the exact 3D result in O(n).
+// squared distances are separable, so 1D passes along x, then y, then z give the exact 3D result.
+// Only what the queries need is computed: x on rows holding a site, y and z on columns holding a query.
 import type { Vec3 } from './grid';
 
-/** Scratch for one 1D pass over lines of up to `n` voxels. */
-interface Scratch {
-  f: Float64Array;
-  d: Float64Array;
-  v: Int32Array;
+/** Lower envelope of parabolas w2 (t - p[j])^2 + g[j]; parabola j is lowest for t in [z[j], z[j + 1]). */
+interface Envelope {
+  p: Float64Array;
+  g: Float64Array;
   z: Float64Array;
+  k: number;
 }
 
-function scratch(n: number): Scratch {
-  return { f: new Float64Array(n), d: new Float64Array(n), v: new Int32Array(n), z: new Float64Array(n + 1) };
+function envelope(n: number): Envelope {
+  return { p: new Float64Array(n), g: new Float64Array(n), z: new Float64Array(n + 1), k: 0 };
 }
 
-/** d[q] = min_p w2 (q - p)^2 + f[p] over q < n: the lower envelope of parabolas rooted at the finite f[p]. */
-function envelope(s: Scratch, n: number, w2: number): void {
-  const { f, d, v, z } = s;
+/** Builds the envelope of the finite val[i] rooted at ascending pos[i], i < m. */
+function build(e: Envelope, pos: Int32Array, val: Float64Array, m: number, w2: number): void {
   let k = -1;
-  for (let q = 0; q < n; q++) {
-    const fq = f[q];
+  for (let i = 0; i < m; i++) {
+    const fq = val[i];
     if (fq === Number.POSITIVE_INFINITY) continue;
+    const q = pos[i];
     const gq = fq + w2 * q * q;
     let cut = Number.NEGATIVE_INFINITY;
-    // Drop parabolas that the new one hides: their interval starts at or after the intersection.
+    // Drop parabolas the new one hides: their interval would start at or after the intersection.
     while (k >= 0) {
-      const p = v[k];
-      cut = (gq - (f[p] + w2 * p * p)) / (2 * w2 * (q - p));
-      if (cut > z[k]) break;
+      const p = e.p[k];
+      cut = (gq - (e.g[k] + w2 * p * p)) / (2 * w2 * (q - p));
+      if (cut > e.z[k]) break;
       k--;
     }
     k++;
-    v[k] = q;
-    z[k] = k === 0 ? Number.NEGATIVE_INFINITY : cut;
+    e.p[k] = q;
+    e.g[k] = fq;
+    e.z[k] = k === 0 ? Number.NEGATIVE_INFINITY : cut;
   }
-  if (k < 0) {
-    d.fill(Number.POSITIVE_INFINITY, 0, n);
-    return;
-  }
-  for (let q = 0, j = 0; q < n; q++) {
-    while (j < k && z[j + 1] < q) j++;
-    const dq = q - v[j];
-    d[q] = w2 * dq * dq + f[v[j]];
-  }
+  e.k = k + 1;
 }
 
-/** Runs `envelope` along one strided line of `field`, in place. */
-function passLine(field: Float64Array, s: Scratch, start: number, stride: number, n: number, w2: number): void {
-  for (let q = 0, i = start; q < n; q++, i += stride) s.f[q] = field[i];
-  envelope(s, n, w2);
-  for (let q = 0, i = start; q < n; q++, i += stride) field[i] = s.d[q];
-}
-
-/** Squared distance along x to the nearest site of the same row ((dx sx)^2; Infinity for a row without one). */
-function passX(field: Float64Array, isSite: Uint8Array, nx: number, rows: number, sx: number): void {
+/** Squared distance along x to the nearest site of each row holding one ((dx sx)^2); other rows untouched. */
+function passX(f1: Float64Array, sites: Int32Array, nx: number, rows: number, sx: number): Uint8Array {
+  const isSite = new Uint8Array(f1.length);
+  const rowHasSite = new Uint8Array(rows);
+  for (const i of sites) {
+    isSite[i] = 1;
+    rowHasSite[(i / nx) | 0] = 1;
+  }
   for (let r = 0; r < rows; r++) {
+    if (!rowHasSite[r]) continue;
     const row = r * nx;
     let last = Number.NEGATIVE_INFINITY;
     for (let x = 0; x < nx; x++) {
       if (isSite[row + x]) last = x;
-      field[row + x] = x - last; // Infinity when no site yet
+      f1[row + x] = x - last; // Infinity before the first site
     }
     last = Number.POSITIVE_INFINITY;
     for (let x = nx - 1; x >= 0; x--) {
       if (isSite[row + x]) last = x;
-      const dx = Math.min(field[row + x], last - x) * sx;
-      field[row + x] = dx * dx;
+      const dx = Math.min(f1[row + x], last - x) * sx;
+      f1[row + x] = dx * dx;
     }
   }
+  return rowHasSite;
+}
+
+/** Queried columns (x, y): their numbers, and per x the queried ys ascending (CSR: ys[start[x]..start[x + 1])). */
+function queriedColumns(queries: Int32Array, nx: number, ny: number) {
+  const colOf = new Int32Array(nx * ny).fill(-1);
+  let count = 0;
+  for (const i of queries) {
+    const c = i % (nx * ny);
+    if (colOf[c] < 0) colOf[c] = count++;
+  }
+  const start = new Int32Array(nx + 1);
+  const ys = new Int32Array(count);
+  const ids = new Int32Array(count);
+  for (let x = 0, m = 0; x < nx; x++) {
+    start[x] = m;
+    for (let y = 0; y < ny; y++) {
+      const id = colOf[x + nx * y];
+      if (id >= 0) {
+        ys[m] = y;
+        ids[m++] = id;
+      }
+    }
+  }
+  start[nx] = count;
+  return { colOf, count, start, ys, ids };
 }
 
 /**
  * Distance in mm from each query voxel to the nearest site voxel (indices into the same x-fastest grid),
- * exact; Infinity for every query when there are no sites. The z pass runs only on columns with a query.
+ * exact; Infinity for every query when there are no sites.
  */
 export function distancesToSites(params: { sites: Int32Array; queries: Int32Array; dims: Vec3; spacing: Vec3 }): Float64Array {
   const { sites, queries, dims, spacing } = params;
   const [nx, ny, nz] = dims;
-  const plane = nx * ny;
-  const isSite = new Uint8Array(plane * nz);
-  for (const i of sites) isSite[i] = 1;
-  const field = new Float64Array(isSite.length);
-  passX(field, isSite, nx, ny * nz, spacing[0]);
-  const s = scratch(Math.max(ny, nz));
-  const wy = spacing[1] * spacing[1];
-  for (let z = 0; z < nz; z++) for (let x = 0; x < nx; x++) passLine(field, s, x + plane * z, nx, ny, wy);
-  const wz = spacing[2] * spacing[2];
-  const queried = new Uint8Array(plane);
-  for (const i of queries) queried[i % plane] = 1;
-  for (let c = 0; c < plane; c++) if (queried[c]) passLine(field, s, c, plane, nz, wz);
   const out = new Float64Array(queries.length);
-  for (let k = 0; k < queries.length; k++) out[k] = Math.sqrt(field[queries[k]]);
+  if (sites.length === 0) return out.fill(Number.POSITIVE_INFINITY);
+  const f1 = new Float64Array(nx * ny * nz);
+  const rowHasSite = passX(f1, sites, nx, ny * nz, spacing[0]);
+  const cols = queriedColumns(queries, nx, ny);
+  // f2[id * nz + z]: squared distance within slice z at queried column id, then (after pass z) in 3D.
+  const f2 = new Float64Array(cols.count * nz).fill(Number.POSITIVE_INFINITY);
+  const e = envelope(Math.max(ny, nz));
+  const pos = new Int32Array(Math.max(ny, nz));
+  const val = new Float64Array(pos.length);
+  const wy = spacing[1] * spacing[1];
+  for (let z = 0; z < nz; z++) {
+    let m = 0;
+    for (let y = 0; y < ny; y++) if (rowHasSite[y + ny * z]) pos[m++] = y;
+    if (m === 0) continue;
+    for (let x = 0; x < nx; x++) {
+      if (cols.start[x] === cols.start[x + 1]) continue;
+      for (let t = 0; t < m; t++) val[t] = f1[x + nx * (pos[t] + ny * z)];
+      build(e, pos, val, m, wy);
+      for (let c = cols.start[x], j = 0; c < cols.start[x + 1]; c++) {
+        const q = cols.ys[c];
+        while (j < e.k - 1 && e.z[j + 1] < q) j++;
+        const d = q - e.p[j];
+        f2[cols.ids[c] * nz + z] = wy * d * d + e.g[j];
+      }
+    }
+  }
+  const wz = spacing[2] * spacing[2];
+  for (let z = 0; z < nz; z++) pos[z] = z;
+  for (let id = 0; id < cols.count; id++) {
+    const base = id * nz;
+    for (let z = 0; z < nz; z++) val[z] = f2[base + z];
+    build(e, pos, val, nz, wz);
+    for (let z = 0, j = 0; z < nz; z++) {
+      while (j < e.k - 1 && e.z[j + 1] < z) j++;
+      const d = z - e.p[j];
+      f2[base + z] = wz * d * d + e.g[j];
+    }
+  }
+  const plane = nx * ny;
+  for (let k = 0; k < queries.length; k++) {
+    const i = queries[k];
+    out[k] = Math.sqrt(f2[cols.colOf[i % plane] * nz + ((i / plane) | 0)]);
+  }
   return out;
 }
