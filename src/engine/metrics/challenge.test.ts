@@ -104,11 +104,13 @@ describe('lesions by hand', () => {
         [2, 0, 0],
       ]),
       dims: line,
+      other: mask(line, [[2, 0, 0]]),
     });
-    expect({ count: gap.count, sizes: Array.from(gap.sizes), labels: Array.from(gap.labels) }).toEqual({
+    // Numbered in scan order; only the second touches `other`.
+    expect({ count: gap.count, sizes: Array.from(gap.sizes), overlaps: Array.from(gap.overlaps) }).toEqual({
       count: 2,
       sizes: [1, 1],
-      labels: [1, 0, 2],
+      overlaps: [0, 1],
     });
     const m = segmentationMetrics({ dims: cube, spacing: [1, 1, 1], reference: corner, prediction: mask(cube, [[1, 1, 1]]) });
     expect(m).toMatchObject({ referenceLesions: 1, lesionRecall: 1, lesionPrecision: 1 });

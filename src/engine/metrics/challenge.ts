@@ -21,9 +21,6 @@ export interface ChallengeMetrics extends LesionDetection {
   hd95: number;
   /** Absolute volume difference |V_R - V_P| / V_R, percent. */
   avd: number;
-  referenceVoxels: number;
-  predictedVoxels: number;
-  overlapVoxels: number;
 }
 
 /** The field of view's diagonal in mm: longer than any distance between two voxels, so the worst hd95. */
@@ -49,14 +46,8 @@ export function segmentationMetrics(input: ChallengeInput): ChallengeMetrics {
   const crop = cropToUnion({ a: reference, b: prediction, dims });
   // Both empty: the same rules on a one-voxel empty grid.
   const box = crop ?? { dims: [1, 1, 1] as [number, number, number], a: new Uint8Array(1), b: new Uint8Array(1) };
-  let referenceVoxels = 0;
-  let predictedVoxels = 0;
-  let overlapVoxels = 0;
-  for (let i = 0; i < box.a.length; i++) {
-    referenceVoxels += box.a[i];
-    predictedVoxels += box.b[i];
-    overlapVoxels += box.a[i] & box.b[i];
-  }
+  const lesions = lesionDetection({ reference: box.a, prediction: box.b, dims: box.dims });
+  const { referenceVoxels, predictedVoxels, overlapVoxels } = lesions;
   const total = referenceVoxels + predictedVoxels;
   let hd95 = 0;
   if (referenceVoxels > 0 && predictedVoxels > 0) hd95 = hausdorff95({ a: box.a, b: box.b, dims: box.dims, spacing });
@@ -65,9 +56,6 @@ export function segmentationMetrics(input: ChallengeInput): ChallengeMetrics {
     dice: total === 0 ? 1 : (2 * overlapVoxels) / total,
     hd95,
     avd: (Math.abs(referenceVoxels - predictedVoxels) / Math.max(referenceVoxels, 1)) * 100,
-    referenceVoxels,
-    predictedVoxels,
-    overlapVoxels,
-    ...lesionDetection({ reference: box.a, prediction: box.b, dims: box.dims }),
+    ...lesions,
   };
 }

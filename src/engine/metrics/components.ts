@@ -3,31 +3,33 @@
 import type { Vec3 } from './grid';
 
 export interface Components {
-  /** Per voxel: 0 for background, else the component number 1..count (numbered in x-fastest scan order). */
-  labels: Int32Array;
-  /** sizes[k - 1] = voxels of component k. */
-  sizes: Int32Array;
   count: number;
+  /** sizes[k] = voxels of component k (numbered by first voxel in x-fastest scan order). */
+  sizes: Int32Array;
+  /** overlaps[k] = voxels of component k that are foreground in `other` (all 0 without `other`). */
+  overlaps: Int32Array;
 }
 
-/** Labels the 26-connected components of a 0/1 mask by depth-first flood fill from each unlabelled voxel. */
-export function connectedComponents(params: { mask: Uint8Array; dims: Vec3 }): Components {
-  const { mask, dims } = params;
+/** Components of a mask (nonzero = foreground) by depth-first flood fill, counting each one's overlap with `other`. */
+export function connectedComponents(params: { mask: Uint8Array; dims: Vec3; other?: Uint8Array }): Components {
+  const { mask, dims, other } = params;
   const [nx, ny, nz] = dims;
   const plane = nx * ny;
-  const labels = new Int32Array(mask.length);
+  const seen = new Uint8Array(mask.length);
   const stack = new Int32Array(mask.length);
   const sizes: number[] = [];
+  const overlaps: number[] = [];
   for (let seed = 0; seed < mask.length; seed++) {
-    if (mask[seed] === 0 || labels[seed] !== 0) continue;
-    const label = sizes.length + 1;
+    if (mask[seed] === 0 || seen[seed] !== 0) continue;
     let size = 0;
+    let overlap = 0;
     let top = 0;
     stack[top++] = seed;
-    labels[seed] = label;
+    seen[seed] = 1;
     while (top > 0) {
       const i = stack[--top];
       size++;
+      if (other !== undefined && other[i] !== 0) overlap++;
       const z = (i / plane) | 0;
       const y = ((i - z * plane) / nx) | 0;
       const x = i - z * plane - y * nx;
@@ -35,8 +37,8 @@ export function connectedComponents(params: { mask: Uint8Array; dims: Vec3 }): C
         for (let dy = y > 0 ? -1 : 0; dy <= (y < ny - 1 ? 1 : 0); dy++) {
           for (let dx = x > 0 ? -1 : 0; dx <= (x < nx - 1 ? 1 : 0); dx++) {
             const j = i + dx + nx * dy + plane * dz;
-            if (mask[j] !== 0 && labels[j] === 0) {
-              labels[j] = label;
+            if (mask[j] !== 0 && seen[j] === 0) {
+              seen[j] = 1;
               stack[top++] = j;
             }
           }
@@ -44,6 +46,7 @@ export function connectedComponents(params: { mask: Uint8Array; dims: Vec3 }): C
       }
     }
     sizes.push(size);
+    overlaps.push(overlap);
   }
-  return { labels, sizes: Int32Array.from(sizes), count: sizes.length };
+  return { count: sizes.length, sizes: Int32Array.from(sizes), overlaps: Int32Array.from(overlaps) };
 }

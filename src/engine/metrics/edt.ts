@@ -7,12 +7,14 @@ import type { Vec3 } from './grid';
 interface Envelope {
   p: Float64Array;
   g: Float64Array;
+  /** g[j] + w2 p[j]^2, kept so intersections need no recomputation. */
+  h: Float64Array;
   z: Float64Array;
   k: number;
 }
 
 function envelope(n: number): Envelope {
-  return { p: new Float64Array(n), g: new Float64Array(n), z: new Float64Array(n + 1), k: 0 };
+  return { p: new Float64Array(n), g: new Float64Array(n), h: new Float64Array(n), z: new Float64Array(n + 1), k: 0 };
 }
 
 /** Builds the envelope of the finite val[i] rooted at ascending pos[i], i < m. */
@@ -26,43 +28,64 @@ function build(e: Envelope, pos: Int32Array, val: Float64Array, m: number, w2: n
     let cut = Number.NEGATIVE_INFINITY;
     // Drop parabolas the new one hides: their interval would start at or after the intersection.
     while (k >= 0) {
-      const p = e.p[k];
-      cut = (gq - (e.g[k] + w2 * p * p)) / (2 * w2 * (q - p));
+      cut = (gq - e.h[k]) / (2 * w2 * (q - e.p[k]));
       if (cut > e.z[k]) break;
       k--;
     }
     k++;
     e.p[k] = q;
     e.g[k] = fq;
+    e.h[k] = gq;
     e.z[k] = k === 0 ? Number.NEGATIVE_INFINITY : cut;
   }
   e.k = k + 1;
 }
 
-/** Squared distance along x to the nearest site of each row holding one ((dx sx)^2); other rows untouched. */
-function passX(f1: Float64Array, sites: Int32Array, nx: number, rows: number, sx: number): Uint8Array {
-  const isSite = new Uint8Array(f1.length);
-  const rowHasSite = new Uint8Array(rows);
+/** Rows (y, z) holding a site, numbered in scan order so each slice's rows are consecutive and ascending in y. */
+interface SiteRows {
+  /** f1[slot * nx + x]: squared distance along x to the row's nearest site, (dx sx)^2. */
+  f1: Float64Array;
+  /** Slots of slice z: [sliceStart[z], sliceStart[z + 1]). */
+  sliceStart: Int32Array;
+  y: Int32Array;
+}
+
+function passX(sites: Int32Array, dims: Vec3, sx: number): SiteRows {
+  const [nx, ny, nz] = dims;
+  const isSite = new Uint8Array(nx * ny * nz);
+  const slot = new Int32Array(ny * nz);
   for (const i of sites) {
     isSite[i] = 1;
-    rowHasSite[(i / nx) | 0] = 1;
+    slot[(i / nx) | 0] = 1;
   }
-  for (let r = 0; r < rows; r++) {
-    if (!rowHasSite[r]) continue;
+  let count = 0;
+  const sliceStart = new Int32Array(nz + 1);
+  for (let r = 0; r < ny * nz; r++) {
+    if (r % ny === 0) sliceStart[r / ny] = count;
+    slot[r] = slot[r] ? count++ : -1;
+  }
+  sliceStart[nz] = count;
+  const f1 = new Float64Array(count * nx);
+  const y = new Int32Array(count);
+  for (let r = 0; r < ny * nz; r++) {
+    const s = slot[r];
+    if (s < 0) continue;
+    y[s] = r % ny;
     const row = r * nx;
+    const out = s * nx;
     let last = Number.NEGATIVE_INFINITY;
     for (let x = 0; x < nx; x++) {
       if (isSite[row + x]) last = x;
-      f1[row + x] = x - last; // Infinity before the first site
+      f1[out + x] = x - last; // Infinity before the first site
     }
     last = Number.POSITIVE_INFINITY;
     for (let x = nx - 1; x >= 0; x--) {
       if (isSite[row + x]) last = x;
-      const dx = Math.min(f1[row + x], last - x) * sx;
-      f1[row + x] = dx * dx;
+      const dx = Math.min(f1[out + x], last - x) * sx;
+      f1[out + x] = dx * dx;
     }
   }
-  return rowHasSite;
+  return { f1, sliceStart, y };
 }
 
 /** Queried columns (x, y): their numbers, and per x the queried ys ascending (CSR: ys[start[x]..start[x + 1])). */
@@ -99,8 +122,7 @@ export function distancesToSites(params: { sites: Int32Array; queries: Int32Arra
   const [nx, ny, nz] = dims;
   const out = new Float64Array(queries.length);
   if (sites.length === 0) return out.fill(Number.POSITIVE_INFINITY);
-  const f1 = new Float64Array(nx * ny * nz);
-  const rowHasSite = passX(f1, sites, nx, ny * nz, spacing[0]);
+  const rows = passX(sites, dims, spacing[0]);
   const cols = queriedColumns(queries, nx, ny);
   // f2[id * nz + z]: squared distance within slice z at queried column id, then (after pass z) in 3D.
   const f2 = new Float64Array(cols.count * nz).fill(Number.POSITIVE_INFINITY);
@@ -109,12 +131,13 @@ export function distancesToSites(params: { sites: Int32Array; queries: Int32Arra
   const val = new Float64Array(pos.length);
   const wy = spacing[1] * spacing[1];
   for (let z = 0; z < nz; z++) {
-    let m = 0;
-    for (let y = 0; y < ny; y++) if (rowHasSite[y + ny * z]) pos[m++] = y;
+    const s0 = rows.sliceStart[z];
+    const m = rows.sliceStart[z + 1] - s0;
     if (m === 0) continue;
+    for (let t = 0; t < m; t++) pos[t] = rows.y[s0 + t];
     for (let x = 0; x < nx; x++) {
       if (cols.start[x] === cols.start[x + 1]) continue;
-      for (let t = 0; t < m; t++) val[t] = f1[x + nx * (pos[t] + ny * z)];
+      for (let t = 0; t < m; t++) val[t] = rows.f1[(s0 + t) * nx + x];
       build(e, pos, val, m, wy);
       for (let c = cols.start[x], j = 0; c < cols.start[x + 1]; c++) {
         const q = cols.ys[c];

@@ -1,5 +1,6 @@
 // Grid checks and the crop every challenge metric runs on: the bounding box of both masks' union.
 // Cropping is exact: no foreground lies outside the box, so its faces behave like the grid's own edge.
+// Masks keep their values (nonzero = foreground): every metric tests `!== 0`, so no binarising copy.
 
 export type Vec3 = readonly [number, number, number];
 
@@ -19,47 +20,51 @@ export function checkGrid(params: { dims: Vec3; spacing: Vec3; masks: Record<str
   return n;
 }
 
-/** Two 0/1 masks on a common box of the original grid (x fastest). */
+/** Two masks (nonzero = foreground) on a common box of the original grid (x fastest). */
 export interface CroppedPair {
   dims: [number, number, number];
   a: Uint8Array;
   b: Uint8Array;
 }
 
-/** Both masks (nonzero = foreground) cut to the bounding box of their union, as 0/1; null when both are empty. */
-export function cropToUnion(params: { a: ArrayLike<number>; b: ArrayLike<number>; dims: Vec3 }): CroppedPair | null {
+/** Both masks cut to the bounding box of their union (the inputs themselves when it is the whole grid); null when both are empty. */
+export function cropToUnion(params: { a: Uint8Array; b: Uint8Array; dims: Vec3 }): CroppedPair | null {
   const { a, b, dims } = params;
   const [nx, ny, nz] = dims;
   let x0 = nx;
-  let y0 = ny;
-  let z0 = nz;
   let x1 = -1;
+  let r0 = -1;
+  let r1 = -1;
+  let y0 = ny;
   let y1 = -1;
-  let z1 = -1;
-  for (let z = 0, i = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++, i++) {
-        if (a[i] === 0 && b[i] === 0) continue;
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        if (y > y1) y1 = y;
-        if (z < z0) z0 = z;
-        if (z > z1) z1 = z;
-      }
-    }
+  for (let r = 0; r < ny * nz; r++) {
+    const row = r * nx;
+    let x = 0;
+    while (x < nx && (a[row + x] | b[row + x]) === 0) x++;
+    if (x === nx) continue;
+    if (r0 < 0) r0 = r;
+    r1 = r;
+    const y = r % ny;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+    if (x < x0) x0 = x;
+    // Only voxels right of the current x1 can widen the box.
+    let e = nx - 1;
+    while (e > x1 && (a[row + e] | b[row + e]) === 0) e--;
+    if (e > x1) x1 = e;
   }
-  if (x1 < 0) return null;
+  if (r0 < 0) return null;
+  const z0 = Math.floor(r0 / ny);
+  const z1 = Math.floor(r1 / ny);
   const box: [number, number, number] = [x1 - x0 + 1, y1 - y0 + 1, z1 - z0 + 1];
+  if (box[0] === nx && box[1] === ny && box[2] === nz) return { dims: box, a, b };
   const ca = new Uint8Array(box[0] * box[1] * box[2]);
   const cb = new Uint8Array(ca.length);
   for (let z = z0, j = 0; z <= z1; z++) {
-    for (let y = y0; y <= y1; y++) {
+    for (let y = y0; y <= y1; y++, j += box[0]) {
       const row = x0 + nx * (y + ny * z);
-      for (let x = 0; x < box[0]; x++, j++) {
-        ca[j] = a[row + x] !== 0 ? 1 : 0;
-        cb[j] = b[row + x] !== 0 ? 1 : 0;
-      }
+      ca.set(a.subarray(row, row + box[0]), j);
+      cb.set(b.subarray(row, row + box[0]), j);
     }
   }
   return { dims: box, a: ca, b: cb };

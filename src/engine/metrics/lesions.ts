@@ -32,18 +32,15 @@ export interface LesionDetection {
   lesionPrecision: number;
   lesionF1: number;
   recallBySize: Record<LesionSizeBin, BinRecall>;
+  /** Foreground voxels of the reference, of the prediction and of both (sums over the components). */
+  referenceVoxels: number;
+  predictedVoxels: number;
+  overlapVoxels: number;
 }
 
 function binOf(size: number): LesionSizeBin {
   if (size <= LESION_SIZE_BINS.small.maxVoxels) return 'small';
   return size <= LESION_SIZE_BINS.medium.maxVoxels ? 'medium' : 'large';
-}
-
-/** hit[k] = 1 when component k of `labels` contains a foreground voxel of `other`. */
-function hitComponents(labels: Int32Array, count: number, other: Uint8Array): Uint8Array {
-  const hit = new Uint8Array(count + 1);
-  for (let i = 0; i < labels.length; i++) if (labels[i] !== 0 && other[i] !== 0) hit[labels[i]] = 1;
-  return hit;
 }
 
 /**
@@ -54,25 +51,32 @@ function hitComponents(labels: Int32Array, count: number, other: Uint8Array): Ui
  */
 export function lesionDetection(params: { reference: Uint8Array; prediction: Uint8Array; dims: Vec3 }): LesionDetection {
   const { reference, prediction, dims } = params;
-  const ref = connectedComponents({ mask: reference, dims });
-  const pred = connectedComponents({ mask: prediction, dims });
-  const refHit = hitComponents(ref.labels, ref.count, prediction);
-  const predHit = hitComponents(pred.labels, pred.count, reference);
+  const ref = connectedComponents({ mask: reference, dims, other: prediction });
+  const pred = connectedComponents({ mask: prediction, dims, other: reference });
   const recallBySize: Record<LesionSizeBin, BinRecall> = {
     small: { hit: 0, total: 0, recall: 1 },
     medium: { hit: 0, total: 0, recall: 1 },
     large: { hit: 0, total: 0, recall: 1 },
   };
   let referenceLesionsHit = 0;
-  for (let k = 1; k <= ref.count; k++) {
-    const bin = recallBySize[binOf(ref.sizes[k - 1])];
+  let referenceVoxels = 0;
+  let overlapVoxels = 0;
+  for (let k = 0; k < ref.count; k++) {
+    const hit = ref.overlaps[k] > 0 ? 1 : 0;
+    const bin = recallBySize[binOf(ref.sizes[k])];
     bin.total++;
-    bin.hit += refHit[k];
-    referenceLesionsHit += refHit[k];
+    bin.hit += hit;
+    referenceLesionsHit += hit;
+    referenceVoxels += ref.sizes[k];
+    overlapVoxels += ref.overlaps[k];
   }
   for (const bin of Object.values(recallBySize)) if (bin.total > 0) bin.recall = bin.hit / bin.total;
   let predictedLesionsHit = 0;
-  for (let k = 1; k <= pred.count; k++) predictedLesionsHit += predHit[k];
+  let predictedVoxels = 0;
+  for (let k = 0; k < pred.count; k++) {
+    predictedLesionsHit += pred.overlaps[k] > 0 ? 1 : 0;
+    predictedVoxels += pred.sizes[k];
+  }
   const lesionRecall = ref.count === 0 ? 1 : referenceLesionsHit / ref.count;
   const lesionPrecision = pred.count === 0 ? (ref.count === 0 ? 1 : 0) : referenceLesionsHit / pred.count;
   const sum = lesionPrecision + lesionRecall;
@@ -85,5 +89,8 @@ export function lesionDetection(params: { reference: Uint8Array; prediction: Uin
     lesionPrecision,
     lesionF1: sum === 0 ? 0 : (2 * lesionPrecision * lesionRecall) / sum,
     recallBySize,
+    referenceVoxels,
+    predictedVoxels,
+    overlapVoxels,
   };
 }
