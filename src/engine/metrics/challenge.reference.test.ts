@@ -30,6 +30,14 @@ describe('segmentationMetrics vs the brute-force reference', () => {
     expect(bad).toEqual([]);
   });
 
+  it('any nonzero value is foreground: masks scaled to 1..255 give identical metrics', () => {
+    for (const [seed, pair] of pairs.slice(0, 60).entries()) {
+      const scale = (m: Uint8Array, k: number) => m.map((v) => v * (1 + ((seed * 37 + k) % 255)));
+      const scaled = { ...pair, reference: scale(pair.reference, 0), prediction: scale(pair.prediction, 1) };
+      expect(segmentationMetrics(scaled)).toEqual(segmentationMetrics(pair));
+    }
+  });
+
   it('the random cases cover what matters (else agreement would prove little)', () => {
     const refs = pairs.map(referenceChallengeMetrics);
     const count = (f: (r: (typeof refs)[number]) => boolean) => refs.filter(f).length;

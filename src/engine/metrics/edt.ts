@@ -113,6 +113,74 @@ function queriedColumns(queries: Int32Array, nx: number, ny: number) {
   return { colOf, count, start, ys, ids };
 }
 
+/** Queries grouped by column (CSR: indices idx[start[id]..start[id + 1]) into `queries`). */
+function queriesByColumn(queries: Int32Array, plane: number, colOf: Int32Array, count: number) {
+  const start = new Int32Array(count + 1);
+  for (const i of queries) start[colOf[i % plane] + 1]++;
+  for (let id = 0; id < count; id++) start[id + 1] += start[id];
+  const fill = start.slice(0, count);
+  const idx = new Int32Array(queries.length);
+  for (let k = 0; k < queries.length; k++) idx[fill[colOf[queries[k] % plane]]++] = k;
+  return { start, idx };
+}
+
+/**
+ * Last pass, per queried column: the squared in-slice distance f2 at a query's own slice z bounds its
+ * answer, so only slices within that distance can do better. A column whose queries need fewer than
+ * 2 nz such slice visits takes that bounded minimum; the rest take the envelope along z.
+ */
+function passZ(params: {
+  f2: Float64Array;
+  nz: number;
+  sz: number;
+  queries: Int32Array;
+  plane: number;
+  colOf: Int32Array;
+  count: number;
+  e: Envelope;
+  pos: Int32Array;
+  val: Float64Array;
+  out: Float64Array;
+}): void {
+  const { f2, nz, sz, queries, plane, colOf, count, e, pos, val, out } = params;
+  const wz = sz * sz;
+  const byCol = queriesByColumn(queries, plane, colOf, count);
+  // Slices within sqrt(f2) / sz of the query, widened by a relative 1e-12 against rounding at the edge.
+  const reach = (f: number) => (f === Number.POSITIVE_INFINITY ? nz : Math.floor((Math.sqrt(f) / sz) * (1 + 1e-12)));
+  for (let z = 0; z < nz; z++) pos[z] = z;
+  for (let id = 0; id < count; id++) {
+    const base = id * nz;
+    const k0 = byCol.start[id];
+    const k1 = byCol.start[id + 1];
+    let visits = 0;
+    for (let k = k0; k < k1; k++) visits += 2 * reach(f2[base + ((queries[byCol.idx[k]] / plane) | 0)]) + 1;
+    if (visits <= 2 * nz) {
+      for (let k = k0; k < k1; k++) {
+        const q = byCol.idx[k];
+        const zq = (queries[q] / plane) | 0;
+        const r = reach(f2[base + zq]);
+        let best = f2[base + zq];
+        for (let z = Math.max(0, zq - r); z <= Math.min(nz - 1, zq + r); z++) {
+          const d = z - zq;
+          const v = f2[base + z] + wz * d * d;
+          if (v < best) best = v;
+        }
+        out[q] = Math.sqrt(best);
+      }
+      continue;
+    }
+    for (let z = 0; z < nz; z++) val[z] = f2[base + z];
+    build(e, pos, val, nz, wz);
+    // Evaluate the envelope along the whole column into val, then read the queried slices.
+    for (let z = 0, j = 0; z < nz; z++) {
+      while (j < e.k - 1 && e.z[j + 1] < z) j++;
+      const d = z - e.p[j];
+      val[z] = wz * d * d + e.g[j];
+    }
+    for (let k = k0; k < k1; k++) out[byCol.idx[k]] = Math.sqrt(val[(queries[byCol.idx[k]] / plane) | 0]);
+  }
+}
+
 /**
  * Distance in mm from each query voxel to the nearest site voxel (indices into the same x-fastest grid),
  * exact; Infinity for every query when there are no sites.
@@ -147,22 +215,6 @@ export function distancesToSites(params: { sites: Int32Array; queries: Int32Arra
       }
     }
   }
-  const wz = spacing[2] * spacing[2];
-  for (let z = 0; z < nz; z++) pos[z] = z;
-  for (let id = 0; id < cols.count; id++) {
-    const base = id * nz;
-    for (let z = 0; z < nz; z++) val[z] = f2[base + z];
-    build(e, pos, val, nz, wz);
-    for (let z = 0, j = 0; z < nz; z++) {
-      while (j < e.k - 1 && e.z[j + 1] < z) j++;
-      const d = z - e.p[j];
-      f2[base + z] = wz * d * d + e.g[j];
-    }
-  }
-  const plane = nx * ny;
-  for (let k = 0; k < queries.length; k++) {
-    const i = queries[k];
-    out[k] = Math.sqrt(f2[cols.colOf[i % plane] * nz + ((i / plane) | 0)]);
-  }
+  passZ({ f2, nz, sz: spacing[2], queries, plane: nx * ny, colOf: cols.colOf, count: cols.count, e, pos, val, out });
   return out;
 }
