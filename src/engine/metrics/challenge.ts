@@ -30,8 +30,9 @@ export function gridDiagonal(params: { dims: Vec3; spacing: Vec3 }): number {
 }
 
 /**
- * Dice, hd95 (mm), avd (%), lesion recall, precision and F1 (see lesionDetection), lesion counts and
- * recall by reference-lesion size, as the WMH challenge defines them.
+ * Dice, hd95 (mm), avd (%), lesion recall, precision and F1, lesion counts and recall by reference-lesion
+ * size, as the WMH challenge defines them. Lesion precision is evaluation.py's reference lesions hit /
+ * predicted components: asymmetric, it exceeds 1 when one component spans several lesions (lesionDetection).
  *
  * Empty masks (one rule: nothing to find and nothing found is perfect; otherwise the worst finite value):
  * - both empty: dice 1, hd95 0, avd 0, lesion recall, precision and F1 1;
