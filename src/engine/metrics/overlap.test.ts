@@ -9,7 +9,7 @@ import {
   classCounts,
   generalisedDiceFromCounts,
   hardDice,
-  segmentationMetrics,
+  perClassMetrics,
   toLabels,
   volumeDifferenceFromCounts,
 } from './index';
@@ -25,7 +25,7 @@ const oneHot = labels.flatMap((l) => (l === 1 ? [0, 1] : [1, 0]));
 
 describe('hard metrics by hand', () => {
   it('counts, Dice, sensitivity, specificity, precision, volume difference', () => {
-    const { perClass } = segmentationMetrics({ probabilities, reference: labels, numClasses: 2 });
+    const { perClass } = perClassMetrics({ probabilities, reference: labels, numClasses: 2 });
     const fg = perClass[1];
     expect(fg.counts).toEqual({ tp: 2, fp: 1, fn: 1, tn: 2 });
     expect(fg.dice).toBeCloseTo(4 / 6, 12);
@@ -54,12 +54,12 @@ describe('hard metrics by hand', () => {
   it('empty sets: both empty -> Dice 1; prediction empty and reference not -> 0', () => {
     const allBg = [1, 0, 1, 0, 1, 0];
     expect(hardDice({ probabilities: allBg, reference: [0, 0, 0], numClasses: 2 })).toEqual([1, 1]);
-    const m = segmentationMetrics({ probabilities: allBg, reference: [0, 1, 0], numClasses: 2 }).perClass[1];
+    const m = perClassMetrics({ probabilities: allBg, reference: [0, 1, 0], numClasses: 2 }).perClass[1];
     expect(m.dice).toBe(0);
     expect(m.sensitivity).toBe(0);
     expect(m.precision).toBe(0);
     expect(m.volumeDifference).toBe(-1);
-    const none = segmentationMetrics({ probabilities: allBg, reference: [0, 0, 0], numClasses: 2 }).perClass[1];
+    const none = perClassMetrics({ probabilities: allBg, reference: [0, 0, 0], numClasses: 2 }).perClass[1];
     expect([none.sensitivity, none.precision, none.specificity, none.volumeDifference]).toEqual([1, 1, 1, 0]);
     expect(volumeDifferenceFromCounts({ tp: 0, fp: 2, fn: 0, tn: 1 })).toBe(Number.POSITIVE_INFINITY);
   });
@@ -121,7 +121,7 @@ describe('cross-checks on random data', () => {
         hardP[i * c + l] = 1;
       });
       for (const weightType of ['square', 'simple', 'uniform'] as const) {
-        const gds = segmentationMetrics({ probabilities: p, reference: r, numClasses: c, weightType }).generalisedDice;
+        const gds = perClassMetrics({ probabilities: p, reference: r, numClasses: c, weightType }).generalisedDice;
         expect(gds).toBeCloseTo(1 - refGdl({ shape: [...shape], r, p: hardP }, { epsilon: 0, weightType }), 10);
       }
     });

@@ -74,7 +74,7 @@ export function hardDice(input: SegmentationInput): number[] {
 }
 
 /** Every metric per class, plus the generalised Dice score over all classes. */
-export function segmentationMetrics(input: SegmentationInput & { weightType?: GdsWeightType }): {
+export function perClassMetrics(input: SegmentationInput & { weightType?: GdsWeightType }): {
   perClass: ClassMetrics[];
   generalisedDice: number;
 } {
