@@ -3,6 +3,7 @@
 import { checkGrid, cropToUnion, type Vec3 } from './grid';
 import { hausdorff95 } from './hausdorff';
 import { type LesionDetection, lesionDetection } from './lesions';
+import { diceFromCounts } from './overlap';
 
 export interface ChallengeInput {
   /** Binary masks, x fastest (NIfTI order), nonzero = foreground; both of length x * y * z. */
@@ -54,7 +55,7 @@ export function segmentationMetrics(input: ChallengeInput): ChallengeMetrics {
   if (referenceVoxels > 0 && predictedVoxels > 0) hd95 = hausdorff95({ a: box.a, b: box.b, dims: box.dims, spacing });
   else if (total > 0) hd95 = gridDiagonal({ dims, spacing });
   return {
-    dice: total === 0 ? 1 : (2 * overlapVoxels) / total,
+    dice: diceFromCounts({ tp: overlapVoxels, fp: predictedVoxels - overlapVoxels, fn: referenceVoxels - overlapVoxels }),
     hd95,
     avd: (Math.abs(referenceVoxels - predictedVoxels) / Math.max(referenceVoxels, 1)) * 100,
     ...lesions,
