@@ -9,15 +9,15 @@ import { dirname } from 'node:path';
 import type { LossId } from '../src/domain/losses';
 import type { NetworkKind } from '../src/domain/network-spec';
 import { selectBackend } from '../src/engine/backend/backend';
-import { estimateSweep } from '../src/engine/sweep/estimate';
-import { toSweepFile } from '../src/engine/sweep/format';
-import { checkSweepSpec, runCount } from '../src/engine/sweep/plan';
-import { presetSpec, SWEEP_PRESETS, type SweepPreset } from '../src/engine/sweep/presets';
-import { applyProgress, newSweepRecord } from '../src/engine/sweep/record';
-import { sweepReportMarkdown } from '../src/engine/sweep/report';
+import { estimateSweep } from '../src/domain/sweep/estimate';
+import { toSweepFile } from '../src/domain/sweep/format';
+import { checkSweepSpec, runCount } from '../src/domain/sweep/plan';
+import { presetSpec, SWEEP_PRESETS, type SweepPreset } from '../src/domain/sweep/presets';
+import { applyProgress, newSweepRecord } from '../src/domain/sweep/record';
+import { sweepReportMarkdown } from '../src/domain/sweep/report';
 import { SweepRunner } from '../src/engine/sweep/runner';
-import { assembleTables, tablesToCsv } from '../src/engine/sweep/table';
-import type { SweepLesion, SweepRecord, SweepSpec } from '../src/engine/sweep/types';
+import { assembleTables, tablesToCsv } from '../src/domain/sweep/table';
+import type { SweepLesion, SweepRecord, SweepSpec } from '../src/domain/sweep/types';
 
 const argv = process.argv.slice(2);
 function opt(name: string): string | undefined {

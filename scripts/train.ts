@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import type { EngineEvents } from '../src/engine/api';
 import { type CheckpointEntry, type CheckpointManifest, parseManifest } from '../src/engine/io/manifest';
 import { CheckpointStore, saveModelFiles } from '../src/engine/io/model-io';
-import { windowStats } from '../src/engine/metrics/summary';
+import { windowStats } from '../src/domain/summary';
 import { countParams } from '../src/engine/networks';
 import { selectBackend } from '../src/engine/backend/backend';
 import type { StepPoint } from '../src/engine/train/events';

@@ -6,7 +6,7 @@ import type { BackendChoice, BackendReport } from './backend/backend';
 import type { ResumeState, RunCheckpoint } from './train/checkpoint';
 import type { EngineFault, FaultDrill } from './backend/device-watch';
 import type { RunEvents } from './train/events';
-import type { StartSweepRequest, StartSweepResult, SweepAction, SweepProgress, SweepRunState } from './sweep/types';
+import type { StartSweepRequest, StartSweepResult, SweepAction, SweepProgress, SweepRunState } from '../domain/sweep/types';
 import type { IoApi } from './io/api';
 import type { ExplorerRequest, ExplorerResult } from './explorer/synthetic';
 

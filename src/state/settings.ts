@@ -1,6 +1,6 @@
 // The playground's settings: data with defaults, parsed from and written back to the URL query.
 // Invalid values are dropped (default kept) and reported as notices; parsing never throws.
-import { PATCH_PRESETS as PAPER_PATCHES } from '../engine/data/presets';
+import { PATCH_PRESET_IDS, PATCH_PRESETS as PAPER_PATCHES } from '../domain/patches';
 import { BACKENDS, type BackendChoice } from '../domain/backends';
 import { checkLossOptions, LEGACY_OPTION_NAMES, readLegacyOptions } from '../domain/loss-options';
 import { LOSS_IDS, type LossId, OPTION_SPECS, ownersOf, PAPER_LOSSES } from '../domain/losses';
@@ -12,7 +12,7 @@ export { NETWORK_IDS } from '../domain/networks';
 export const VIEW_IDS = ['playground', 'explorer', 'lessons', 'sweeps', 'history', 'data'] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
 export { LESION_KINDS, type LesionKind } from '../domain/phantom';
-export const PATCH_PRESETS = ['S', 'M', 'L'] as const;
+export { PATCH_PRESET_IDS as PATCH_PRESETS } from '../domain/patches';
 /** Patch side and batch of the paper's Table 1 (UNet column). */
 export const PATCH_TABLE = {
   S: { patch: PAPER_PATCHES.S.size, batch: PAPER_PATCHES.S.batch },
@@ -35,7 +35,7 @@ export interface Settings {
   /** Phantom side in voxels (x and y; z is 3/4 of it): smaller trains and validates faster. */
   size: number;
   /** Preset name or a free patch side in pixels. */
-  patch: (typeof PATCH_PRESETS)[number] | number;
+  patch: (typeof PATCH_PRESET_IDS)[number] | number;
   batch: number;
   steps: number;
   seed: number;
@@ -107,7 +107,7 @@ const listOf =
     if (!items.every((i) => (values as readonly string[]).includes(i))) return undefined;
     return [...new Set(items)] as T[];
   };
-const patchParser: Parser<Settings['patch']> = (raw) => oneOf(PATCH_PRESETS)(raw) ?? int(8, 256)(raw);
+const patchParser: Parser<Settings['patch']> = (raw) => oneOf(PATCH_PRESET_IDS)(raw) ?? int(8, 256)(raw);
 
 interface Field<K extends keyof Settings> {
   parse: Parser<Settings[K]>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presetSpec, SWEEP_PRESETS } from '../engine/sweep/presets';
+import { presetSpec, SWEEP_PRESETS } from '../domain/sweep/presets';
 import { draftFromPreset, draftToSpec } from './sweep-draft';
 
 describe('sweep builder draft', () => {

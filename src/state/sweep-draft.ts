@@ -1,10 +1,12 @@
 // The builder's form state (raw text for lists, so typing "1e-" is not rejected mid-word) and its
 // conversion to a SweepSpec with readable problems.
-import { checkSweepSpec } from '../engine/sweep/plan';
-import { presetSpec, type SweepPreset } from '../engine/sweep/presets';
-import type { SweepSpec } from '../engine/sweep/types';
+import { PATCH_PRESET_IDS } from '../domain/patches';
+import { checkSweepSpec } from '../domain/sweep/plan';
+import { presetSpec, type SweepPreset } from '../domain/sweep/presets';
+import type { SweepSpec } from '../domain/sweep/types';
 
-export const PATCH_ROWS = ['S', 'M', 'L'] as const;
+/** The builder's patch rows: the paper's presets. */
+export const PATCH_ROWS = PATCH_PRESET_IDS;
 export type PatchRow = (typeof PATCH_ROWS)[number];
 
 export interface SweepDraft {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { presetSpec } from '../engine/sweep/presets';
-import { newSweepRecord } from '../engine/sweep/record';
-import type { SweepRecord } from '../engine/sweep/types';
+import { presetSpec } from '../domain/sweep/presets';
+import { newSweepRecord } from '../domain/sweep/record';
+import type { SweepRecord } from '../domain/sweep/types';
 import { memoryStore, StorageFullError } from './persist/db';
 import { createSweepStore } from './sweep-store';
 

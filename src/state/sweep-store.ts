@@ -1,7 +1,7 @@
 // Sweeps survive reloads: one IndexedDB database of sweep records (a memory stand-in where there is
 // no IndexedDB). A record that was running when its page closed comes back 'interrupted'.
-import { afterReload } from '../engine/sweep/record';
-import type { SweepRecord } from '../engine/sweep/types';
+import { afterReload } from '../domain/sweep/record';
+import type { SweepRecord } from '../domain/sweep/types';
 import { idbStore, indexedDbAvailable, type KvStore, memoryStore, openDatabase } from './persist/db';
 
 export const SWEEPS_DB = { name: 'slp-sweeps', version: 1, store: 'sweeps' } as const;

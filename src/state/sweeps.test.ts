@@ -2,9 +2,9 @@
 // stored, resume with their finished runs skipped, import/export and delete.
 import { describe, expect, it } from 'vitest';
 import type { EngineEvents } from '../engine/api';
-import { planSweep } from '../engine/sweep/plan';
-import { presetSpec } from '../engine/sweep/presets';
-import type { RunResult, StartSweepRequest, SweepProgress } from '../engine/sweep/types';
+import { planSweep } from '../domain/sweep/plan';
+import { presetSpec } from '../domain/sweep/presets';
+import type { RunResult, StartSweepRequest, SweepProgress } from '../domain/sweep/types';
 import { memoryStore } from './persist/db';
 import { createSweepStore } from './sweep-store';
 import type { EngineClient } from '../worker/client';

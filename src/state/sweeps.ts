@@ -1,8 +1,8 @@
 // The sweeps controller, outside React so a sweep keeps being recorded while its tab is hidden:
 // starts and steers the engine's sweep, folds 'sweep' events into records and stores them.
-import { type ParsedSweepFile, parseSweepFile, toSweepFile } from '../engine/sweep/format';
-import { applyProgress, finishedKeys, newSweepRecord } from '../engine/sweep/record';
-import type { SweepAction, SweepProgress, SweepRecord, SweepSpec } from '../engine/sweep/types';
+import { type ParsedSweepFile, parseSweepFile, toSweepFile } from '../domain/sweep/format';
+import { applyProgress, finishedKeys, newSweepRecord } from '../domain/sweep/record';
+import type { SweepAction, SweepProgress, SweepRecord, SweepSpec } from '../domain/sweep/types';
 import type { EngineClient } from '../worker/client';
 import { Observable } from './observable';
 import { draftFromPreset, type SweepDraft } from './sweep-draft';

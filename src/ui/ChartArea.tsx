@@ -14,7 +14,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { RunSummary } from '../state/store';
-import { medianIqr } from '../engine/metrics/summary';
+import { medianIqr } from '../domain/summary';
 
 export interface ChartAreaProps {
   runs: RunSummary[];

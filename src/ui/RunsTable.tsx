@@ -1,6 +1,6 @@
 // One row per run: settings, status (with the step where it failed), median (IQR) Dice over the last K steps.
 import type { RunSummary } from '../state/store';
-import { formatMedianIqr, windowStats } from '../engine/metrics/summary';
+import { formatMedianIqr, windowStats } from '../domain/summary';
 
 const STATUS_TEXT: Record<string, string> = {
   idle: 'ready',

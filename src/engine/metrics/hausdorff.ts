@@ -3,7 +3,7 @@
 import { boundaryVoxels } from './boundary';
 import { distancesToSites } from './edt';
 import type { Vec3 } from './grid';
-import { quantileSorted } from './summary';
+import { quantileSorted } from '../../domain/summary';
 
 /** 95th percentile (linear interpolation, numpy.percentile's default) of the distances from `from` to `to`. */
 function directed95(params: { from: Int32Array; to: Int32Array; dims: Vec3; spacing: Vec3 }): number {

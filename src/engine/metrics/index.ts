@@ -8,4 +8,4 @@ export * from './grid';
 export * from './hausdorff';
 export * from './lesions';
 export * from './overlap';
-export * from './summary';
+export * from '../../domain/summary';

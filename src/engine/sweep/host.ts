@@ -1,9 +1,9 @@
 // The engine's sweep methods: one sweep at a time, trained in the background; progress goes out
 // as 'sweep' events. The engine host spreads these into its EngineApi.
 import type { Emit } from '../api';
-import { checkSweepSpec, planSweep } from './plan';
+import { checkSweepSpec, planSweep } from '../../domain/sweep/plan';
 import { SweepRunner, type SweepRunnerParams } from './runner';
-import type { StartSweepRequest, StartSweepResult, SweepAction, SweepRunState } from './types';
+import type { StartSweepRequest, StartSweepResult, SweepAction, SweepRunState } from '../../domain/sweep/types';
 
 export interface SweepMethods {
   startSweep(req: StartSweepRequest): Promise<StartSweepResult>;

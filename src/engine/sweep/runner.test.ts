@@ -5,9 +5,9 @@ import type { EngineEvents } from '../api';
 import { selectBackend } from '../backend/backend';
 import { Session } from '../train/session';
 import { createSweepMethods } from './host';
-import { planSweep } from './plan';
+import { planSweep } from '../../domain/sweep/plan';
 import { SweepRunner } from './runner';
-import type { SweepProgress, SweepSpec } from './types';
+import type { SweepProgress, SweepSpec } from '../../domain/sweep/types';
 
 beforeAll(async () => {
   await selectBackend({ requested: 'wasm' });

@@ -7,9 +7,17 @@ import type { RunEmit, RunEvents } from '../train/events';
 import { buildRace } from '../train/race';
 import { Runner } from '../train/runner';
 import type { Trainer } from '../train/trainer';
-import { formatBurden, planSweep } from './plan';
-import { downsampleCurve, runWindow } from './stats';
-import type { GroupInfo, RunResult, SweepCell, SweepGroup, SweepProgress, SweepRunState, SweepSpec } from './types';
+import { formatBurden, planSweep } from '../../domain/sweep/plan';
+import { downsampleCurve, runWindow } from '../../domain/sweep/stats';
+import type {
+  GroupInfo,
+  RunResult,
+  SweepCell,
+  SweepGroup,
+  SweepProgress,
+  SweepRunState,
+  SweepSpec,
+} from '../../domain/sweep/types';
 
 export interface SweepRunnerParams {
   sweepId: string;

@@ -1,9 +1,9 @@
 // Fig. 1-style plot of one loss: median Dice over learning rate (x, log) and patch side (y), bilinearly
 // interpolated into a heat map with isolines traced by marching squares; failed cells crossed out.
-import { formatLr } from '../../engine/sweep/plan';
-import { axisAt, type HeatmapData } from '../../engine/sweep/plot';
-import { type Grid, refineGrid } from '../../engine/sweep/isolines';
-import { lossShortLabel } from '../../engine/sweep/labels';
+import { formatLr } from '../../domain/sweep/plan';
+import { axisAt, type HeatmapData } from '../../domain/sweep/plot';
+import { type Grid, refineGrid } from '../../domain/sweep/isolines';
+import { lossShortLabel } from '../../domain/sweep/labels';
 import { diceColor } from './colors';
 
 const W = 250;

@@ -1,9 +1,9 @@
 // Per loss: mean of the cell medians, the worst cell and the failed cells, and what that says about
 // the paper's claim (GDL most robust under high imbalance).
-import { formatBurden, formatLr } from '../../engine/sweep/plan';
-import { lossShortLabel } from '../../engine/sweep/labels';
-import type { LossRobustness } from '../../engine/sweep/table';
-import { verdict } from '../../engine/sweep/verdict';
+import { formatBurden, formatLr } from '../../domain/sweep/plan';
+import { lossShortLabel } from '../../domain/sweep/labels';
+import type { LossRobustness } from '../../domain/sweep/table';
+import { verdict } from '../../domain/sweep/verdict';
 
 const fmt = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(2));
 

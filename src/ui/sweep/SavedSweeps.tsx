@@ -1,9 +1,9 @@
 // Stored sweeps: pick one to show, resume an unfinished one, export (JSON, Markdown, CSV), import, delete.
 import { useRef, useState } from 'react';
-import { runCount } from '../../engine/sweep/plan';
-import { sweepReportMarkdown } from '../../engine/sweep/report';
-import { assembleTables, tablesToCsv } from '../../engine/sweep/table';
-import type { SweepRecord } from '../../engine/sweep/types';
+import { runCount } from '../../domain/sweep/plan';
+import { sweepReportMarkdown } from '../../domain/sweep/report';
+import { assembleTables, tablesToCsv } from '../../domain/sweep/table';
+import type { SweepRecord } from '../../domain/sweep/types';
 import type { SweepController } from '../../state/sweeps';
 
 function download(name: string, text: string, type: string): void {

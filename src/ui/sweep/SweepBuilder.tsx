@@ -1,10 +1,10 @@
 // The sweep builder: a preset or a custom grid (losses, LRs, patch presets, burdens, seeds, steps, window),
 // with the run count and a time estimate on the active backend before anything starts.
 import { LOSS_IDS, type LossId } from '../../domain/losses';
-import { estimateSweep } from '../../engine/sweep/estimate';
-import { runCount } from '../../engine/sweep/plan';
-import { SWEEP_PRESETS, sweepPreset } from '../../engine/sweep/presets';
-import { lossShortLabel } from '../../engine/sweep/labels';
+import { estimateSweep } from '../../domain/sweep/estimate';
+import { runCount } from '../../domain/sweep/plan';
+import { SWEEP_PRESETS, sweepPreset } from '../../domain/sweep/presets';
+import { lossShortLabel } from '../../domain/sweep/labels';
 import { isBackendName } from '../../domain/backends';
 import { NETWORKS } from '../../domain/networks';
 import { LESION_KINDS } from '../../domain/phantom';

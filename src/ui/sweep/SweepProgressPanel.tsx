@@ -1,5 +1,5 @@
 // The running sweep: progress bar, rate and time left, pause / resume / cancel.
-import type { SweepProgress } from '../../engine/sweep/types';
+import type { SweepProgress } from '../../domain/sweep/types';
 import { formatDuration } from '../format';
 
 export function SweepProgressPanel(p: {

@@ -1,9 +1,9 @@
 // One sweep's results: burden picker, the paper-layout table, a heat map per loss, the robustness summary.
 import { useMemo, useState } from 'react';
-import { formatBurden } from '../../engine/sweep/plan';
-import { heatmapData } from '../../engine/sweep/plot';
-import { assembleTables, robustness } from '../../engine/sweep/table';
-import type { SweepRecord } from '../../engine/sweep/types';
+import { formatBurden } from '../../domain/sweep/plan';
+import { heatmapData } from '../../domain/sweep/plot';
+import { assembleTables, robustness } from '../../domain/sweep/table';
+import type { SweepRecord } from '../../domain/sweep/types';
 import { HeatMap } from './HeatMap';
 import { Robustness } from './Robustness';
 import { SweepTable } from './SweepTable';

@@ -1,9 +1,9 @@
 // Results in the paper's layout: rows patch x LR, columns losses, "median (IQR)" cells coloured by the
 // median; failed cells striped and labelled (diverged runs show the paper's "0 (0)").
-import { formatBurden, formatLr } from '../../engine/sweep/plan';
-import { lossShortLabel } from '../../engine/sweep/labels';
-import type { CellStats } from '../../engine/sweep/stats';
-import type { SweepTable as Table } from '../../engine/sweep/table';
+import { formatBurden, formatLr } from '../../domain/sweep/plan';
+import { lossShortLabel } from '../../domain/sweep/labels';
+import type { CellStats } from '../../domain/sweep/stats';
+import type { SweepTable as Table } from '../../domain/sweep/table';
 import { diceColor, LEGEND_GRADIENT, textOn } from './colors';
 
 function cellTitle(c: CellStats): string {

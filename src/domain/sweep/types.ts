@@ -1,9 +1,9 @@
 // A sweep's data: the grid it asks for, the result of each run and the record the app stores.
 // Plain data only (structured-clone and JSON safe); imports no tfjs, so the page can use it.
-import type { LesionKind } from '../../domain/phantom';
-import type { LossId } from '../../domain/losses';
-import type { NetworkKind } from '../../domain/network-spec';
-import type { RunStatus } from '../train/events';
+import type { LesionKind } from '../phantom';
+import type { LossId } from '../losses';
+import type { NetworkKind } from '../network-spec';
+import type { RunStatus } from '../runs';
 
 export type SweepLesion = LesionKind;
 

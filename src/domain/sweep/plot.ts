@@ -1,5 +1,5 @@
 // Fig. 1-style plot data per loss: median Dice over (learning rate, patch size), with isolines.
-import type { LossId } from '../../domain/losses';
+import type { LossId } from '../losses';
 import { type Isoline, isolines } from './isolines';
 import type { SweepTable } from './table';
 import type { PatchChoice } from './types';

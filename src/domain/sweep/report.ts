@@ -1,6 +1,6 @@
 // A sweep as a Markdown report: settings, one paper-layout table per burden, data facts and the
 // robustness summary. The Node command writes it; the app can copy it.
-import { phantomShape } from '../../domain/phantom';
+import { phantomShape } from '../phantom';
 import { lossShortLabel } from './labels';
 import { formatBurden, formatLr, runCount } from './plan';
 import { assembleTables, rankLosses, robustness, tableToMarkdown } from './table';

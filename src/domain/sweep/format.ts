@@ -1,6 +1,6 @@
 // The sweep file: what the Node command writes and the app exports and imports. Imports are checked
 // field by field, and every problem is reported with its path, never thrown.
-import { SWEEP_RESULT_STATUSES } from '../../domain/runs';
+import { SWEEP_RESULT_STATUSES } from '../runs';
 import { failureOf } from './stats';
 import { assembleTables } from './table';
 import { cellKey, checkSweepSpec, planSweep, SWEEP_LIMITS } from './plan';

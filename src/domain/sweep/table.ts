@@ -1,6 +1,6 @@
 // Results in the paper's layout: one table per lesion burden, rows patch x LR (LR ascending, as the
 // paper's -5, -4, -3), columns losses, cells "median (IQR)"; and a robustness summary per loss.
-import type { LossId } from '../../domain/losses';
+import type { LossId } from '../losses';
 import { formatLr, seedsOf } from './plan';
 import { type CellStats, cellStats } from './stats';
 import type { PatchChoice, RunResult, SweepSpec } from './types';

@@ -1,6 +1,6 @@
 // The sweep's grid as runs and data groups, and the checks a spec must pass before anything trains.
-import { isLossId } from '../../domain/losses';
-import { SPATIAL_DIMS } from '../../domain/network-spec';
+import { isLossId } from '../losses';
+import { SPATIAL_DIMS } from '../network-spec';
 import type { SweepCell, SweepGroup, SweepSpec } from './types';
 
 export const SWEEP_LIMITS = {

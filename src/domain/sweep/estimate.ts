@@ -1,7 +1,7 @@
 // Run count and a time estimate before a sweep starts. Step costs were measured here with the
 // reference networks in Node on 2 cores (scripts/sweep.ts prints the real rate); they are a guide.
-import type { BackendName } from '../../domain/backends';
-import type { NetworkKind } from '../../domain/network-spec';
+import type { BackendName } from '../backends';
+import type { NetworkKind } from '../network-spec';
 import { planSweep } from './plan';
 import type { SweepSpec } from './types';
 

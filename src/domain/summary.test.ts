@@ -1,7 +1,7 @@
 // Median (IQR) with numpy's default quantile (linear interpolation), checked on hand values.
 import { describe, expect, it } from 'vitest';
 
-import { formatMedianIqr, medianIqr, quantileSorted, windowStats } from './index';
+import { formatMedianIqr, medianIqr, quantileSorted, windowStats } from './summary';
 
 describe('quantiles and median (IQR)', () => {
   it('linear interpolation: [1,2,3,4] -> q1 1.75, median 2.5, q3 3.25 (numpy.percentile)', () => {

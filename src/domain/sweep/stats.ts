@@ -1,8 +1,8 @@
 // The paper's statistic per cell: median (IQR) of training Dice over the last K steps, pooled over the
 // cell's seeds. A diverged run counts as K zeros (the paper's "0 (0)"); a collapsed run counts as what
 // it scored; a run that errored has no values. Failed runs are flagged either way.
-import { formatMedianIqr, type MedianIqr, medianIqr } from '../metrics/summary';
-import type { RunStatus } from '../train/events';
+import { formatMedianIqr, type MedianIqr, medianIqr } from '../summary';
+import type { RunStatus } from '../runs';
 import { CURVE_POINTS, type RunResult } from './types';
 
 export type FailureKind = 'diverged' | 'collapsed' | 'error';

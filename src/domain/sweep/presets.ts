@@ -1,5 +1,5 @@
 // Ready-made sweeps: the paper's two tables scaled down to laptop size, and a tiny check.
-import { PAPER_LOSSES } from '../../domain/losses';
+import { PAPER_LOSSES } from '../losses';
 import type { SweepSpec } from './types';
 
 export interface SweepPreset {
