@@ -7,7 +7,9 @@ import type { StepPoint } from '../../engine/train/events';
 import type { EngineClient } from '../../worker/client';
 import { RunStore } from '../store';
 import { memoryStore } from './db';
+import { parseSettings } from '../settings';
 import { Reliability } from './reliability';
+import { experimentQuery } from './resume';
 import { RunsDb } from './runs-db';
 
 const pt = (step: number): StepPoint => ({ step, loss: 1 / step, trainDice: 0.3, predictedFg: 0.1, msPerStep: 2, lr: 0.01 });
@@ -138,5 +140,20 @@ describe('Reliability', () => {
     expect(rel2.persister.current?.id).toBe(id);
     // Consumed: a second prepare does not resume again.
     expect(await rel2.resumeInto({ client, query: 'losses=gdl%2Cwce', requests, backend: 'wasm' })).toBeNull();
+  });
+
+  it('a run saved under the old alpha name is found again by the page that reads it as focalAlpha', async () => {
+    const { store, db, rel } = setup();
+    store.reset([{ id: 'focal-1', label: 'focal', color: '#c06c84', config: {}, totalSteps: 100 }]);
+    rel.beginExperiment('loss=focal&alpha=0.4', 'wasm');
+    store.apply('status', { runId: 'focal-1', status: 'running', step: 0 });
+    store.apply('steps', { runId: 'focal-1', points: [1, 2].map(pt) });
+    await rel.persister.flush();
+    const rel2 = new Reliability({ store: new RunStore(0), db });
+    const page = experimentQuery(parseSettings('?loss=focal&focalAlpha=0.4').settings);
+    await rel2.findInterrupted(page);
+    // Not a different experiment (the banner's "interrupted"), but this page's own to resume.
+    expect(rel2.getState().interrupted).toBeNull();
+    expect(rel2.takeResume(page)?.record.query).toBe('loss=focal&alpha=0.4');
   });
 });

@@ -9,7 +9,7 @@ import { describeFault, type Fault, type FaultCause, isOutOfMemory, type MemoryS
 import { startHeartbeat } from './heartbeat';
 import { Persister } from './persister';
 import { canContinue, defaultName, type ExperimentRecord, newId } from './records';
-import { applyResume, type ResumeTarget } from './resume';
+import { applyResume, experimentQuery, recordSettings, type ResumeTarget } from './resume';
 import { openRunsDb, type RunsDb } from './runs-db';
 
 export interface ReliabilityState {
@@ -91,7 +91,7 @@ export class Reliability {
     try {
       const latest = (await this.db.list()).find((r) => r.status !== 'idle');
       if (!latest || !canContinue(latest) || latest.status === 'stopped') return;
-      if (latest.query !== query) return this.set({ interrupted: latest });
+      if (sameExperiment(latest.query) !== query) return this.set({ interrupted: latest });
       if (!this.pending)
         this.pending = { record: latest, checkpoint: (await this.db.getCheckpoint(latest.id)) ?? null, autoplay: false };
     } catch (err) {
@@ -165,7 +165,7 @@ export class Reliability {
   /** The pending resume target if it belongs to these settings (consumed). */
   takeResume(query: string): ResumeTarget | null {
     const t = this.pending;
-    if (!t || t.record.query !== query) return null;
+    if (!t || sameExperiment(t.record.query) !== query) return null;
     this.pending = null;
     return t;
   }
@@ -221,6 +221,11 @@ export class Reliability {
     this.persister.dispose();
     this.listeners.clear();
   }
+}
+
+/** A saved query as the page writes it now (old option names, e.g. alpha, read as today's). */
+function sameExperiment(savedQuery: string): string {
+  return experimentQuery(recordSettings({ query: savedQuery }));
 }
 
 /** Fault drills are on when the page URL has _debug=faults (tests, teaching). */
