@@ -1,72 +1,22 @@
 // The engine's public surface, shared by the worker and the in-thread client. Plain data only:
 // every argument and result must survive structured cloning.
-import type { LesionKind } from '../domain/phantom';
+import type { ControlAction, DataRequest, DataSummary, RunRequest } from '../domain/engine-types';
 import type { BenchRequest, BenchResult } from './backend/bench';
 import type { BackendChoice, BackendReport } from './backend/backend';
-import type { ResumeState, RunCheckpoint } from './train/checkpoint';
+import type { RunCheckpoint } from './train/checkpoint';
 import type { EngineFault, FaultDrill } from './backend/device-watch';
 import type { RunEvents } from './train/events';
 import type { StartSweepRequest, StartSweepResult, SweepAction, SweepProgress, SweepRunState } from '../domain/sweep/types';
 import type { IoApi } from './io/api';
 import type { ExplorerRequest, ExplorerResult } from './explorer/synthetic';
 
-export interface VolumeData {
-  name: string;
-  dims: [number, number, number];
-  spacing: [number, number, number];
-  /** Row-major 4x4 voxel -> world (mm). */
-  affine: number[];
-  data: Float32Array;
-}
-
-/** What the data panel controls: the phantom subjects and how patches are cut from them. */
-export interface DataRequest {
-  seed: number;
-  lesion: LesionKind;
-  fraction: number;
-  noise: number;
-  /** Patch side (2D) or cube side (3D) and batch size. */
-  patch: number;
-  batch: number;
-  /** The network the patches are for: 2D nets get axial slices, 3D nets cubes; sizes snap to what it accepts. */
-  network: string;
-  /** Phantom shape [x, y, z]; defaults to the engine's default phantom. */
-  shape?: [number, number, number];
-  trainSubjects?: number;
-  validationSubjects?: number;
-}
-
-export interface DataSummary {
-  /** The subject shown in the viewer (a validation subject: its predictions are on unseen data). */
-  display: { images: VolumeData[]; modalities: string[]; label: Uint8Array };
-  achievedFraction: number;
-  /** Median foreground fraction of sampled training patches (the paper's Imbalance Ratio). */
-  patchImbalance: number;
-  /** Patch side really used (snapped to what the network accepts). */
-  patch: number;
-  subjects: { train: number; validation: number };
-  /** Classes trained, background included (2 unless every class of a user label map is kept). */
-  numClasses: number;
-  /** The label value each class index stands for (user label maps kept whole); display.label holds indices. */
-  classValues?: number[];
-  ms: number;
-}
-
-export interface RunRequest {
-  runId: string;
-  loss: string;
-  lossOptions: Record<string, string | number | boolean>;
-  lr: number;
-  network: string;
-  steps: number;
-  seed: number;
-  /** Warm start: initial weights from a checkpoint loaded with loadCheckpoint (its id), not from the seed. */
-  init?: string;
-  /** Continue from a checkpoint (reload, lost device) instead of starting at step 0. */
-  resume?: ResumeState;
-}
-
-export type ControlAction = 'play' | 'pause' | 'step' | 'stop';
+export type {
+  ControlAction,
+  DataRequest,
+  DataSummary,
+  RunRequest,
+  VolumeData,
+} from '../domain/engine-types';
 
 export interface EngineApi extends IoApi {
   /** Selects the backend; call before anything that computes. */

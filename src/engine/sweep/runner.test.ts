@@ -1,4 +1,5 @@
 // A real (tiny) sweep on wasm: results equal direct training runs; pause, resume, cancel and resume-by-skip.
+import type { LossId } from '../../domain/losses';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvents } from '../api';
@@ -37,7 +38,7 @@ async function runSweep(spec: SweepSpec, skip?: string[]): Promise<SweepProgress
 }
 
 /** The same cell trained through the playground's Session: the sweep must reproduce it. */
-async function directDice(loss: string, lr: number, spec: SweepSpec): Promise<number[]> {
+async function directDice(loss: LossId, lr: number, spec: SweepSpec): Promise<number[]> {
   const dice: number[] = [];
   const emit = <K extends keyof EngineEvents>(name: K, payload: EngineEvents[K]) => {
     if (name === 'steps') dice.push(...(payload as EngineEvents['steps']).points.map((p) => p.trainDice));

@@ -2,38 +2,10 @@
 // step, as plain typed arrays. Restoring one into a fresh trainer on the same data continues the run
 // exactly where it stopped: batches depend only on (seed, step), Adam's moments and step count come back.
 import * as tf from '@tensorflow/tfjs';
-import type { StepPoint } from './events';
 import type { Trainer } from './trainer';
 
-export interface TensorData {
-  shape: number[];
-  dtype: 'float32' | 'int32';
-  data: Float32Array | Int32Array;
-}
-
-export interface RunCheckpoint {
-  runId: string;
-  /** Steps already taken: the next step is step + 1. */
-  step: number;
-  lr: number;
-  /** model.getWeights() order. */
-  weights: TensorData[];
-  /** Adam's getWeights() order: iterations, first moments, second moments. */
-  optimizer: TensorData[];
-  /** Backend the weights were computed on. */
-  backend: string;
-  savedAt: number;
-}
-
-/** What a run request carries to continue from a checkpoint. */
-export interface ResumeState {
-  step: number;
-  lr: number;
-  weights: TensorData[];
-  optimizer: TensorData[];
-  /** Points recorded so far (collapse detection looks back over them). */
-  history?: StepPoint[];
-}
+export type { ResumeState, RunCheckpoint, TensorData } from '../../domain/engine-types';
+import type { ResumeState, RunCheckpoint, TensorData } from '../../domain/engine-types';
 
 async function read(t: tf.Tensor): Promise<TensorData> {
   const dtype = t.dtype === 'int32' ? 'int32' : 'float32';

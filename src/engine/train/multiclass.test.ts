@@ -1,4 +1,6 @@
 // Every class of a label map kept (issue 9): patches, slices, the session and its runs with C = 3.
+import type { RunRequest } from '../api';
+import type { LossId } from '../../domain/losses';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleBatch } from '../data/patches';
@@ -95,7 +97,7 @@ describe('a three-class session', () => {
     const summary = await s.adoptDataset(ds);
     expect(summary.numClasses).toBe(3);
     expect(summary.classValues).toEqual([0, 5, 7]);
-    const run = (runId: string, loss: string, lossOptions = {}) => ({
+    const run = (runId: string, loss: LossId, lossOptions = {}): RunRequest => ({
       runId,
       loss,
       lossOptions,

@@ -1,4 +1,6 @@
 // End to end in Node: phantom data -> U-Net -> GDL, on the wasm backend with our training kernels.
+import type { RunRequest } from '../api';
+import type { LossId } from '../../domain/losses';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/backend';
@@ -45,15 +47,17 @@ describe('Session (phantom -> U-Net -> loss -> trainer)', () => {
     const r = recorder();
     const s = new Session(r.emit, { trainer: { validateEvery: 0, snapshotEvery: 0, readEvery: 1 } });
     await s.prepareData({ ...TINY, shape: [...TINY.shape] });
-    const runs = ['gdl', 'gdl', 'dl2'].map((loss, i) => ({
-      runId: `r${i}`,
-      loss,
-      lossOptions: {},
-      lr: 1e-3,
-      network: 'unet2d',
-      steps: 3,
-      seed: 7,
-    }));
+    const runs = (['gdl', 'gdl', 'dl2'] as const).map(
+      (loss, i): RunRequest => ({
+        runId: `r${i}`,
+        loss,
+        lossOptions: {},
+        lr: 1e-3,
+        network: 'unet2d',
+        steps: 3,
+        seed: 7,
+      }),
+    );
     await s.createRuns(runs);
     await s.control('play');
     await s.whenIdle();
@@ -77,7 +81,7 @@ describe('Session (phantom -> U-Net -> loss -> trainer)', () => {
       s.createRuns([{ runId: 'x', loss: 'gdl', lossOptions: { epsilon: 5 }, lr: 1e-3, network: 'unet2d', steps: 1, seed: 1 }]),
     ).rejects.toThrow(/epsilon/);
     await expect(
-      s.createRuns([{ runId: 'x', loss: 'nope', lossOptions: {}, lr: 1e-3, network: 'unet2d', steps: 1, seed: 1 }]),
+      s.createRuns([{ runId: 'x', loss: 'nope' as LossId, lossOptions: {}, lr: 1e-3, network: 'unet2d', steps: 1, seed: 1 }]),
     ).rejects.toThrow(/unknown loss/);
     await expect(
       s.createRuns([{ runId: 'x', loss: 'gdl', lossOptions: {}, lr: 1e-3, network: 'unet3d', steps: 1, seed: 1 }]),

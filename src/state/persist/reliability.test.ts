@@ -115,7 +115,7 @@ describe('Reliability', () => {
     expect(rel2.getState().interrupted?.id).toBe(id);
     await rel2.findInterrupted('losses=gdl%2Cwce');
     const { client, calls } = fakeClient();
-    const requests: RunRequest[] = ['gdl', 'wce'].map((loss) => ({
+    const requests: RunRequest[] = (['gdl', 'wce'] as const).map((loss) => ({
       runId: `${loss}-1`,
       loss,
       lossOptions: {},
