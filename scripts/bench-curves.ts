@@ -2,7 +2,7 @@
 // preparation per redraw (two step lines), and the persister's compaction per save, at 1,000, 10,000 and
 // 100,000 steps. The baseline, measured in the same run, is the store's old append (a copy of the whole
 // series per event, kept below verbatim); the ratio 100,000 / 1,000 should stay near 1 for the new paths.
-// Usage: npm run bench:curves [-- --reps 25]   (npx tsx --expose-gc scripts/bench-curves.ts)
+// Usage: npm run bench:curves [-- --reps 25]
 import type { StepPoint } from '../src/engine/train/events';
 import { compactRun } from '../src/state/persist/compact';
 import { RunStore, type RunSummary } from '../src/state/store';
@@ -31,15 +31,11 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-// With --expose-gc (the npm script passes it) the setup's garbage is collected before each timed loop.
-const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-
 /** Median over reps of the per-call time in microseconds; setup is untimed, calls are timed together. */
 function perCall(setup: () => (i: number) => unknown, calls: number): number {
   const ts: number[] = [];
   for (let r = 0; r < REPS + 1; r++) {
     const call = setup();
-    collect();
     const t0 = performance.now();
     for (let i = 0; i < calls; i++) call(i);
     if (r > 0) ts.push(((performance.now() - t0) * 1000) / calls); // rep 0 warms the JIT
@@ -121,18 +117,16 @@ const cols = [
   ['ref: whole cut us/redraw', (r: (typeof rows)[number]) => r.chartWhole],
   ['save compact us', (r: (typeof rows)[number]) => r.save],
 ] as const;
-const w = 30;
-const gcNote = (globalThis as { gc?: unknown }).gc ? 'gc before each timed loop' : 'no --expose-gc: GC noise included';
+const width = (name: string) => name.length + 2;
+console.log(`curves, Node ${process.version}, events of ${EVENT_POINTS} points, median of ${REPS} reps after a warm-up`);
 console.log(
-  `curves, Node ${process.version}, events of ${EVENT_POINTS} points, median of ${REPS} reps after 1 warm-up, ${gcNote}`,
-);
-console.log(
-  `${'steps'.padEnd(9)}${cols.map(([name]) => name.padStart(w)).join('')}${'points drawn old/new'.padStart(24)}${'saved points'.padStart(14)}`,
+  `${'steps'.padEnd(9)}${cols.map(([name]) => name.padStart(width(name))).join('')}  points drawn old/new  saved points`,
 );
 for (const r of rows) {
-  const cells = cols.map(([, f]) => f(r).toFixed(2).padStart(w)).join('');
-  console.log(`${r.n.toLocaleString('en').padEnd(9)}${cells}${`${r.n}/${r.drawn}`.padStart(24)}${String(r.saved).padStart(14)}`);
+  const cells = cols.map(([name, f]) => f(r).toFixed(1).padStart(width(name))).join('');
+  console.log(`${r.n.toLocaleString('en').padEnd(9)}${cells}${`${r.n}/${r.drawn}`.padStart(22)}${String(r.saved).padStart(14)}`);
 }
 const [first, last] = [rows[0], rows[rows.length - 1]];
-console.log(`${'ratio'.padEnd(9)}${cols.map(([, f]) => `${(f(last) / f(first)).toFixed(1)}x`.padStart(w)).join('')}`);
-console.log(`(ratio: 100,000 steps / 1,000 steps; the new store and chart rows should stay near 1x) ${sink > 0 ? '' : '!'}`);
+const ratios = cols.map(([name, f]) => `${(f(last) / f(first)).toFixed(1)}x`.padStart(width(name))).join('');
+console.log(`${'ratio'.padEnd(9)}${ratios}`);
+console.log(`ratio: 100,000 steps / 1,000 steps; the store and chart columns should stay near 1x${sink > 0 ? '' : ' (!)'}`);
