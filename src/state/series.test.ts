@@ -107,6 +107,18 @@ describe('downsampleMinMax', () => {
     );
   });
 
+  it('stays bounded when steps go backwards or are not finite (a bad import), keeping the last point', () => {
+    const pts = walk(20_000, 6);
+    pts[5_000].step = 3;
+    pts[9_000].step = Number.NaN;
+    pts[12_000].step = Number.POSITIVE_INFINITY;
+    for (let i = 15_000; i < 16_000; i++) pts[i].step = 40_000 - i;
+    const out = downsampleMinMax({ ...byA, points: pts, maxPoints: 400 });
+    expect(out.length).toBeLessThanOrEqual(400);
+    expect(out.at(-1)).toBe(pts.at(-1));
+    expect(out).toContain(pts.reduce((m, p) => (p.a > m.a ? p : m)));
+  });
+
   it('rejects a budget too small for one bucket', () => {
     expect(() => downsampleMinMax({ ...byAB, points: [], maxPoints: 5 })).toThrow(/maxPoints must be >= 6/);
   });

@@ -78,7 +78,10 @@ export class MinMaxSummary<T> {
     this.settle();
     // Start at the width the doublings would reach (the result is the same, without the finer passes).
     let maxX = this.origin;
-    for (const q of all) maxX = Math.max(maxX, this.p.x(q));
+    for (const q of all) {
+      const x = this.p.x(q);
+      if (x > maxX && Number.isFinite(x)) maxX = x;
+    }
     while (Math.floor((maxX - this.origin) / this.width) >= this.maxBuckets) this.width *= 2;
     for (let j = 0; j < all.length; j++) this.insert(all[j], j);
   }

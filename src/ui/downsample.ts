@@ -1,6 +1,6 @@
 // What the charts draw: each series cut to at most CHART_MAX_POINTS by min/max buckets (src/state/series),
-// kept up to date as points arrive, so a redraw reads only the new points and costs the same at 100,000
-// steps as at 2,000. The store's series are append-only arrays; a new array means a new series.
+// kept up to date as points arrive, so a redraw reads only the new points and its cost does not grow with
+// the run. The store's series are append-only arrays; a new array means a new series.
 import type { StepPoint } from '../engine/train/events';
 import { MinMaxSummary } from '../state/series';
 
