@@ -1,6 +1,9 @@
 // One store for runs and their series. Engine events land here at any rate; subscribers are
 // notified at most every `throttleMs` so charts redraw a few times a second, never per step.
+// Series grow in place (no copy of a 100,000-point history per event); each change gives the run a new
+// summary object and the state a new version, so subscribers still see it.
 import type { RunEvents, RunStatus, StepPoint } from '../engine/train/events';
+import { appendInPlace } from './series';
 
 export interface RunSummary {
   id: string;
@@ -11,8 +14,12 @@ export interface RunSummary {
   status: RunStatus;
   statusStep: number;
   message?: string;
+  /**
+   * Owned by the store and append-only: it grows in place while the run trains (a memo keys on the array
+   * and its length; slice() keeps a fixed copy).
+   */
   steps: StepPoint[];
-  /** perClass: each foreground class's Dice, when more than two classes are trained. */
+  /** perClass: each foreground class's Dice, when more than two classes are trained. Grows in place like steps. */
   validation: { step: number; dice: number; perClass?: number[] }[];
   lrChanges: { step: number; lr: number }[];
   totalSteps: number;
@@ -61,7 +68,9 @@ export class RunStore {
 
   /** Replaces the runs with saved summaries (reload, reopening from History); no snapshots yet. */
   restore(runs: readonly RunSummary[]): void {
-    this.state = { runs: runs.map((r) => ({ ...r })), snapshots: {}, version: this.state.version + 1 };
+    // Own copies: later appends must not grow the caller's arrays (a record History still shows).
+    const own = (r: RunSummary) => ({ ...r, steps: r.steps.slice(), validation: r.validation.slice() });
+    this.state = { runs: runs.map(own), snapshots: {}, version: this.state.version + 1 };
     this.flushNow();
   }
 
@@ -101,11 +110,13 @@ function update<K extends keyof RunEvents>(r: RunSummary, name: K, payload: RunE
       return { ...r, status: p.status, statusStep: p.step, message: p.message };
     }
     case 'steps':
-      return { ...r, steps: [...r.steps, ...(payload as RunEvents['steps']).points] };
+      appendInPlace(r.steps, (payload as RunEvents['steps']).points);
+      return { ...r };
     case 'validation': {
       const p = payload as RunEvents['validation'];
       const perClass = p.perClass ? { perClass: p.perClass } : {};
-      return { ...r, validation: [...r.validation, { step: p.step, dice: p.dice, ...perClass }] };
+      r.validation.push({ step: p.step, dice: p.dice, ...perClass });
+      return { ...r };
     }
     case 'lr': {
       const p = payload as RunEvents['lr'];

@@ -1,5 +1,6 @@
 // Dice and loss against step, one colour per run; click a legend entry to hide a run. The band
 // marks the last K steps with the median and IQR of training Dice there (the paper's statistic).
+// Lines get at most CHART_MAX_POINTS points each (min/max buckets, see downsample.ts).
 import { useState } from 'react';
 import {
   CartesianGrid,
@@ -15,6 +16,7 @@ import {
 } from 'recharts';
 import type { RunSummary } from '../state/store';
 import { medianIqr } from '../domain/summary';
+import { ChartSeriesCache } from './downsample';
 
 export interface ChartAreaProps {
   runs: RunSummary[];
@@ -30,6 +32,9 @@ function lastWindow(run: RunSummary, k: number) {
 export function ChartArea({ runs, lastK }: ChartAreaProps) {
   const [hidden, setHidden] = useState<Set<string>>(new Set());
   const [logLoss, setLogLoss] = useState(false);
+  // Per-line summaries survive redraws, so each redraw reads only the points added since the last.
+  const [lines] = useState(() => new ChartSeriesCache());
+  lines.retain(runs.map((r) => r.id));
   const toggle = (key: string) =>
     setHidden((h) => {
       const n = new Set(h);
@@ -86,7 +91,7 @@ export function ChartArea({ runs, lastK }: ChartAreaProps) {
             {visible.map((r) => (
               <Line
                 key={`val-${r.id}`}
-                data={r.validation}
+                data={lines.validation(r.id, r.validation)}
                 dataKey="dice"
                 name={r.label}
                 stroke={r.color}
@@ -98,7 +103,7 @@ export function ChartArea({ runs, lastK }: ChartAreaProps) {
             {visible.map((r) => (
               <Line
                 key={`train-${r.id}`}
-                data={r.steps}
+                data={lines.steps(r.id, 'trainDice', r.steps)}
                 dataKey="trainDice"
                 name={`${r.label} (train)`}
                 stroke={r.color}
@@ -129,7 +134,7 @@ export function ChartArea({ runs, lastK }: ChartAreaProps) {
             {visible.map((r) => (
               <Line
                 key={r.id}
-                data={logLoss ? r.steps.filter((p) => p.loss > 0) : r.steps}
+                data={lines.steps(r.id, logLoss ? 'logLoss' : 'loss', r.steps)}
                 dataKey="loss"
                 name={r.label}
                 stroke={r.color}

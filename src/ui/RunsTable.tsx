@@ -85,7 +85,7 @@ export function RunsTable({
               <td>
                 {r.status === 'diverged'
                   ? '0 (0)'
-                  : formatMedianIqr(windowStats({ values: r.steps.map((p) => p.trainDice), window: lastK }))}
+                  : formatMedianIqr(windowStats({ values: r.steps.slice(-lastK).map((p) => p.trainDice), window: lastK }))}
               </td>
               <td>{validationText(r.validation.at(-1), classValues)}</td>
               <td>{last ? last.msPerStep.toFixed(0) : '–'}</td>

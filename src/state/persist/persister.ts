@@ -3,6 +3,7 @@
 // checkpointEveryMs while training and on pause. Writes are queued so an older state never lands last.
 import type { RunCheckpoint } from '../../engine/train/checkpoint';
 import type { RunStore, RunSummary } from '../store';
+import { compactRun } from './compact';
 import { isQuotaError, StorageFullError } from './db';
 import { type ExperimentRecord, experimentStatus } from './records';
 import type { RunsDb } from './runs-db';
@@ -182,7 +183,8 @@ export class Persister {
       ...meta,
       updatedAt: this.now(),
       status: experimentStatus(this.runs),
-      runs: this.runs.map((r) => ({ ...r })),
+      // Copies, taken now: the store's series grow in place while the write waits in the queue.
+      runs: this.runs.map((r) => compactRun(r)),
       checkpointStep: this.checkpointStep,
     };
     void this.write(() => this.p.db.save(rec));
