@@ -1,4 +1,5 @@
 // Events a training run emits. Plain data (structured-clone safe); typed arrays move, not copy.
+import type { ErrorCode } from '../../domain/errors';
 import type { RunStatus } from '../../domain/runs';
 
 export { isFinished, type RunStatus } from '../../domain/runs';
@@ -16,7 +17,8 @@ export interface StepPoint {
 }
 
 export interface RunEvents {
-  status: { runId: string; status: RunStatus; step: number; message?: string };
+  /** code: why an 'error' status happened (e.g. 'out-of-memory'), classified where it was caught. */
+  status: { runId: string; status: RunStatus; step: number; message?: string; code?: ErrorCode };
   steps: { runId: string; points: StepPoint[] };
   /** dice: mean over foreground classes and subjects; perClass (C > 2 only): each foreground class's mean. */
   validation: { runId: string; step: number; dice: number; perSubject: number[]; perClass?: number[] };

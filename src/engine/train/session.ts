@@ -5,13 +5,14 @@ import type { ControlAction, DataRequest, DataSummary, Emit, RunRequest } from '
 import { computeLoss, isLossId, resolveLossOptions } from '../losses';
 import { countParams, createNetwork, type NetworkKind, sizeMultiple } from '../networks';
 import { SPATIAL_DIMS } from '../../domain/network-spec';
+import { EngineError } from '../../domain/errors';
 import { buildDataset, createDatasetSource, type Dataset, type DatasetSource, displayVolumes } from './dataset';
 import { captureTrainer, type RunCheckpoint, restoreTrainer } from './checkpoint';
 import { Runner } from './runner';
 import { type LossFn, Trainer, type TrainerParams } from './trainer';
 
 export function lossFnFor(id: string, options: Record<string, unknown>): LossFn {
-  if (!isLossId(id)) throw new Error(`unknown loss '${id}'`);
+  if (!isLossId(id)) throw new EngineError('invalid-request', `unknown loss '${id}'`);
   const resolved = resolveLossOptions(id, options);
   return (yTrue: tf.Tensor, yPred: tf.Tensor) => computeLoss(id, yTrue, yPred, resolved);
 }
@@ -73,18 +74,19 @@ export class Session {
 
   async createRuns(runs: RunRequest[]): Promise<{ runIds: string[]; params: Record<string, number> }> {
     const ds = this.dataset;
-    if (!ds) throw new Error('no data yet: prepare data before creating runs');
-    if (runs.length === 0) throw new Error('no runs requested');
+    if (!ds) throw new EngineError('no-data', 'no data yet: prepare data before creating runs');
+    if (runs.length === 0) throw new EngineError('invalid-request', 'no runs requested');
     await this.disposeRuns();
     const kinds = new Set(runs.map((r) => r.network));
-    if (kinds.size > 1) throw new Error('runs of one race must share the network');
+    if (kinds.size > 1) throw new EngineError('invalid-request', 'runs of one race must share the network');
     const kind = runs[0].network as NetworkKind;
-    if (!(kind in SPATIAL_DIMS)) throw new Error(`unknown network '${kind}'`);
+    if (!(kind in SPATIAL_DIMS)) throw new EngineError('invalid-request', `unknown network '${kind}'`);
     if (SPATIAL_DIMS[kind] !== ds.spec.dims)
-      throw new Error(`${kind} needs ${SPATIAL_DIMS[kind]}D patches; prepare the data for it`);
+      throw new EngineError('invalid-request', `${kind} needs ${SPATIAL_DIMS[kind]}D patches; prepare the data for it`);
     const multiple = sizeMultiple({ kind });
     const side = typeof ds.spec.size === 'number' ? ds.spec.size : ds.spec.size[0];
-    if (side % multiple !== 0) throw new Error(`patch ${side} must be a multiple of ${multiple} for ${kind}`);
+    if (side % multiple !== 0)
+      throw new EngineError('invalid-request', `patch ${side} must be a multiple of ${multiple} for ${kind}`);
     // Validate every loss before building anything, so a bad option fails the whole request cleanly.
     const losses = runs.map((r) => lossFnFor(r.loss, r.lossOptions));
     // A loss defined for two classes only ends its own run with the reason; the rest of the race trains.
@@ -97,7 +99,7 @@ export class Session {
       const model = createNetwork({ kind, inChannels: ds.train[0].channels.length, numClasses: ds.numClasses, seed: r.seed });
       this.models.push(model);
       if (r.init) {
-        if (!this.options.warmStart) throw new Error('warm starts from checkpoints are not available here');
+        if (!this.options.warmStart) throw new EngineError('unsupported', 'warm starts from checkpoints are not available here');
         this.options.warmStart(r.init, model);
       }
       params[r.runId] = countParams(model);
@@ -123,7 +125,8 @@ export class Session {
     this.runner = new Runner(trainers);
     for (const [i, t] of trainers.entries()) {
       const why = problems[i];
-      t.setStatus(why ? 'error' : 'idle', why ? `cannot train on ${ds.numClasses} classes: ${why}` : undefined);
+      if (why) t.setStatus('error', `cannot train on ${ds.numClasses} classes: ${why}`, undefined, 'unsupported');
+      else t.setStatus('idle');
     }
     return { runIds: runs.map((r) => r.runId), params };
   }
@@ -132,7 +135,7 @@ export class Session {
     const runner = this.runner;
     if (!runner) {
       if (action === 'stop' || action === 'pause') return { playing: false };
-      throw new Error('no runs: create runs first');
+      throw new EngineError('no-runs', 'no runs: create runs first');
     }
     if (action === 'play') runner.play();
     else if (action === 'pause') await runner.pause();
@@ -142,7 +145,7 @@ export class Session {
   }
 
   setLearningRate(lr: number, runId?: string): void {
-    if (!(lr > 0 && lr <= 1)) throw new Error(`learning rate must be in (0, 1], got ${lr}`);
+    if (!(lr > 0 && lr <= 1)) throw new EngineError('invalid-request', `learning rate must be in (0, 1], got ${lr}`);
     for (const t of this.runner?.trainers ?? []) if (!runId || t.runId === runId) t.setLearningRate(lr);
   }
 

@@ -1,6 +1,7 @@
 // One training run: the model, a batch source and a loss, advanced one step at a time. The trainer
 // doesn't know the network or the data; it reports only through events.
 import * as tf from '@tensorflow/tfjs';
+import type { ErrorCode } from '../../domain/errors';
 import { diceFromCounts, hardOverlapCounts } from './dice-stats';
 import type { RunEmit, RunStatus, StepPoint } from './events';
 import type { ArrayBatch, BatchSource } from './source';
@@ -76,9 +77,9 @@ export class Trainer {
   }
 
   /** `step` is where the status applies: the current step, or where a collapse began. */
-  setStatus(status: RunStatus, message?: string, step = this.step): void {
+  setStatus(status: RunStatus, message?: string, step = this.step, code?: ErrorCode): void {
     this.status = status;
-    this.p.emit('status', { runId: this.runId, status, step, message });
+    this.p.emit('status', { runId: this.runId, status, step, message, ...(code ? { code } : {}) });
   }
 
   /** Changing the learning rate mid-run is allowed and recorded. */

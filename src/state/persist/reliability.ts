@@ -5,7 +5,7 @@ import type { RunRequest } from '../../engine/api';
 import { isFinished } from '../../engine/train/events';
 import type { EngineClient } from '../../worker/client';
 import type { RunStore } from '../store';
-import { describeFault, type Fault, type FaultCause, isOutOfMemory, type MemorySettings } from './faults';
+import { describeFault, type Fault, type FaultCause, type MemorySettings } from './faults';
 import { startHeartbeat } from './heartbeat';
 import { Persister } from './persister';
 import { canContinue, defaultName, type ExperimentRecord, newId } from './records';
@@ -187,7 +187,7 @@ export class Reliability {
       if (l.level === 'error' && l.message.startsWith('engine worker failed')) raise('worker-error', l.message);
     });
     const offStatus = client.on('status', (s) => {
-      if (s.status === 'error' && s.message && isOutOfMemory(s.message) && !this.state.fault) raise('out-of-memory', s.message);
+      if (s.status === 'error' && s.code === 'out-of-memory' && !this.state.fault) raise('out-of-memory', s.message);
     });
     const stopBeat = startHeartbeat({
       ping: () => client.call('ping', { t: Date.now() }),
