@@ -3,7 +3,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { DataSummary } from '../engine/api';
 import type { BackendChoice, BackendReport } from '../engine/train/backend';
-import { fetchCheckpointFiles } from '../engine/io/fetch-checkpoint';
 import { isFinished } from '../domain/runs';
 import { createEngineClient, type EngineClient } from '../worker/client';
 import { withMemoryAdvice } from './persist/faults';
@@ -219,10 +218,10 @@ export function usePlayground(settings: Settings): Playground {
         totalSteps: r.steps,
       })),
     );
-    // A warm start needs its checkpoint in the engine (fetched from models/ beside the page).
+    // A warm start needs its checkpoint in the engine: it fetches it from models/ beside the page, once per id.
     if (s.init) {
-      const { modelJson, weights } = await fetchCheckpointFiles({ id: s.init, base: import.meta.env.BASE_URL });
-      await client.call('loadCheckpoint', { id: s.init, modelJson, weights });
+      const base = new URL(import.meta.env.BASE_URL, window.location.href).href;
+      await client.call('loadCheckpoint', { id: s.init, base });
     }
     await client.call('createRuns', { runs: reqs });
     runsCreated.current = true;

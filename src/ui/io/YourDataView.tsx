@@ -2,7 +2,7 @@
 // checkpoints (warm start or inference only) and a checkpoint's segmentation with its downloads.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SegmentResult, UserDataChoices, UserDataReport } from '../../engine/io/api';
-import { fetchCheckpointFiles, fetchManifest } from '../../engine/io/fetch-checkpoint';
+import { fetchManifest } from '../../engine/io/fetch-checkpoint';
 import type { CheckpointEntry, CheckpointManifest } from '../../engine/io/manifest';
 import { patchAndBatch } from '../../state/settings';
 import type { DataSource } from '../../state/usePlayground';
@@ -24,8 +24,11 @@ export function YourDataView({ pg, settings, onChange, notify }: ViewProps) {
   const [manifest, setManifest] = useState<CheckpointManifest | null>(null);
   const [ckError, setCkError] = useState<string | null>(null);
   const [segment, setSegment] = useState<SegmentResult | null>(null);
-  const loaded = useRef(new Set<string>());
   const client = pg.client;
+  // Which File each name was sent as, to this engine (a fresh engine after a fault gets them again).
+  const sent = useRef<{ client: typeof client; files: Map<string, File> }>({ client: null, files: new Map() });
+  // Syncs and checks run one after another, so a check never overtakes the files it is about.
+  const queue = useRef<Promise<void>>(Promise.resolve());
 
   useEffect(() => {
     fetchManifest(import.meta.env.BASE_URL)
@@ -33,31 +36,39 @@ export function YourDataView({ pg, settings, onChange, notify }: ViewProps) {
       .catch((err) => setCkError(`Checkpoints unavailable: ${message(err)}`));
   }, []);
 
-  // Every change of files or choices is checked again in the engine (files are sent once per change).
+  // Files go to the engine once, when added (bytes transferred); a change of choices sends the choices only.
   useEffect(() => {
     if (!client) return;
-    if (files.length === 0) {
-      setReport(null);
-      // The engine forgets cleared files (segmenting goes back to the phantom); adopted training data stay.
-      void client.call('validateUserData', { files: [], choices: {} }).catch(() => undefined);
-      return;
-    }
     let live = true;
-    setBusy('Checking the volumes…');
-    (async () => {
-      try {
-        const payload = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-        const r = await client.call('validateUserData', { files: payload, choices });
-        if (live) {
-          setReport(r);
-          setError(null);
-        }
-      } catch (err) {
-        if (live) setError(`The files could not be checked: ${message(err)}`);
-      } finally {
-        if (live) setBusy(null);
+    if (files.length > 0) setBusy('Checking the volumes…');
+    else setReport(null);
+    const task = async () => {
+      if (sent.current.client !== client) sent.current = { client, files: new Map() };
+      const held = sent.current.files;
+      // Cleared files are forgotten (segmenting goes back to the phantom); adopted training data stay.
+      const gone = [...held.keys()].filter((name) => !files.some((f) => f.name === name));
+      if (gone.length > 0) await client.call('removeUserFiles', { ids: gone });
+      for (const name of gone) held.delete(name);
+      const fresh = files.filter((f) => held.get(f.name) !== f);
+      // f.arrayBuffer() is a fresh copy of the file: the engine may keep it, the page never reads it again.
+      const payload = await Promise.all(fresh.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+      if (payload.length > 0) await client.call('addUserFiles', { files: payload });
+      for (const f of fresh) held.set(f.name, f);
+      if (files.length === 0 || !live) return; // a newer edit checks instead
+      const r = await client.call('validateUserData', { choices });
+      if (live) {
+        setReport(r);
+        setError(null);
       }
-    })();
+    };
+    queue.current = queue.current
+      .then(task)
+      .catch((err) => {
+        if (live) setError(`The files could not be checked: ${message(err)}`);
+      })
+      .finally(() => {
+        if (live) setBusy(null);
+      });
     return () => {
       live = false;
     };
@@ -101,10 +112,8 @@ export function YourDataView({ pg, settings, onChange, notify }: ViewProps) {
 
   const ensureCheckpoint = async (c: CheckpointEntry) => {
     if (!client) throw new Error('the engine is still starting');
-    if (loaded.current.has(c.id)) return client;
-    const { modelJson, weights } = await fetchCheckpointFiles({ id: c.id, base: import.meta.env.BASE_URL });
-    await client.call('loadCheckpoint', { id: c.id, modelJson, weights });
-    loaded.current.add(c.id);
+    // The engine fetches it from models/ beside the page, once per id (a second call answers at once).
+    await client.call('loadCheckpoint', { id: c.id, base: new URL(import.meta.env.BASE_URL, window.location.href).href });
     return client;
   };
 
