@@ -6,8 +6,8 @@ import type { EngineApi } from '../engine/api';
 import { writeNifti } from '../engine/data/nifti';
 import { createVolume } from '../engine/data/volume';
 import { createEngineHost } from '../engine/host';
-import { createInlineClient, createWorkerClient, type EngineClient, type WorkerLike } from './client';
-import { type EnginePort, serveEngine } from './serve';
+import { createChannelClient } from './channel';
+import { createInlineClient, type EngineClient } from './client';
 
 const open: EngineClient[] = [];
 afterEach(() => {
@@ -15,17 +15,8 @@ afterEach(() => {
 });
 
 /** A worker client talking to serveEngine over a MessageChannel, as the page talks to engine.worker.ts. */
-function channelClient(createHost: Parameters<typeof serveEngine>[1]): EngineClient {
-  const { port1, port2 } = new MessageChannel();
-  serveEngine(port2 as unknown as EnginePort, createHost);
-  const worker = Object.assign(port1, {
-    onerror: null,
-    terminate: () => {
-      port1.close();
-      port2.close();
-    },
-  }) as unknown as WorkerLike;
-  const client = createWorkerClient(worker);
+function channelClient(createHost: Parameters<typeof createChannelClient>[0]): EngineClient {
+  const client = createChannelClient(createHost);
   open.push(client);
   return client;
 }
