@@ -73,6 +73,8 @@ export function toErrorData(err: unknown): ErrorData {
 
 /** The EngineError that data describes; an unknown code (a newer engine) reads as 'internal'. */
 export function fromErrorData(data: ErrorData): EngineError {
+  if (!data || typeof data !== 'object') return new EngineError('internal', String(data));
   const code = isErrorCode(data.code) ? data.code : 'internal';
-  return new EngineError(code, String(data.message), { problems: data.problems, name: data.name });
+  const problems = Array.isArray(data.problems) ? data.problems : undefined;
+  return new EngineError(code, String(data.message), { problems, name: typeof data.name === 'string' ? data.name : undefined });
 }
