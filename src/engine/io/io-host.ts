@@ -75,6 +75,11 @@ const isAbsoluteUrl = (s: string) => {
 
 const isBytes = (b: unknown) => b instanceof ArrayBuffer || ArrayBuffer.isView(b);
 
+function checkFiles(files: unknown): asserts files is UserFile[] {
+  const ok = Array.isArray(files) && files.every((f) => typeof f?.name === 'string' && isBytes(f.bytes));
+  if (!ok) throw new EngineError('invalid-request', 'files must be [{ name, bytes }] with bytes an ArrayBuffer or a typed array');
+}
+
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60) || 'volume';
 
 /** The IoApi methods of a controller, bound (the host spreads them into EngineApi). */
@@ -114,12 +119,7 @@ export class IoController {
 
   /** Keeps files for later checks (bytes moved here once); a file of a held name replaces it. Returns every id held. */
   addUserFiles(req: { files: UserFile[] }): { ids: string[] } {
-    const bad = (req.files ?? []).find((f) => typeof f?.name !== 'string' || !isBytes(f.bytes));
-    if (!Array.isArray(req.files) || bad !== undefined)
-      throw new EngineError(
-        'invalid-request',
-        'addUserFiles takes { files: [{ name, bytes }] } with bytes as an ArrayBuffer or a typed array',
-      );
+    checkFiles(req.files);
     for (const f of req.files) {
       this.files.delete(f.name); // re-added names move to the end, as the page lists them
       this.files.set(f.name, { name: f.name, bytes: f.bytes });
@@ -130,6 +130,7 @@ export class IoController {
 
   /** Forgets files by id (unknown ids are ignored); adopted training data stay. Returns every id still held. */
   removeUserFiles(req: { ids: string[] }): { ids: string[] } {
+    if (!Array.isArray(req.ids)) throw new EngineError('invalid-request', 'removeUserFiles takes { ids: [...] }');
     for (const id of req.ids) this.files.delete(id);
     this.loaded = null;
     return { ids: [...this.files.keys()] };
@@ -138,6 +139,7 @@ export class IoController {
   /** Checks the held files with these choices; `files` (deprecated, one release) replaces them all first. */
   async validateUserData(req: { files?: UserFile[]; choices: UserDataChoices }): Promise<UserDataReport> {
     if (req.files) {
+      checkFiles(req.files); // before forgetting the held ones
       this.files.clear();
       this.addUserFiles({ files: req.files });
     }

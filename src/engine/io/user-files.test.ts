@@ -65,7 +65,7 @@ describe('user files held by the engine', () => {
     expect(io.removeUserFiles({ ids: [] }).ids).toEqual(['b_T1.nii']);
   });
 
-  it('refuses files without a name or bytes as invalid-request', () => {
+  it('refuses files without a name or bytes as invalid-request', async () => {
     const io = new IoController(new Session(() => {}));
     const bad = [{ files: [{ name: 'x.nii' }] }, { files: [{ bytes: new Uint8Array(2) }] }, {}] as never[];
     for (const req of bad) {
@@ -77,5 +77,9 @@ describe('user files held by the engine', () => {
       }
     }
     expect(io.removeUserFiles({ ids: [] }).ids).toEqual([]);
+    // The deprecated path checks before it forgets what is held.
+    io.addUserFiles({ files: [{ name: 'kept_T1.nii', bytes: image(1) }] });
+    await expect(io.validateUserData({ files: [{ name: 'x.nii' }] as never, choices: {} })).rejects.toBeInstanceOf(EngineError);
+    expect(io.removeUserFiles({ ids: [] }).ids).toEqual(['kept_T1.nii']);
   });
 });
