@@ -1,5 +1,10 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { EngineError, engineError, isOutOfMemory } from './errors';
+import type { RunEvents } from './train/events';
+import { Runner } from './train/runner';
+import { createToySource } from './train/toy-source';
+import { Trainer } from './train/trainer';
 
 describe('engineError', () => {
   it('classifies out-of-memory messages from wasm, WebGPU, WebGL and JS', () => {
@@ -33,5 +38,32 @@ describe('engineError', () => {
     expect(other).toBeInstanceOf(EngineError);
     expect([other.name, other.code, other.message]).toEqual(['TypeError', 'internal', 'x is not a function']);
     expect(engineError('a thrown string').message).toBe('a thrown string');
+  });
+});
+
+describe('a failed training step', () => {
+  it('ends the run with status error and the code, classified where the step failed', async () => {
+    await tf.setBackend('cpu');
+    const statuses: RunEvents['status'][] = [];
+    const input = tf.input({ shape: [null, null, 1] as unknown as number[] });
+    const out = tf.layers.conv2d({ filters: 2, kernelSize: 1, activation: 'softmax' }).apply(input) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: out });
+    const t = new Trainer({
+      runId: 'huge',
+      model,
+      // A batch no typed array can hold: the allocation really fails (RangeError), as a too-big patch does.
+      source: createToySource({ batch: 2 ** 28 }),
+      loss: (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar,
+      lr: 0.01,
+      steps: 3,
+      emit: (name, payload) => {
+        if (name === 'status') statuses.push(payload as RunEvents['status']);
+      },
+    });
+    await new Runner([t]).stepOnce();
+    expect(statuses.at(-1)).toMatchObject({ runId: 'huge', status: 'error', code: 'out-of-memory' });
+    expect(statuses.at(-1)?.message).toMatch(/array length/i);
+    t.dispose();
+    model.dispose();
   });
 });
