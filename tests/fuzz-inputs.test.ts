@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { gzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EngineError } from '../src/domain/errors';
 import { NiftiError, readNifti, writeNifti } from '../src/engine/data/nifti';
 import { createRng, type Rng } from '../src/engine/data/rng';
 import { createVolume } from '../src/engine/data/volume';
@@ -199,7 +200,9 @@ function guarded(fn: () => Outcome, input: string): Outcome {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof Error && err.constructor === Error && err.message) return { ok: false, messages: [err.message] };
+    // The engine's own errors are plain Errors or EngineErrors (a code for the page to switch on).
+    const own = err instanceof EngineError || (err instanceof Error && err.constructor === Error);
+    if (own && err.message) return { ok: false, messages: [err.message] };
     throw new Error(`uncaught ${String(err)} for input ${input.slice(0, 200)}`);
   }
 }

@@ -1,5 +1,6 @@
 // The engine API's plain-data types: requests, summaries, run events and checkpoints. Structured-clone
 // safe; the engine, the worker protocol, the page's controllers and the tests all speak them.
+import type { ErrorCode } from './errors';
 import type { LossId } from './losses';
 import type { NetworkKind } from './networks';
 import type { LesionKind } from './phantom';
@@ -77,7 +78,8 @@ export interface StepPoint {
 }
 
 export interface RunEvents {
-  status: { runId: string; status: RunStatus; step: number; message?: string };
+  /** code: why an 'error' status happened (e.g. 'out-of-memory'), classified where it was caught. */
+  status: { runId: string; status: RunStatus; step: number; message?: string; code?: ErrorCode };
   steps: { runId: string; points: StepPoint[] };
   /** dice: mean over foreground classes and subjects; perClass (C > 2 only): each foreground class's mean. */
   validation: { runId: string; step: number; dice: number; perSubject: number[]; perClass?: number[] };

@@ -1,5 +1,6 @@
 // Loss options: the validator (defaults filled; numbers and booleans or their query-string forms;
 // unknown or out-of-range values named), optionsFor (only what a loss owns) and the old option names.
+import { EngineError } from './errors';
 import { DEFAULT_LOSS_OPTIONS, type FieldSpec, isLossId, LOSS_IDS, OPTION_SPECS, type OptionName, ownedOptions } from './losses';
 import type { LossId, LossOptionsMap } from './loss-option-types';
 
@@ -8,10 +9,11 @@ export interface LossOptionProblem {
   message: string;
 }
 
-export class LossOptionsError extends Error {
-  constructor(readonly problems: LossOptionProblem[]) {
-    super(problems.map((p) => p.message).join('; '));
-    this.name = 'LossOptionsError';
+/** An EngineError with code 'invalid-options', so it crosses the worker with its problems. */
+export class LossOptionsError extends EngineError {
+  declare readonly problems: LossOptionProblem[];
+  constructor(problems: LossOptionProblem[]) {
+    super('invalid-options', problems.map((p) => p.message).join('; '), { problems, name: 'LossOptionsError' });
   }
 }
 

@@ -1,5 +1,6 @@
 // Implements EngineApi on whatever thread imports it (worker or main thread).
 import type { EngineApi, Emit } from './api';
+import { EngineError, engineError } from './errors';
 import { explorerCurves } from './explorer';
 import { runBenchmark } from './backend/bench';
 import { selectBackend } from './backend/backend';
@@ -8,13 +9,28 @@ import { Session } from './train/session';
 import { createSweepMethods } from './sweep/host';
 import { IoController, ioMethods } from './io/io-host';
 
+/** The same methods, each rejecting with an EngineError (classified here, where the failure happens). */
+function classified(api: EngineApi): EngineApi {
+  const out: Record<string, (arg: unknown) => Promise<unknown>> = {};
+  for (const [name, fn] of Object.entries(api) as [string, (arg: unknown) => Promise<unknown>][]) {
+    out[name] = async (arg) => {
+      try {
+        return await fn(arg);
+      } catch (err) {
+        throw engineError(err);
+      }
+    };
+  }
+  return out as unknown as EngineApi;
+}
+
 export function createEngineHost(emit: Emit): EngineApi {
   // Warm starts copy weights from checkpoints loaded through the io methods.
   const session = new Session(emit, { warmStart: (id, model) => io.checkpoints.applyTo(id, model) });
   const io = new IoController(session);
   let debug = false;
   let unwatch = () => {};
-  return {
+  return classified({
     async init({ backend, debug: drills }) {
       const report = await selectBackend({ requested: backend });
       const w = report.wasm;
@@ -39,9 +55,9 @@ export function createEngineHost(emit: Emit): EngineApi {
     checkpoint: () => session.checkpoint(),
     ping: async ({ t }) => ({ t }),
     async debugFault({ drill }) {
-      if (!debug) throw new Error('fault drills are off (the page enables them with _debug=faults)');
+      if (!debug) throw new EngineError('unsupported', 'fault drills are off (the page enables them with _debug=faults)');
       return { message: runFaultDrill(drill) };
     },
     ...ioMethods(io),
-  };
+  });
 }

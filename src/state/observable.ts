@@ -23,6 +23,11 @@ export class Observable<S extends object> {
     this.notify();
   }
 
+  /** Replaces the fields without telling anyone yet (a throttled store notifies later). */
+  protected stage(patch: Partial<S>): void {
+    this.current = { ...this.current, ...patch };
+  }
+
   protected notify(): void {
     for (const l of this.listeners) l();
   }

@@ -5,7 +5,6 @@
 import type { BackendChoice, BackendReport } from '../engine/backend/backend';
 import type { DataSummary } from '../engine/api';
 import type { FaultDrill } from '../engine/backend/device-watch';
-import { fetchCheckpointFiles } from '../engine/io/fetch-checkpoint';
 import type { EngineClient } from '../worker/client';
 import { isFinished } from '../domain/runs';
 import { Observable } from './observable';
@@ -48,7 +47,7 @@ export interface PlaygroundOptions {
   createClient: () => EngineClient;
   /** Fault drills and a short heartbeat (URL flag _debug=faults). */
   debug?: boolean;
-  /** Where models/ is served (the page's base URL). */
+  /** Where models/ is served: an absolute URL (the engine fetches checkpoints from it). */
   modelsBase?: string;
   /** Wait after a data setting changes before preparing, so dragging a slider stays smooth. */
   debounceMs?: number;
@@ -307,11 +306,8 @@ export class PlaygroundController extends Observable<PlaygroundState> {
         totalSteps: r.steps,
       })),
     );
-    // A warm start needs its checkpoint in the engine (fetched from models/ beside the page).
-    if (s.init) {
-      const { modelJson, weights } = await fetchCheckpointFiles({ id: s.init, base: this.o.modelsBase ?? '/' });
-      await client.call('loadCheckpoint', { id: s.init, modelJson, weights });
-    }
+    // A warm start needs its checkpoint in the engine: it fetches it from models/ beside the page, once per id.
+    if (s.init) await client.call('loadCheckpoint', { id: s.init, base: this.o.modelsBase ?? '/' });
     await client.call('createRuns', { runs: reqs });
     this.runsCreated = true;
     if (!this.source) this.reliability.beginExperiment(experimentQuery(s), this.getState().backend?.active ?? '');

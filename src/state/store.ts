@@ -2,6 +2,7 @@
 // notified at most every `throttleMs` so charts redraw a few times a second, never per step.
 // Series grow in place (no copy of a 100,000-point history per event); each change gives the run a new
 // summary object and the state a new version, so subscribers still see it.
+import { Observable } from './observable';
 import type { RunEvents, RunStatus, StepPoint } from '../engine/train/events';
 import { appendInPlace } from './series';
 
@@ -40,21 +41,20 @@ export interface StoreState {
   version: number;
 }
 
-type Listener = () => void;
-
-export class RunStore {
-  private state: StoreState = { runs: [], snapshots: {}, version: 0 };
-  private listeners = new Set<Listener>();
+export class RunStore extends Observable<StoreState> {
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly throttleMs = 250) {}
+  constructor(private readonly throttleMs = 250) {
+    super({ runs: [], snapshots: {}, version: 0 });
+  }
 
-  getState = (): StoreState => this.state;
+  private get state(): StoreState {
+    return this.getState();
+  }
 
-  subscribe = (l: Listener): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
+  private set state(next: StoreState) {
+    this.stage(next);
+  }
 
   reset(runs: Omit<RunSummary, 'status' | 'statusStep' | 'steps' | 'validation' | 'lrChanges' | 'startedAt'>[]): void {
     const now = Date.now();
@@ -99,7 +99,7 @@ export class RunStore {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.state = { ...this.state, version: this.state.version + 1 };
-    for (const l of this.listeners) l();
+    this.notify();
   }
 }
 

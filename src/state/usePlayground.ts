@@ -41,7 +41,7 @@ export function usePlayground(settings: Settings): Playground {
         settings,
         createClient: () => createEngineClient(),
         debug: faultDrillsRequested(window.location.search),
-        modelsBase: import.meta.env.BASE_URL,
+        modelsBase: new URL(import.meta.env.BASE_URL, window.location.href).href,
       }),
   );
   useEffect(() => {

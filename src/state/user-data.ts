@@ -2,7 +2,7 @@
 // their roles and subjects, the pretrained checkpoints (warm start or inference only) and a segmentation.
 import type { CheckpointEntry, CheckpointManifest } from '../engine/io/manifest';
 import type { SegmentResult, UserDataChoices, UserDataReport, UserDataSummary } from '../engine/io/api';
-import { fetchCheckpointFiles, fetchManifest } from '../engine/io/fetch-checkpoint';
+import { fetchManifest } from '../engine/io/fetch-checkpoint';
 import type { EngineClient } from '../worker/client';
 import { Observable } from './observable';
 import type { DataSource } from './playground';
@@ -21,16 +21,17 @@ export interface UserDataState {
 
 export interface UserDataOptions {
   engine: () => EngineClient | null;
-  /** Where models/ is served (the page's base URL). */
+  /** Where models/ is served: an absolute URL (the engine fetches checkpoints from it). */
   modelsBase: string;
 }
 
 export class UserDataController extends Observable<UserDataState> {
-  private readonly loadedCheckpoints = new Set<string>();
   /** Each check gets a number; a later edit makes an earlier answer stale. */
   private checkSeq = 0;
-  /** The file list the engine holds (files are sent only when this list changes). */
-  private sentFiles: File[] | null = null;
+  /** Which File each name was sent as, to the current engine (a fresh engine gets them again). */
+  private held = new Map<string, File>();
+  /** Syncs and checks run one after another, so a check never overtakes the files it is about. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: UserDataOptions) {
     super({
@@ -73,33 +74,37 @@ export class UserDataController extends Observable<UserDataState> {
     return this.check();
   }
 
-  /** Checks the files in the engine; file bytes travel only when the file list changed. */
-  async check(): Promise<void> {
+  /** Checks the files in the engine: each file travels once, when added (bytes transferred); edits send choices only. */
+  check(): Promise<void> {
     const client = this.o.engine();
-    if (!client) return;
+    if (!client) return Promise.resolve();
     const seq = ++this.checkSeq;
     const { files, choices } = this.getState();
-    if (files.length === 0) {
-      this.set({ report: null, busy: null });
-      this.sentFiles = [];
-      // The engine forgets cleared files (segmenting goes back to the phantom); adopted training data stay.
-      await client.call('validateUserData', { files: [], choices: {} }).catch(() => undefined);
-      return;
-    }
-    this.set({ busy: 'Checking the volumes…' });
-    try {
-      const send = this.sentFiles !== files;
-      const payload = send
-        ? await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })))
-        : undefined;
-      const report = await client.call('validateUserData', payload ? { files: payload, choices } : { choices });
-      if (send) this.sentFiles = files;
+    if (files.length > 0) this.set({ busy: 'Checking the volumes…' });
+    else this.set({ report: null });
+    const task = async () => {
+      // Cleared files are forgotten (segmenting goes back to the phantom); adopted training data stay.
+      const gone = [...this.held.keys()].filter((name) => !files.some((f) => f.name === name));
+      if (gone.length > 0) await client.call('removeUserFiles', { ids: gone });
+      for (const name of gone) this.held.delete(name);
+      const fresh = files.filter((f) => this.held.get(f.name) !== f);
+      // f.arrayBuffer() is a fresh copy of the file: the engine may keep it, the page never reads it again.
+      const payload = await Promise.all(fresh.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+      if (payload.length > 0) await client.call('addUserFiles', { files: payload });
+      for (const f of fresh) this.held.set(f.name, f);
+      if (files.length === 0 || seq !== this.checkSeq) return; // a newer edit checks instead
+      const report = await client.call('validateUserData', { choices });
       if (seq === this.checkSeq) this.set({ report, error: null });
-    } catch (err) {
-      if (seq === this.checkSeq) this.set({ error: `The files could not be checked: ${message(err)}` });
-    } finally {
-      if (seq === this.checkSeq) this.set({ busy: null });
-    }
+    };
+    this.queue = this.queue
+      .then(task)
+      .catch((err) => {
+        if (seq === this.checkSeq) this.set({ error: `The files could not be checked: ${message(err)}` });
+      })
+      .finally(() => {
+        if (seq === this.checkSeq) this.set({ busy: null });
+      });
+    return this.queue;
   }
 
   /** Prepares the checked volumes for training; resolves to the summary and the source the playground adopts. */
@@ -148,11 +153,8 @@ export class UserDataController extends Observable<UserDataState> {
     try {
       const client = this.o.engine();
       if (!client) throw new Error('the engine is still starting');
-      if (!this.loadedCheckpoints.has(c.id)) {
-        const { modelJson, weights } = await fetchCheckpointFiles({ id: c.id, base: this.o.modelsBase });
-        await client.call('loadCheckpoint', { id: c.id, modelJson, weights });
-        this.loadedCheckpoints.add(c.id);
-      }
+      // The engine fetches it from models/ beside the page, once per id (a second call answers at once).
+      await client.call('loadCheckpoint', { id: c.id, base: this.o.modelsBase });
       await then(client);
       this.set({ checkpointError: null });
       return true;
@@ -164,10 +166,9 @@ export class UserDataController extends Observable<UserDataState> {
     }
   }
 
-  /** A fresh engine knows none of the files or checkpoints: send them again on the next check. */
+  /** A fresh engine knows none of the files: send them again. */
   engineChanged(): void {
-    this.sentFiles = null;
-    this.loadedCheckpoints.clear();
+    this.held = new Map();
     void this.check();
   }
 }

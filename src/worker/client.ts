@@ -1,11 +1,16 @@
 // One API whether the engine lives in a worker or on this thread (fallback and tests).
+import { EngineError, fromErrorData, toErrorData } from '../domain/errors';
 import type { EngineApi, EngineEventName, EngineEvents, EngineMethod } from '../engine/api';
-import type { FromWorker, RequestMessage } from './protocol';
+import { type FromWorker, type RequestMessage, requestTransferables } from './protocol';
 
 type Handler<K extends EngineEventName> = (payload: EngineEvents[K]) => void;
 
 export interface EngineClient {
   readonly mode: 'worker' | 'inline';
+  /**
+   * Calls the engine. The ArrayBuffers inside `arg` are transferred: the caller's typed arrays are
+   * detached afterwards (send a copy to keep them). Rejects with an EngineError carrying its code.
+   */
   call<K extends EngineMethod>(method: K, arg: Parameters<EngineApi[K]>[0]): ReturnType<EngineApi[K]>;
   on<K extends EngineEventName>(name: K, handler: Handler<K>): () => void;
   dispose(): void;
@@ -27,6 +32,22 @@ class Listeners {
   }
 }
 
+// A request that cannot be posted (a function, a buffer already sent) is the caller's mistake.
+function unsendable(err: unknown): EngineError {
+  if (err instanceof EngineError) return err;
+  const why = err instanceof Error ? err.message : String(err);
+  return new EngineError('invalid-request', `the request cannot be sent to the engine: ${why}`);
+}
+
+/** What the engine side gets: its own copy of arg, the buffers moved (the caller's detached), as a worker would. */
+function sendLikeAWorker<T>(arg: T): T {
+  try {
+    return structuredClone(arg, { transfer: requestTransferables(arg) });
+  } catch (err) {
+    throw unsendable(err);
+  }
+}
+
 /** Runs the engine on the calling thread; the engine module is loaded only when needed. */
 export function createInlineClient(): EngineClient {
   const listeners = new Listeners();
@@ -34,15 +55,32 @@ export function createInlineClient(): EngineClient {
   return {
     mode: 'inline',
     call(method, arg) {
-      return hostPromise.then((host) => (host[method] as (a: unknown) => Promise<unknown>).call(host, arg)) as never;
+      let sent: typeof arg;
+      try {
+        sent = sendLikeAWorker(arg);
+      } catch (err) {
+        return Promise.reject(err) as never;
+      }
+      // Errors take the same path as from a worker (data and back), so both clients reject alike.
+      return hostPromise
+        .then((host) => (host[method] as (a: unknown) => Promise<unknown>).call(host, sent))
+        .catch((err) => {
+          throw fromErrorData(toErrorData(err));
+        }) as never;
     },
     on: (name, handler) => listeners.on(name, handler),
     dispose: () => listeners.clear(),
   };
 }
 
+/** The members of a Worker the client uses (a MessagePort with terminate does too, in tests). */
+export type WorkerLike = Pick<Worker, 'postMessage' | 'terminate'> & {
+  onmessage: ((ev: MessageEvent<FromWorker>) => void) | null;
+  onerror: ((ev: ErrorEvent) => void) | null;
+};
+
 /** Talks to a Worker running engine.worker.ts. */
-export function createWorkerClient(worker: Worker): EngineClient {
+export function createWorkerClient(worker: WorkerLike): EngineClient {
   const listeners = new Listeners();
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
@@ -53,10 +91,10 @@ export function createWorkerClient(worker: Worker): EngineClient {
     if (!p) return;
     pending.delete(msg.id);
     if (msg.ok) p.resolve(msg.value);
-    else p.reject(new Error(msg.error));
+    else p.reject(fromErrorData(msg.error));
   };
   worker.onerror = (ev) => {
-    const err = new Error(`engine worker failed: ${ev.message || 'unknown error'}`);
+    const err = new EngineError('internal', `engine worker failed: ${ev.message || 'unknown error'}`);
     for (const p of pending.values()) p.reject(err);
     pending.clear();
     listeners.emit('log', { level: 'error', message: err.message });
@@ -67,15 +105,19 @@ export function createWorkerClient(worker: Worker): EngineClient {
       const id = nextId++;
       const msg: RequestMessage = { kind: 'request', id, method, arg };
       return new Promise((resolve, reject) => {
+        try {
+          worker.postMessage(msg, requestTransferables(arg));
+        } catch (err) {
+          return reject(unsendable(err));
+        }
         pending.set(id, { resolve, reject });
-        worker.postMessage(msg);
       }) as never;
     },
     on: (name, handler) => listeners.on(name, handler),
     dispose() {
       worker.terminate();
       listeners.clear();
-      for (const p of pending.values()) p.reject(new Error('engine client disposed'));
+      for (const p of pending.values()) p.reject(new EngineError('aborted', 'engine client disposed'));
       pending.clear();
     },
   };

@@ -1,4 +1,5 @@
 // Typed messages between the page and the engine worker.
+import { EngineError, type ErrorData } from '../domain/errors';
 import type { EngineApi, EngineEventName, EngineEvents, EngineMethod } from '../engine/api';
 
 export type RequestMessage<K extends EngineMethod = EngineMethod> = {
@@ -10,7 +11,7 @@ export type RequestMessage<K extends EngineMethod = EngineMethod> = {
 
 export type ResponseMessage =
   | { kind: 'response'; id: number; ok: true; value: unknown }
-  | { kind: 'response'; id: number; ok: false; error: string };
+  | { kind: 'response'; id: number; ok: false; error: ErrorData };
 
 export type EventMessage<K extends EngineEventName = EngineEventName> = {
   kind: 'event';
@@ -31,4 +32,26 @@ export function collectTransferables(value: unknown, out: Set<ArrayBuffer> = new
     for (const v of Object.values(value)) collectTransferables(v, out, depth + 1);
   }
   return [...out];
+}
+
+// A detached buffer (already transferred) cannot be constructed on; an empty fresh one can.
+function isDetached(buffer: ArrayBuffer): boolean {
+  if (buffer.byteLength > 0) return false;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The buffers to transfer with a request; throws when one was sent before (Node would drop the message). */
+export function requestTransferables(arg: unknown): ArrayBuffer[] {
+  const buffers = collectTransferables(arg);
+  if (buffers.some(isDetached))
+    throw new EngineError(
+      'invalid-request',
+      'the request cannot be sent to the engine: it holds a buffer already sent (detached)',
+    );
+  return buffers;
 }

@@ -1,12 +1,13 @@
-// The shipped checkpoints over HTTP (same origin, models/ beside the page): the manifest and one
-// checkpoint's files as text + bytes, ready for the engine's loadCheckpoint. tf-free.
+// The shipped checkpoints over HTTP (models/ beside the page): the manifest (the page lists it) and one
+// checkpoint's files as text + bytes (the engine fetches them for loadCheckpoint({ id, base })). tf-free.
+import { EngineError } from '../../domain/errors';
 import { type CheckpointEntry, type CheckpointManifest, parseManifest } from './manifest';
 
 let manifestCache: { base: string; promise: Promise<CheckpointManifest> } | null = null;
 
 async function get(url: string): Promise<Response> {
   const res = await globalThis.fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  if (!res.ok) throw new EngineError(res.status === 404 ? 'not-found' : 'internal', `${url}: HTTP ${res.status}`);
   return res;
 }
 
@@ -33,7 +34,8 @@ export async function fetchCheckpointFiles(params: {
   const manifest = await fetchManifest(base);
   const entry = manifest.checkpoints.find((c) => c.id === params.id);
   if (!entry)
-    throw new Error(
+    throw new EngineError(
+      'not-found',
       `no checkpoint '${params.id}' in models/index.json (there are ${manifest.checkpoints.map((c) => c.id).join(', ') || 'none'})`,
     );
   const [modelJson, weights] = await Promise.all([

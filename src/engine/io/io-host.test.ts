@@ -81,7 +81,8 @@ describe('IoController', () => {
     ]);
 
     // Back in as the user's volumes: one subject, three channels, the same voxels.
-    const report = await io.validateUserData({ files: files.map((f) => ({ name: f.name, bytes: f.bytes })), choices: {} });
+    io.addUserFiles({ files: files.map((f) => ({ name: f.name, bytes: f.bytes })) });
+    const report = await io.validateUserData({ choices: {} });
     expect(report.errors).toEqual([]);
     expect(report.subjects.map((s) => [s.id, s.images.length, s.label])).toEqual([
       ['phantom-2002', 3, 'phantom-2002_label.nii.gz'],
@@ -151,7 +152,7 @@ describe('IoController', () => {
       session.createRuns([
         { runId: 'v', loss: 'gdl', lossOptions: {}, lr: 1e-3, network: 'unet2d', steps: 1, seed: 5, init: 'nope' },
       ]),
-    ).rejects.toThrow(/checkpoint 'nope' is not loaded/);
+    ).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/checkpoint 'nope' is not loaded/) });
     await session.disposeRuns();
     io.checkpoints.dispose();
   });
@@ -162,6 +163,6 @@ describe('IoController', () => {
     await expect(io.prepareUserData({ choices: {}, seed: 1, patch: 16, batch: 1, network: 'unet2d' })).rejects.toThrow(
       /did not pass the checks: bad.nii: cannot read it as NIfTI/,
     );
-    await expect(io.exportPrediction({ runId: 'x' })).rejects.toThrow(/train first/);
+    await expect(io.exportPrediction({ runId: 'x' })).rejects.toMatchObject({ code: 'no-runs' });
   });
 });

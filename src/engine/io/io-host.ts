@@ -1,5 +1,6 @@
 // The engine's own-data, export and checkpoint methods, beside the session: it keeps the user's
-// files and checked subjects, the loaded checkpoints, and the geometry exports go back to.
+// files (sent once, by id) and checked subjects, the loaded checkpoints, and the geometry exports go back to.
+import { EngineError } from '../../domain/errors';
 import type { DataSummary } from '../api';
 import { countsFromLabels } from '../metrics/confusion';
 import { diceFromCounts } from '../metrics/overlap';
@@ -7,6 +8,7 @@ import type { IoApi } from './api';
 import type { Dataset } from '../train/dataset';
 import type { Session } from '../train/session';
 import { datasetFiles, type ExportGeometry, type NamedBytes, predictionFiles } from './exports';
+import { fetchCheckpointFiles } from './fetch-checkpoint';
 import type { UserFile } from './files';
 import { gridOf } from './geometry';
 import { type CheckpointInfo, CheckpointStore, saveModelFiles } from './model-io';
@@ -23,6 +25,11 @@ export interface UserDataRequest {
   batch: number;
   network: string;
 }
+
+/** A shipped checkpoint the engine fetches from `base` (absolute URL of the app), or a user's files. */
+export type LoadCheckpointRequest =
+  | { id: string; base: string }
+  | { id: string; modelJson: string; weights: ArrayBuffer | Uint8Array };
 
 export interface UserDataSummary extends DataSummary {
   report: UserDataReport;
@@ -53,11 +60,28 @@ function hardDice(seg: Uint8Array, label: ArrayLike<number>): number {
   return diceFromCounts(countsFromLabels({ predicted: seg, reference, numClasses: 2 })[1]);
 }
 
+const isAbsoluteUrl = (s: string) => {
+  try {
+    return Boolean(new URL(s));
+  } catch {
+    return false;
+  }
+};
+
+const isBytes = (b: unknown) => b instanceof ArrayBuffer || ArrayBuffer.isView(b);
+
+function checkFiles(files: unknown): asserts files is UserFile[] {
+  const ok = Array.isArray(files) && files.every((f) => typeof f?.name === 'string' && isBytes(f.bytes));
+  if (!ok) throw new EngineError('invalid-request', 'files must be [{ name, bytes }] with bytes an ArrayBuffer or a typed array');
+}
+
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60) || 'volume';
 
 /** The IoApi methods of a controller, bound (the host spreads them into EngineApi). */
 export function ioMethods(io: IoController): IoApi {
   return {
+    addUserFiles: async (req) => io.addUserFiles(req),
+    removeUserFiles: async (req) => io.removeUserFiles(req),
     validateUserData: (req) => io.validateUserData(req),
     prepareUserData: (req) => io.prepareUserData(req),
     exportData: (req) => io.exportData(req),
@@ -70,7 +94,10 @@ export function ioMethods(io: IoController): IoApi {
 
 export class IoController {
   readonly checkpoints = new CheckpointStore();
-  private files: UserFile[] = [];
+  /** The user's files by id (their name: names must differ anyway to group into subjects). */
+  private files = new Map<string, UserFile>();
+  /** Shipped checkpoints fetched (or being fetched) by id: each is fetched once. */
+  private fetched = new Map<string, Promise<CheckpointInfo>>();
   private loaded: { key: string; subjects: UserSubject[]; report: UserDataReport } | null = null;
   /** The subjects the session trains on (kept when other files are checked meanwhile). */
   private adopted: { subjects: UserSubject[]; report: UserDataReport } | null = null;
@@ -81,15 +108,35 @@ export class IoController {
 
   private load(choices: UserDataChoices): { subjects: UserSubject[]; report: UserDataReport } {
     const key = JSON.stringify(choices);
-    if (this.loaded?.key !== key) this.loaded = { key, ...loadUserSubjects({ files: this.files, choices }) };
+    if (this.loaded?.key !== key) this.loaded = { key, ...loadUserSubjects({ files: [...this.files.values()], choices }) };
     return this.loaded;
   }
 
-  /** Reads and checks files (kept for later calls); files omitted: the last files again, with new choices. */
+  /** Keeps files for later checks (bytes moved here once); a file of a held name replaces it. Returns every id held. */
+  addUserFiles(req: { files: UserFile[] }): { ids: string[] } {
+    checkFiles(req.files);
+    for (const f of req.files) {
+      this.files.delete(f.name); // re-added names move to the end, as the page lists them
+      this.files.set(f.name, { name: f.name, bytes: f.bytes });
+    }
+    this.loaded = null;
+    return { ids: [...this.files.keys()] };
+  }
+
+  /** Forgets files by id (unknown ids are ignored); adopted training data stay. Returns every id still held. */
+  removeUserFiles(req: { ids: string[] }): { ids: string[] } {
+    if (!Array.isArray(req.ids)) throw new EngineError('invalid-request', 'removeUserFiles takes { ids: [...] }');
+    for (const id of req.ids) this.files.delete(id);
+    this.loaded = null;
+    return { ids: [...this.files.keys()] };
+  }
+
+  /** Checks the held files with these choices; `files` (deprecated, one release) replaces them all first. */
   async validateUserData(req: { files?: UserFile[]; choices: UserDataChoices }): Promise<UserDataReport> {
     if (req.files) {
-      this.files = req.files;
-      this.loaded = null;
+      checkFiles(req.files); // before forgetting the held ones
+      this.files.clear();
+      this.addUserFiles({ files: req.files });
     }
     return this.load(req.choices).report;
   }
@@ -98,8 +145,14 @@ export class IoController {
   async prepareUserData(req: UserDataRequest): Promise<UserDataSummary> {
     const t0 = performance.now();
     const { subjects, report } = req.again && this.adopted ? this.adopted : this.load(req.choices);
-    if (!report.ok) throw new Error(`the volumes did not pass the checks: ${report.errors[0] ?? 'none loaded'}`);
-    if (!report.trainable) throw new Error(report.trainProblems[0] ?? 'these volumes cannot be trained on');
+    if (!report.ok)
+      throw new EngineError('invalid-request', `the volumes did not pass the checks: ${report.errors[0] ?? 'none loaded'}`, {
+        problems: report.errors.map((message) => ({ field: 'files', message })),
+      });
+    if (!report.trainable)
+      throw new EngineError('invalid-request', report.trainProblems[0] ?? 'these volumes cannot be trained on', {
+        problems: report.trainProblems.map((message) => ({ field: 'labels', message })),
+      });
     const u = buildUserDataset({ subjects, ...req });
     const summary = await this.session.adoptDataset(u.ds, t0);
     this.adopted = { subjects, report };
@@ -110,7 +163,7 @@ export class IoController {
   /** Geometry of the session's shown subject: user volumes go back to their file's grid. */
   private shownGeometry(): { geometry: ExportGeometry; name: string } {
     const ds = this.session.data;
-    if (!ds) throw new Error('no data yet');
+    if (!ds) throw new EngineError('no-data', 'no data yet');
     if (this.shown && this.shown.dataset === ds) {
       const s = this.shown.subject;
       return { geometry: { working: s.working, original: s.original }, name: s.id };
@@ -123,7 +176,7 @@ export class IoController {
   /** The shown subject as NIfTI: the phantom, or the user's volumes back on their file's grid. */
   async exportData(req: { gzip?: boolean }): Promise<{ files: NamedBytes[] }> {
     const ds = this.session.data;
-    if (!ds) throw new Error('no data yet');
+    if (!ds) throw new EngineError('no-data', 'no data yet');
     const { geometry, name } = this.shownGeometry();
     return { files: datasetFiles({ ds, prefix: safe(name), gzip: req.gzip ?? true, original: geometry.original }) };
   }
@@ -132,7 +185,7 @@ export class IoController {
   async exportPrediction(req: { runId: string; gzip?: boolean }): Promise<PredictionFiles & { step: number }> {
     const ds = this.session.data;
     const model = this.session.modelOf(req.runId);
-    if (!ds || !model) throw new Error(`no run '${req.runId}': train first`);
+    if (!ds || !model) throw new EngineError('no-runs', `no run '${req.runId}': train first`);
     const { geometry, name } = this.shownGeometry();
     return this.session.betweenSteps(async () => {
       const step = this.session.trainers.find((t) => t.runId === req.runId)?.step ?? 0;
@@ -150,7 +203,7 @@ export class IoController {
   async exportModel(req: { runId: string }): Promise<{ modelJson: string; weights: Uint8Array; weightsName: string }> {
     const model = this.session.modelOf(req.runId);
     const ds = this.session.data;
-    if (!model || !ds) throw new Error(`no run '${req.runId}': train first`);
+    if (!model || !ds) throw new EngineError('no-runs', `no run '${req.runId}': train first`);
     const weightsName = `${safe(req.runId)}.weights.bin`;
     const files = await this.session.betweenSteps(() =>
       saveModelFiles({
@@ -162,8 +215,28 @@ export class IoController {
     return { ...files, weightsName };
   }
 
-  loadCheckpoint(req: { id: string; modelJson: string; weights: ArrayBuffer | Uint8Array }): Promise<CheckpointInfo> {
-    return this.checkpoints.load(req);
+  /** A shipped checkpoint fetched from `base` once per id (in flight or done), or a user's files (always loaded). */
+  async loadCheckpoint(req: LoadCheckpointRequest): Promise<CheckpointInfo> {
+    if (!('base' in req)) {
+      this.fetched.delete(req.id); // the user's bytes replace what was fetched under this id
+      return this.checkpoints.load(req);
+    }
+    const { id, base } = req;
+    if (!isAbsoluteUrl(base))
+      throw new EngineError(
+        'invalid-request',
+        `checkpoint base '${base}' is not an absolute URL (resolve the app's base against its location)`,
+      );
+    let loading = this.fetched.get(id);
+    if (!loading) {
+      loading = fetchCheckpointFiles({ id, base }).then((f) =>
+        this.checkpoints.load({ id, modelJson: f.modelJson, weights: f.weights }),
+      );
+      this.fetched.set(id, loading);
+      // A failed fetch is tried again next time.
+      loading.catch(() => this.fetched.get(id) === loading && this.fetched.delete(id));
+    }
+    return loading;
   }
 
   /** Inference only: a checkpoint segments the loaded user volume (the first subject), else the shown phantom. */
@@ -175,11 +248,12 @@ export class IoController {
     const shown = this.shown?.subject;
     const user = shown && checked.includes(shown) ? shown : (checked[0] ?? null);
     const ds = this.session.data;
-    if (!user && !ds) throw new Error('nothing to segment: load volumes or wait for the phantom');
+    if (!user && !ds) throw new EngineError('no-data', 'nothing to segment: load volumes or wait for the phantom');
     const subject = user ? subjectFromUser(user) : ds!.display.subject;
     if (subject.channels.length !== info.inChannels) {
       const mods = info.modalities ? ` (${info.modalities.join(', ')})` : '';
-      throw new Error(
+      throw new EngineError(
+        'invalid-request',
         `checkpoint ${info.id} takes ${info.inChannels} images per subject${mods}; this subject has ${subject.channels.length}`,
       );
     }

@@ -2,6 +2,7 @@
 // saving through tf.io.withSaveHandler, loading from bytes through tf.io.fromMemory. Checkpoints
 // live in a store by id and can seed a fresh network's weights (warm start).
 import * as tf from '@tensorflow/tfjs';
+import { EngineError } from '../../domain/errors';
 import { countParams } from '../networks';
 import type { NetworkKind } from '../../domain/network-spec';
 import { SPATIAL_DIMS } from '../../domain/network-spec';
@@ -64,12 +65,12 @@ export function parseModelJson(text: string, weightsBytes: number): tf.io.ModelJ
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`model.json is not JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new EngineError('invalid-request', `model.json is not JSON (${err instanceof Error ? err.message : String(err)})`);
   }
   if (!json || typeof json !== 'object' || !json.modelTopology || !Array.isArray(json.weightsManifest))
-    throw new Error('model.json has no modelTopology or weightsManifest: not a tfjs layers model');
+    throw new EngineError('invalid-request', 'model.json has no modelTopology or weightsManifest: not a tfjs layers model');
   if (!json.weightsManifest.every((g) => g && typeof g === 'object' && Array.isArray(g.weights)))
-    throw new Error('model.json: every weightsManifest group needs a weights list');
+    throw new EngineError('invalid-request', 'model.json: every weightsManifest group needs a weights list');
   const specs = json.weightsManifest.flatMap((g) => g.weights);
   // Each weight needs a name, a dtype this loader knows and a shape of non-negative integers.
   const bad = specs.find(
@@ -81,11 +82,15 @@ export function parseModelJson(text: string, weightsBytes: number): tf.io.ModelJ
       !w.shape.every((v) => Number.isInteger(v) && v >= 0),
   );
   if (bad !== undefined)
-    throw new Error(`model.json: weight ${JSON.stringify(bad)?.slice(0, 80)} lacks a name, a known dtype or a valid shape`);
+    throw new EngineError(
+      'invalid-request',
+      `model.json: weight ${JSON.stringify(bad)?.slice(0, 80)} lacks a name, a known dtype or a valid shape`,
+    );
   const bytesPer: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
   const need = specs.reduce((s, w) => s + (bytesPer[w.dtype] ?? 4) * w.shape.reduce((a, v) => a * v, 1), 0);
-  if (specs.some((w) => w.quantization)) throw new Error('quantized weights are not supported');
-  if (need !== weightsBytes) throw new Error(`the weights file has ${weightsBytes} bytes, model.json describes ${need}`);
+  if (specs.some((w) => w.quantization)) throw new EngineError('unsupported', 'quantized weights are not supported');
+  if (need !== weightsBytes)
+    throw new EngineError('invalid-request', `the weights file has ${weightsBytes} bytes, model.json describes ${need}`);
   return json;
 }
 
@@ -108,7 +113,7 @@ export async function loadModelFiles(files: { modelJson: string; weights: ArrayB
 export function describeModel(id: string, model: tf.LayersModel): CheckpointInfo {
   const network = model.name as NetworkKind;
   if (!(network in SPATIAL_DIMS))
-    throw new Error(`checkpoint ${id}: model '${model.name}' is not one of the playground's networks`);
+    throw new EngineError('invalid-request', `checkpoint ${id}: model '${model.name}' is not one of the playground's networks`);
   const inShape = model.inputs[0].shape;
   const outShape = model.outputs[0].shape;
   const meta = model.getUserDefinedMetadata() as { modalities?: unknown } | undefined;
@@ -151,7 +156,7 @@ export class CheckpointStore {
 
   get(id: string): { model: tf.LayersModel; info: CheckpointInfo } {
     const e = this.entries.get(id);
-    if (!e) throw new Error(`checkpoint '${id}' is not loaded`);
+    if (!e) throw new EngineError('not-found', `checkpoint '${id}' is not loaded`);
     return e;
   }
 
@@ -162,7 +167,8 @@ export class CheckpointStore {
   /** Copies a checkpoint's weights into a model of the same network (warm start); explains any mismatch. */
   applyTo(id: string, model: tf.LayersModel): void {
     const { model: src, info } = this.get(id);
-    if (model.name !== info.network) throw new Error(`checkpoint ${id} is a ${info.network}, the runs use ${model.name}`);
+    if (model.name !== info.network)
+      throw new EngineError('invalid-request', `checkpoint ${id} is a ${info.network}, the runs use ${model.name}`);
     const weights = src.getWeights();
     const problem = shapesMatch(weights, model.getWeights());
     if (problem) {
@@ -174,7 +180,7 @@ export class CheckpointStore {
           : k !== info.numClasses
             ? `it predicts ${info.numClasses} classes, the data have ${k}`
             : problem;
-      throw new Error(`checkpoint ${id} does not fit this network: ${why}`);
+      throw new EngineError('invalid-request', `checkpoint ${id} does not fit this network: ${why}`);
     }
     model.setWeights(weights);
   }

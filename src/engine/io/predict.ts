@@ -1,6 +1,7 @@
 // Whole-volume inference: foreground probabilities for every voxel of a subject, the way the trainer
 // predicts its snapshots (axial slices for 2D nets, axial slabs for 3D nets), x-fastest like the volume.
 import * as tf from '@tensorflow/tfjs';
+import { EngineError } from '../../domain/errors';
 import type { Subject } from '../data/subjects';
 import { sizeMultiple } from '../networks';
 import { type NetworkKind, SPATIAL_DIMS } from '../../domain/network-spec';
@@ -46,10 +47,10 @@ export async function predictVolume(params: {
   const { model, subject: s, output = 'foreground' } = params;
   const kind = model.name as NetworkKind;
   const dims = SPATIAL_DIMS[kind];
-  if (!dims) throw new Error(`cannot predict with model '${model.name}': not a playground network`);
+  if (!dims) throw new EngineError('invalid-request', `cannot predict with model '${model.name}': not a playground network`);
   const inCh = model.inputs[0].shape.at(-1);
   if (inCh !== s.channels.length)
-    throw new Error(`the model takes ${inCh} image channel(s), the volume has ${s.channels.length}`);
+    throw new EngineError('invalid-request', `the model takes ${inCh} image channel(s), the volume has ${s.channels.length}`);
   const m = sizeMultiple({ kind });
   const [nx, ny, nz] = s.dims;
   const out = new Float32Array(nx * ny * nz);

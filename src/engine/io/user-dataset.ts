@@ -1,5 +1,6 @@
 // Checked user subjects -> normalised Subjects and a Dataset the trainer can use, the same shape
 // as the phantom datasets (seeded split, first validation subject shown).
+import { EngineError } from '../../domain/errors';
 import { prepareSubject, type Subject, splitSubjects } from '../data/subjects';
 import { createVolume, type Volume } from '../data/volume';
 import { buildDatasetFromSubjects, type Dataset } from '../train/dataset';
@@ -50,9 +51,10 @@ export function buildUserDataset(params: {
   network: string;
 }): UserDataset {
   const { subjects } = params;
-  if (subjects.length === 0) throw new Error('no volumes loaded');
+  if (subjects.length === 0) throw new EngineError('invalid-request', 'no volumes loaded');
   const unlabelled = subjects.filter((s) => !s.label);
-  if (unlabelled.length) throw new Error(`training needs labels: ${unlabelled.map((s) => s.id).join(', ')} has none`);
+  if (unlabelled.length)
+    throw new EngineError('invalid-request', `training needs labels: ${unlabelled.map((s) => s.id).join(', ')} has none`);
   const notices: string[] = [];
   let train: number[];
   let validation: number[];

@@ -2,6 +2,7 @@
 // step, as plain typed arrays. Restoring one into a fresh trainer on the same data continues the run
 // exactly where it stopped: batches depend only on (seed, step), Adam's moments and step count come back.
 import * as tf from '@tensorflow/tfjs';
+import { EngineError } from '../../domain/errors';
 import type { Trainer } from './trainer';
 
 export type { ResumeState, RunCheckpoint, TensorData } from '../../domain/engine-types';
@@ -72,7 +73,7 @@ export function checkResume(model: tf.LayersModel, state: ResumeState): string |
 export async function restoreTrainer(trainer: Trainer, state: ResumeState): Promise<void> {
   const { model, optimizer } = trainer.checkpointParts;
   const problem = checkResume(model, state);
-  if (problem) throw new Error(`cannot continue ${trainer.runId}: ${problem}`);
+  if (problem) throw new EngineError('invalid-request', `cannot continue ${trainer.runId}: ${problem}`);
   const weights = state.weights.map(toTensor);
   model.setWeights(weights);
   tf.dispose(weights);

@@ -1,6 +1,7 @@
 // Builds a race: one Trainer per run on one shared batch source, each owning a fresh model made from
 // its run's seed (same seed -> same initial weights, the paper's fair start). The Session and the
 // sweep runner both build their races here.
+import { EngineError } from '../../domain/errors';
 import * as tf from '@tensorflow/tfjs';
 import { computeLoss, isLossId, resolveLossOptions } from '../losses';
 import { createNetwork, type NetworkKind } from '../networks';
@@ -9,7 +10,7 @@ import type { BatchSource } from './source';
 import { type LossFn, Trainer, type TrainerParams } from './trainer';
 
 function lossFnFor(id: string, options: Record<string, unknown>): LossFn {
-  if (!isLossId(id)) throw new Error(`unknown loss '${id}'`);
+  if (!isLossId(id)) throw new EngineError('invalid-request', `unknown loss '${id}'`);
   const resolved = resolveLossOptions(id, options);
   return (yTrue: tf.Tensor, yPred: tf.Tensor) => computeLoss(id, yTrue, yPred, resolved);
 }

@@ -1,5 +1,6 @@
 // Plays one or more trainers: a single run, or a race advanced in lockstep (round-robin, one step
 // each per round) so their curves grow together. Stopping is an input: a generation counter.
+import { engineError } from '../errors';
 import type { Trainer } from './trainer';
 import { yieldMacrotask } from './yield';
 
@@ -96,7 +97,8 @@ export class Runner {
       try {
         await t.advance();
       } catch (err) {
-        t.setStatus('error', err instanceof Error ? err.message : String(err));
+        const e = engineError(err); // out of memory, device lost, ... classified here, where it happened
+        t.setStatus('error', e.message, undefined, e.code);
       }
     }
   }

@@ -4,6 +4,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ControlAction, DataRequest, DataSummary, Emit, RunRequest } from '../api';
 import { SPATIAL_DIMS } from '../../domain/network-spec';
 import { countParams, type NetworkKind, sizeMultiple } from '../networks';
+import { EngineError } from '../../domain/errors';
 import { captureTrainer, type RunCheckpoint, restoreTrainer } from './checkpoint';
 import { buildDataset, createDatasetSource, type Dataset, type DatasetSource, displayVolumes } from './dataset';
 import type { RunEmit } from './events';
@@ -54,18 +55,19 @@ export class Session {
 
   async createRuns(runs: RunRequest[]): Promise<{ runIds: string[]; params: Record<string, number> }> {
     const ds = this.dataset;
-    if (!ds) throw new Error('no data yet: prepare data before creating runs');
-    if (runs.length === 0) throw new Error('no runs requested');
+    if (!ds) throw new EngineError('no-data', 'no data yet: prepare data before creating runs');
+    if (runs.length === 0) throw new EngineError('invalid-request', 'no runs requested');
     await this.disposeRuns();
     const kinds = new Set(runs.map((r) => r.network));
-    if (kinds.size > 1) throw new Error('runs of one race must share the network');
+    if (kinds.size > 1) throw new EngineError('invalid-request', 'runs of one race must share the network');
     const kind = runs[0].network as NetworkKind;
-    if (!(kind in SPATIAL_DIMS)) throw new Error(`unknown network '${kind}'`);
+    if (!(kind in SPATIAL_DIMS)) throw new EngineError('invalid-request', `unknown network '${kind}'`);
     if (SPATIAL_DIMS[kind] !== ds.spec.dims)
-      throw new Error(`${kind} needs ${SPATIAL_DIMS[kind]}D patches; prepare the data for it`);
+      throw new EngineError('invalid-request', `${kind} needs ${SPATIAL_DIMS[kind]}D patches; prepare the data for it`);
     const multiple = sizeMultiple({ kind });
     const side = typeof ds.spec.size === 'number' ? ds.spec.size : ds.spec.size[0];
-    if (side % multiple !== 0) throw new Error(`patch ${side} must be a multiple of ${multiple} for ${kind}`);
+    if (side % multiple !== 0)
+      throw new EngineError('invalid-request', `patch ${side} must be a multiple of ${multiple} for ${kind}`);
     const source = createDatasetSource(ds, multiple);
     if (this.snapshotZ !== null) source.setSnapshotSlice(this.snapshotZ);
     const { trainers, problems } = buildRace({
@@ -80,7 +82,7 @@ export class Session {
       initModel: (i, model) => {
         const init = runs[i].init;
         if (!init) return;
-        if (!this.options.warmStart) throw new Error('warm starts from checkpoints are not available here');
+        if (!this.options.warmStart) throw new EngineError('unsupported', 'warm starts from checkpoints are not available here');
         this.options.warmStart(init, model);
       },
     });
@@ -96,7 +98,8 @@ export class Session {
     this.runner = new Runner(trainers);
     for (const [i, t] of trainers.entries()) {
       const why = problems[i];
-      t.setStatus(why ? 'error' : 'idle', why ? `cannot train on ${ds.numClasses} classes: ${why}` : undefined);
+      if (why) t.setStatus('error', `cannot train on ${ds.numClasses} classes: ${why}`, undefined, 'unsupported');
+      else t.setStatus('idle');
     }
     return { runIds: runs.map((r) => r.runId), params };
   }
@@ -105,7 +108,7 @@ export class Session {
     const runner = this.runner;
     if (!runner) {
       if (action === 'stop' || action === 'pause') return { playing: false };
-      throw new Error('no runs: create runs first');
+      throw new EngineError('no-runs', 'no runs: create runs first');
     }
     if (action === 'play') runner.play();
     else if (action === 'pause') await runner.pause();
@@ -115,7 +118,7 @@ export class Session {
   }
 
   setLearningRate(lr: number, runId?: string): void {
-    if (!(lr > 0 && lr <= 1)) throw new Error(`learning rate must be in (0, 1], got ${lr}`);
+    if (!(lr > 0 && lr <= 1)) throw new EngineError('invalid-request', `learning rate must be in (0, 1], got ${lr}`);
     for (const t of this.runner?.trainers ?? []) if (!runId || t.runId === runId) t.setLearningRate(lr);
   }
 

@@ -2,6 +2,7 @@
 // doesn't know the network or the data; it reports only through events. It owns its model: dispose()
 // frees the weights with the optimizer state.
 import * as tf from '@tensorflow/tfjs';
+import type { ErrorCode } from '../../domain/errors';
 import { diceFromCounts } from '../metrics/overlap';
 import { hardOverlapCounts, meanDice, rowCounts } from './dice-stats';
 import type { RunEmit, RunStatus, StepPoint } from './events';
@@ -80,9 +81,9 @@ export class Trainer {
   }
 
   /** `step` is where the status applies: the current step, or where a collapse began. */
-  setStatus(status: RunStatus, message?: string, step = this.step): void {
+  setStatus(status: RunStatus, message?: string, step = this.step, code?: ErrorCode): void {
     this.status = status;
-    this.p.emit('status', { runId: this.runId, status, step, message });
+    this.p.emit('status', { runId: this.runId, status, step, message, ...(code ? { code } : {}) });
   }
 
   /** Changing the learning rate mid-run is allowed and recorded. */

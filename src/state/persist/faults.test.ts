@@ -1,21 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { describeFault, fallbacksFor, isOutOfMemory, memoryAdvice } from './faults';
+import { EngineError } from '../../domain/errors';
+import { describeFault, fallbacksFor, memoryAdvice, withMemoryAdvice } from './faults';
 import { startHeartbeat } from './heartbeat';
 
 describe('faults', () => {
-  it('recognises out-of-memory messages from wasm, WebGPU, WebGL and JS', () => {
-    for (const m of [
-      'Aborted(OOM)',
-      'RangeError: WebAssembly.Memory.grow(): Maximum memory size exceeded',
-      'Cannot enlarge memory arrays to size 2147483648 bytes',
-      'Failed to allocate buffer of size 1073741824',
-      'RangeError: Array buffer allocation failed',
-      'GPUOutOfMemoryError: Out of memory',
-      'Requested texture size [16384x16384] greater than WebGL maximum on this browser / GPU [8192x8192]. exceeds the max',
-    ])
-      expect(isOutOfMemory(m), m).toBe(true);
-    for (const m of ['loss became NaN at step 3', 'unknown loss', 'patch 20 must be a multiple of 8'])
-      expect(isOutOfMemory(m), m).toBe(false);
+  it('adds memory advice by the error code, not by the wording', () => {
+    const settings = { patch: 64, batch: 4, network: 'unet2d', size: 128 };
+    const oom = new EngineError('out-of-memory', 'Failed to allocate buffer');
+    expect(withMemoryAdvice(oom, settings)).toMatch(/^Failed to allocate buffer — out of memory\. Try a smaller patch/);
+    // Same words, no code: the engine did not say so, the page does not guess.
+    expect(withMemoryAdvice(new Error('Failed to allocate buffer'), settings)).toBe('Failed to allocate buffer');
+    expect(withMemoryAdvice(new EngineError('no-data', 'no data yet'), settings)).toBe('no data yet');
   });
 
   it('advises smaller patch and batch first, then a 2D net and a smaller phantom', () => {

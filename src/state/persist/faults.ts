@@ -1,5 +1,6 @@
 // What went wrong with the engine, in words a student can act on, and where training can go next.
 import { BACKENDS, type BackendName } from '../../domain/backends';
+import { errorCode } from '../../domain/errors';
 
 export type FaultCause = 'device-lost' | 'context-lost' | 'worker-silent' | 'worker-error' | 'out-of-memory';
 
@@ -21,26 +22,6 @@ export interface MemorySettings {
   batch: number;
   network: string;
   size: number;
-}
-
-const OOM = [
-  /out of memory/i,
-  /\boom\b/i,
-  /allocation failed/i,
-  /failed to allocate/i,
-  /cannot enlarge memory/i,
-  /memory access out of bounds/i,
-  /WebAssembly\.Memory/i,
-  /array buffer allocation/i,
-  /invalid (typed )?array length/i,
-  /GPUOutOfMemoryError/i,
-  /exceeds? (the )?(max|limit)/i,
-  /buffer size .* too large/i,
-];
-
-/** Whether an error message looks like running out of memory (wasm heap, GPU, JS arrays). */
-export function isOutOfMemory(message: string): boolean {
-  return OOM.some((re) => re.test(message));
 }
 
 /** Advice for memory trouble: smaller patch, batch, 2D network, smaller phantom, in that order. */
@@ -115,8 +96,8 @@ export function describeFault(params: { cause: FaultCause; backend: string; deta
   }
 }
 
-/** An error's message, with memory advice appended when it looks like running out of memory. */
+/** An error's message, with memory advice appended when the engine classified it as out of memory. */
 export function withMemoryAdvice(err: unknown, s: MemorySettings): string {
   const message = err instanceof Error ? err.message : String(err);
-  return isOutOfMemory(message) ? `${message} — out of memory. ${memoryAdvice(s)}` : message;
+  return errorCode(err) === 'out-of-memory' ? `${message} — out of memory. ${memoryAdvice(s)}` : message;
 }

@@ -76,7 +76,15 @@ describe('Reliability', () => {
     const { rel } = setup();
     const { client, emit } = fakeClient();
     rel.watch(client, hooks);
-    emit('status', { runId: 'gdl-1', status: 'error', step: 2, message: 'RuntimeError: memory access out of bounds' });
+    emit('status', { runId: 'gdl-1', status: 'error', step: 2, message: 'a failed step', code: 'internal' });
+    expect(rel.getState().fault).toBeNull();
+    emit('status', {
+      runId: 'gdl-1',
+      status: 'error',
+      step: 2,
+      message: 'RuntimeError: memory access out of bounds',
+      code: 'out-of-memory',
+    });
     expect(rel.getState().fault?.cause).toBe('out-of-memory');
     expect(rel.getState().fault?.advice).toMatch(/smaller patch/);
 

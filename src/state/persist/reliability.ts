@@ -1,16 +1,17 @@
 // The page's safety net: saves the experiment as it goes (Persister), finds an interrupted one after a
 // reload, watches the engine (device loss, silent or failed worker, out of memory) and keeps what the
-// banner shows. React reads it through subscribe/getState; usePlayground calls it at a few points.
+// banner shows. React reads it through subscribe/getState; the playground controller calls it at a few points.
 import type { RunRequest } from '../../engine/api';
 import { isFinished } from '../../engine/train/events';
 import type { EngineClient } from '../../worker/client';
 import type { RunStore } from '../store';
-import { describeFault, type Fault, type FaultCause, isOutOfMemory, type MemorySettings } from './faults';
+import { describeFault, type Fault, type FaultCause, type MemorySettings } from './faults';
 import { startHeartbeat } from './heartbeat';
 import { Persister } from './persister';
 import { canContinue, defaultName, type ExperimentRecord, newId } from './records';
 import { applyResume, experimentQuery, recordSettings, type ResumeTarget } from './resume';
 import { openRunsDb, type RunsDb } from './runs-db';
+import { Observable } from '../observable';
 
 export interface ReliabilityState {
   fault: Fault | null;
@@ -41,22 +42,21 @@ export interface WatchHooks {
   onStopped: () => void;
 }
 
-export class Reliability {
+export class Reliability extends Observable<ReliabilityState> {
   readonly db: RunsDb;
   readonly persister: Persister;
   readonly debug: boolean;
-  private state: ReliabilityState;
-  private listeners = new Set<() => void>();
   private pending: ResumeTarget | null = null;
   private client: EngineClient | null = null;
   private lastId: string | null = null;
   private readonly heartbeatTimeoutMs?: number;
 
   constructor(private readonly o: ReliabilityOptions) {
-    this.db = o.db ?? openRunsDb();
+    const db = o.db ?? openRunsDb();
+    super({ fault: null, storage: null, restored: null, interrupted: null, durable: db.durable, historyVersion: 0 });
+    this.db = db;
     this.debug = o.debug ?? false;
     this.heartbeatTimeoutMs = o.heartbeatTimeoutMs ?? (this.debug ? 4000 : undefined);
-    this.state = { fault: null, storage: null, restored: null, interrupted: null, durable: this.db.durable, historyVersion: 0 };
     this.persister = new Persister({
       db: this.db,
       store: o.store,
@@ -67,15 +67,13 @@ export class Reliability {
     globalThis.addEventListener?.('pagehide', () => void this.persister.flush());
   }
 
-  getState = (): ReliabilityState => this.state;
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
+  private get state(): ReliabilityState {
+    return this.getState();
+  }
 
-  set(patch: Partial<ReliabilityState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const l of this.listeners) l();
+  /** The banner's close buttons: forget a fault, a restored note or an interrupted note. */
+  dismiss(what: 'fault' | 'restored' | 'interrupted'): void {
+    this.set({ [what]: null });
   }
 
   /** Saved records changed (History re-reads them). */
@@ -187,7 +185,7 @@ export class Reliability {
       if (l.level === 'error' && l.message.startsWith('engine worker failed')) raise('worker-error', l.message);
     });
     const offStatus = client.on('status', (s) => {
-      if (s.status === 'error' && s.message && isOutOfMemory(s.message) && !this.state.fault) raise('out-of-memory', s.message);
+      if (s.status === 'error' && s.code === 'out-of-memory' && !this.state.fault) raise('out-of-memory', s.message);
     });
     const stopBeat = startHeartbeat({
       ping: () => client.call('ping', { t: Date.now() }),
@@ -219,7 +217,7 @@ export class Reliability {
 
   dispose(): void {
     this.persister.dispose();
-    this.listeners.clear();
+    this.clearListeners();
   }
 }
 

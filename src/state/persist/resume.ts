@@ -62,6 +62,7 @@ export async function applyResume(p: {
     });
   }
   if (toCreate.length === 0) return { created: 0, step: null, viewOnly };
+  // The weights move to the engine (detached here): they were read from IndexedDB for this call and are not used again.
   await p.client.call('createRuns', { runs: toCreate });
   const step = Math.min(...toCreate.map((r) => r.resume!.step));
   return { created: toCreate.length, step, viewOnly };

@@ -50,7 +50,7 @@ export function ReliabilityBanner({ pg, settings, onChange, notify }: ViewProps)
               </button>
             ))}
             {fault.cause === 'out-of-memory' && (
-              <button type="button" onClick={() => rel.set({ fault: null })}>
+              <button type="button" onClick={() => rel.dismiss('fault')}>
                 Dismiss
               </button>
             )}
@@ -70,7 +70,7 @@ export function ReliabilityBanner({ pg, settings, onChange, notify }: ViewProps)
       {restored && (
         <div role="status" aria-label="Restored run" className="reliability restored">
           <p>{restored.note}</p>
-          <button type="button" aria-label="Dismiss restored note" onClick={() => rel.set({ restored: null })}>
+          <button type="button" aria-label="Dismiss restored note" onClick={() => rel.dismiss('restored')}>
             ×
           </button>
         </div>
@@ -83,7 +83,7 @@ export function ReliabilityBanner({ pg, settings, onChange, notify }: ViewProps)
               Reopen it
             </button>
           </p>
-          <button type="button" aria-label="Dismiss interrupted note" onClick={() => rel.set({ interrupted: null })}>
+          <button type="button" aria-label="Dismiss interrupted note" onClick={() => rel.dismiss('interrupted')}>
             ×
           </button>
         </div>
