@@ -2,8 +2,8 @@ import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs
 import { join, relative, sep } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
-import { cspPlugin } from './scripts/csp';
-import { tfjsWasm } from './scripts/vite-tfjs-wasm';
+import { cspPlugin } from './scripts/csp.ts';
+import { tfjsWasm } from './scripts/vite-tfjs-wasm.ts';
 
 // Cross-origin isolation: lets wasm threads use SharedArrayBuffer.
 const isolationHeaders = {

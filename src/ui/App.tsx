@@ -1,7 +1,7 @@
 // App shell: header, controls column, viewer, charts and the runs table.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { LOSSES } from '../domain/losses';
 import { parseSettings, type Settings } from '../state/settings';
+import { raceEtaMs, recentMsPerStep } from '../state/eta';
 import { usePlayground, useRuns } from '../state/usePlayground';
 import { ChartArea } from './ChartArea';
 import { Controls } from './Controls';
@@ -17,7 +17,6 @@ import { ViewerPanel } from './ViewerPanel';
 import { VIEWS } from './views';
 
 const LAST_K = 50;
-const lossLabels = Object.fromEntries(LOSSES.map((l) => [l.id, l.label]));
 
 export function App() {
   const initial = useMemo(() => parseSettings(window.location.search), []);
@@ -39,12 +38,9 @@ export function App() {
   const snapshot = selectedRun ? (snapshots[selectedRun.id] ?? null) : null;
   const stepNow = selectedRun?.steps.at(-1)?.step ?? 0;
   const totalSteps = selectedRun?.totalSteps ?? settings.steps;
-  const msPerStep = selectedRun?.steps.at(-1)?.msPerStep ?? null;
-  // Runs of a race take turns: time left is the sum of each run's own remaining time.
-  const etaMs =
-    msPerStep === null
-      ? null
-      : runs.reduce((t, r) => t + (r.totalSteps - (r.steps.at(-1)?.step ?? 0)) * (r.steps.at(-1)?.msPerStep ?? msPerStep), 0);
+  // Time left and speed from a robust recent rate (median of the last steps), not the last read alone.
+  const etaMs = raceEtaMs(runs);
+  const msPerStep = selectedRun ? recentMsPerStep(selectedRun.steps) : null;
   const stepsPerSecond = msPerStep ? 1000 / msPerStep : null;
 
   // A control a teacher hid is not reachable by its shortcut either.
@@ -101,11 +97,22 @@ export function App() {
       <HiddenControls hide={settings.hide} notify={notify} />
       <LessonBar settings={settings} onChange={onChange} />
       {ActiveView && <ActiveView pg={pg} settings={settings} onChange={onChange} notify={notify} />}
-      {!ActiveView && runs.length === 0 && pg.phase === 'ready' && (
+      {/* The hint line keeps its height in every phase, so nothing below it jumps when it changes. */}
+      {!ActiveView && (
         <p className="first-hint">
-          Press <kbd>Train</kbd> (or Space) to train{' '}
-          {settings.losses.length ? `the ${settings.losses.length} losses side by side` : settings.loss} on a {settings.lesion}{' '}
-          phantom; drag the lesion burden down to see which losses break.
+          {runs.length > 0 ? (
+            '\u00a0'
+          ) : pg.phase === 'ready' ? (
+            <>
+              Press <kbd>Train</kbd> (or Space) to train{' '}
+              {settings.losses.length ? `the ${settings.losses.length} losses side by side` : settings.loss} on a{' '}
+              {settings.lesion} phantom; drag the lesion burden down to see which losses break.
+            </>
+          ) : pg.phase === 'failed' ? (
+            '\u00a0'
+          ) : (
+            'Starting the engine and making the phantom…'
+          )}
         </p>
       )}
       <main className="layout" hidden={!!ActiveView}>
@@ -122,7 +129,6 @@ export function App() {
             activeBackend={pg.backend?.active ?? null}
             stepsPerSecond={stepsPerSecond}
             disabled={pg.playing}
-            lossLabels={lossLabels}
           />
         </aside>
         <section className="main-col">

@@ -1,5 +1,5 @@
 // The controls column: data, network, loss, optimisation, backend. Props in, callbacks out.
-import { LOSS_IDS, type LossId, PAPER_LOSSES } from '../domain/losses';
+import { LOSSES, type LossId, PAPER_LOSSES } from '../domain/losses';
 import { NETWORKS } from '../domain/networks';
 import { LESION_KINDS, phantomShape } from '../domain/phantom';
 import type { ReactNode } from 'react';
@@ -21,7 +21,6 @@ export interface ControlsProps {
   activeBackend: string | null;
   stepsPerSecond: number | null;
   disabled: boolean;
-  lossLabels: Record<string, string>;
 }
 
 // The burden slider is logarithmic: position 0..1000 maps to 30% .. 0.001%.
@@ -186,9 +185,9 @@ export function Controls(props: ControlsProps) {
               onChange={(e) => onChange({ loss: e.target.value as Settings['loss'] })}
               disabled={props.disabled}
             >
-              {LOSS_IDS.map((l) => (
-                <option key={l} value={l}>
-                  {props.lossLabels[l] ?? l}
+              {LOSSES.map((l) => (
+                <option key={l.id} value={l.id} title={`${l.name}: ${l.source}`}>
+                  {l.label}
                 </option>
               ))}
             </select>
@@ -206,15 +205,15 @@ export function Controls(props: ControlsProps) {
           )}
           {compare && (
             <div className="loss-checks">
-              {LOSS_IDS.map((l) => (
-                <label key={l} className="inline">
+              {LOSSES.map((l) => (
+                <label key={l.id} className="inline" title={`${l.label}: ${l.source}`}>
                   <input
                     type="checkbox"
-                    checked={s.losses.includes(l)}
-                    onChange={() => toggleLoss(l)}
+                    checked={s.losses.includes(l.id)}
+                    onChange={() => toggleLoss(l.id)}
                     disabled={props.disabled}
                   />
-                  {l}
+                  {l.id}
                 </label>
               ))}
             </div>

@@ -31,6 +31,21 @@ export function Header({ backend, error }: HeaderProps) {
           </output>
         )}
       </div>
+      <details className="about">
+        <summary>About</summary>
+        <div className="about-body">
+          <p>
+            This playground reproduces, at laptop scale, Sudre et al. 2017,{' '}
+            <a href="https://arxiv.org/abs/1707.03237" target="_blank" rel="noreferrer">
+              “Generalised Dice overlap as a deep learning loss function for highly unbalanced segmentations”
+            </a>
+            . Train small segmentation networks on a synthetic brain, shrink the lesion, and watch which losses still find it:
+            weighted cross-entropy (WCE), the two-class Dice loss (DL2), sensitivity–specificity (SS) and the generalised Dice
+            loss (GDL), among others.
+          </p>
+          <p>Everything runs in your browser: no data leaves this page.</p>
+        </div>
+      </details>
       <span className="privacy">Runs in your browser: no data leaves this page.</span>
       <ThemeToggle />
       {error && (

@@ -39,9 +39,18 @@ export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOp
         <>
           <Formula tex={infos[0].formula} />
           <p className="hint" data-control="formula">
-            Rewards {infos[0].rewards}.
+            <strong>{infos[0].label}</strong> ({infos[0].source}): rewards {infos[0].rewards}.
           </p>
         </>
+      )}
+      {infos.length > 1 && (
+        <ul className="loss-names" aria-label="Raced losses">
+          {infos.map((l) => (
+            <li key={l.id} title={l.rewards}>
+              <strong>{l.short}</strong> {l.name} <span className="source">({l.source})</span>
+            </li>
+          ))}
+        </ul>
       )}
       {fields.map((field) => {
         const spec = OPTION_SPECS[field];

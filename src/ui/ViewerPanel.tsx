@@ -1,5 +1,5 @@
 // The viewer with its toolbar: modality, plane, layers with opacity, slice scrubber, voxel readout.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { DataSummary, VolumeData } from '../engine/api';
 import type { Snapshot } from '../state/store';
 import {
@@ -88,6 +88,10 @@ export function ViewerPanel({ data, snapshot, runs, slice, onSlice, runLabel }: 
   const volume = images[Math.min(modality, images.length - 1)] ?? null;
   const depth = volume?.dims[2] ?? 1;
   const prediction = useMemo(() => asPrediction(snapshot, slice), [snapshot, slice]);
+  // Runs reset: the readout forgets the old run's probability (the voxel's own values stay).
+  useEffect(() => {
+    if (!snapshot) setVoxel((v) => (v && v.probability !== null ? { ...v, probability: null } : v));
+  }, [snapshot]);
   return (
     <div className="viewer-panel" data-control="viewer">
       <div className="viewer-toolbar" role="toolbar" aria-label="Viewer controls" data-control="viewer_toolbar">

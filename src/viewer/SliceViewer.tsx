@@ -63,7 +63,11 @@ const REF = 1;
 const PRED = 2;
 const ERR = 3;
 
-function niftiBytes(v: { dims: number[]; spacing: number[]; affine: number[] }, data: Float32Array): ArrayBuffer {
+function niftiBytes(
+  v: { dims: number[]; spacing: number[]; affine: number[] },
+  data: Float32Array,
+  cal?: { min: number; max: number },
+): ArrayBuffer {
   const bytes = NVImage.createNiftiArray(
     [...v.dims],
     [...v.spacing],
@@ -71,11 +75,18 @@ function niftiBytes(v: { dims: number[]; spacing: number[]; affine: number[] }, 
     NIFTI_FLOAT32,
     new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
   );
+  // A display range in the header (cal_max at byte 124, cal_min at 128): niivue then trusts it instead of
+  // estimating one from a mostly empty overlay (and warning that it ignored the zeros).
+  if (cal) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    view.setFloat32(124, cal.max, true);
+    view.setFloat32(128, cal.min, true);
+  }
   return bytes.buffer as ArrayBuffer;
 }
 
 async function buildOverlay(v: VolumeData, data: Float32Array, name: string, colormap: string, calMax: number): Promise<NVImage> {
-  const img = await newImage(niftiBytes(v, data), name, colormap, 1);
+  const img = await newImage(niftiBytes(v, data, { min: 0.05, max: calMax }), name, colormap, 1);
   img.cal_min = 0.05;
   img.cal_max = calMax;
   return img;
@@ -218,7 +229,15 @@ function paintPrediction(
   p: PredictionSlice | null,
   mode: PredictionMode,
 ): void {
-  if (nv.volumes.length < 4 || !p || p.z >= v.dims[2]) return;
+  if (nv.volumes.length < 4) return;
+  if (!p) {
+    // No prediction (runs reset or not started): nothing of an old run may stay on screen.
+    (nv.volumes[PRED].img as Float32Array).fill(0);
+    (nv.volumes[ERR].img as Float32Array).fill(0);
+    nv.updateGLVolume();
+    return;
+  }
+  if (p.z >= v.dims[2]) return;
   const pred = nv.volumes[PRED].img as Float32Array;
   writePredictionSlice({ target: pred, dims: v.dims, slice: p, mode });
   if (label) writeErrorSlice({ target: nv.volumes[ERR].img as Float32Array, label, dims: v.dims, slice: p });

@@ -30,6 +30,11 @@ describe('verdict on the paper\u2019s claim', () => {
       /does not hold in this sweep so far: GDL ranks 2 of 2\.$/,
     );
     expect(verdict([row('gdl', 0.5, 0.7)])).toMatch(/at least two losses/);
+    // A running sweep of four losses with no finished run yet is waiting, not short of losses.
+    const running = (['wce', 'dl2', 'ss', 'gdl'] as const).map((l) => row(l, 0, 0, 0, 0));
+    expect(verdict(running)).toBe(
+      'Waiting for results: the comparison appears once two losses have a finished run (0 of 4 so far).',
+    );
     expect(verdict([row('wce', 0.5, 0.7), row('dl2', 0.2, 0.6)])).toBe('Most robust here: WCE (worst cell 0.50, 0 failed).');
   });
 });

@@ -14,7 +14,12 @@ function ties(a: LossRobustness, b: LossRobustness): boolean {
 
 export function verdict(rows: readonly LossRobustness[]): string {
   const done = rows.filter((r) => r.done > 0);
-  if (done.length < 2) return 'Train at least two losses to compare their robustness.';
+  if (done.length < 2) {
+    // A sweep of several losses that has not finished a run of two of them yet is waiting, not wrong.
+    if (rows.length >= 2)
+      return `Waiting for results: the comparison appears once two losses have a finished run (${done.length} of ${rows.length} so far).`;
+    return 'Train at least two losses to compare their robustness.';
+  }
   const ranked = rankLosses(done).map((id) => done.find((r) => r.loss === id)!);
   const best = ranked[0];
   const top = ranked.filter((r) => r === best || ties(r, best));

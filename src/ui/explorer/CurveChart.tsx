@@ -1,5 +1,6 @@
 // One explorer chart: rows of {x, series...} drawn as lines (recharts), with optional log/symlog axes.
 import type { ReactNode } from 'react';
+import { dataExtent, symlogAxis } from './symlog-ticks';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 export interface Series {
@@ -38,6 +39,15 @@ export const fmt = (v: number) =>
   v === 0 ? '0' : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(1) : Number(v.toPrecision(3)).toString();
 
 export function CurveChart(p: CurveChartProps) {
+  // A symlog axis gets a decade on each side of zero labelled, and a domain that holds every curve.
+  const extent =
+    p.yScale === 'symlog' && !p.yDomain
+      ? dataExtent(
+          p.rows,
+          p.series.map((s) => s.key),
+        )
+      : null;
+  const sym = extent ? symlogAxis(extent[0], extent[1]) : null;
   return (
     <figure className="explorer-chart" aria-label={p.label}>
       <figcaption>{p.caption}</figcaption>
@@ -57,7 +67,9 @@ export function CurveChart(p: CurveChartProps) {
           />
           <YAxis
             scale={p.yScale ?? 'linear'}
-            domain={p.yDomain ?? ['auto', 'auto']}
+            domain={p.yDomain ?? sym?.domain ?? ['auto', 'auto']}
+            ticks={sym?.ticks}
+            interval={0}
             tickFormatter={fmt}
             width={58}
             allowDataOverflow

@@ -120,7 +120,7 @@ export function HistoryView({ pg, settings, onChange, notify }: ViewProps) {
         <h2>Saved runs</h2>
         <p className="history-storage" role="status" aria-label="Storage">
           {relState.durable
-            ? `Saved in this browser only (IndexedDB)${usage ? `: ${formatBytes(usage.usage)} used of ${formatBytes(usage.quota)}` : ''}.`
+            ? `Saved in this browser only (IndexedDB)${usage ? `: ${formatBytes(usage.usage)} used of ${formatBytes(usage.quota)} by these runs and the Sweeps tab's sweeps together` : ''}.`
             : 'This window cannot save (no IndexedDB, e.g. a private window): export runs to keep them.'}
         </p>
         <div className="history-actions">
@@ -157,7 +157,9 @@ export function HistoryView({ pg, settings, onChange, notify }: ViewProps) {
           {message.text}
         </p>
       )}
-      {records !== null && records.length === 0 && <p>No saved runs yet: train something and it is saved as it goes.</p>}
+      {records !== null && records.length === 0 && (
+        <p>No saved playground runs yet: train something and it is saved as it goes. Sweeps are kept in the Sweeps tab.</p>
+      )}
       {records !== null && records.length > 0 && (
         <table className="history-table" aria-label="Saved runs">
           <thead>

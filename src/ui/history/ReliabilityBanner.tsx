@@ -11,6 +11,7 @@ export function ReliabilityBanner({ pg, settings, onChange, notify }: ViewProps)
   const [busy, setBusy] = useState(false);
   const { fault, storage, restored, interrupted } = state;
   const saved = rel.persister.savedStep;
+  const onPlayground = settings.view === 'playground' || settings.view === 'history';
 
   const drill = async (d: FaultDrill) => {
     try {
@@ -67,7 +68,8 @@ export function ReliabilityBanner({ pg, settings, onChange, notify }: ViewProps)
           )}
         </div>
       )}
-      {restored && (
+      {/* A restored playground run is news on the playground (and History), not on the other tabs. */}
+      {restored && onPlayground && (
         <div role="status" aria-label="Restored run" className="reliability restored">
           <p>{restored.note}</p>
           <button type="button" aria-label="Dismiss restored note" onClick={() => rel.dismiss('restored')}>
