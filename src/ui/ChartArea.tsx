@@ -52,7 +52,7 @@ export function ChartArea({ runs, lastK }: ChartAreaProps) {
     <div className="chart-grid">
       <figure className="chart" aria-label="Dice chart" data-control="dice_chart">
         <figcaption>Dice vs step: validation (solid), training batch (thin)</figcaption>
-        <ResponsiveContainer width="100%" height={230}>
+        <ResponsiveContainer width="100%" height={212}>
           <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
             <XAxis dataKey="step" type="number" domain={[0, maxStep]} allowDuplicatedCategory={false} />
@@ -124,7 +124,7 @@ export function ChartArea({ runs, lastK }: ChartAreaProps) {
             <input type="checkbox" checked={logLoss} onChange={(e) => setLogLoss(e.target.checked)} /> log scale
           </label>
         </figcaption>
-        <ResponsiveContainer width="100%" height={230}>
+        <ResponsiveContainer width="100%" height={212}>
           <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
             <XAxis dataKey="step" type="number" domain={[0, maxStep]} allowDuplicatedCategory={false} />
