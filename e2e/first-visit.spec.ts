@@ -114,3 +114,19 @@ test('the header names the paper and spells out the four losses; each loss has i
   await expect(raced).toContainText('Sudre et al. 2017');
   await expect(page.getByRole('checkbox', { name: 'ss', exact: true }).locator('..')).toHaveAttribute('title', /Brosch/);
 });
+
+// README screenshots: README_SHOTS=docs/screenshots npx playwright test e2e/first-visit.spec.ts -g "README screenshots"
+test('README screenshots of the playground', async ({ page }) => {
+  const out = process.env.README_SHOTS;
+  test.skip(!out, 'set README_SHOTS to a folder to write them');
+  test.setTimeout(600_000);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/?backend=wasm&fraction=0.001');
+  await waitForData(page);
+  await trainUntil(page, 120);
+  await page.screenshot({ path: `${out}/race-paper-four.png` });
+  await page.goto('/?backend=wasm&loss=gdl&fraction=0.01');
+  await waitForData(page);
+  await trainUntil(page, 100);
+  await page.screenshot({ path: `${out}/playground-training.png` });
+});
