@@ -6,6 +6,7 @@ import type { BackendChoice, BackendReport } from '../engine/backend/backend';
 import type { DataSummary } from '../engine/api';
 import type { FaultDrill } from '../engine/backend/device-watch';
 import type { EngineClient } from '../worker/client';
+import { markOnce } from '../domain/marks';
 import { isFinished } from '../domain/runs';
 import { Observable } from './observable';
 import { withMemoryAdvice } from './persist/faults';
@@ -109,6 +110,7 @@ export class PlaygroundController extends Observable<PlaygroundState> {
   async start(): Promise<void> {
     this.detach();
     this.disposed = false;
+    markOnce('engine-start');
     const c = this.o.createClient();
     const unwatch = this.reliability.watch(c, {
       backend: () => this.getState().backend?.active ?? '',
@@ -118,6 +120,7 @@ export class PlaygroundController extends Observable<PlaygroundState> {
     const offs = (['status', 'steps', 'validation', 'snapshot', 'lr'] as const).map((name) =>
       c.on(name, (payload) => this.runs.apply(name, payload as never)),
     );
+    offs.push(c.on('steps', () => markOnce('first-step')));
     // Registered after the store's: the store has the status already.
     offs.push(c.on('status', () => this.afterStatus()));
     this.detach = () => {
@@ -132,6 +135,7 @@ export class PlaygroundController extends Observable<PlaygroundState> {
         debug: this.reliability.debug,
       });
       if (this.disposed) return;
+      markOnce('backend-ready');
       this.reliability.persister.setBackend(report.active);
       this.client = c;
       this.set({ backend: report, engineGeneration: this.getState().engineGeneration + 1 });
@@ -188,6 +192,7 @@ export class PlaygroundController extends Observable<PlaygroundState> {
         ? await source.prepare(client, { seed: s.seed, patch, batch, network: s.network })
         : await client.call('prepareData', buildDataRequest(s));
       if (seq !== this.prepareSeq) return;
+      markOnce('data-ready');
       this.set({ data: summary, error: null, phase: 'ready' });
       if (source) return; // saved experiments belong to phantom data
       // A reload, a fault or History may have left an experiment to put back on this data.
@@ -212,6 +217,7 @@ export class PlaygroundController extends Observable<PlaygroundState> {
 
   train = (): Promise<void> =>
     this.guard(async () => {
+      markOnce('train-pressed');
       const { phase, data } = this.getState();
       if (!this.client || phase === 'preparing' || !data) return;
       // After a lost device or a dead worker this engine cannot train: continue in a fresh one.

@@ -1,5 +1,6 @@
 // The only place that imports niivue. Each mount creates its own canvas and Niivue instance and
 // on unmount releases the WebGL context, so StrictMode's double mount leaks nothing.
+import { markOnce } from '../domain/marks';
 import { NVImage, Niivue, SLICE_TYPE } from '@niivue/niivue';
 import { useEffect, useRef } from 'react';
 import type { VolumeData } from '../engine/api';
@@ -173,6 +174,7 @@ export function SliceViewer(props: SliceViewerProps) {
       for (const old of [...nv.volumes]) nv.removeVolume(old);
       for (const img of images) nv.addVolume(img);
       loadedRef.current = volume;
+      markOnce('first-frame');
       // niivue keeps the old crosshair fraction: put it on the app's slice of the new volume's depth.
       if (sliceRef.current !== undefined) {
         const [x, y] = nv.frac2vox(nv.scene.crosshairPos as unknown as [number, number, number]);

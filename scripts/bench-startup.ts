@@ -1,0 +1,141 @@
+// npm run bench:startup [-- --loads=5 --port=4198 --query=backend=auto]: builds the app, serves it, and
+// in Debian's Chromium opens the default page cold (a fresh browser profile each time) and then warm (the
+// same profile again), `loads` times each. Prints, per load, when each start-up milestone happened after
+// navigation (HTML, scripts, engine start, backend ready, data ready = Train enabled, first viewer frame)
+// and how long from pressing Train to the first step on screen; then the medians. Goals (issue "Fast
+// everywhere"): Train enabled within 1.5 s, first step within 2 s of Train.
+import { execSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { type Browser, chromium, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../playwright.config';
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const port = Number(args.get('port') ?? 4198);
+const loads = Number(args.get('loads') ?? 5);
+const query = args.get('query') ?? '';
+const outDir = args.get('outDir') ?? '/tmp/dist-startup';
+
+interface Load {
+  kind: 'cold' | 'warm';
+  html: number;
+  scripts: number;
+  engineStart: number;
+  backendReady: number;
+  dataReady: number;
+  trainEnabled: number;
+  firstFrame: number;
+  trainToStep: number;
+}
+
+async function measure(page: Page, kind: Load['kind'], seed: number): Promise<Load> {
+  // A seed of its own per load: a warm profile would otherwise restore the previous load's run.
+  await page.goto(`http://127.0.0.1:${port}/?${query}${query ? '&' : ''}seed=${seed}`);
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await train.waitFor({ state: 'visible', timeout: 120_000 });
+  await page.waitForFunction(
+    () => !(document.querySelector('button.primary[data-control="train"]') as HTMLButtonElement | null)?.disabled,
+    null,
+    {
+      timeout: 120_000,
+      polling: 20,
+    },
+  );
+  const trainEnabled = await page.evaluate(() => performance.now());
+  await page.waitForFunction(() => performance.getEntriesByName('slp:first-frame').length > 0, null, { timeout: 60_000 });
+  await train.click();
+  await page.waitForFunction(() => Number(document.querySelector('output[aria-label="Step"]')?.textContent ?? 0) > 0, null, {
+    timeout: 120_000,
+    polling: 20,
+  });
+  const shown = await page.evaluate(() => performance.now());
+  // A string, not a function: tsx would wrap inner functions in a helper the page does not have.
+  const t = (await page.evaluate(`(() => {
+    const mark = (n) => performance.getEntriesByName('slp:' + n)[0]?.startTime ?? NaN;
+    const nav = performance.getEntriesByType('navigation')[0];
+    const scripts = performance.getEntriesByType('resource')
+      .filter((r) => r.initiatorType === 'script')
+      .reduce((m, r) => Math.max(m, r.responseEnd), 0);
+    return {
+      html: nav.responseEnd, scripts,
+      engineStart: mark('engine-start'), backendReady: mark('backend-ready'), dataReady: mark('data-ready'),
+      firstFrame: mark('first-frame'), trainPressed: mark('train-pressed'),
+    };
+  })()`)) as Omit<Load, 'kind' | 'trainEnabled' | 'trainToStep'> & { trainPressed: number };
+  return { kind, ...t, trainEnabled, trainToStep: shown - t.trainPressed };
+}
+
+function median(xs: number[]): number {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : Number.NaN;
+}
+
+const COLS: (keyof Omit<Load, 'kind'>)[] = [
+  'html',
+  'scripts',
+  'engineStart',
+  'backendReady',
+  'dataReady',
+  'trainEnabled',
+  'firstFrame',
+  'trainToStep',
+];
+
+function print(rows: Load[]): void {
+  const head = ['load', ...COLS].map((c) => c.padStart(12)).join('');
+  console.log('ms after navigation (trainToStep: from pressing Train to the first step on screen)');
+  console.log(head);
+  for (const [i, r] of rows.entries())
+    console.log([`${r.kind} ${i % loads}`, ...COLS.map((c) => r[c].toFixed(0))].map((v) => v.padStart(12)).join(''));
+  for (const kind of ['cold', 'warm'] as const) {
+    const of = rows.filter((r) => r.kind === kind);
+    console.log(
+      [`median ${kind}`, ...COLS.map((c) => median(of.map((r) => r[c])).toFixed(0))].map((v) => v.padStart(12)).join(''),
+    );
+  }
+  const cold = rows.filter((r) => r.kind === 'cold');
+  const enabled = median(cold.map((r) => r.trainEnabled));
+  const step = median(cold.map((r) => r.trainToStep));
+  console.log(
+    `cold: Train enabled at ${(enabled / 1000).toFixed(2)} s (goal 1.5 s), first step ${(step / 1000).toFixed(2)} s after Train (goal 2 s), ${((enabled + step) / 1000).toFixed(2)} s from the link to a moving curve (goal 3.5 s)`,
+  );
+}
+
+async function main(): Promise<void> {
+  execSync(`npx vite build --outDir ${outDir}`, { stdio: 'ignore' });
+  const server = spawn(
+    'npx',
+    ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1', '--outDir', outDir],
+    {
+      stdio: 'ignore',
+      detached: true,
+    },
+  );
+  let browser: Browser | null = null;
+  try {
+    await new Promise((r) => setTimeout(r, 2500));
+    browser = await chromium.launch({
+      executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
+      args: CHROMIUM_ARGS,
+    });
+    const rows: Load[] = [];
+    for (let i = 0; i < loads; i++) {
+      // A fresh context has an empty cache and storage: a first visit.
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      rows.push(await measure(await context.newPage(), 'cold', i + 1));
+      await context.close();
+    }
+    const warm = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await measure(await warm.newPage(), 'cold', 100);
+    for (let i = 0; i < loads; i++) rows.push(await measure(await warm.newPage(), 'warm', 101 + i));
+    await warm.close();
+    print(rows);
+  } finally {
+    await browser?.close();
+    if (server.pid) process.kill(-server.pid);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
