@@ -3,10 +3,12 @@
 // frees the weights with the optimizer state.
 import * as tf from '@tensorflow/tfjs';
 import type { ErrorCode } from '../../domain/errors';
+import type { ChallengeMetrics } from '../metrics/challenge';
 import { diceFromCounts } from '../metrics/overlap';
 import { hardOverlapCounts, meanDice, rowCounts } from './dice-stats';
 import type { RunEmit, RunStatus, StepPoint } from './events';
 import type { ArrayBatch, BatchSource } from './source';
+import { batchMetrics, summariseMetrics } from './validation-metrics';
 
 export type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
 
@@ -190,25 +192,30 @@ export class Trainer {
     }
   }
 
-  /** Validation Dice on every held-out batch; counts are summed per subject batch. */
+  /** Validation Dice and the challenge metrics on every held-out batch (one subject each). */
   async validate(): Promise<number> {
     const perSubject: number[] = [];
     const classSums: number[] = [];
+    const challenge: ChallengeMetrics[] = [];
     for (const b of this.p.source.validationBatches()) {
-      const counts = tf.tidy(() => {
+      const [counts, fg] = tf.tidy(() => {
         const { x, y } = toTensors(b);
-        return hardOverlapCounts(y, this.p.model.apply(x, { training: false }) as tf.Tensor);
+        const pred = this.p.model.apply(x, { training: false }) as tf.Tensor;
+        // argmax != background on the device: one byte per voxel comes back, not C floats.
+        return [hardOverlapCounts(y, pred), tf.notEqual(tf.argMax(pred, -1), 0)];
       });
-      const data = await counts.data();
+      const [data, predictedFg] = await Promise.all([counts.data(), fg.data() as Promise<Uint8Array>]);
       const classes = counts.shape[0];
-      counts.dispose();
+      tf.dispose([counts, fg]);
       perSubject.push(meanDice(data, classes));
       for (let l = 0; l < classes; l++) classSums[l] = (classSums[l] ?? 0) + diceFromCounts(rowCounts(data, l));
+      challenge.push(batchMetrics({ batch: b, predictedFg }));
     }
     const n = perSubject.length;
     const dice = n ? perSubject.reduce((a, v) => a + v, 0) / n : Number.NaN;
     const perClass = classSums.length > 1 ? { perClass: classSums.map((v) => v / n) } : {};
-    this.p.emit('validation', { runId: this.runId, step: this.step, dice, perSubject, ...perClass });
+    const metrics = summariseMetrics(challenge);
+    this.p.emit('validation', { runId: this.runId, step: this.step, dice, perSubject, metrics, ...perClass });
     return dice;
   }
 
