@@ -54,6 +54,20 @@ describe('settings <-> URL', () => {
     );
   });
 
+  it('runs-table columns and the chart metric round-trip; bad ones keep the defaults with a notice', () => {
+    const { settings, notices } = parseSettings('?cols=dice%2ClesionF1%2Chd95&metric=hd95');
+    expect(notices).toEqual([]);
+    expect(settings.cols).toEqual(['dice', 'lesionF1', 'hd95']);
+    expect(settings.metric).toBe('hd95');
+    expect(parseSettings(`?${serializeSettings(settings)}`).settings).toEqual(settings);
+    expect(parseSettings('?cols=').settings.cols).toEqual([]);
+    const bad = parseSettings('?cols=dice,nope&metric=loss');
+    expect(bad.settings.cols).toEqual(['dice']);
+    expect(bad.settings.metric).toBe('dice');
+    expect(bad.notices).toHaveLength(2);
+    expect(bad.notices[0]).toMatch(/^Ignored cols=dice,nope: expected a comma list of dice, hd95/);
+  });
+
   it('a preset patch brings its batch (the paper Table 1) unless batch is given', () => {
     expect(patchAndBatch(parseSettings('?patch=S').settings)).toEqual({ patch: 56, batch: 5 });
     expect(patchAndBatch(parseSettings('?patch=L&batch=4').settings)).toEqual({ patch: 88, batch: 4 });

@@ -5,6 +5,20 @@
 import { Observable } from './observable';
 import type { RunEvents, RunStatus, StepPoint } from '../engine/train/events';
 import { appendInPlace } from './series';
+import type { MetricId, ValidationMetrics } from '../domain/metrics';
+
+export interface ValidationPoint {
+  step: number;
+  dice: number;
+  perClass?: number[];
+  metrics?: ValidationMetrics;
+}
+
+/** A validation point's value of a metric (Dice falls back to the point's own; NaN where not recorded). */
+export function metricOf(v: ValidationPoint | undefined, id: MetricId): number {
+  if (!v) return Number.NaN;
+  return v.metrics?.[id] ?? (id === 'dice' ? v.dice : Number.NaN);
+}
 
 export interface RunSummary {
   id: string;
@@ -20,8 +34,11 @@ export interface RunSummary {
    * and its length; slice() keeps a fixed copy).
    */
   steps: StepPoint[];
-  /** perClass: each foreground class's Dice, when more than two classes are trained. Grows in place like steps. */
-  validation: { step: number; dice: number; perClass?: number[] }[];
+  /**
+   * perClass: each foreground class's Dice, when more than two classes are trained; metrics: the challenge
+   * metrics of that validation (absent in records saved before they existed). Grows in place like steps.
+   */
+  validation: ValidationPoint[];
   lrChanges: { step: number; lr: number }[];
   totalSteps: number;
   startedAt: number;
@@ -115,7 +132,8 @@ function update<K extends keyof RunEvents>(r: RunSummary, name: K, payload: RunE
     case 'validation': {
       const p = payload as RunEvents['validation'];
       const perClass = p.perClass ? { perClass: p.perClass } : {};
-      r.validation.push({ step: p.step, dice: p.dice, ...perClass });
+      const metrics = p.metrics ? { metrics: p.metrics } : {};
+      r.validation.push({ step: p.step, dice: p.dice, ...perClass, ...metrics });
       return { ...r };
     }
     case 'lr': {
