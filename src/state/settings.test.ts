@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../engine/data/rng';
+import { experimentQuery } from './persist/resume';
 import { DEFAULT_SETTINGS, parseSettings, patchAndBatch, serializeSettings } from './settings';
 
 describe('settings <-> URL', () => {
@@ -66,6 +67,8 @@ describe('settings <-> URL', () => {
     expect(bad.settings.metric).toBe('dice');
     expect(bad.notices).toHaveLength(2);
     expect(bad.notices[0]).toMatch(/^Ignored cols=dice,nope: expected a comma list of dice, hd95/);
+    // What is shown is not what was trained: a saved experiment matches whatever columns are on.
+    expect(experimentQuery(settings)).toBe(experimentQuery(DEFAULT_SETTINGS));
   });
 
   it('a preset patch brings its batch (the paper Table 1) unless batch is given', () => {

@@ -150,7 +150,7 @@ export function App() {
               runLabel={selectedRun?.label ?? null}
             />
             <section className="charts" aria-label="Charts" data-control="charts">
-              <ChartArea runs={runs} lastK={LAST_K} />
+              <ChartArea runs={runs} lastK={LAST_K} metric={settings.metric} onMetric={(metric) => onChange({ metric })} />
             </section>
           </div>
           {pg.data && pg.data.numClasses > 2 && <ClassesNote numClasses={pg.data.numClasses} values={pg.data.classValues} />}
@@ -160,6 +160,8 @@ export function App() {
             selected={selectedRun?.id ?? null}
             onSelect={setSelected}
             classValues={pg.data?.classValues}
+            columns={settings.cols}
+            onColumns={(cols) => onChange({ cols })}
           />
           <ExportBar pg={pg} runs={runs} selected={selectedRun?.id ?? null} settings={settings} notify={notify} />
         </section>

@@ -25,6 +25,8 @@ export interface TrainerParams {
   readEvery?: number;
   /** Validation Dice on held-out subjects every m steps (0: never). */
   validateEvery?: number;
+  /** No scheduled validation before this step (sweeps validate only inside their statistic's window). */
+  validateFrom?: number;
   /** Prediction snapshot every n steps (0: only on request). */
   snapshotEvery?: number;
   /** A run whose batch prediction is one class for at least this many final steps is 'collapsed'
@@ -32,7 +34,7 @@ export interface TrainerParams {
   collapseMinSteps?: number;
 }
 
-export const TRAINER_DEFAULTS = { readEvery: 5, validateEvery: 25, snapshotEvery: 25 };
+export const TRAINER_DEFAULTS = { readEvery: 5, validateEvery: 25, snapshotEvery: 25, validateFrom: 0 };
 
 /** Per-step scalars kept on the device until the next read: [loss, counts (C-1 rows of tp, fp, fn)...]. */
 interface Pending {
@@ -129,7 +131,8 @@ export class Trainer {
     const last = next >= this.p.steps;
     if (next % this.p.readEvery === 0 || last) await this.flush();
     if (this.finished) return;
-    if (this.p.validateEvery > 0 && (next % this.p.validateEvery === 0 || last)) await this.validate();
+    const due = next >= this.p.validateFrom && (next % this.p.validateEvery === 0 || last);
+    if (this.p.validateEvery > 0 && due) await this.validate();
     if (this.p.snapshotEvery > 0 && (next % this.p.snapshotEvery === 0 || last)) await this.snapshot();
     if (last) this.finish();
   }

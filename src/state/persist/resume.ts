@@ -24,7 +24,14 @@ export interface ResumeOutcome {
 
 /** The settings that identify an experiment's data and runs (view, hidden controls and backend aside). */
 export function experimentQuery(s: Settings): string {
-  return serializeSettings({ ...s, view: 'playground', hide: [], backend: 'auto', cols: DEFAULT_SETTINGS.cols, metric: DEFAULT_SETTINGS.metric });
+  return serializeSettings({
+    ...s,
+    view: 'playground',
+    hide: [],
+    backend: 'auto',
+    cols: DEFAULT_SETTINGS.cols,
+    metric: DEFAULT_SETTINGS.metric,
+  });
 }
 
 /** Settings of a saved record, through the URL parser like any link. */
