@@ -79,8 +79,19 @@ export interface StepPoint {
 }
 
 export interface RunEvents {
-  /** code: why an 'error' status happened (e.g. 'out-of-memory'), classified where it was caught. */
-  status: { runId: string; status: RunStatus; step: number; message?: string; code?: ErrorCode };
+  /**
+   * code: why an 'error' status happened (e.g. 'out-of-memory'), classified where it was caught.
+   * verdict: present when the live verdict changes (the status itself unchanged): a collapse seen while the
+   * run goes on, or null when it predicts both classes again.
+   */
+  status: {
+    runId: string;
+    status: RunStatus;
+    step: number;
+    message?: string;
+    code?: ErrorCode;
+    verdict?: LiveVerdict | null;
+  };
   steps: { runId: string; points: StepPoint[] };
   /**
    * dice: mean over foreground classes and subjects; perClass (C > 2 only): each foreground class's mean;
@@ -101,6 +112,13 @@ export interface RunEvents {
 }
 
 export type RunEventName = keyof RunEvents;
+
+/** A run predicting one class for the last K steps (the collapse rule's K) while it still trains. */
+export interface LiveVerdict {
+  kind: 'collapsed';
+  /** First step of the one-class stretch. */
+  since: number;
+}
 export interface TensorData {
   shape: number[];
   dtype: 'float32' | 'int32';

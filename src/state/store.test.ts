@@ -74,6 +74,20 @@ describe('RunStore series', () => {
     expect(metricOf(undefined, 'dice')).toBeNaN();
   });
 
+  it('a live verdict is kept beside the status, which it leaves alone, and dropped when withdrawn', () => {
+    const store = twoRuns();
+    store.apply('status', { runId: 'a', status: 'running', step: 1 });
+    store.apply('status', { runId: 'a', status: 'running', step: 46, verdict: { kind: 'collapsed', since: 37 } });
+    expect(store.getState().runs[0]).toMatchObject({
+      status: 'running',
+      statusStep: 1,
+      verdict: { kind: 'collapsed', since: 37 },
+    });
+    store.apply('status', { runId: 'a', status: 'running', step: 60, verdict: null });
+    expect(store.getState().runs[0].verdict).toBeUndefined();
+    expect(store.getState().runs[1].verdict).toBeUndefined();
+  });
+
   it('throttles data notifications but shows status changes at once', () => {
     vi.useFakeTimers();
     try {

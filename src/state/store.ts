@@ -6,6 +6,7 @@ import { Observable } from './observable';
 import type { RunEvents, RunStatus, StepPoint } from '../engine/train/events';
 import { appendInPlace } from './series';
 import type { MetricId, ValidationMetrics } from '../domain/metrics';
+import type { LiveVerdict } from '../domain/engine-types';
 
 export interface ValidationPoint {
   step: number;
@@ -29,6 +30,8 @@ export interface RunSummary {
   status: RunStatus;
   statusStep: number;
   message?: string;
+  /** A collapse seen while the run trains (the trainer's live verdict); cleared when it recovers. */
+  verdict?: LiveVerdict;
   /**
    * Owned by the store and append-only: it grows in place while the run trains (a memo keys on the array
    * and its length; slice() keeps a fixed copy).
@@ -124,6 +127,8 @@ function update<K extends keyof RunEvents>(r: RunSummary, name: K, payload: RunE
   switch (name) {
     case 'status': {
       const p = payload as RunEvents['status'];
+      // A verdict change leaves the status, its step and its message as they are.
+      if (p.verdict !== undefined) return { ...r, verdict: p.verdict ?? undefined };
       return { ...r, status: p.status, statusStep: p.step, message: p.message };
     }
     case 'steps':

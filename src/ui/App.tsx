@@ -11,7 +11,7 @@ import { ReliabilityBanner } from './history/ReliabilityBanner';
 import { HiddenControls } from './lessons/HiddenControls';
 import { LessonBar } from './lessons/LessonBar';
 import { ClassesNote, RunsTable } from './RunsTable';
-import { Transport } from './Transport';
+import { readoutRun, Transport } from './Transport';
 import { useShortcuts } from './useShortcuts';
 import { ViewerPanel } from './ViewerPanel';
 import { VIEWS } from './views';
@@ -36,6 +36,7 @@ export function App() {
   }, [pg.data, z, pg.setSnapshotSlice]);
 
   const selectedRun = runs.find((r) => r.id === selected) ?? runs[0] ?? null;
+  const readout = readoutRun(runs, selected);
   const snapshot = selectedRun ? (snapshots[selectedRun.id] ?? null) : null;
   const stepNow = selectedRun?.steps.at(-1)?.step ?? 0;
   const totalSteps = selectedRun?.totalSteps ?? settings.steps;
@@ -131,7 +132,8 @@ export function App() {
             canStep={!!pg.data}
             step={stepNow}
             totalSteps={totalSteps}
-            validationDice={selectedRun?.validation.at(-1)?.dice ?? null}
+            validationDice={readout?.run.validation.at(-1)?.dice ?? null}
+            validationRun={readout ? `${readout.run.label}${readout.best ? ', best' : ''}` : null}
             etaMs={etaMs}
             onTrain={() => void pg.train()}
             onPause={() => void pg.pause()}

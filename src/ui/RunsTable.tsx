@@ -1,6 +1,7 @@
 // One row per run: settings, status (with the step where it failed), median (IQR) Dice over the last K steps,
 // and the last validation's metrics the user picked as columns (the "Columns" menu, `cols=` in the URL).
 import { formatMetric, METRIC_IDS, METRICS, type MetricId } from '../domain/metrics';
+import { isFinished } from '../domain/runs';
 import { metricOf, type RunSummary } from '../state/store';
 import { formatMedianIqr, windowStats } from '../domain/summary';
 
@@ -100,6 +101,8 @@ export function RunsTable({
           {runs.map((r) => {
             const last = r.steps.at(-1);
             const failed = r.status === 'diverged' || r.status === 'collapsed' || r.status === 'error';
+            // The trainer's live verdict, until the run ends (its final status says it then).
+            const live = r.verdict && !isFinished(r.status) ? r.verdict : undefined;
             return (
               <tr key={r.id} aria-selected={selected === r.id} className={selected === r.id ? 'selected' : undefined}>
                 <th scope="row">
@@ -112,9 +115,10 @@ export function RunsTable({
                     .map(([k, v]) => `${k}=${v}`)
                     .join(' ')}
                 </td>
-                <td className={failed ? 'status failed' : 'status'} title={r.message}>
+                <td className={failed || live ? 'status failed' : 'status'} title={r.message}>
                   {STATUS_TEXT[r.status]}
                   {failed ? ` at step ${r.statusStep}` : ''}
+                  {live && <span className="status-verdict">, collapsed since step {live.since}</span>}
                   {r.status === 'error' && r.message && <span className="status-why">{r.message}</span>}
                 </td>
                 <td>{last?.step ?? 0}</td>

@@ -64,6 +64,8 @@ export class Trainer {
   private busyMs = 0;
   private lastReadStep = 0;
   private disposed = false;
+  /** First step of the one-class stretch last reported live (null: none). */
+  private collapsedSince: number | null = null;
 
   constructor(params: TrainerParams) {
     this.runId = params.runId;
@@ -192,7 +194,16 @@ export class Trainer {
     if (bad) {
       this.step = bad.step;
       this.setStatus('diverged', `loss became ${bad.loss} at step ${bad.step}`);
-    }
+    } else this.updateVerdict();
+  }
+
+  /** Reports a collapse as soon as the one-class stretch is K steps long, and its end if the run recovers. */
+  private updateVerdict(): void {
+    const since = findCollapse(this.history, this.p.collapseMinSteps);
+    if (since === this.collapsedSince) return;
+    this.collapsedSince = since;
+    const verdict = since === null ? null : ({ kind: 'collapsed', since } as const);
+    this.p.emit('status', { runId: this.runId, status: this.status, step: this.step, verdict });
   }
 
   /** Validation Dice and the challenge metrics on every held-out batch (one subject each). */
