@@ -56,6 +56,8 @@ export interface Settings {
   cols: MetricId[];
   /** Validation metric the chart plots (`metric=hd95`): a view setting too. */
   metric: MetricId;
+  /** Replicates: each raced loss trains with seeds seed, seed + 1, ... (initial weights; one shared dataset). */
+  seeds: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -81,7 +83,11 @@ export const DEFAULT_SETTINGS: Settings = {
   init: '',
   cols: ['dice'],
   metric: 'dice',
+  seeds: 1,
 };
+
+/** Most replicates a race runs per loss. */
+export const MAX_SEEDS = 10;
 
 /** Loss option names that may appear in the URL, each checked against its spec. */
 export const LOSS_OPTION_KEYS = Object.keys(OPTION_SPECS);
@@ -145,6 +151,7 @@ const FIELDS: { [K in Exclude<keyof Settings, 'lossOptions' | 'hide'>]: Field<K>
   step: { parse: int(1, 20), expect: 'an integer in [1, 20]' },
   cols: { parse: listOf(METRIC_IDS), expect: `a comma list of ${METRIC_IDS.join(', ')}`, write: (v) => v.join(',') },
   metric: { parse: oneOf(METRIC_IDS), expect: `one of ${METRIC_IDS.join(', ')}` },
+  seeds: { parse: int(1, MAX_SEEDS), expect: `an integer in [1, ${MAX_SEEDS}]` },
   init: { parse: (raw) => (/^[a-z0-9][a-z0-9-]{0,39}$/.test(raw) ? raw : undefined), expect: 'a checkpoint id (a-z, 0-9, -)' },
 };
 

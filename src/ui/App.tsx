@@ -11,6 +11,7 @@ import { ReliabilityBanner } from './history/ReliabilityBanner';
 import { HiddenControls } from './lessons/HiddenControls';
 import { LessonBar } from './lessons/LessonBar';
 import { ClassesNote, RunsTable } from './RunsTable';
+import { Replicates } from './Replicates';
 import { readoutRun, Transport } from './Transport';
 import { useShortcuts } from './useShortcuts';
 import { ViewerPanel } from './ViewerPanel';
@@ -165,6 +166,7 @@ export function App() {
             columns={settings.cols}
             onColumns={(cols) => onChange({ cols })}
           />
+          {settings.seeds > 1 && <Replicates runs={runs} metric={settings.metric} />}
           <ExportBar pg={pg} runs={runs} selected={selectedRun?.id ?? null} settings={settings} notify={notify} />
         </section>
       </main>
