@@ -71,7 +71,9 @@ test('phantom -> NIfTI -> file picker -> tiny run; exports match the screen and 
   // Curves CSV, charts PNG, runs JSON (and back in), the model.
   const [csv] = await downloads(page, 'Curves CSV', 1);
   const lines = csv.bytes.toString('utf8').trim().split('\n');
-  expect(lines[0]).toBe('run,label,step,loss,train_dice,predicted_fg,ms_per_step,lr,validation_dice');
+  expect(lines[0]).toBe(
+    'run,label,step,loss,train_dice,predicted_fg,ms_per_step,lr,validation_dice,validation_hd95,validation_avd,validation_lesion_recall,validation_lesion_precision,validation_lesion_f1,validation_recall_small,validation_recall_medium,validation_recall_large',
+  );
   expect(lines).toHaveLength(41);
   const [png] = await downloads(page, 'Charts PNG', 1);
   expect([...png.bytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG');

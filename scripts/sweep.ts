@@ -4,6 +4,8 @@
 //   [--patches S=16x5,M=24x3,L=48x1] [--burdens 1,0.2 (percent)] [--seeds 1] [--first-seed 1] [--steps 500]
 //   [--last 100] [--network unet2d] [--lesion tumour] [--noise 0.05] [--size 64] [--name TEXT]
 //   [--backend wasm|cpu] [--max-race 12] [--out sweeps/NAME]
+//   [--statistic trainDice|dice|hd95|avd|lesionRecall|lesionPrecision|lesionF1|recallSmall|recallMedium|recallLarge]
+//   (what the .md and .csv cells are the median (IQR) of; the .json keeps every run's metrics either way)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LossId } from '../src/domain/losses';
@@ -17,7 +19,8 @@ import { applyProgress, newSweepRecord } from '../src/domain/sweep/record';
 import { sweepReportMarkdown } from '../src/domain/sweep/report';
 import { SweepRunner } from '../src/engine/sweep/runner';
 import { assembleTables, tablesToCsv } from '../src/domain/sweep/table';
-import type { SweepLesion, SweepRecord, SweepSpec } from '../src/domain/sweep/types';
+import type { SweepLesion, SweepRecord, SweepSpec, SweepStatistic } from '../src/domain/sweep/types';
+import { isMetricId, METRIC_IDS } from '../src/domain/metrics';
 
 const argv = process.argv.slice(2);
 function opt(name: string): string | undefined {
@@ -87,6 +90,8 @@ if (problems.length) fail(`invalid sweep:\n  ${problems.join('\n  ')}`);
 const backendArg = opt('backend') ?? 'wasm';
 if (backendArg !== 'wasm' && backendArg !== 'cpu') fail('--backend: wasm or cpu in Node');
 const maxRace = int('max-race', opt('max-race') ?? '12');
+const statistic = (opt('statistic') ?? 'trainDice') as SweepStatistic;
+if (statistic !== 'trainDice' && !isMetricId(statistic)) fail(`--statistic: trainDice or one of ${METRIC_IDS.join(', ')}`);
 const out = opt('out') ?? `sweeps/${presetId}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}`;
 const command =
   `npm run sweep -- ${argv.map((a) => (/^[\w.,=/%+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ')}`.trim();
@@ -102,8 +107,8 @@ console.log(`writing ${out}.md, ${out}.csv, ${out}.json`);
 let record: SweepRecord = newSweepRecord({ id: `node-${Date.now()}`, spec, backend: report.active });
 function write(): void {
   mkdirSync(dirname(out) || '.', { recursive: true });
-  const tables = assembleTables({ spec, results: record.results });
-  writeFileSync(`${out}.md`, sweepReportMarkdown({ record, command }));
+  const tables = assembleTables({ spec, results: record.results, statistic });
+  writeFileSync(`${out}.md`, sweepReportMarkdown({ record, command, statistic }));
   writeFileSync(`${out}.csv`, tablesToCsv({ tables }));
   writeFileSync(`${out}.json`, `${JSON.stringify(toSweepFile({ record }))}\n`);
 }

@@ -4,6 +4,7 @@
 //          [--size 128 --lesion tumour --fraction 0.005 --noise 0.05 --patch M --batch 3]
 //          [--backend wasm] [--every 50] [--window 50] [--option epsilon=1e-5]
 //          [--init models/unet2d/model.json] [--save models/unet2d --id unet2d]
+import { formatMetric, METRIC_IDS, METRICS } from '../src/domain/metrics';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { EngineEvents } from '../src/engine/api';
@@ -16,6 +17,10 @@ import type { StepPoint } from '../src/engine/train/events';
 import { Session } from '../src/engine/train/session';
 import { phantomShape } from '../src/domain/phantom';
 import { DEFAULT_SETTINGS, patchAndBatch, type Settings } from '../src/state/settings';
+
+/** Metrics printed per validation row (Dice is already there). */
+const CLI_METRICS = METRIC_IDS.filter((id) => id !== 'dice');
+const cellWidth = (id: (typeof METRIC_IDS)[number]) => Math.max(METRICS[id].short.length, 7) + 1;
 
 const MANIFEST = 'models/index.json';
 
@@ -85,7 +90,10 @@ async function main(): Promise<void> {
 
   const backend = await selectBackend({ requested: str('backend', 'wasm') as Settings['backend'] });
   const points: StepPoint[] = [];
-  const validation: { step: number; dice: number }[] = [];
+  const validation: EngineEvents['validation'][] = [];
+  // The challenge metrics after val Dice, each under its short header.
+  const metricCells = (m: EngineEvents['validation']['metrics']) =>
+    CLI_METRICS.map((id) => formatMetric(id, m?.[id]).padStart(cellWidth(id))).join('');
   let status: EngineEvents['status'] | null = null;
   // One row per validation (every `every` steps and at the end): the step's loss, the window's train Dice.
   const emit = <K extends keyof EngineEvents>(name: K, payload: EngineEvents[K]) => {
@@ -98,7 +106,7 @@ async function main(): Promise<void> {
       const last = upTo.at(-1);
       const w = windowStats({ values: upTo.map((p) => p.trainDice), window });
       console.log(
-        `${String(v.step).padStart(6)}  ${(last?.loss ?? Number.NaN).toFixed(4).padStart(8)}  ${`${w.median.toFixed(2)} (${w.iqr.toFixed(2)})`.padEnd(20)}  ${v.dice.toFixed(3).padEnd(8)}  ${(last?.msPerStep ?? Number.NaN).toFixed(1)}`,
+        `${String(v.step).padStart(6)}  ${(last?.loss ?? Number.NaN).toFixed(4).padStart(8)}  ${`${w.median.toFixed(2)} (${w.iqr.toFixed(2)})`.padEnd(20)}  ${v.dice.toFixed(3).padEnd(8)}  ${(last?.msPerStep ?? Number.NaN).toFixed(1).padStart(7)} ${metricCells(v.metrics)}`,
       );
     }
   };
@@ -145,7 +153,9 @@ async function main(): Promise<void> {
     },
   ]);
   console.log(`model: ${params[runId].toLocaleString('en-US')} parameters`);
-  console.log(`${'step'.padStart(6)}  ${'loss'.padStart(8)}  ${`train Dice (last ${window})`.padEnd(20)}  val Dice  ms/step`);
+  console.log(
+    `${'step'.padStart(6)}  ${'loss'.padStart(8)}  ${`train Dice (last ${window})`.padEnd(20)}  val Dice  ms/step ${CLI_METRICS.map((id) => METRICS[id].short.padStart(cellWidth(id))).join('')}`,
+  );
   const tTrain = performance.now();
   await session.control('play');
   await session.whenIdle();
@@ -154,6 +164,8 @@ async function main(): Promise<void> {
   const w = windowStats({ values: points.map((p) => p.trainDice), window });
   const v = validation.at(-1);
   const msPerStep = (seconds * 1000) / Math.max(1, points.length);
+  if (v?.metrics)
+    console.log(`validation: ${METRIC_IDS.map((id) => `${METRICS[id].label} ${formatMetric(id, v.metrics?.[id])}`).join(', ')}`);
   console.log(
     `result: ${final?.status ?? '?'} at step ${final?.step ?? points.length}${final?.message ? ` (${final.message})` : ''}; validation Dice ${v ? v.dice.toFixed(4) : 'n/a'}; train Dice median (IQR) over the last ${window} steps ${w.median.toFixed(2)} (${w.iqr.toFixed(2)}); ${seconds.toFixed(1)} s training, ${msPerStep.toFixed(1)} ms/step, ${((performance.now() - t0) / 1000).toFixed(1)} s in all`,
   );

@@ -2,6 +2,7 @@
 // safe; the engine, the worker protocol, the page's controllers and the tests all speak them.
 import type { ErrorCode } from './errors';
 import type { LossId } from './losses';
+import type { ValidationMetrics } from './metrics';
 import type { NetworkKind } from './networks';
 import type { LesionKind } from './phantom';
 import type { RunStatus } from './runs';
@@ -78,17 +79,46 @@ export interface StepPoint {
 }
 
 export interface RunEvents {
-  /** code: why an 'error' status happened (e.g. 'out-of-memory'), classified where it was caught. */
-  status: { runId: string; status: RunStatus; step: number; message?: string; code?: ErrorCode };
+  /**
+   * code: why an 'error' status happened (e.g. 'out-of-memory'), classified where it was caught.
+   * verdict: present when the live verdict changes (the status itself unchanged): a collapse seen while the
+   * run goes on, or null when it predicts both classes again.
+   */
+  status: {
+    runId: string;
+    status: RunStatus;
+    step: number;
+    message?: string;
+    code?: ErrorCode;
+    verdict?: LiveVerdict | null;
+  };
   steps: { runId: string; points: StepPoint[] };
-  /** dice: mean over foreground classes and subjects; perClass (C > 2 only): each foreground class's mean. */
-  validation: { runId: string; step: number; dice: number; perSubject: number[]; perClass?: number[] };
+  /**
+   * dice: mean over foreground classes and subjects; perClass (C > 2 only): each foreground class's mean;
+   * metrics: the challenge metrics of foreground (any class) vs background, means over subjects (domain/metrics.ts).
+   */
+  validation: {
+    runId: string;
+    step: number;
+    dice: number;
+    perSubject: number[];
+    perClass?: number[];
+    /** Always set by the trainer; absent in events recorded before the metrics existed. */
+    metrics?: ValidationMetrics;
+  };
   /** probs: p(foreground) = 1 - p(background), so any class counts when there are more than two. */
   snapshot: { runId: string; step: number; height: number; width: number; probs: Float32Array };
   lr: { runId: string; step: number; lr: number };
 }
 
 export type RunEventName = keyof RunEvents;
+
+/** A run predicting one class for the last K steps (the collapse rule's K) while it still trains. */
+export interface LiveVerdict {
+  kind: 'collapsed';
+  /** First step of the one-class stretch. */
+  since: number;
+}
 export interface TensorData {
   shape: number[];
   dtype: 'float32' | 'int32';

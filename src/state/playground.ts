@@ -297,7 +297,7 @@ export class PlaygroundController extends Observable<PlaygroundState> {
     this.runs.reset(
       reqs.map((r) => ({
         id: r.runId,
-        label: r.loss,
+        label: s.seeds > 1 ? `${r.loss} s${r.seed}` : r.loss,
         color: runColor(r.loss),
         config: {
           loss: r.loss,

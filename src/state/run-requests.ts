@@ -5,17 +5,21 @@ import { optionsFor } from '../domain/loss-options';
 import { phantomShape } from '../domain/phantom';
 import { patchAndBatch, type Settings, selectedLosses } from './settings';
 
+/** Per loss, one run per replicate seed (seed, seed + 1, ...): the same seed starts every loss from the same weights. */
 export function buildRunRequests(s: Settings): RunRequest[] {
-  return selectedLosses(s).map((loss) => ({
-    runId: `${loss}-${s.seed}`,
-    loss,
-    lossOptions: optionsFor(loss, s.lossOptions),
-    lr: s.lr,
-    network: s.network,
-    steps: s.steps,
-    seed: s.seed,
-    ...(s.init ? { init: s.init } : {}),
-  }));
+  const seeds = Array.from({ length: Math.max(1, s.seeds) }, (_, k) => s.seed + k);
+  return selectedLosses(s).flatMap((loss) =>
+    seeds.map((seed) => ({
+      runId: `${loss}-${seed}`,
+      loss,
+      lossOptions: optionsFor(loss, s.lossOptions),
+      lr: s.lr,
+      network: s.network,
+      steps: s.steps,
+      seed,
+      ...(s.init ? { init: s.init } : {}),
+    })),
+  );
 }
 
 export function buildDataRequest(s: Settings): DataRequest {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../engine/data/rng';
+import { experimentQuery } from './persist/resume';
 import { DEFAULT_SETTINGS, parseSettings, patchAndBatch, serializeSettings } from './settings';
 
 describe('settings <-> URL', () => {
@@ -52,6 +53,22 @@ describe('settings <-> URL', () => {
     expect(parseSettings('?loss=tversky&alpha=3').notices.at(-1)).toMatch(
       /Ignored tverskyAlpha=3: tverskyAlpha must be a number in \[0, 1\]/,
     );
+  });
+
+  it('runs-table columns and the chart metric round-trip; bad ones keep the defaults with a notice', () => {
+    const { settings, notices } = parseSettings('?cols=dice%2ClesionF1%2Chd95&metric=hd95');
+    expect(notices).toEqual([]);
+    expect(settings.cols).toEqual(['dice', 'lesionF1', 'hd95']);
+    expect(settings.metric).toBe('hd95');
+    expect(parseSettings(`?${serializeSettings(settings)}`).settings).toEqual(settings);
+    expect(parseSettings('?cols=').settings.cols).toEqual([]);
+    const bad = parseSettings('?cols=dice,nope&metric=loss');
+    expect(bad.settings.cols).toEqual(['dice']);
+    expect(bad.settings.metric).toBe('dice');
+    expect(bad.notices).toHaveLength(2);
+    expect(bad.notices[0]).toMatch(/^Ignored cols=dice,nope: expected a comma list of dice, hd95/);
+    // What is shown is not what was trained: a saved experiment matches whatever columns are on.
+    expect(experimentQuery(settings)).toBe(experimentQuery(DEFAULT_SETTINGS));
   });
 
   it('a preset patch brings its batch (the paper Table 1) unless batch is given', () => {

@@ -6,6 +6,7 @@ import { checkLossOptions, LEGACY_OPTION_NAMES, readLegacyOptions } from '../dom
 import { LOSS_IDS, type LossId, OPTION_SPECS, ownersOf, PAPER_LOSSES } from '../domain/losses';
 import { NETWORK_IDS, type NetworkKind } from '../domain/networks';
 import { LESION_KINDS, type LesionKind } from '../domain/phantom';
+import { METRIC_IDS, type MetricId } from '../domain/metrics';
 
 export { NETWORK_IDS } from '../domain/networks';
 /** The page's views (tabs); each is registered in src/ui/views.tsx. */
@@ -51,6 +52,12 @@ export interface Settings {
   step: number;
   /** Warm start: runs begin from this checkpoint of models/index.json (`init=unet2d`); '' for seeded weights. */
   init: string;
+  /** Validation metrics shown as runs-table columns (`cols=dice,lesionF1`): a view setting, not part of an experiment. */
+  cols: MetricId[];
+  /** Validation metric the chart plots (`metric=hd95`): a view setting too. */
+  metric: MetricId;
+  /** Replicates: each raced loss trains with seeds seed, seed + 1, ... (initial weights; one shared dataset). */
+  seeds: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -74,7 +81,13 @@ export const DEFAULT_SETTINGS: Settings = {
   lesson: '',
   step: 1,
   init: '',
+  cols: ['dice'],
+  metric: 'dice',
+  seeds: 1,
 };
+
+/** Most replicates a race runs per loss. */
+export const MAX_SEEDS = 10;
 
 /** Loss option names that may appear in the URL, each checked against its spec. */
 export const LOSS_OPTION_KEYS = Object.keys(OPTION_SPECS);
@@ -136,6 +149,9 @@ const FIELDS: { [K in Exclude<keyof Settings, 'lossOptions' | 'hide'>]: Field<K>
   view: { parse: oneOf(VIEW_IDS), expect: `one of ${VIEW_IDS.join(', ')}` },
   lesson: { parse: (raw) => (/^[a-z0-9-]{1,64}$/.test(raw) ? raw : undefined), expect: 'a lesson id (a-z, 0-9, -)' },
   step: { parse: int(1, 20), expect: 'an integer in [1, 20]' },
+  cols: { parse: listOf(METRIC_IDS), expect: `a comma list of ${METRIC_IDS.join(', ')}`, write: (v) => v.join(',') },
+  metric: { parse: oneOf(METRIC_IDS), expect: `one of ${METRIC_IDS.join(', ')}` },
+  seeds: { parse: int(1, MAX_SEEDS), expect: `an integer in [1, ${MAX_SEEDS}]` },
   init: { parse: (raw) => (/^[a-z0-9][a-z0-9-]{0,39}$/.test(raw) ? raw : undefined), expect: 'a checkpoint id (a-z, 0-9, -)' },
 };
 
@@ -147,7 +163,7 @@ export interface ParsedSettings {
 /** Reads settings from a query string; every bad value becomes a notice and keeps its default. */
 export function parseSettings(search: string): ParsedSettings {
   const q = new URLSearchParams(search);
-  const settings: Settings = { ...DEFAULT_SETTINGS, lossOptions: {}, hide: [] };
+  const settings: Settings = { ...DEFAULT_SETTINGS, lossOptions: {}, hide: [], cols: [...DEFAULT_SETTINGS.cols] };
   const notices: string[] = [];
   // _debug=faults turns on the fault drills (src/state/persist/reliability.ts).
   const known = new Set<string>([

@@ -1,8 +1,11 @@
 // The run store: series grow in place (no copy per event) yet every change reaches subscribers as a new
 // run object and version; restore takes its own copies so appends never touch the caller's records.
+import { METRIC_IDS } from '../domain/metrics';
 import { describe, expect, it, vi } from 'vitest';
 import type { StepPoint } from '../engine/train/events';
-import { RunStore, type RunSummary } from './store';
+import { metricOf, RunStore, type RunSummary } from './store';
+
+const ZERO_METRICS = Object.fromEntries(METRIC_IDS.map((id) => [id, 0])) as Record<(typeof METRIC_IDS)[number], number>;
 
 const pt = (step: number): StepPoint => ({
   step,
@@ -55,6 +58,34 @@ describe('RunStore series', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('keeps the challenge metrics with each validation point; metricOf reads them (Dice falls back)', () => {
+    const store = twoRuns();
+    const metrics = { ...ZERO_METRICS, dice: 0.4, hd95: 7.5, lesionF1: 0.25 };
+    store.apply('validation', { runId: 'a', step: 5, dice: 0.41, perSubject: [0.41], metrics });
+    store.apply('validation', { runId: 'b', step: 5, dice: 0.2, perSubject: [0.2] });
+    const [a, b] = store.getState().runs;
+    expect(a.validation).toEqual([{ step: 5, dice: 0.41, metrics }]);
+    expect(metricOf(a.validation[0], 'hd95')).toBe(7.5);
+    expect(metricOf(a.validation[0], 'dice')).toBe(0.4); // the binary foreground Dice of the metrics
+    expect(metricOf(b.validation[0], 'dice')).toBe(0.2); // no metrics recorded: the point's Dice
+    expect(metricOf(b.validation[0], 'hd95')).toBeNaN();
+    expect(metricOf(undefined, 'dice')).toBeNaN();
+  });
+
+  it('a live verdict is kept beside the status, which it leaves alone, and dropped when withdrawn', () => {
+    const store = twoRuns();
+    store.apply('status', { runId: 'a', status: 'running', step: 1 });
+    store.apply('status', { runId: 'a', status: 'running', step: 46, verdict: { kind: 'collapsed', since: 37 } });
+    expect(store.getState().runs[0]).toMatchObject({
+      status: 'running',
+      statusStep: 1,
+      verdict: { kind: 'collapsed', since: 37 },
+    });
+    store.apply('status', { runId: 'a', status: 'running', step: 60, verdict: null });
+    expect(store.getState().runs[0].verdict).toBeUndefined();
+    expect(store.getState().runs[1].verdict).toBeUndefined();
   });
 
   it('throttles data notifications but shows status changes at once', () => {

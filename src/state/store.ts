@@ -5,6 +5,21 @@
 import { Observable } from './observable';
 import type { RunEvents, RunStatus, StepPoint } from '../engine/train/events';
 import { appendInPlace } from './series';
+import type { MetricId, ValidationMetrics } from '../domain/metrics';
+import type { LiveVerdict } from '../domain/engine-types';
+
+export interface ValidationPoint {
+  step: number;
+  dice: number;
+  perClass?: number[];
+  metrics?: ValidationMetrics;
+}
+
+/** A validation point's value of a metric (Dice falls back to the point's own; NaN where not recorded). */
+export function metricOf(v: ValidationPoint | undefined, id: MetricId): number {
+  if (!v) return Number.NaN;
+  return v.metrics?.[id] ?? (id === 'dice' ? v.dice : Number.NaN);
+}
 
 export interface RunSummary {
   id: string;
@@ -15,13 +30,18 @@ export interface RunSummary {
   status: RunStatus;
   statusStep: number;
   message?: string;
+  /** A collapse seen while the run trains (the trainer's live verdict); cleared when it recovers. */
+  verdict?: LiveVerdict;
   /**
    * Owned by the store and append-only: it grows in place while the run trains (a memo keys on the array
    * and its length; slice() keeps a fixed copy).
    */
   steps: StepPoint[];
-  /** perClass: each foreground class's Dice, when more than two classes are trained. Grows in place like steps. */
-  validation: { step: number; dice: number; perClass?: number[] }[];
+  /**
+   * perClass: each foreground class's Dice, when more than two classes are trained; metrics: the challenge
+   * metrics of that validation (absent in records saved before they existed). Grows in place like steps.
+   */
+  validation: ValidationPoint[];
   lrChanges: { step: number; lr: number }[];
   totalSteps: number;
   startedAt: number;
@@ -107,6 +127,8 @@ function update<K extends keyof RunEvents>(r: RunSummary, name: K, payload: RunE
   switch (name) {
     case 'status': {
       const p = payload as RunEvents['status'];
+      // A verdict change leaves the status, its step and its message as they are.
+      if (p.verdict !== undefined) return { ...r, verdict: p.verdict ?? undefined };
       return { ...r, status: p.status, statusStep: p.step, message: p.message };
     }
     case 'steps':
@@ -115,7 +137,8 @@ function update<K extends keyof RunEvents>(r: RunSummary, name: K, payload: RunE
     case 'validation': {
       const p = payload as RunEvents['validation'];
       const perClass = p.perClass ? { perClass: p.perClass } : {};
-      r.validation.push({ step: p.step, dice: p.dice, ...perClass });
+      const metrics = p.metrics ? { metrics: p.metrics } : {};
+      r.validation.push({ step: p.step, dice: p.dice, ...perClass, ...metrics });
       return { ...r };
     }
     case 'lr': {

@@ -11,7 +11,8 @@ import { ReliabilityBanner } from './history/ReliabilityBanner';
 import { HiddenControls } from './lessons/HiddenControls';
 import { LessonBar } from './lessons/LessonBar';
 import { ClassesNote, RunsTable } from './RunsTable';
-import { Transport } from './Transport';
+import { Replicates } from './Replicates';
+import { readoutRun, Transport } from './Transport';
 import { useShortcuts } from './useShortcuts';
 import { ViewerPanel } from './ViewerPanel';
 import { VIEWS } from './views';
@@ -35,6 +36,7 @@ export function App() {
   }, [pg.data, z, pg.setSnapshotSlice]);
 
   const selectedRun = runs.find((r) => r.id === selected) ?? runs[0] ?? null;
+  const readout = readoutRun(runs, selected);
   const snapshot = selectedRun ? (snapshots[selectedRun.id] ?? null) : null;
   const stepNow = selectedRun?.steps.at(-1)?.step ?? 0;
   const totalSteps = selectedRun?.totalSteps ?? settings.steps;
@@ -137,7 +139,8 @@ export function App() {
             canStep={!!pg.data}
             step={stepNow}
             totalSteps={totalSteps}
-            validationDice={selectedRun?.validation.at(-1)?.dice ?? null}
+            validationDice={readout?.run.validation.at(-1)?.dice ?? null}
+            validationRun={readout ? `${readout.run.label}${readout.best ? ', best' : ''}` : null}
             etaMs={etaMs}
             onTrain={() => void pg.train()}
             onPause={() => void pg.pause()}
@@ -156,7 +159,7 @@ export function App() {
               runLabel={selectedRun?.label ?? null}
             />
             <section className="charts" aria-label="Charts" data-control="charts">
-              <ChartArea runs={runs} lastK={LAST_K} />
+              <ChartArea runs={runs} lastK={LAST_K} metric={settings.metric} onMetric={(metric) => onChange({ metric })} />
             </section>
           </div>
           {pg.data && pg.data.numClasses > 2 && <ClassesNote numClasses={pg.data.numClasses} values={pg.data.classValues} />}
@@ -166,7 +169,10 @@ export function App() {
             selected={selectedRun?.id ?? null}
             onSelect={setSelected}
             classValues={pg.data?.classValues}
+            columns={settings.cols}
+            onColumns={(cols) => onChange({ cols })}
           />
+          {settings.seeds > 1 && <Replicates runs={runs} metric={settings.metric} />}
           <ExportBar pg={pg} runs={runs} selected={selectedRun?.id ?? null} settings={settings} notify={notify} />
         </section>
       </main>

@@ -1,5 +1,6 @@
 // Dice and loss against step, one colour per run; click a legend entry to hide a run. The band
 // marks the last K steps with the median and IQR of training Dice there (the paper's statistic).
+// The solid validation lines plot the chosen metric ("Validation metric"), on their own axis when not Dice.
 // Lines get at most CHART_MAX_POINTS points each (min/max buckets, see downsample.ts).
 import { useState } from 'react';
 import {
@@ -14,13 +15,17 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { RunSummary } from '../state/store';
+import { METRIC_IDS, METRICS, type MetricId } from '../domain/metrics';
+import { metricOf, type RunSummary, type ValidationPoint } from '../state/store';
 import { medianIqr } from '../domain/summary';
 import { ChartSeriesCache } from './downsample';
 
 export interface ChartAreaProps {
   runs: RunSummary[];
   lastK: number;
+  /** The validation metric the solid lines plot. */
+  metric?: MetricId;
+  onMetric?: (metric: MetricId) => void;
 }
 
 function lastWindow(run: RunSummary, k: number) {
@@ -29,7 +34,7 @@ function lastWindow(run: RunSummary, k: number) {
   return { x1: pts[0].step, x2: pts[pts.length - 1].step, ...medianIqr(pts.map((p) => p.trainDice)) };
 }
 
-export function ChartArea({ runs, lastK }: ChartAreaProps) {
+export function ChartArea({ runs, lastK, metric = 'dice', onMetric }: ChartAreaProps) {
   const [hidden, setHidden] = useState<Set<string>>(new Set());
   const [logLoss, setLogLoss] = useState(false);
   // Per-line summaries survive redraws, so each redraw reads only the points added since the last.
@@ -48,15 +53,41 @@ export function ChartArea({ runs, lastK }: ChartAreaProps) {
     if (run) toggle(run.id);
   };
   const maxStep = Math.max(1, ...runs.map((r) => r.totalSteps));
+  const spec = METRICS[metric];
+  // Dice shares the training Dice axis; any other metric gets the right axis, scaled to its values.
+  const own = metric !== 'dice';
+  const metricValue = (p: ValidationPoint) => metricOf(p, metric);
   return (
     <div className="chart-grid">
       <figure className="chart" aria-label="Dice chart" data-control="dice_chart">
-        <figcaption>Dice vs step: validation (solid), training batch (thin)</figcaption>
+        <figcaption>
+          {own
+            ? `Dice, training batch (thin), and validation ${spec.label} (solid, right axis) vs step`
+            : 'Dice vs step: validation (solid), training batch (thin)'}{' '}
+          <label className="inline">
+            Validation metric{' '}
+            <select value={metric} onChange={(e) => onMetric?.(e.target.value as MetricId)} disabled={!onMetric}>
+              {METRIC_IDS.map((id) => (
+                <option key={id} value={id}>
+                  {METRICS[id].label}
+                </option>
+              ))}
+            </select>
+          </label>
+        </figcaption>
         <ResponsiveContainer width="100%" height={212}>
           <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
             <XAxis dataKey="step" type="number" domain={[0, maxStep]} allowDuplicatedCategory={false} />
-            <YAxis domain={[0, 1]} />
+            <YAxis yAxisId="dice" domain={[0, 1]} />
+            {own && (
+              <YAxis
+                yAxisId="metric"
+                orientation="right"
+                domain={[0, 'auto']}
+                label={{ value: spec.label, angle: 90, position: 'insideRight' }}
+              />
+            )}
             <Tooltip />
             <Legend onClick={onLegend} />
             {visible.map((r) => {
@@ -64,6 +95,7 @@ export function ChartArea({ runs, lastK }: ChartAreaProps) {
               return w ? (
                 <ReferenceArea
                   key={`band-${r.id}`}
+                  yAxisId="dice"
                   x1={w.x1}
                   x2={w.x2}
                   y1={w.q1}
@@ -79,6 +111,7 @@ export function ChartArea({ runs, lastK }: ChartAreaProps) {
               return w ? (
                 <ReferenceLine
                   key={`med-${r.id}`}
+                  yAxisId="dice"
                   segment={[
                     { x: w.x1, y: w.median },
                     { x: w.x2, y: w.median },
@@ -90,9 +123,10 @@ export function ChartArea({ runs, lastK }: ChartAreaProps) {
             })}
             {visible.map((r) => (
               <Line
-                key={`val-${r.id}`}
-                data={lines.validation(r.id, r.validation)}
-                dataKey="dice"
+                key={`val-${r.id}-${metric}`}
+                yAxisId={own ? 'metric' : 'dice'}
+                data={lines.validation(r.id, r.validation, metric)}
+                dataKey={metricValue}
                 name={r.label}
                 stroke={r.color}
                 strokeWidth={2}
@@ -103,6 +137,7 @@ export function ChartArea({ runs, lastK }: ChartAreaProps) {
             {visible.map((r) => (
               <Line
                 key={`train-${r.id}`}
+                yAxisId="dice"
                 data={lines.steps(r.id, 'trainDice', r.steps)}
                 dataKey="trainDice"
                 name={`${r.label} (train)`}

@@ -1,5 +1,8 @@
-// One row per run: settings, status (with the step where it failed), median (IQR) Dice over the last K steps.
-import type { RunSummary } from '../state/store';
+// One row per run: settings, status (with the step where it failed), median (IQR) Dice over the last K steps,
+// and the last validation's metrics the user picked as columns (the "Columns" menu, `cols=` in the URL).
+import { formatMetric, METRIC_IDS, METRICS, type MetricId } from '../domain/metrics';
+import { isFinished } from '../domain/runs';
+import { metricOf, type RunSummary } from '../state/store';
 import { formatMedianIqr, windowStats } from '../domain/summary';
 
 const STATUS_TEXT: Record<string, string> = {
@@ -33,12 +36,36 @@ function validationText(v: RunSummary['validation'][number] | undefined, classVa
   return `${v.dice.toFixed(3)} (${named.join(' · ')})`;
 }
 
+/** Validation Dice keeps its old header (and its per-class brackets); other metrics are named by their label. */
+const columnHeader = (id: MetricId) => (id === 'dice' ? 'Validation Dice' : `Validation ${METRICS[id].label}`);
+
+/** The metric columns to show, as a menu of checkboxes (an accessible group, one checkbox per metric). */
+export function ColumnsMenu({ columns, onColumns }: { columns: MetricId[]; onColumns: (cols: MetricId[]) => void }) {
+  const toggle = (id: MetricId, on: boolean) => onColumns(METRIC_IDS.filter((m) => (m === id ? on : columns.includes(m))));
+  return (
+    <details className="columns-menu" data-control="run_columns">
+      <summary>Columns</summary>
+      <fieldset>
+        <legend>Validation metrics shown in the runs table</legend>
+        {METRIC_IDS.map((id) => (
+          <label key={id} title={METRICS[id].description}>
+            <input type="checkbox" checked={columns.includes(id)} onChange={(e) => toggle(id, e.target.checked)} />{' '}
+            {METRICS[id].label}
+          </label>
+        ))}
+      </fieldset>
+    </details>
+  );
+}
+
 export function RunsTable({
   runs,
   lastK,
   selected,
   onSelect,
   classValues,
+  columns = ['dice'],
+  onColumns,
 }: {
   runs: RunSummary[];
   lastK: number;
@@ -46,53 +73,75 @@ export function RunsTable({
   onSelect: (id: string) => void;
   /** Label value of each class index, when every class of a label map is trained. */
   classValues?: number[];
+  /** Validation metrics shown as columns, in METRIC_IDS order. */
+  columns?: MetricId[];
+  onColumns?: (cols: MetricId[]) => void;
 }) {
+  const shown = METRIC_IDS.filter((id) => columns.includes(id));
   return (
-    <table className="runs" aria-label="Runs" data-control="runs">
-      <thead>
-        <tr>
-          <th scope="col">Run</th>
-          <th scope="col">Settings</th>
-          <th scope="col">Status</th>
-          <th scope="col">Step</th>
-          <th scope="col">Dice, last {lastK} steps: median (IQR)</th>
-          <th scope="col">Validation Dice</th>
-          <th scope="col">ms/step</th>
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((r) => {
-          const last = r.steps.at(-1);
-          const failed = r.status === 'diverged' || r.status === 'collapsed' || r.status === 'error';
-          return (
-            <tr key={r.id} aria-selected={selected === r.id} className={selected === r.id ? 'selected' : undefined}>
-              <th scope="row">
-                <button type="button" className="run-name" onClick={() => onSelect(r.id)} style={{ borderColor: r.color }}>
-                  {r.label}
-                </button>
+    <div className="runs-table">
+      {onColumns && <ColumnsMenu columns={columns} onColumns={onColumns} />}
+      <table className="runs" aria-label="Runs" data-control="runs">
+        <thead>
+          <tr>
+            <th scope="col">Run</th>
+            <th scope="col">Settings</th>
+            <th scope="col">Status</th>
+            <th scope="col">Step</th>
+            <th scope="col">Dice, last {lastK} steps: median (IQR)</th>
+            {shown.map((id) => (
+              <th key={id} scope="col" title={METRICS[id].description}>
+                {columnHeader(id)}
               </th>
-              <td className="settings-cell">
-                {Object.entries(r.config)
-                  .map(([k, v]) => `${k}=${v}`)
-                  .join(' ')}
-              </td>
-              <td className={failed ? 'status failed' : 'status'} title={r.message}>
-                {STATUS_TEXT[r.status]}
-                {failed ? ` at step ${r.statusStep}` : ''}
-                {r.status === 'error' && r.message && <span className="status-why">{r.message}</span>}
-              </td>
-              <td>{last?.step ?? 0}</td>
-              <td>
-                {r.status === 'diverged'
-                  ? '0 (0)'
-                  : formatMedianIqr(windowStats({ values: r.steps.slice(-lastK).map((p) => p.trainDice), window: lastK }))}
-              </td>
-              <td>{validationText(r.validation.at(-1), classValues)}</td>
-              <td>{last ? last.msPerStep.toFixed(0) : '–'}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+            ))}
+            <th scope="col">ms/step</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r) => {
+            const last = r.steps.at(-1);
+            const failed = r.status === 'diverged' || r.status === 'collapsed' || r.status === 'error';
+            // The trainer's live verdict, until the run ends (its final status says it then).
+            const live = r.verdict && !isFinished(r.status) ? r.verdict : undefined;
+            return (
+              <tr key={r.id} aria-selected={selected === r.id} className={selected === r.id ? 'selected' : undefined}>
+                <th scope="row">
+                  <button type="button" className="run-name" onClick={() => onSelect(r.id)} style={{ borderColor: r.color }}>
+                    {r.label}
+                  </button>
+                </th>
+                <td className="settings-cell">
+                  {Object.entries(r.config)
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(' ')}
+                </td>
+                <td className={failed || live ? 'status failed' : 'status'} title={r.message}>
+                  {STATUS_TEXT[r.status]}
+                  {failed ? ` at step ${r.statusStep}` : ''}
+                  {live && <span className="status-verdict">, collapsed since step {live.since}</span>}
+                  {r.status === 'error' && r.message && <span className="status-why">{r.message}</span>}
+                </td>
+                <td>{last?.step ?? 0}</td>
+                <td>
+                  {r.status === 'diverged'
+                    ? '0 (0)'
+                    : formatMedianIqr(windowStats({ values: r.steps.slice(-lastK).map((p) => p.trainDice), window: lastK }))}
+                </td>
+                {shown.map((id) => (
+                  <td key={id}>
+                    {id === 'dice'
+                      ? validationText(r.validation.at(-1), classValues)
+                      : r.validation.length
+                        ? formatMetric(id, metricOf(r.validation.at(-1), id))
+                        : '–'}
+                  </td>
+                ))}
+                <td>{last ? last.msPerStep.toFixed(0) : '–'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }

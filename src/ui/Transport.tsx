@@ -1,5 +1,19 @@
 // Train / Pause / Step / Reset, the live readouts, and progress with time left.
+import type { RunSummary } from '../state/store';
 import { formatDuration } from './format';
+
+/**
+ * The run whose validation Dice the header shows: the one the user picked, else the best by its last
+ * validation Dice (so a race's leader is shown, not its first run), else the first.
+ */
+export function readoutRun(runs: readonly RunSummary[], picked: string | null): { run: RunSummary; best: boolean } | null {
+  const chosen = runs.find((r) => r.id === picked);
+  if (chosen) return { run: chosen, best: false };
+  const dice = (r: RunSummary) => r.validation.at(-1)?.dice ?? Number.NaN;
+  const scored = runs.filter((r) => !Number.isNaN(dice(r)));
+  if (scored.length === 0) return runs[0] ? { run: runs[0], best: false } : null;
+  return { run: scored.reduce((a, r) => (dice(r) > dice(a) ? r : a)), best: runs.length > 1 };
+}
 
 export interface TransportProps {
   playing: boolean;
@@ -7,6 +21,8 @@ export interface TransportProps {
   step: number;
   totalSteps: number;
   validationDice: number | null;
+  /** Which run the validation Dice is of ("GDL", or "GDL, best" when no run is picked). */
+  validationRun?: string | null;
   etaMs: number | null;
   onTrain: () => void;
   onPause: () => void;
@@ -57,6 +73,11 @@ export function Transport(p: TransportProps) {
           Validation Dice{' '}
           <output aria-label="Validation Dice">{p.validationDice === null ? '–' : p.validationDice.toFixed(3)}</output>
         </label>
+        {p.validationRun && (
+          <output className="readout-run" aria-label="Validation run">
+            ({p.validationRun})
+          </output>
+        )}
         {p.etaMs !== null && p.playing && <span className="eta">about {formatDuration(p.etaMs)} left</span>}
       </span>
       <button type="button" data-control="copy_link" onClick={p.onCopyLink}>

@@ -2,7 +2,9 @@
 // kept up to date as points arrive, so a redraw reads only the new points and its cost does not grow with
 // the run. The store's series are append-only arrays; a new array means a new series.
 import type { StepPoint } from '../engine/train/events';
+import type { MetricId } from '../domain/metrics';
 import { MinMaxSummary } from '../state/series';
+import { metricOf, type ValidationPoint } from '../state/store';
 
 export const CHART_MAX_POINTS = 2000;
 
@@ -44,7 +46,6 @@ export class ChartSeries<T> {
 }
 
 export type StepSeriesKind = 'trainDice' | 'loss' | 'logLoss';
-type ValidationPoint = { step: number; dice: number };
 
 const STEP_SERIES: Record<StepSeriesKind, ChartSeriesParams<StepPoint>> = {
   trainDice: { x: (p) => p.step, value: (p) => p.trainDice },
@@ -63,8 +64,11 @@ export class ChartSeriesCache {
     return this.line(`${runId}\u0000${kind}`, STEP_SERIES[kind]).update(source);
   }
 
-  validation<V extends ValidationPoint>(runId: string, source: readonly V[]): readonly V[] {
-    return this.line<V>(`${runId}\u0000validation`, { x: (p) => p.step, value: (p) => p.dice }).update(source);
+  /** A run's validation line of one metric (Dice by default); points without it are left out. */
+  validation<V extends ValidationPoint>(runId: string, source: readonly V[], metric: MetricId = 'dice'): readonly V[] {
+    const value = (p: V) => metricOf(p, metric);
+    const keep = (p: V) => Number.isFinite(value(p));
+    return this.line<V>(`${runId}\u0000validation\u0000${metric}`, { x: (p) => p.step, value, keep }).update(source);
   }
 
   /** Forgets the lines of runs not in ids. */

@@ -59,6 +59,29 @@ describe('sweep file', () => {
     expect(parsed).toEqual({ ok: true, record, warnings: [] });
   });
 
+  it('keeps each run\u2019s window validations (NaN as null and back); old files without them still import', () => {
+    const record = finishedRecord();
+    const metrics = {
+      dice: 0.5,
+      hd95: 3,
+      avd: 12,
+      lesionRecall: 1,
+      lesionPrecision: 2,
+      lesionF1: 1.3,
+      recallSmall: Number.NaN,
+      recallMedium: 1,
+      recallLarge: 1,
+    };
+    record.results[1].validation = [{ step: 30, metrics }];
+    const text = JSON.stringify(toSweepFile({ record }));
+    expect(text).toContain('"recallSmall":null');
+    const parsed = parseSweepFile(text);
+    expect(parsed.ok && parsed.record.results[1].validation).toEqual([{ step: 30, metrics }]);
+    expect(parsed.ok && parsed.record.results[2].validation).toBeUndefined();
+    const bad = parseSweepFile(mutate((f) => (f.record.results[1].validation = [{ step: 30, metrics: { hd95: 'x' } }])));
+    expect(bad).toEqual({ ok: false, errors: ['record.results[1].validation[0]: expected { step, metrics } with every metric'] });
+  });
+
   it('a record saved while running comes back interrupted (its page is gone)', () => {
     const parsed = parseSweepFile(mutate((f) => (f.record.state = 'running')));
     expect(parsed.ok && parsed.record.state).toBe('interrupted');

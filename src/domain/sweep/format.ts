@@ -1,5 +1,6 @@
 // The sweep file: what the Node command writes and the app exports and imports. Imports are checked
 // field by field, and every problem is reported with its path, never thrown.
+import { readMetrics } from '../metrics';
 import { SWEEP_RESULT_STATUSES } from '../runs';
 import { failureOf } from './stats';
 import { assembleTables } from './table';
@@ -59,6 +60,13 @@ function checkResult(r: unknown, at: string, keys: Set<string>, steps: number, e
   if (!Array.isArray(r.curve) || r.curve.length > CURVE_POINTS || !r.curve.every(isDice))
     errors.push(`${at}.curve: expected at most ${CURVE_POINTS} Dice values in [0, 1]`);
   if (r.message !== undefined && typeof r.message !== 'string') errors.push(`${at}.message: expected text`);
+  // Files written before the metrics have no validation; NaN travels as null and is read back as NaN.
+  if (r.validation !== undefined) {
+    const list = Array.isArray(r.validation) ? r.validation.map((v) => (isObj(v) ? readMetrics(v.metrics) : undefined)) : null;
+    const bad = list ? list.findIndex((m, i) => !m || !Number.isInteger((r.validation as { step: unknown }[])[i].step)) : 0;
+    if (!list || bad >= 0) errors.push(`${at}.validation${list ? `[${bad}]` : ''}: expected { step, metrics } with every metric`);
+    else r.validation = list.map((metrics, i) => ({ step: (r.validation as { step: number }[])[i].step, metrics }));
+  }
   return errors.length === before;
 }
 

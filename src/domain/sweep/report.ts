@@ -4,15 +4,16 @@ import { phantomShape } from '../phantom';
 import { lossShortLabel } from './labels';
 import { formatBurden, formatLr, runCount } from './plan';
 import { assembleTables, rankLosses, robustness, tableToMarkdown } from './table';
-import type { SweepRecord } from './types';
+import type { SweepRecord, SweepStatistic } from './types';
 import { verdict } from './verdict';
 
 const fmt = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(2));
 
-export function sweepReportMarkdown(params: { record: SweepRecord; command?: string }): string {
-  const { record, command } = params;
+/** `statistic`: what the cells are the median (IQR) of (default: the paper's training Dice). */
+export function sweepReportMarkdown(params: { record: SweepRecord; command?: string; statistic?: SweepStatistic }): string {
+  const { record, command, statistic } = params;
   const { spec } = record;
-  const tables = assembleTables({ spec, results: record.results });
+  const tables = assembleTables({ spec, results: record.results, statistic });
   const out: string[] = [`# ${record.name}`, ''];
   if (command) out.push('```sh', command, '```', '');
   const minutes = (record.elapsedMs / 60000).toFixed(1);
@@ -53,9 +54,9 @@ export function sweepReportMarkdown(params: { record: SweepRecord; command?: str
   }
   out.push(
     '',
-    `Ranked by worst cell, then failures, then mean: ${rankLosses(rows).map(lossShortLabel).join(' > ')}.`,
+    `Ranked by worst cell, then failures, then mean: ${rankLosses(rows, statistic).map(lossShortLabel).join(' > ')}.`,
     '',
-    verdict(rows),
+    verdict(rows, statistic),
     '',
   );
   return out.join('\n');

@@ -111,3 +111,45 @@ describe('windows and curves', () => {
     });
   });
 });
+
+describe('a validation metric as the cell statistic', () => {
+  const m = (hd95: number, lesionF1: number) => ({
+    dice: 0.5,
+    hd95,
+    avd: 10,
+    lesionRecall: 0.5,
+    lesionPrecision: 0.5,
+    lesionF1,
+    recallSmall: Number.NaN,
+    recallMedium: 1,
+    recallLarge: 1,
+  });
+  const validation = [
+    { step: 8, metrics: m(4, 0.2) },
+    { step: 10, metrics: m(2, 0.6) },
+  ];
+
+  it('a run gives its window validations; diverged: zeros where higher is better, nothing where lower is', () => {
+    expect(runValues({ result: run({ validation }), lastK: 5, statistic: 'hd95' })).toEqual([4, 2]);
+    expect(runValues({ result: run({ validation }), lastK: 5, statistic: 'recallSmall' })).toEqual([]); // NaN skipped
+    expect(runValues({ result: run({ validation, status: 'diverged' }), lastK: 5, statistic: 'lesionF1' })).toEqual([0, 0, 0, 0]);
+    expect(runValues({ result: run({ validation, status: 'diverged' }), lastK: 5, statistic: 'hd95' })).toEqual([]);
+    expect(runValues({ result: run({}), lastK: 5, statistic: 'hd95' })).toEqual([]); // an old file: no validations
+  });
+
+  it('seeds pool their validations: median (IQR) by hand', () => {
+    const b = run({
+      seed: 2,
+      validation: [
+        { step: 8, metrics: m(6, 0) },
+        { step: 10, metrics: m(8, 0) },
+      ],
+    });
+    // hd95 values [2 4 6 8]: median 5; q1 h=0.75 -> 2 + .75*2 = 3.5; q3 h=2.25 -> 6 + .25*2 = 6.5.
+    const c = cellStats({ results: [run({ validation }), b], seeds: 2, lastK: 5, statistic: 'hd95' });
+    expect([c.median, c.q1, c.q3, c.count]).toEqual([5, 3.5, 6.5, 4]);
+    expect(c.text).toBe('5.00 (3.00)');
+    const old = cellStats({ results: [run({})], seeds: 1, lastK: 5, statistic: 'lesionF1' });
+    expect(old).toMatchObject({ state: 'ok', count: 0, text: 'n/a' });
+  });
+});

@@ -1,9 +1,12 @@
 // The paper's statistic per cell: median (IQR) of training Dice over the last K steps, pooled over the
 // cell's seeds. A diverged run counts as K zeros (the paper's "0 (0)"); a collapsed run counts as what
 // it scored; a run that errored has no values. Failed runs are flagged either way.
+// Any validation metric can be the statistic instead: each run gives its window validations' values; a
+// diverged run gives zeros where higher is better and nothing where lower is (no finite worst distance).
 import { formatMedianIqr, type MedianIqr, medianIqr } from '../summary';
 import type { RunStatus } from '../runs';
-import { CURVE_POINTS, type RunResult } from './types';
+import { METRICS } from '../metrics';
+import { CURVE_POINTS, type RunResult, type SweepStatistic, WINDOW_VALIDATIONS } from './types';
 
 export type FailureKind = 'diverged' | 'collapsed' | 'error';
 /** ok: every seed trained; failed: every finished seed failed; partial: some did. */
@@ -24,8 +27,13 @@ export function failureOf(status: RunStatus): FailureKind | null {
 }
 
 /** The values one run contributes to its cell's statistic. */
-export function runValues(params: { result: RunResult; lastK: number }): number[] {
-  const { result, lastK } = params;
+export function runValues(params: { result: RunResult; lastK: number; statistic?: SweepStatistic }): number[] {
+  const { result, lastK, statistic = 'trainDice' } = params;
+  if (statistic !== 'trainDice') {
+    if (result.status === 'diverged') return METRICS[statistic].higherIsBetter ? new Array(WINDOW_VALIDATIONS).fill(0) : [];
+    if (result.status === 'error') return [];
+    return (result.validation ?? []).map((v) => v.metrics[statistic]).filter((v) => !Number.isNaN(v));
+  }
   if (result.status === 'diverged') return new Array(lastK).fill(0);
   if (result.status === 'error') return [];
   const { window: dice } = result; // the sweep format's field, not the DOM global
@@ -33,9 +41,14 @@ export function runValues(params: { result: RunResult; lastK: number }): number[
 }
 
 /** Median (IQR) of a cell over the results of its seeds (results of other cells must not be passed). */
-export function cellStats(params: { results: readonly RunResult[]; seeds: number; lastK: number }): CellStats {
-  const { results, seeds, lastK } = params;
-  const values = results.flatMap((result) => runValues({ result, lastK }));
+export function cellStats(params: {
+  results: readonly RunResult[];
+  seeds: number;
+  lastK: number;
+  statistic?: SweepStatistic;
+}): CellStats {
+  const { results, seeds, lastK, statistic } = params;
+  const values = results.flatMap((result) => runValues({ result, lastK, statistic }));
   const stats = medianIqr(values);
   const failures = results.map((r) => failureOf(r.status)).filter((f): f is FailureKind => f !== null);
   let state: CellState = 'ok';

@@ -4,6 +4,18 @@ import { heatmapData } from './plot';
 import { assembleTable, assembleTables, rankLosses, robustness, tablesToCsv, tableToMarkdown } from './table';
 import type { RunResult, SweepSpec } from './types';
 
+const NO_METRICS = {
+  dice: 0,
+  hd95: 0,
+  avd: 0,
+  lesionRecall: 0,
+  lesionPrecision: 0,
+  lesionF1: 0,
+  recallSmall: 0,
+  recallMedium: 0,
+  recallLarge: 0,
+};
+
 const SPEC: SweepSpec = {
   name: 't',
   network: 'unet2d',
@@ -131,5 +143,28 @@ describe('assembleTable: the paper layout', () => {
     expect(line.some(([x, y]) => Math.abs(x) < 1e-9 && Math.abs(y - 0.5) < 1e-9)).toBe(true);
     const g = heatmapData({ table, loss: 'gdl' });
     expect(g.z[0][0]).toBeNull();
+  });
+
+  it('a lower-is-better statistic (hd95): the worst cell is the highest, the best of a row the lowest', () => {
+    const hd = (loss: 'wce' | 'gdl', lr: number, patch: string, v: number, status?: RunResult['status']) => ({
+      ...result({ loss, lr, patch, window: [], status }),
+      validation: [{ step: 10, metrics: { ...NO_METRICS, hd95: v } }],
+    });
+    const results = [
+      hd('wce', 1e-5, 'L', 9),
+      hd('gdl', 1e-5, 'L', 3),
+      hd('wce', 1e-3, 'L', 20, 'diverged'), // no finite worst distance: it counts only as a failure
+      hd('gdl', 1e-3, 'L', 5),
+    ];
+    const t = assembleTable({ spec: SPEC, results, burden: 0.01, statistic: 'hd95' });
+    expect(t.statistic).toBe('hd95');
+    const [wce, gdl] = robustness({ tables: [t] });
+    expect(gdl.worst).toMatchObject({ median: 5, lr: 1e-3 });
+    expect(gdl.mean).toBe(4);
+    expect(wce).toMatchObject({ mean: 9, failed: 1, done: 1 });
+    expect(rankLosses([wce, gdl], 'hd95')).toEqual(['gdl', 'wce']);
+    const md = tableToMarkdown({ table: t, spec: SPEC, labels: { wce: 'WCE', gdl: 'GDL' } }).split('\n');
+    expect(md[2]).toBe('| L (48/1) | 1e-5 | 9.00 (0) | **3.00 (0)** |');
+    expect(md.at(-1)).toMatch(/^Median \(IQR\) of validation HD95 \(mm\) over the last 3 of 10 steps/);
   });
 });

@@ -1,9 +1,19 @@
 // Results in the paper's layout: one table per lesion burden, rows patch x LR (LR ascending, as the
 // paper's -5, -4, -3), columns losses, cells "median (IQR)"; and a robustness summary per loss.
 import type { LossId } from '../losses';
+import { METRICS } from '../metrics';
 import { formatLr, seedsOf } from './plan';
 import { type CellStats, cellStats } from './stats';
-import type { PatchChoice, RunResult, SweepSpec } from './types';
+import type { PatchChoice, RunResult, SweepSpec, SweepStatistic } from './types';
+
+/** Whether a larger cell value is better for this statistic. */
+export const higherIsBetter = (s: SweepStatistic = 'trainDice') => s === 'trainDice' || METRICS[s].higherIsBetter;
+
+/** The statistic's name in captions and notes. */
+export function statisticLabel(s: SweepStatistic = 'trainDice', lastK?: number): string {
+  if (s === 'trainDice') return lastK ? `training Dice over the last ${lastK} steps` : 'training Dice';
+  return `validation ${METRICS[s].label}${lastK ? ` over the last ${lastK} steps` : ''}`;
+}
 
 export interface TableRow {
   patch: PatchChoice;
@@ -16,10 +26,17 @@ export interface SweepTable {
   burden: number;
   losses: LossId[];
   rows: TableRow[];
+  /** What the cells are the median (IQR) of. */
+  statistic: SweepStatistic;
 }
 
-export function assembleTable(params: { spec: SweepSpec; results: readonly RunResult[]; burden: number }): SweepTable {
-  const { spec, results, burden } = params;
+export function assembleTable(params: {
+  spec: SweepSpec;
+  results: readonly RunResult[];
+  burden: number;
+  statistic?: SweepStatistic;
+}): SweepTable {
+  const { spec, results, burden, statistic = 'trainDice' } = params;
   const seeds = new Set(seedsOf(spec));
   const byCell = new Map<string, RunResult[]>();
   for (const r of results) {
@@ -37,13 +54,22 @@ export function assembleTable(params: { spec: SweepSpec; results: readonly RunRe
         patch,
         lr,
         cells: spec.losses.map((loss) =>
-          cellStats({ results: byCell.get(`${patch.id}|${lr}|${loss}`) ?? [], seeds: spec.seeds, lastK: spec.lastK }),
+          cellStats({
+            results: byCell.get(`${patch.id}|${lr}|${loss}`) ?? [],
+            seeds: spec.seeds,
+            lastK: spec.lastK,
+            statistic,
+          }),
         ),
       });
-  return { burden, losses: [...spec.losses], rows };
+  return { burden, losses: [...spec.losses], rows, statistic };
 }
 
-export function assembleTables(params: { spec: SweepSpec; results: readonly RunResult[] }): SweepTable[] {
+export function assembleTables(params: {
+  spec: SweepSpec;
+  results: readonly RunResult[];
+  statistic?: SweepStatistic;
+}): SweepTable[] {
   return params.spec.burdens.map((burden) => assembleTable({ ...params, burden }));
 }
 
@@ -51,7 +77,7 @@ export interface LossRobustness {
   loss: LossId;
   /** Mean of the cell medians (cells with a result). */
   mean: number;
-  /** The lowest cell median and where it is. */
+  /** The worst cell median (lowest, or highest where lower is better) and where it is. */
   worst: { median: number; patch: string; lr: number; burden: number } | null;
   /** Cells whose every seed failed, and cells where some did. */
   failed: number;
@@ -64,6 +90,7 @@ export interface LossRobustness {
 /** Per loss over every table given: the paper's robustness claim at a glance. */
 export function robustness(params: { tables: readonly SweepTable[] }): LossRobustness[] {
   const losses = params.tables[0]?.losses ?? [];
+  const up = higherIsBetter(params.tables[0]?.statistic);
   return losses.map((loss, col) => {
     let sum = 0;
     let done = 0;
@@ -78,20 +105,24 @@ export function robustness(params: { tables: readonly SweepTable[] }): LossRobus
         if (c.state === 'pending') continue;
         if (c.state === 'failed') failed++;
         if (c.state === 'partial') partial++;
-        // A cell with no values at all (errored) scores 0, like a diverged one.
+        // A cell with no values at all (errored) scores 0, like a diverged one; where lower is better it is left out.
+        if (Number.isNaN(c.median) && !up) continue;
         const m = Number.isNaN(c.median) ? 0 : c.median;
         sum += m;
         done++;
-        if (!worst || m < worst.median) worst = { median: m, patch: row.patch.id, lr: row.lr, burden: t.burden };
+        if (!worst || (up ? m < worst.median : m > worst.median))
+          worst = { median: m, patch: row.patch.id, lr: row.lr, burden: t.burden };
       }
     return { loss, mean: done ? sum / done : Number.NaN, worst, failed, partial, done, total };
   });
 }
 
-/** Loss ids ordered best first: highest worst cell, then fewest failures, then highest mean. */
-export function rankLosses(rows: readonly LossRobustness[]): LossId[] {
-  const w = (r: LossRobustness) => r.worst?.median ?? -1;
-  return [...rows].sort((a, b) => w(b) - w(a) || a.failed - b.failed || (b.mean || 0) - (a.mean || 0)).map((r) => r.loss);
+/** Loss ids ordered best first: best worst cell, then fewest failures, then best mean (lower where lower is better). */
+export function rankLosses(rows: readonly LossRobustness[], statistic?: SweepStatistic): LossId[] {
+  const sign = higherIsBetter(statistic) ? 1 : -1;
+  const w = (r: LossRobustness) => (r.worst ? sign * r.worst.median : Number.NEGATIVE_INFINITY);
+  const mean = (r: LossRobustness) => (Number.isNaN(r.mean) ? Number.NEGATIVE_INFINITY : sign * r.mean);
+  return [...rows].sort((a, b) => w(b) - w(a) || a.failed - b.failed || mean(b) - mean(a) || 0).map((r) => r.loss);
 }
 
 const FAILURE_MARK = { diverged: '†', collapsed: '‡', error: '§' } as const;
@@ -112,15 +143,18 @@ export function tableToMarkdown(params: { table: SweepTable; spec: SweepSpec; la
   const lines = table.rows.map((row, i) => {
     const first = i === 0 || table.rows[i - 1].patch.id !== row.patch.id;
     const patch = first ? `${row.patch.id} (${row.patch.patch}/${row.patch.batch})` : '';
-    const best = Math.max(...row.cells.map((c) => (Number.isNaN(c.median) ? -1 : c.median)));
+    const up = higherIsBetter(table.statistic);
+    const finite = row.cells.map((c) => c.median).filter((m) => !Number.isNaN(m));
+    const best = finite.length ? (up ? Math.max(...finite) : Math.min(...finite)) : Number.NaN;
     const cells = row.cells.map((c) => {
       const text = cellLabel(c);
-      return c.median === best && best > 0 && c.state !== 'pending' ? `**${text}**` : text;
+      return c.median === best && (!up || best > 0) && c.state !== 'pending' ? `**${text}**` : text;
     });
     return `| ${patch} | ${formatLr(row.lr)} | ${cells.join(' | ')} |`;
   });
+  const over = table.statistic === 'trainDice' ? 'training Dice' : statisticLabel(table.statistic);
   const note =
-    `Median (IQR) of training Dice over the last ${spec.lastK} of ${spec.steps} steps` +
+    `Median (IQR) of ${over} over the last ${spec.lastK} of ${spec.steps} steps` +
     (spec.seeds > 1 ? `, pooled over ${spec.seeds} seeds` : '') +
     '. † diverged (scored 0, as the paper\u2019s "0 (0)"), ‡ collapsed to one class, § error.';
   return [head, rule, ...lines, '', note].join('\n');

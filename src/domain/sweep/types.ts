@@ -3,6 +3,7 @@
 import type { LesionKind } from '../phantom';
 import type { LossId } from '../losses';
 import type { NetworkKind } from '../network-spec';
+import type { MetricId, ValidationMetrics } from '../metrics';
 import type { RunStatus } from '../runs';
 
 export type SweepLesion = LesionKind;
@@ -65,8 +66,16 @@ export interface RunResult extends Omit<SweepCell, 'key'> {
   window: number[];
   /** Training Dice over the whole run, averaged into at most CURVE_POINTS bins. */
   curve: number[];
+  /** The challenge metrics of the validations in the last K steps (WINDOW_VALIDATIONS of them; absent in older files). */
+  validation?: { step: number; metrics: ValidationMetrics }[];
   message?: string;
 }
+
+/** What a cell's median (IQR) is of: training Dice over the last K steps (the paper's), or a validation metric. */
+export type SweepStatistic = 'trainDice' | MetricId;
+
+/** Validations a sweep run makes in its last K steps, evenly spaced, the last at the final step. */
+export const WINDOW_VALIDATIONS = 4;
 
 /** What the data of one group turned out to be. */
 export interface GroupInfo {

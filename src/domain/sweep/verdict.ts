@@ -1,6 +1,7 @@
 // One sentence on the paper's claim (GDL most robust under imbalance), from the robustness rows.
 import { lossShortLabel } from './labels';
 import { type LossRobustness, rankLosses } from './table';
+import type { SweepStatistic } from './types';
 
 /** Differences under this (Dice) are within the noise of one seed: such losses tie. */
 export const TIE_DICE = 0.02;
@@ -12,7 +13,8 @@ function ties(a: LossRobustness, b: LossRobustness): boolean {
   return worst < TIE_DICE && a.failed === b.failed && Math.abs(a.mean - b.mean) < TIE_DICE;
 }
 
-export function verdict(rows: readonly LossRobustness[]): string {
+/** The sentence for rows of any statistic (ranked lower-first where lower is better). */
+export function verdict(rows: readonly LossRobustness[], statistic?: SweepStatistic): string {
   const done = rows.filter((r) => r.done > 0);
   if (done.length < 2) {
     // A sweep of several losses that has not finished a run of two of them yet is waiting, not wrong.
@@ -20,7 +22,7 @@ export function verdict(rows: readonly LossRobustness[]): string {
       return `Waiting for results: the comparison appears once two losses have a finished run (${done.length} of ${rows.length} so far).`;
     return 'Train at least two losses to compare their robustness.';
   }
-  const ranked = rankLosses(done).map((id) => done.find((r) => r.loss === id)!);
+  const ranked = rankLosses(done, statistic).map((id) => done.find((r) => r.loss === id)!);
   const best = ranked[0];
   const top = ranked.filter((r) => r === best || ties(r, best));
   const names = top.map((r) => lossShortLabel(r.loss)).join(', ');

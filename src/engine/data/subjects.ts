@@ -15,6 +15,8 @@ export interface Subject {
   label: Uint8Array;
   /** Classes the label distinguishes, background included (absent: 2). */
   numClasses?: number;
+  /** Voxel size in mm along [x, y, z] (absent: 1 mm), for distances in the validation metrics. */
+  spacing?: [number, number, number];
 }
 
 /** Classes of a subject's label, background included. */
@@ -95,6 +97,7 @@ export function prepareSubject(params: {
     dims,
     channels: images.flatMap(channelsOf).map((data) => zScore({ data, mask: mask?.data })),
     label: bin,
+    spacing: label.spacing.slice(0, 3) as [number, number, number],
     ...(classes !== undefined && classes !== 2 ? { numClasses: classes } : {}),
   };
 }

@@ -7,7 +7,7 @@ import { selectBackend } from '../backend/backend';
 import { Session } from '../train/session';
 import { createSweepMethods } from './host';
 import { planSweep } from '../../domain/sweep/plan';
-import { SweepRunner } from './runner';
+import { SweepRunner, windowValidations } from './runner';
 import type { SweepProgress, SweepSpec } from '../../domain/sweep/types';
 
 beforeAll(async () => {
@@ -85,7 +85,11 @@ describe('SweepRunner', () => {
       expect(['done', 'collapsed']).toContain(r.status);
       expect(r.window).toHaveLength(4);
       expect(r.curve).toHaveLength(8);
+      // lastK 4 of 8 steps: validations every 4 / WINDOW_VALIDATIONS = 1 step inside the window only.
+      expect(r.validation!.map((v) => v.step)).toEqual([5, 6, 7, 8]);
+      expect(Object.keys(r.validation![0].metrics)).toContain('lesionF1');
     }
+    expect(windowValidations({ steps: 600, lastK: 200 })).toEqual({ validateEvery: 50, validateFrom: 401 });
     for (const [loss, lr] of [
       ['wce', 1e-2],
       ['gdl', 1e-3],

@@ -18,6 +18,7 @@ import type {
   SweepRunState,
   SweepSpec,
 } from '../../domain/sweep/types';
+import { WINDOW_VALIDATIONS } from '../../domain/sweep/types';
 
 export interface SweepRunnerParams {
   sweepId: string;
@@ -53,6 +54,8 @@ export class SweepRunner {
   private pausedAt: number | null = null;
   private lastEmit = 0;
   private readonly messages = new Map<string, string>();
+  /** Each run's validations so far (all inside its statistic's window). */
+  private readonly validations = new Map<string, NonNullable<RunResult['validation']>>();
   private outbox: { results: RunResult[]; groups: GroupInfo[] } = { results: [], groups: [] };
 
   constructor(params: SweepRunnerParams) {
@@ -168,13 +171,15 @@ export class SweepRunner {
           steps: spec.steps,
           seed: group.seed,
         })),
-        trainer: { readEvery: this.p.readEvery, validateEvery: 0, snapshotEvery: 0, collapseMinSteps: spec.lastK },
+        trainer: { readEvery: this.p.readEvery, snapshotEvery: 0, collapseMinSteps: spec.lastK, ...windowValidations(spec) },
       });
       try {
         await this.race_(trainers);
         trainers.forEach((t, k) => {
           if (t.status === 'stopped' || !t.finished) return;
-          this.outbox.results.push(resultOf(cells[k], t, spec.lastK, this.messages.get(t.runId)));
+          const validation = this.validations.get(t.runId) ?? [];
+          this.validations.delete(t.runId);
+          this.outbox.results.push(resultOf(cells[k], t, spec.lastK, validation, this.messages.get(t.runId)));
           this.runsDone++;
         });
         this.emitProgress(true);
@@ -219,6 +224,12 @@ export class SweepRunner {
       const s = payload as RunEvents['status'];
       if (s.message) this.messages.set(s.runId, s.message);
     }
+    if (name === 'validation') {
+      const v = payload as RunEvents['validation'];
+      const list = this.validations.get(v.runId) ?? [];
+      if (v.metrics) list.push({ step: v.step, metrics: v.metrics });
+      this.validations.set(v.runId, list);
+    }
     if (name !== 'steps') return;
     const n = (payload as RunEvents['steps']).points.length;
     this.stepsDone += n;
@@ -254,7 +265,21 @@ export class SweepRunner {
   }
 }
 
-function resultOf(cell: SweepCell, t: Trainer, lastK: number, message?: string): RunResult {
+/** WINDOW_VALIDATIONS evenly spaced validations in the last K steps, the last at the final step. */
+export function windowValidations(spec: Pick<SweepSpec, 'steps' | 'lastK'>): { validateEvery: number; validateFrom: number } {
+  const k = Math.min(spec.lastK, spec.steps);
+  const every = Math.max(1, Math.floor(k / WINDOW_VALIDATIONS));
+  // Multiples of `every` in (steps - k, steps], plus the final step.
+  return { validateEvery: every, validateFrom: spec.steps - k + 1 };
+}
+
+function resultOf(
+  cell: SweepCell,
+  t: Trainer,
+  lastK: number,
+  validation: NonNullable<RunResult['validation']>,
+  message?: string,
+): RunResult {
   const dice = t.history.map((p) => p.trainDice).filter((d) => Number.isFinite(d));
   const { key, ...rest } = cell;
   return {
@@ -264,6 +289,7 @@ function resultOf(cell: SweepCell, t: Trainer, lastK: number, message?: string):
     step: t.step,
     window: runWindow({ dice, lastK }),
     curve: downsampleCurve({ values: dice }),
+    validation,
     ...(message ? { message } : {}),
   };
 }

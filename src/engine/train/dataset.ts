@@ -6,7 +6,7 @@ import { type PatchSpec, patchImbalance, sampleBatch } from '../data/patches';
 import { classCount, type Subject, subjectFromPhantom } from '../data/subjects';
 import type { Volume } from '../data/volume';
 import { type NetworkKind, nearestValidSize, SPATIAL_DIMS } from '../../domain/network-spec';
-import type { ArrayBatch, BatchSource } from './source';
+import type { ArrayBatch, BatchSource, SubjectGrid } from './source';
 
 export interface Dataset {
   /** The phantom request (absent for datasets built from user volumes). */
@@ -178,9 +178,13 @@ export function createDatasetSource(ds: Dataset, multiple: number): DatasetSourc
   const cache = new Map<number, ArrayBatch>();
   const threeD = ds.spec.dims === 3;
   const slab = roundUp(DATASET_DEFAULTS.slab3d, multiple);
-  const validation = ds.validation.map((s) => {
+  const validation = ds.validation.map((s): ArrayBatch => {
     const zs = lesionSlices(s, DATASET_DEFAULTS.validationSlices);
-    return threeD ? axialSlab(s, zs[Math.floor(zs.length / 2)] - slab / 2, slab, multiple) : axialSlices(s, zs, multiple);
+    const grid = (slices: number[]) => ({ dims: s.dims, spacing: s.spacing ?? [1, 1, 1], slices }) satisfies SubjectGrid;
+    if (!threeD) return { ...axialSlices(s, zs, multiple), grid: grid(zs) };
+    const b = axialSlab(s, zs[Math.floor(zs.length / 2)] - slab / 2, slab, multiple);
+    const depth = b.xShape[1];
+    return { ...b, grid: grid(Array.from({ length: depth }, (_, k) => Math.min(b.start + k, s.dims[2] - 1))) };
   });
   let snapZ = Math.floor(ds.display.subject.dims[2] / 2);
   return {

@@ -28,7 +28,9 @@ function lossProblem(loss: LossFn, classes: number): string | null {
   }
 }
 
-export type TrainerSchedule = Partial<Pick<TrainerParams, 'readEvery' | 'validateEvery' | 'snapshotEvery' | 'collapseMinSteps'>>;
+export type TrainerSchedule = Partial<
+  Pick<TrainerParams, 'readEvery' | 'validateEvery' | 'validateFrom' | 'snapshotEvery' | 'collapseMinSteps'>
+>;
 
 export interface RaceRun {
   runId: string;

@@ -9,6 +9,18 @@ export interface ArrayBatch {
   yShape: number[];
   /** Snapshots of 3D inputs: the depth index whose slice is shown. */
   pick?: number;
+  /** Validation batches: where they lie in their subject, for the challenge metrics. */
+  grid?: SubjectGrid;
+}
+
+/** A subject's grid and which of its axial slices a batch holds (item b of a 2D batch, depth d of a 3D one). */
+export interface SubjectGrid {
+  /** [x, y, z] voxels. */
+  dims: [number, number, number];
+  /** mm along [x, y, z]. */
+  spacing: [number, number, number];
+  /** Subject slice z of each batch item (2D) or depth index (3D). */
+  slices: number[];
 }
 
 export interface BatchSource {

@@ -3,10 +3,12 @@
 // frees the weights with the optimizer state.
 import * as tf from '@tensorflow/tfjs';
 import type { ErrorCode } from '../../domain/errors';
+import type { ChallengeMetrics } from '../metrics/challenge';
 import { diceFromCounts } from '../metrics/overlap';
 import { hardOverlapCounts, meanDice, rowCounts } from './dice-stats';
 import type { RunEmit, RunStatus, StepPoint } from './events';
 import type { ArrayBatch, BatchSource } from './source';
+import { batchMetrics, summariseMetrics } from './validation-metrics';
 
 export type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
 
@@ -23,6 +25,8 @@ export interface TrainerParams {
   readEvery?: number;
   /** Validation Dice on held-out subjects every m steps (0: never). */
   validateEvery?: number;
+  /** No scheduled validation before this step (sweeps validate only inside their statistic's window). */
+  validateFrom?: number;
   /** Prediction snapshot every n steps (0: only on request). */
   snapshotEvery?: number;
   /** A run whose batch prediction is one class for at least this many final steps is 'collapsed'
@@ -30,7 +34,7 @@ export interface TrainerParams {
   collapseMinSteps?: number;
 }
 
-export const TRAINER_DEFAULTS = { readEvery: 5, validateEvery: 25, snapshotEvery: 25 };
+export const TRAINER_DEFAULTS = { readEvery: 5, validateEvery: 25, snapshotEvery: 25, validateFrom: 0 };
 
 /** Per-step scalars kept on the device until the next read: [loss, counts (C-1 rows of tp, fp, fn)...]. */
 interface Pending {
@@ -60,6 +64,8 @@ export class Trainer {
   private busyMs = 0;
   private lastReadStep = 0;
   private disposed = false;
+  /** First step of the one-class stretch last reported live (null: none). */
+  private collapsedSince: number | null = null;
 
   constructor(params: TrainerParams) {
     this.runId = params.runId;
@@ -127,7 +133,8 @@ export class Trainer {
     const last = next >= this.p.steps;
     if (next % this.p.readEvery === 0 || last) await this.flush();
     if (this.finished) return;
-    if (this.p.validateEvery > 0 && (next % this.p.validateEvery === 0 || last)) await this.validate();
+    const due = next >= this.p.validateFrom && (next % this.p.validateEvery === 0 || last);
+    if (this.p.validateEvery > 0 && due) await this.validate();
     if (this.p.snapshotEvery > 0 && (next % this.p.snapshotEvery === 0 || last)) await this.snapshot();
     if (last) this.finish();
   }
@@ -187,28 +194,42 @@ export class Trainer {
     if (bad) {
       this.step = bad.step;
       this.setStatus('diverged', `loss became ${bad.loss} at step ${bad.step}`);
-    }
+    } else this.updateVerdict();
   }
 
-  /** Validation Dice on every held-out batch; counts are summed per subject batch. */
+  /** Reports a collapse as soon as the one-class stretch is K steps long, and its end if the run recovers. */
+  private updateVerdict(): void {
+    const since = findCollapse(this.history, this.p.collapseMinSteps);
+    if (since === this.collapsedSince) return;
+    this.collapsedSince = since;
+    const verdict = since === null ? null : ({ kind: 'collapsed', since } as const);
+    this.p.emit('status', { runId: this.runId, status: this.status, step: this.step, verdict });
+  }
+
+  /** Validation Dice and the challenge metrics on every held-out batch (one subject each). */
   async validate(): Promise<number> {
     const perSubject: number[] = [];
     const classSums: number[] = [];
+    const challenge: ChallengeMetrics[] = [];
     for (const b of this.p.source.validationBatches()) {
-      const counts = tf.tidy(() => {
+      const [counts, fg] = tf.tidy(() => {
         const { x, y } = toTensors(b);
-        return hardOverlapCounts(y, this.p.model.apply(x, { training: false }) as tf.Tensor);
+        const pred = this.p.model.apply(x, { training: false }) as tf.Tensor;
+        // argmax != background on the device: one byte per voxel comes back, not C floats.
+        return [hardOverlapCounts(y, pred), tf.notEqual(tf.argMax(pred, -1), 0)];
       });
-      const data = await counts.data();
+      const [data, predictedFg] = await Promise.all([counts.data(), fg.data() as Promise<Uint8Array>]);
       const classes = counts.shape[0];
-      counts.dispose();
+      tf.dispose([counts, fg]);
       perSubject.push(meanDice(data, classes));
       for (let l = 0; l < classes; l++) classSums[l] = (classSums[l] ?? 0) + diceFromCounts(rowCounts(data, l));
+      challenge.push(batchMetrics({ batch: b, predictedFg }));
     }
     const n = perSubject.length;
     const dice = n ? perSubject.reduce((a, v) => a + v, 0) / n : Number.NaN;
     const perClass = classSums.length > 1 ? { perClass: classSums.map((v) => v / n) } : {};
-    this.p.emit('validation', { runId: this.runId, step: this.step, dice, perSubject, ...perClass });
+    const metrics = summariseMetrics(challenge);
+    this.p.emit('validation', { runId: this.runId, step: this.step, dice, perSubject, metrics, ...perClass });
     return dice;
   }
 

@@ -1,5 +1,6 @@
 // History export/import as JSON. Import validates every field against the schema and answers with
 // one clean message naming the first bad path; nothing in a file can throw out of parseHistoryJson.
+import { METRIC_IDS, type ValidationMetrics } from '../../domain/metrics';
 import { RUN_STATUSES } from '../../domain/runs';
 import type { RunStatus, StepPoint } from '../../engine/train/events';
 import { parseSettings, serializeSettings } from '../settings';
@@ -68,6 +69,14 @@ function point(v: unknown, path: string): StepPoint {
   };
 }
 
+/** A validation's challenge metrics: every known id a number or null (NaN); a missing id reads as NaN, unknown ones drop. */
+function metricsOf(v: unknown, path: string): ValidationMetrics {
+  const o = obj(v, path);
+  return Object.fromEntries(
+    METRIC_IDS.map((id) => [id, o[id] === undefined ? Number.NaN : numOrNull(o[id], `${path}.${id}`)]),
+  ) as ValidationMetrics;
+}
+
 function run(v: unknown, path: string): RunSummary {
   const o = obj(v, path);
   const status = str(o.status, `${path}.status`, 16) as RunStatus;
@@ -97,7 +106,8 @@ function run(v: unknown, path: string): RunSummary {
       const perClass = Array.isArray(q.perClass)
         ? { perClass: q.perClass.slice(0, 16).map((v, i) => numOrNull(v, `${p}.perClass[${i}]`)) }
         : {};
-      return { step: int(q.step, `${p}.step`), dice: numOrNull(q.dice, `${p}.dice`), ...perClass };
+      const metrics = q.metrics === undefined || q.metrics === null ? {} : { metrics: metricsOf(q.metrics, `${p}.metrics`) };
+      return { step: int(q.step, `${p}.step`), dice: numOrNull(q.dice, `${p}.dice`), ...perClass, ...metrics };
     }) as RunSummary['validation'],
     lrChanges: series('lrChanges', (x, p) => {
       const q = obj(x, p);

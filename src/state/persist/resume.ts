@@ -2,7 +2,7 @@
 // weights were saved, its unfinished runs into the engine at the checkpoint's step.
 import type { RunRequest } from '../../engine/api';
 import type { EngineClient } from '../../worker/client';
-import { parseSettings, type Settings, serializeSettings } from '../settings';
+import { DEFAULT_SETTINGS, parseSettings, type Settings, serializeSettings } from '../settings';
 import type { RunStore } from '../store';
 import { type CheckpointRecord, type ExperimentRecord, runsAtCheckpoint } from './records';
 
@@ -24,7 +24,14 @@ export interface ResumeOutcome {
 
 /** The settings that identify an experiment's data and runs (view, hidden controls and backend aside). */
 export function experimentQuery(s: Settings): string {
-  return serializeSettings({ ...s, view: 'playground', hide: [], backend: 'auto' });
+  return serializeSettings({
+    ...s,
+    view: 'playground',
+    hide: [],
+    backend: 'auto',
+    cols: DEFAULT_SETTINGS.cols,
+    metric: DEFAULT_SETTINGS.metric,
+  });
 }
 
 /** Settings of a saved record, through the URL parser like any link. */

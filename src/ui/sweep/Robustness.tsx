@@ -2,19 +2,29 @@
 // the paper's claim (GDL most robust under high imbalance).
 import { formatBurden, formatLr } from '../../domain/sweep/plan';
 import { lossShortLabel } from '../../domain/sweep/labels';
+import { METRICS } from '../../domain/metrics';
 import type { LossRobustness } from '../../domain/sweep/table';
+import type { SweepStatistic } from '../../domain/sweep/types';
 import { verdict } from '../../domain/sweep/verdict';
 
 const fmt = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(2));
 
-export function Robustness({ rows, burdens }: { rows: LossRobustness[]; burdens: number }) {
+export function Robustness({
+  rows,
+  burdens,
+  statistic = 'trainDice',
+}: {
+  rows: LossRobustness[];
+  burdens: number;
+  statistic?: SweepStatistic;
+}) {
   return (
     <section className="sweep-robustness" aria-label="Robustness">
       <table aria-label="Robustness per loss">
         <thead>
           <tr>
             <th scope="col">Loss</th>
-            <th scope="col">Mean Dice</th>
+            <th scope="col">Mean {statistic === 'trainDice' ? 'Dice' : METRICS[statistic].label}</th>
             <th scope="col">Worst cell</th>
             <th scope="col">Failed cells</th>
           </tr>
@@ -39,7 +49,7 @@ export function Robustness({ rows, burdens }: { rows: LossRobustness[]; burdens:
         </tbody>
       </table>
       <p role="note" aria-label="Robustness verdict">
-        {verdict(rows)}
+        {verdict(rows, statistic)}
       </p>
     </section>
   );

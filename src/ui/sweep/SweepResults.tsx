@@ -3,22 +3,42 @@ import { useMemo, useState } from 'react';
 import { formatBurden } from '../../domain/sweep/plan';
 import { heatmapData } from '../../domain/sweep/plot';
 import { assembleTables, robustness } from '../../domain/sweep/table';
-import type { SweepRecord } from '../../domain/sweep/types';
+import type { SweepRecord, SweepStatistic } from '../../domain/sweep/types';
+import { METRIC_IDS, METRICS } from '../../domain/metrics';
 import { HeatMap } from './HeatMap';
 import { Robustness } from './Robustness';
 import { SweepTable } from './SweepTable';
 
 export function SweepResults({ record }: { record: SweepRecord }) {
   const { spec } = record;
-  const tables = useMemo(() => assembleTables({ spec, results: record.results }), [spec, record.results]);
+  const [statistic, setStatistic] = useState<SweepStatistic>('trainDice');
+  const tables = useMemo(() => assembleTables({ spec, results: record.results, statistic }), [spec, record.results, statistic]);
   const rows = useMemo(() => robustness({ tables }), [tables]);
   const [burdenIndex, setBurdenIndex] = useState(0);
   const table = tables[Math.min(burdenIndex, tables.length - 1)];
-  const maps = useMemo(() => table.losses.map((loss) => heatmapData({ table, loss })), [table]);
+  // Heat maps and their isolines are on a [0, 1] scale: mm and % statistics keep training Dice there.
+  const mapsOfStatistic = statistic === 'trainDice' || METRICS[statistic].unit === '';
+  const mapTable = useMemo(
+    () => (mapsOfStatistic ? table : assembleTables({ spec, results: record.results })[Math.min(burdenIndex, tables.length - 1)]),
+    [mapsOfStatistic, table, spec, record.results, burdenIndex, tables.length],
+  );
+  const maps = useMemo(() => mapTable.losses.map((loss) => heatmapData({ table: mapTable, loss })), [mapTable]);
+  const mapLabel = mapsOfStatistic && statistic !== 'trainDice' ? `validation ${METRICS[statistic].label}` : 'Dice';
   const groups = record.groups.filter((g) => g.burden === table.burden);
   return (
     <section className="sweep-results" aria-label="Sweep results panel">
       <h3>{record.name}</h3>
+      <label>
+        Cell statistic{' '}
+        <select value={statistic} onChange={(e) => setStatistic(e.target.value as SweepStatistic)}>
+          <option value="trainDice">Training Dice (the paper's)</option>
+          {METRIC_IDS.map((id) => (
+            <option key={id} value={id}>
+              Validation {METRICS[id].label}
+            </option>
+          ))}
+        </select>
+      </label>
       {tables.length > 1 && (
         <label>
           Lesion burden
@@ -47,7 +67,7 @@ export function SweepResults({ record }: { record: SweepRecord }) {
       )}
       <div className="sweep-results-grid">
         <SweepTable table={table} lastK={spec.lastK} steps={spec.steps} />
-        <Robustness rows={rows} burdens={tables.length} />
+        <Robustness rows={rows} burdens={tables.length} statistic={statistic} />
       </div>
       <section className="heatmaps" aria-label="Heat maps">
         {maps.map((m) => (
@@ -55,7 +75,7 @@ export function SweepResults({ record }: { record: SweepRecord }) {
         ))}
       </section>
       <p className="hint">
-        Each map: median Dice over the last {spec.lastK} steps at every learning rate (x, log scale) and patch side (y),
+        Each map: median {mapLabel} over the last {spec.lastK} steps at every learning rate (x, log scale) and patch side (y),
         bilinearly interpolated; lines are isolines at 0.1 steps, × marks failed cells (as the paper's Fig. 1).
       </p>
     </section>

@@ -1,9 +1,10 @@
 // Results in the paper's layout: rows patch x LR, columns losses, "median (IQR)" cells coloured by the
 // median; failed cells striped and labelled (diverged runs show the paper's "0 (0)").
+import { METRICS } from '../../domain/metrics';
 import { formatBurden, formatLr } from '../../domain/sweep/plan';
 import { lossShortLabel } from '../../domain/sweep/labels';
 import type { CellStats } from '../../domain/sweep/stats';
-import type { SweepTable as Table } from '../../domain/sweep/table';
+import { higherIsBetter, statisticLabel, type SweepTable as Table } from '../../domain/sweep/table';
 import { diceColor, LEGEND_GRADIENT, textOn } from './colors';
 
 function cellTitle(c: CellStats): string {
@@ -15,14 +16,22 @@ function cellTitle(c: CellStats): string {
   return `${q}; ${c.seedsDone} of ${c.seedsTotal} seeds${f}`;
 }
 
-function Cell({ c }: { c: CellStats }) {
+/** Cell colour position in [0, 1], best high: the value itself for ratios, else scaled to the table's largest. */
+function colourOf(table: Table): (median: number) => number {
+  const s = table.statistic;
+  if (s === 'trainDice' || METRICS[s].unit === '') return (m) => m;
+  const max = Math.max(1e-9, ...table.rows.flatMap((r) => r.cells.map((c) => (Number.isNaN(c.median) ? 0 : c.median))));
+  return higherIsBetter(s) ? (m) => m / max : (m) => 1 - m / max;
+}
+
+function Cell({ c, colour }: { c: CellStats; colour: (median: number) => number }) {
   if (c.state === 'pending')
     return (
       <td className="sweep-cell pending" title={cellTitle(c)}>
         {c.text}
       </td>
     );
-  const v = Number.isNaN(c.median) ? 0 : c.median;
+  const v = colour(Number.isNaN(c.median) ? 0 : c.median);
   const failed = c.state === 'failed' || c.state === 'partial';
   return (
     <td
@@ -44,13 +53,15 @@ function Cell({ c }: { c: CellStats }) {
 }
 
 export function SweepTable({ table, lastK, steps }: { table: Table; lastK: number; steps: number }) {
+  const colour = colourOf(table);
   const byPatch = new Map<string, typeof table.rows>();
   for (const r of table.rows) byPatch.set(r.patch.id, [...(byPatch.get(r.patch.id) ?? []), r]);
   return (
     <div className="sweep-table-wrap">
       <table className="sweep-table" aria-label="Sweep results">
         <caption>
-          Lesion burden {formatBurden(table.burden)}: median (IQR) of training Dice over the last {lastK} of {steps} steps
+          Lesion burden {formatBurden(table.burden)}: median (IQR) of {statisticLabel(table.statistic)} over the last {lastK} of{' '}
+          {steps} steps
         </caption>
         <thead>
           <tr>
@@ -78,7 +89,7 @@ export function SweepTable({ table, lastK, steps }: { table: Table; lastK: numbe
                 )}
                 <th scope="row">{formatLr(row.lr)}</th>
                 {row.cells.map((c, k) => (
-                  <Cell key={table.losses[k]} c={c} />
+                  <Cell key={table.losses[k]} c={c} colour={colour} />
                 ))}
               </tr>
             ))}
