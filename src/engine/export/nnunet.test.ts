@@ -49,7 +49,9 @@ describe.skipIf(skip)('nnU-Net dataset in nibabel', () => {
         const e = report[`${images}/${c.id}_000${m}.nii.gz`];
         expect(e.shape).toEqual(s.dims);
         expect(e.dtype).toBe('float32');
-        e.affine.forEach((v: number, i: number) => expect(v).toBeCloseTo(affine[i], 5));
+        e.affine.forEach((v: number, i: number) => {
+          expect(v).toBeCloseTo(affine[i], 5);
+        });
         const sum = channel.reduce((a, v) => a + v, 0);
         expect(Math.abs(e.sum - sum)).toBeLessThan(1e-3 * (1 + Math.abs(sum)));
       });
