@@ -124,4 +124,42 @@ describe.skipIf(skip)('train.py on an exported tiny phantom', () => {
       for (const d of diffs) expect(d[0]).toBeLessThan(1e-4);
     }, 300_000);
   }
+
+  it('a sweep export: sweep.py runs the grid (CPU here, one process per GPU there) and the merged file imports', async () => {
+    const p = await exportFromArgs([
+      '--losses',
+      'gdl,dice',
+      '--lrs',
+      '1e-3,1e-2',
+      '--size',
+      '24',
+      '--patch',
+      '16',
+      '--batch',
+      '1',
+      '--steps',
+      '2',
+      '--name',
+      'sweep test',
+    ]);
+    const dir = unpack(p.files);
+    const data = JSON.parse(readFileSync(join(dir, 'experiment.json'), 'utf8')).dataset;
+    runPython({
+      script: join(dir, 'sweep.py'),
+      args: ['--data', data, '--out', 'results/history.json'],
+      cwd: dir,
+      timeoutMs: 240_000,
+    });
+    const imported = parseHistoryJson(readFileSync(join(dir, 'results/history.json'), 'utf8'));
+    if (!imported.ok) throw new Error(imported.message);
+    expect(imported.experiments[0].runs.map((r) => r.id)).toEqual([
+      'gdl-lr0_001-seed1',
+      'gdl-lr0_01-seed1',
+      'dice-lr0_001-seed1',
+      'dice-lr0_01-seed1',
+    ]);
+    expect(imported.experiments[0].runs.map((r) => r.config.lr)).toEqual([1e-3, 1e-2, 1e-3, 1e-2]);
+    const slurm = runPython({ script: join(dir, 'sweep.py'), args: ['--data', data, '--slurm'], cwd: dir });
+    expect(slurm).toContain('#SBATCH --array=0-3');
+  }, 300_000);
 });

@@ -4,6 +4,7 @@
 //          [--size 64 --lesion tumour --fraction 0.01 --noise 0.05 --patch 32 --batch 4]
 //          [--train-subjects 2 --validation-subjects 1] [--option epsilon=1e-5]
 //          [--checkpoint models/unet2d/model.json --checkpoint-step 600] [--name my-run] [--out export.zip]
+//        A sweep: --lrs 1e-3,1e-4 --seeds 1,2,3 expands losses x lrs x seeds (sweep.py spreads it over the GPUs).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,7 +26,7 @@ import { DEFAULT_SETTINGS, type Settings, serializeSettings } from '../src/state
 const PYTHON_DIR = fileURLToPath(new URL('../src/engine/export/python/', import.meta.url));
 
 const KNOWN = new Set(
-  'losses loss network lr steps seed size lesion fraction noise patch batch train-subjects validation-subjects option checkpoint checkpoint-step replay name out help'.split(
+  'losses loss network lr lrs seeds steps seed size lesion fraction noise patch batch train-subjects validation-subjects option checkpoint checkpoint-step replay name out help'.split(
     ' ',
   ),
 );
@@ -80,6 +81,11 @@ export async function exportFromArgs(
     if (!Number.isFinite(v)) throw new Error(`--${k} must be a number, got '${raw}'`);
     return v;
   };
+  const num2 = (k: string, raw: string) => {
+    const v = Number(raw);
+    if (!Number.isFinite(v)) throw new Error(`--${k} must be numbers, got '${raw}'`);
+    return v;
+  };
   const losses = str('losses', str('loss', 'gdl')).split(',').filter(Boolean);
   for (const l of losses) if (!isLossId(l)) throw new Error(`--losses: unknown loss '${l}'`);
   const network = str('network', 'unet2d') as NetworkKind;
@@ -117,16 +123,25 @@ export async function exportFromArgs(
     trainSubjects: num('train-subjects', 2),
     validationSubjects: num('validation-subjects', 1),
   });
-  const runs: ProjectRun[] = losses.map((loss) => ({
-    runId: `${loss}-${seed}`,
-    label: loss,
-    color: runColor(loss),
-    loss,
-    lossOptions: optionsFor(loss as Settings['loss'], options),
-    lr: s.lr,
-    steps: s.steps,
-    seed,
-  }));
+  const list = (k: string, d: number) => (args.get(k)?.at(-1)?.split(',') ?? [String(d)]).map((v) => num2(k, v));
+  const lrs = list('lrs', s.lr);
+  const seeds = list('seeds', seed);
+  const grid = lrs.length > 1 || seeds.length > 1;
+  // A race is one run per loss; a sweep is the grid of losses x learning rates x seeds.
+  const runs: ProjectRun[] = losses.flatMap((loss) =>
+    lrs.flatMap((lr) =>
+      seeds.map((sd) => ({
+        runId: grid ? `${loss}-lr${lr}-seed${sd}` : `${loss}-${sd}`,
+        label: grid ? `${loss} lr ${lr} seed ${sd}` : loss,
+        color: runColor(loss),
+        loss,
+        lossOptions: optionsFor(loss as Settings['loss'], options),
+        lr,
+        steps: s.steps,
+        seed: sd,
+      })),
+    ),
+  );
   let trained: { model: tf.LayersModel; step: number }[] | undefined;
   const checkpoint = args.get('checkpoint')?.at(-1);
   if (checkpoint) {

@@ -23,8 +23,10 @@ def shards(n_runs, n_workers):
     return [list(range(k, n_runs, n_workers)) for k in range(n_workers) if k < n_runs]
 
 
-def merge(paths, out):
-    """One history file from several: the runs of each experiment name joined, at most 32 per experiment."""
+def merge(paths, out, order=()):
+    """One history file from several: the runs of each experiment name joined (in `order` of run ids,
+    the experiment's), at most 32 per experiment."""
+    rank = {run_id: k for k, run_id in enumerate(order)}
     experiments = {}
     for path in sorted(paths):
         with open(path) as f:
@@ -32,7 +34,7 @@ def merge(paths, out):
                 experiments.setdefault(e["name"], []).append(e)
     merged = []
     for name, parts in experiments.items():
-        runs = sorted((r for e in parts for r in e["runs"]), key=lambda r: r["id"])
+        runs = sorted((r for e in parts for r in e["runs"]), key=lambda r: (rank.get(r["id"], len(rank)), r["id"]))
         for k in range(0, len(runs), MAX_RUNS_PER_EXPERIMENT):
             chunk = runs[k : k + MAX_RUNS_PER_EXPERIMENT]
             part = dict(parts[0], id=f"{parts[0]['id']}-{k // MAX_RUNS_PER_EXPERIMENT}", runs=chunk,
@@ -70,11 +72,12 @@ def main():
     p.add_argument("--merge", default="", help="merge the result files in this folder and exit")
     p.add_argument("--out", default="results/history.json")
     args = p.parse_args()
-    if args.merge:
-        merge([f for f in glob.glob(os.path.join(args.merge, "*.json")) if os.path.abspath(f) != os.path.abspath(args.out)], args.out)
-        return
     with open(args.experiment) as f:
-        n_runs = len(json.load(f)["runs"])
+        order = [r["runId"] for r in json.load(f)["runs"]]
+    n_runs = len(order)
+    if args.merge:
+        merge([f for f in glob.glob(os.path.join(args.merge, "*.json")) if os.path.abspath(f) != os.path.abspath(args.out)], args.out, order)
+        return
     if n_runs == 0:
         sys.exit("the experiment has no runs")
     if args.slurm:
@@ -95,7 +98,7 @@ def main():
     failed = [out for proc, out in procs if proc.wait() != 0]
     if failed:
         sys.exit(f"{len(failed)} worker(s) failed: {', '.join(failed)}")
-    merge([out for _, out in procs], args.out)
+    merge([out for _, out in procs], args.out, order)
 
 
 if __name__ == "__main__":
