@@ -1,6 +1,7 @@
 // The Python project as the page ships it: the files under python/, bundled as text by Vite (?raw).
 // Node scripts and tests read the same files from disk (scripts/export.ts pythonSources).
 import data from './python/data.py?raw';
+import exportOnnx from './python/export_onnx.py?raw';
 import losses from './python/losses.py?raw';
 import models from './python/models.py?raw';
 import requirements from './python/requirements.txt?raw';
@@ -16,5 +17,6 @@ export const PYTHON_SOURCES: Record<(typeof PYTHON_FILES)[number], string> = {
   'losses.py': losses,
   'data.py': data,
   'weights.py': weights,
+  'export_onnx.py': exportOnnx,
   'requirements.txt': requirements,
 };

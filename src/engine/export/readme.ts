@@ -9,6 +9,7 @@ export const PYTHON_FILES = [
   'losses.py',
   'data.py',
   'weights.py',
+  'export_onnx.py',
   'requirements.txt',
 ] as const;
 
@@ -46,7 +47,11 @@ A SLURM cluster (one array task per run; then merge):
     python3 sweep.py --data ${e.dataset} --slurm > sweep.sbatch && sbatch sweep.sbatch
     python3 sweep.py --merge results/ --out results/history.json
 
-The weights as a plain PyTorch state dict: \`python3 weights.py weights/${e.runs[0]?.runId}.json weights/${e.runs[0]?.runId}.bin ${e.runs[0]?.runId}.pt\`.
+The weights as a plain PyTorch state dict, and the model as ONNX (opset 13; input "image" [B, C, ...],
+output "probabilities" [B, classes, ...], dynamic batch and sizes):
+
+    python3 weights.py weights/${e.runs[0]?.runId}.json weights/${e.runs[0]?.runId}.bin ${e.runs[0]?.runId}.pt
+    python3 export_onnx.py weights/${e.runs[0]?.runId}.json weights/${e.runs[0]?.runId}.bin ${e.runs[0]?.runId}.onnx
 
 ## What is here
 
