@@ -6,6 +6,7 @@ import type { Session } from '../train/session';
 import type { ExportProjectRequest, ExportProjectResult } from './api';
 import { buildProject, zipProject } from './project';
 import { PYTHON_SOURCES } from './python-sources';
+import { adamState } from './weights';
 
 export async function exportProjectFrom(session: Session, req: ExportProjectRequest): Promise<ExportProjectResult> {
   const ds = session.data;
@@ -14,10 +15,14 @@ export async function exportProjectFrom(session: Session, req: ExportProjectRequ
   if (networks.size > 1)
     throw new EngineError('invalid-request', `The runs use ${networks.size} networks; an export holds one network.`);
   return session.betweenSteps(async () => {
-    const trained = req.runs.map((r) => {
-      const t = session.trainers.find((x) => x.runId === r.runId);
-      return t && t.step > 0 ? { model: t.model, step: t.step } : null;
-    });
+    const trained = await Promise.all(
+      req.runs.map(async (r) => {
+        const t = session.trainers.find((x) => x.runId === r.runId);
+        if (!t || t.step === 0) return null;
+        const { model, optimizer } = t.checkpointParts;
+        return { model, step: t.step, adam: await adamState({ optimizer, model }) };
+      }),
+    );
     const files = buildProject({
       name: req.name,
       ds,

@@ -15,7 +15,7 @@ import { DATASET_DEFAULTS, type Dataset } from '../train/dataset';
 import { TRAINER_DEFAULTS } from '../train/trainer';
 import { nnunetDataset, safeName } from './nnunet';
 import { projectReadme } from './readme';
-import { exportWeights } from './weights';
+import { type AdamState, exportWeights } from './weights';
 
 export interface ProjectRun {
   runId: string;
@@ -37,8 +37,8 @@ export interface ProjectParams {
   query: string;
   /** Python sources by file name (python/*.py and friends), from disk or Vite's ?raw. */
   sources: Readonly<Record<string, string>>;
-  /** Trained weights per run (null: the seed's initial weights) and the step they were taken at. */
-  trained?: readonly ({ model: tf.LayersModel; step: number } | null)[];
+  /** Trained weights per run (null: the seed's initial weights), the step they were taken at, Adam's state. */
+  trained?: readonly ({ model: tf.LayersModel; step: number; adam?: AdamState } | null)[];
   /** Browser batches written to batches.json (patch origins of steps 1..n; default 5). */
   replaySteps?: number;
   validateEvery?: number;
@@ -134,7 +134,7 @@ export function buildProject(p: ProjectParams): NamedBytes[] {
     const given = p.trained?.[i];
     const model = given?.model ?? createNetwork({ ...spec, seed: r.seed });
     try {
-      const { index, bin } = exportWeights({ model, spec: { ...spec, seed: r.seed } });
+      const { index, bin } = exportWeights({ model, spec: { ...spec, seed: r.seed }, adam: given?.adam });
       files.push({ name: `weights/${r.runId}.json`, bytes: text(JSON.stringify({ ...index, step: given?.step ?? 0 })) });
       files.push({ name: `weights/${r.runId}.bin`, bytes: bin });
     } finally {

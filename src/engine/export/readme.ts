@@ -68,11 +68,12 @@ output "probabilities" [B, classes, ...], dynamic batch and sizes):
 ## Carried over, and not
 
 Carried over exactly: the network (layers, padding, dilations, batch norm, initial or trained weights), every
-loss and option, the first batches, Adam's settings (tfjs's: beta 0.9/0.999, epsilon 1e-7 outside the bias
-correction), the validation slices and Dice, the run statuses (diverged, collapsed) and the results format.
-Not carried over: Adam's moment estimates (a continued run restarts them), the browser's random stream
-after the batches in batches.json (later patches follow the same rule with numpy's generator), GPU
-non-determinism, and the viewer's snapshots.
+loss and option, the first batches, Adam (tfjs's: beta 0.9/0.999, epsilon 1e-7 outside the bias correction;
+a run exported from the page also brings its moments and step count, so it continues where it stopped),
+the validation slices and Dice, the run statuses (diverged, collapsed) and the results format.
+Not carried over: Adam's moments for weights from a tfjs checkpoint file (it holds none), the browser's
+random stream after the batches in batches.json (later patches follow the same rule with numpy's
+generator), GPU non-determinism, the viewer's snapshots and the WMH challenge metrics (validation Dice only).
 
 ## Checked with
 

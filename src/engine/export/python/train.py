@@ -2,7 +2,7 @@
 
     python train.py --experiment experiment.json --data nnUNet_raw/Dataset501_playground --out results/history.json
 
-Per run: the same network and initial weights (weights/{runId}.json/.bin when exported), the same loss and
+Per run: the same network and weights (weights/{runId}.json/.bin: initial, or trained with Adam's state), the same loss and
 options, Adam as tfjs has it (beta 0.9/0.999, epsilon 1e-7, epsilon outside the bias correction), the same
 patch rule and validation Dice. Batches listed in batches.json are the browser's own (replayed exactly);
 later ones are sampled here with the same rule from numpy's generator. Results are a playground history
@@ -20,7 +20,7 @@ import torch
 from data import batch_from_refs, load_dataset, pick_patch, validation_batches
 from losses import compute_loss
 from models import create_network
-from weights import load_into
+from weights import load_adam, load_into
 
 HISTORY_FORMAT = "segmentation-loss-playground/history"
 
@@ -111,7 +111,10 @@ def train_run(exp, run, subjects, val_batches, device, args):
         model.to(device)
     model.train()
     optimizer = TfjsAdam(model.parameters(), lr=run["lr"])
-    total = args.steps or run["steps"]
+    if os.path.exists(weights) and load_adam(weights, weights[:-5] + ".bin", model, optimizer):
+        print(f"{run['label']}: continuing from step {start_step} with the browser's Adam state", flush=True)
+    # Default: the steps left of the run's schedule (all of them again when it had finished).
+    total = args.steps or (run["steps"] - start_step if run["steps"] > start_step else run["steps"])
     schedule, patch, classes = exp["schedule"], exp["patch"], exp["network"]["numClasses"]
     replay = {}
     if args.batches and os.path.exists(args.batches):
@@ -165,7 +168,7 @@ def main():
     p.add_argument("--weights", default="weights", help="folder of {runId}.json/.bin from the browser")
     p.add_argument("--batches", default="batches.json", help="the browser's first batches (patch origins)")
     p.add_argument("--runs", default="", help="comma-separated run indices (default: all)")
-    p.add_argument("--steps", type=int, default=0, help="steps per run (default: the experiment's)")
+    p.add_argument("--steps", type=int, default=0, help="steps per run (default: what is left of the experiment's)")
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:1, ... (auto: cuda when present)")
     p.add_argument("--save", default="", help="folder for the trained state dicts ({runId}.pt)")
     p.add_argument("--out", default="results/history.json")

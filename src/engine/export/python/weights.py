@@ -29,12 +29,18 @@ def load_browser_weights(index_path, bin_path):
     with open(index_path) as f:
         index = json.load(f)
     flat = np.fromfile(bin_path, dtype="<f4")
-    state = {}
+    state, adam = {}, {}
     for entry in index["weights"]:
         size = int(np.prod(entry["shape"])) if entry["shape"] else 1
         array = flat[entry["offset"] : entry["offset"] + size].reshape(entry["shape"])
-        key, kind = torch_key(entry["name"])
-        state[key] = torch.from_numpy(tf_to_torch(array, kind).astype(np.float32))
+        name, _, moment = entry["name"].partition("/adam_")
+        key, kind = torch_key(name)
+        value = torch.from_numpy(tf_to_torch(array, kind).astype(np.float32))
+        if moment:
+            adam.setdefault(key, {})[moment] = value
+        else:
+            state[key] = value
+    index["adam_moments"] = adam
     return index, state
 
 
@@ -49,6 +55,18 @@ def load_into(model, index_path, bin_path):
             raise ValueError(f"weight {key}: browser shape {tuple(value.shape)}, network {tuple(own[key].shape)}")
     model.load_state_dict(state, strict=True)
     return model
+
+
+def load_adam(index_path, bin_path, model, optimizer):
+    """Puts the browser's Adam moments and step count into a TfjsAdam (train.py); False when none were exported."""
+    index, _ = load_browser_weights(index_path, bin_path)
+    if "adam" not in index:
+        return False
+    params = dict(model.named_parameters())
+    for key, moments in index["adam_moments"].items():
+        p = params[key]
+        optimizer.state[p] = dict(t=index["adam"]["iterations"], m=moments["m"].to(p.device), v=moments["v"].to(p.device))
+    return True
 
 
 if __name__ == "__main__":
