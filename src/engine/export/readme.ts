@@ -58,12 +58,12 @@ output "probabilities" [B, classes, ...], dynamic batch and sizes):
 - \`${e.dataset}/\`: an nnU-Net v2 raw dataset (imagesTr/labelsTr, the validation subjects in
   imagesTs/labelsTs, dataset.json). Images are the channels the browser trained on, already z-scored on
   white matter, so nnU-Net's own normalisation changes little.
-- \`weights/{runId}.json/.bin\`: each run's weights as the browser had them (float32, tfjs shapes; weights.py
-  permutes them to PyTorch's). \`step\` in the JSON is where training continues.
+- \`weights/{runId}.json/.bin\`: each run's weights (and, from the page, Adam's moments) as the browser had
+  them (float32, tfjs shapes; weights.py permutes them to PyTorch's). \`step\` in the JSON is where training continues.
 - \`batches.json\`: patch origins of the browser's first batches; \`experiment.json\`: network, patch rule,
   losses with every option resolved, learning rates, steps, seeds and the validation schedule.
 - \`models.py\` (the four networks), \`losses.py\` (every loss; MONAI equivalents in docstrings),
-  \`data.py\` (patches and the foreground rule), \`train.py\`, \`sweep.py\`.
+  \`data.py\` (patches and the foreground rule), \`train.py\`, \`sweep.py\`, \`export_onnx.py\`.
 
 ## Carried over, and not
 
