@@ -14,6 +14,7 @@ import type { StepPoint } from '../src/engine/train/events';
 import { createDatasetSource } from '../src/engine/train/dataset';
 import { buildRace } from '../src/engine/train/race';
 import { parseHistoryJson } from '../src/state/persist/history-json';
+import { curvesCsv } from '../src/ui/io/curves';
 import { exportFromArgs, pythonSources } from './export';
 
 /** The engine's own Trainer for `steps` steps: every loss recorded per run. */
@@ -104,12 +105,19 @@ describe.skipIf(skip)('train.py on an exported tiny phantom', () => {
         cwd: dir,
         timeoutMs: 240_000,
       });
-      expect(stdout).toContain('wrote results/history.json');
+      expect(stdout).toContain('wrote results/history.json and results/history.csv');
       const text = readFileSync(join(dir, 'results/history.json'), 'utf8');
       const imported = parseHistoryJson(text);
       if (!imported.ok) throw new Error(imported.message);
       expect(imported.notices).toEqual([]);
       const runs = imported.experiments[0].runs;
+      // The CSV is the app's curves CSV of the same runs (numbers compared as numbers: 1e-07 vs 1e-7).
+      const cells = (csv: string) =>
+        csv
+          .trim()
+          .split('\n')
+          .map((l) => l.split(',').map((c) => (c !== '' && Number.isFinite(Number(c)) ? Number(c) : c)));
+      expect(cells(readFileSync(join(dir, 'results/history.csv'), 'utf8'))).toEqual(cells(curvesCsv(runs)));
       expect(runs.map((r) => r.id)).toEqual(p.runs.map((r) => r.runId));
       const engine = await engineLosses(p, 5);
       const diffs = runs.map((r) => {

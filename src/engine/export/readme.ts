@@ -36,7 +36,8 @@ ${runs.join('\n')}
 CPU or CUDA is picked by itself (\`--device cpu\`, \`--device cuda:1\` to choose). \`--steps N\` trains N steps
 per run, \`--runs 0,2\` only some runs, \`--save checkpoints\` writes each run's state dict (\`{runId}.pt\`).
 The first step's loss equals the browser's (the first batches come from \`batches.json\`, the weights from
-\`weights/\`). Import \`results/history.json\` in the app: History -> Import.
+\`weights/\`). Import \`results/history.json\` in the app: History -> Import; \`results/history.csv\` is the
+app's curves CSV of the same runs.
 
 Every GPU of this machine, one process per GPU, each run once (results/history.json merges them):
 

@@ -161,6 +161,28 @@ def train_run(exp, run, subjects, val_batches, device, args):
                 totalSteps=start_step + total, startedAt=int(started * 1000))
 
 
+CSV_COLUMNS = ["run", "label", "step", "loss", "train_dice", "predicted_fg", "ms_per_step", "lr", "validation_dice"]
+
+
+def curves_csv(runs):
+    """The app's curves CSV (src/ui/io/curves.ts): one row per step, validation Dice where measured."""
+    classes = max([len(v.get("perClass", [])) for r in runs for v in r["validation"]] or [0])
+
+    def field(v):
+        text = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+        return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n\r') else text
+
+    lines = [",".join(CSV_COLUMNS + [f"validation_dice_{l + 1}" for l in range(classes)])]
+    for r in runs:
+        val = {v["step"]: v for v in r["validation"]}
+        for p in r["steps"]:
+            v = val.get(p["step"], {})
+            cells = [r["id"], r["label"], p["step"], p["loss"], p["trainDice"], p["predictedFg"], p["msPerStep"], p["lr"], v.get("dice")]
+            cells += [(v.get("perClass") or [None] * classes)[l] for l in range(classes)]
+            lines.append(",".join(field(c) for c in cells))
+    return "\n".join(lines) + "\n"
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--experiment", default="experiment.json")
@@ -190,7 +212,10 @@ def main():
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(dict(format=HISTORY_FORMAT, version=1, exportedAt=now, experiments=[record]), f, indent=1)
-    print(f"wrote {args.out}")
+    csv = os.path.splitext(args.out)[0] + ".csv"
+    with open(csv, "w") as f:
+        f.write(curves_csv(runs))
+    print(f"wrote {args.out} and {csv}")
 
 
 if __name__ == "__main__":
