@@ -1,10 +1,11 @@
 // Test-only: runs Debian's python3 with torch on files in a temp folder. Without torch a test skips
 // locally with a notice and fails in CI (process.env.CI), as the issue asks.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const PYTHON = '/usr/bin/python3';
 export const PYTHON_DIR = fileURLToPath(new URL('../python/', import.meta.url));
@@ -27,8 +28,16 @@ export function requireTorch(): void {
   if (!hasTorch) throw new Error(`${PYTHON} cannot import torch, numpy and nibabel: ${probe.stderr || probe.error}`);
 }
 
+const made: string[] = [];
+// Temp folders go after the test file (keep them with KEEP_EXPORT_TMP=1 to look inside).
+afterAll(() => {
+  if (!process.env.KEEP_EXPORT_TMP) for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  made.push(dir);
+  return dir;
 }
 
 /** Runs a script with PYTHONPATH holding the shipped Python project; throws with stderr on failure. */
