@@ -9,6 +9,7 @@ import type { RunEvents } from './train/events';
 import type { StartSweepRequest, StartSweepResult, SweepAction, SweepProgress, SweepRunState } from '../domain/sweep/types';
 import type { IoApi } from './io/api';
 import type { ExplorerRequest, ExplorerResult } from './explorer/synthetic';
+import type { ExportProjectRequest, ExportProjectResult } from './export/api';
 
 export type {
   ControlAction,
@@ -39,6 +40,8 @@ export interface EngineApi extends IoApi {
   /** Starts a sweep (loss x LR x patch x burden x seed) in the background; progress comes as 'sweep' events. */
   startSweep(req: StartSweepRequest): Promise<StartSweepResult>;
   controlSweep(req: { action: SweepAction }): Promise<{ state: SweepRunState | 'idle' }>;
+  /** "Take it further": the data, the Python project and each run's weights as one zip (src/engine/export). */
+  exportProject(req: ExportProjectRequest): Promise<ExportProjectResult>;
   /** Every run's weights, optimizer state and step (typed arrays, transferred). */
   checkpoint(req: Record<string, never>): Promise<RunCheckpoint[]>;
   /** Heartbeat: answers at once between steps; a dead worker never does. */

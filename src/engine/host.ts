@@ -8,6 +8,7 @@ import { runFaultDrill, watchDevice } from './backend/device-watch';
 import { Session } from './train/session';
 import { createSweepMethods } from './sweep/host';
 import { IoController, ioMethods } from './io/io-host';
+import { exportProjectFrom } from './export/host-export';
 
 /** The same methods, each rejecting with an EngineError (classified here, where the failure happens). */
 function classified(api: EngineApi): EngineApi {
@@ -52,6 +53,7 @@ export function createEngineHost(emit: Emit): EngineApi {
     explorerCurves: (req) => explorerCurves(req),
     // One thing trains at a time: a sweep pauses the playground's runs.
     ...createSweepMethods({ emit, beforeStart: () => session.control('pause') }),
+    exportProject: (req) => exportProjectFrom(session, req),
     checkpoint: () => session.checkpoint(),
     ping: async ({ t }) => ({ t }),
     async debugFault({ drill }) {

@@ -77,6 +77,14 @@ export function ExportBar({ pg, runs, selected, settings, notify }: ExportBarPro
       await downloadFiles(files.map((f) => ({ name: f.name, data: f.bytes })));
       return `Saved ${files.map((f) => f.name).join(', ')}.`;
     });
+  const exportProject = () =>
+    act(async () => {
+      const p = await pg.exports.exportProject(settings, runs);
+      downloadFile({ name: p.name, data: p.bytes, type: 'application/zip' });
+      const mb = (p.bytes.length / 2 ** 20).toFixed(1);
+      const from = p.trainedRuns.length ? `trained weights of ${p.trainedRuns.join(', ')}` : 'initial weights';
+      return `Saved ${p.name} (${mb} MB, ${from}): unzip it and follow its README (python3 train.py --data …).`;
+    });
   const importJson = (file: File | undefined) =>
     act(async () => {
       if (!file) return '';
@@ -120,6 +128,15 @@ export function ExportBar({ pg, runs, selected, settings, notify }: ExportBarPro
       <button type="button" onClick={() => void exportData()} disabled={busy || !pg.data}>
         {pg.dataSource ? 'Volumes NIfTI' : 'Phantom NIfTI'}
       </button>
+      <button
+        type="button"
+        onClick={() => void exportProject()}
+        disabled={busy || !pg.data || runs.length === 0}
+        title="the data, the network, the losses and the weights as a PyTorch project"
+      >
+        Take it further (PyTorch)
+      </button>
+      {busy && status?.text.startsWith('Building the PyTorch project') && <progress aria-label="Take it further progress" />}
       <label className="io-file-button">
         Import runs JSON…
         <input

@@ -1,0 +1,22 @@
+// The Python project as the page ships it: the files under python/, bundled as text by Vite (?raw).
+// Node scripts and tests read the same files from disk (scripts/export.ts pythonSources).
+import data from './python/data.py?raw';
+import exportOnnx from './python/export_onnx.py?raw';
+import losses from './python/losses.py?raw';
+import models from './python/models.py?raw';
+import requirements from './python/requirements.txt?raw';
+import sweep from './python/sweep.py?raw';
+import train from './python/train.py?raw';
+import weights from './python/weights.py?raw';
+import type { PYTHON_FILES } from './readme';
+
+export const PYTHON_SOURCES: Record<(typeof PYTHON_FILES)[number], string> = {
+  'train.py': train,
+  'sweep.py': sweep,
+  'models.py': models,
+  'losses.py': losses,
+  'data.py': data,
+  'weights.py': weights,
+  'export_onnx.py': exportOnnx,
+  'requirements.txt': requirements,
+};

@@ -1,0 +1,83 @@
+// The README inside an export: what is in the folder, the exact commands, and what is and is not carried over.
+import type { ExperimentJson } from './project';
+
+/** The Python files every export ships (python/ in this folder), in the order the README lists them. */
+export const PYTHON_FILES = [
+  'train.py',
+  'sweep.py',
+  'models.py',
+  'losses.py',
+  'data.py',
+  'weights.py',
+  'export_onnx.py',
+  'requirements.txt',
+] as const;
+
+export function projectReadme(params: { experiment: ExperimentJson; versions: Record<string, string> }): string {
+  const { experiment: e, versions } = params;
+  const runs = e.runs.map(
+    (r) => `| ${r.runId} | ${r.loss} | ${JSON.stringify(r.lossOptions)} | ${r.lr} | ${r.steps} | ${r.seed} |`,
+  );
+  const checked = Object.entries(versions).map(([k, v]) => `- ${k} ${v}`);
+  return `# ${e.name}: taken further in PyTorch
+
+Exported from the segmentation loss playground. Network: ${e.network.kind}; patches: ${e.patch.dims}D,
+size ${JSON.stringify(e.patch.size)}, batch ${e.patch.batch}; ${e.runs.length} run(s):
+
+| run | loss | options | lr | steps | seed |
+| --- | --- | --- | --- | --- | --- |
+${runs.join('\n')}
+
+## Run it
+
+    python3 -m pip install -r requirements.txt      # or Debian: apt install python3-torch python3-nibabel
+    python3 train.py --data ${e.dataset} --out results/history.json
+
+CPU or CUDA is picked by itself (\`--device cpu\`, \`--device cuda:1\` to choose). \`--steps N\` trains N steps
+per run, \`--runs 0,2\` only some runs, \`--save checkpoints\` writes each run's state dict (\`{runId}.pt\`).
+The first step's loss equals the browser's (the first batches come from \`batches.json\`, the weights from
+\`weights/\`). Import \`results/history.json\` in the app: History -> Import; \`results/history.csv\` is the
+app's curves CSV of the same runs.
+
+Every GPU of this machine, one process per GPU, each run once (results/history.json merges them):
+
+    python3 sweep.py --data ${e.dataset} --out results/history.json
+
+A SLURM cluster (one array task per run; then merge):
+
+    python3 sweep.py --data ${e.dataset} --slurm > sweep.sbatch && sbatch sweep.sbatch
+    python3 sweep.py --merge results/ --out results/history.json
+
+The weights as a plain PyTorch state dict, and the model as ONNX (opset 13; input "image" [B, C, ...],
+output "probabilities" [B, classes, ...], dynamic batch and sizes):
+
+    python3 weights.py weights/${e.runs[0]?.runId}.json weights/${e.runs[0]?.runId}.bin ${e.runs[0]?.runId}.pt
+    python3 export_onnx.py weights/${e.runs[0]?.runId}.json weights/${e.runs[0]?.runId}.bin ${e.runs[0]?.runId}.onnx
+
+## What is here
+
+- \`${e.dataset}/\`: an nnU-Net v2 raw dataset (imagesTr/labelsTr, the validation subjects in
+  imagesTs/labelsTs, dataset.json). Images are the channels the browser trained on, already z-scored on
+  white matter, so nnU-Net's own normalisation changes little.
+- \`weights/{runId}.json/.bin\`: each run's weights (and, from the page, Adam's moments) as the browser had
+  them (float32, tfjs shapes; weights.py permutes them to PyTorch's). \`step\` in the JSON is where training continues.
+- \`batches.json\`: patch origins of the browser's first batches; \`experiment.json\`: network, patch rule,
+  losses with every option resolved, learning rates, steps, seeds and the validation schedule.
+- \`models.py\` (the four networks), \`losses.py\` (every loss; MONAI equivalents in docstrings),
+  \`data.py\` (patches and the foreground rule), \`train.py\`, \`sweep.py\`, \`export_onnx.py\`.
+
+## Carried over, and not
+
+Carried over exactly: the network (layers, padding, dilations, batch norm, initial or trained weights), every
+loss and option, the first batches, Adam (tfjs's: beta 0.9/0.999, epsilon 1e-7 outside the bias correction;
+a run exported from the page also brings its moments and step count, so it continues where it stopped),
+the validation slices and Dice, the run statuses (diverged, collapsed) and the results format.
+Not carried over: Adam's moments for weights from a tfjs checkpoint file (it holds none), the browser's
+random stream after the batches in batches.json (later patches follow the same rule with numpy's
+generator), GPU non-determinism, the viewer's snapshots and the WMH challenge metrics (validation Dice only).
+
+## Checked with
+
+${checked.join('\n') || '- (versions not recorded)'}
+`;
+}

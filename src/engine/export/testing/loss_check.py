@@ -1,0 +1,28 @@
+"""Test-only: value and d loss / d y_pred of python/losses.py. cases.json lists {id, options, shape};
+r.bin and p.bin hold every case's channels-last float32 tensors back to back; writes out.bin
+([value, grad...] per case, the gradient channels-last)."""
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+from losses import compute_loss
+from models import to_channels_first
+
+folder = sys.argv[1]
+with open(os.path.join(folder, "cases.json")) as f:
+    cases = json.load(f)
+r_all = np.fromfile(os.path.join(folder, "r.bin"), dtype="<f4")
+p_all = np.fromfile(os.path.join(folder, "p.bin"), dtype="<f4")
+out, at = [], 0
+for case in cases:
+    n = int(np.prod(case["shape"]))
+    r = torch.from_numpy(r_all[at : at + n].reshape(case["shape"]).copy())
+    p = torch.from_numpy(p_all[at : at + n].reshape(case["shape"]).copy()).requires_grad_(True)
+    at += n
+    value = compute_loss(case["id"], to_channels_first(r), to_channels_first(p), case["options"])
+    (grad,) = torch.autograd.grad(value, p)
+    out.append(np.concatenate([[value.item()], grad.numpy().ravel()]))
+np.concatenate(out).astype("<f4").tofile(os.path.join(folder, "out.bin"))
