@@ -167,3 +167,29 @@ describe('a volume over 2^25 voxels (BigBrain, 310 x 374 x 317)', () => {
       expect(data[index[0] + nx * (index[1] + ny * index[2])]).toBeCloseTo(value, 3);
   });
 });
+
+describe('exports keep the input file header (nv_hippo.nii.gz: qform and sform code 4, MNI)', () => {
+  it('a prediction on an MNI file says MNI, holds the chosen label value and is tagged as a label map', async () => {
+    const { predictionFiles } = await import('./exports');
+    const { readNifti } = await import('../data/nifti');
+    const nib = JSON.parse(readFileSync(`${FIX}expected.json`, 'utf8')).files['nv_hippo.nii.gz'];
+    const s = loadUserSubjects({ files: [file(`${FIX}nv_hippo.nii.gz`, 'mni_T1w.nii.gz')] }).subjects[0];
+    const n = s.working.dims[0] * s.working.dims[1] * s.working.dims[2];
+    const probs = Float32Array.from({ length: n }, (_, i) => (i % 11) / 10);
+    const geometry = { working: s.working, original: s.original, meta: s.meta };
+    const out = predictionFiles({ probs, geometry, prefix: 'sub-01_pred-gdl', foregroundValue: 5, gzip: true });
+    expect([out.segmentation.name, out.probability.name]).toEqual(['sub-01_pred-gdl_seg.nii.gz', 'sub-01_pred-gdl_prob.nii.gz']);
+    const seg = readNifti(out.segmentation.bytes);
+    const prob = readNifti(out.probability.bytes);
+    for (const v of [seg, prob]) {
+      expect([v.meta?.qformCode, v.meta?.sformCode]).toEqual([nib.qformCode, nib.sformCode]);
+      expect(v.dims).toEqual(nib.shape);
+      v.affine.forEach((a, i) => {
+        expect(a).toBeCloseTo(nib.affine[i], 4);
+      });
+    }
+    expect(seg.meta?.intentCode).toBe(1002);
+    expect(new Set(seg.data)).toEqual(new Set([0, 5]));
+    expect(prob.meta?.intentCode).toBe(0);
+  });
+});

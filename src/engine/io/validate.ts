@@ -1,7 +1,7 @@
 // User volumes -> checked, aligned subjects, or clear messages saying why not. Nothing trains until
 // every subject passes: readable NIfTI, label and images on one grid (or resampled on request),
 // integer labels with a chosen foreground, and volumes under the voxel limit (downsampled otherwise).
-import { NIFTI_MAX_VOXELS } from '../data/nifti';
+import { NIFTI_MAX_VOXELS, type NiftiMeta } from '../data/nifti';
 import type { Volume } from '../data/volume';
 import { alignSubject } from './align';
 import { assignFiles, type FileRole, groupSubjects, pairStem, stripNiftiExtension, type UserFile } from './files';
@@ -98,6 +98,12 @@ export interface UserSubject {
   label: Volume | null;
   /** Classes kept whole: the label value of each class index; absent when the foreground is merged to 1. */
   classValues?: number[];
+  /** Merged from exactly one label value: exports write it back instead of 1. */
+  foregroundValue?: number;
+  /** The first image's header fields (xform codes, units, TR), carried into exports. */
+  meta?: NiftiMeta;
+  /** Names of label values from a label table (exported as a .tsv beside label maps). */
+  labelNames?: Map<number, string>;
   /** The first image's grid as read: predictions are exported onto it. */
   original: Grid;
   working: Grid;
@@ -252,6 +258,9 @@ export function loadUserSubjects(params: { files: readonly UserFile[]; choices?:
     });
     if (!s) return report;
     if (classValues && s.label) s.classValues = [...classValues];
+    if (!classValues && s.label && foreground.length === 1) s.foregroundValue = foreground[0];
+    if (images[0]?.meta) s.meta = images[0].meta;
+    if (labelNames.size) s.labelNames = labelNames;
     if (!isIdentityOrientation(s.orientation) && !notices.some((n) => n.startsWith('volumes are shown')))
       notices.push('volumes are shown and trained in RAS voxel order (axial slices); exports go back to each file’s own grid');
     report.dims = [...s.working.dims];
