@@ -89,6 +89,7 @@ export function alignSubject(p: {
     images: chans.map((c, k) => ({ ...asFloat(c), name: p.modalities[k] })),
     label: bin,
     original: ref,
+    originalName: first.name ?? p.id,
     working: gridOf(chans[0]),
     orientation,
     factors,

@@ -7,6 +7,7 @@ import type { CheckpointInfo } from './model-io';
 import type { UserDataChoices, UserDataReport } from './validate';
 
 export type { NamedBytes } from './exports';
+export type { FileGrid } from './file-grid';
 export type { FileRole, UserFile } from './files';
 export type { LoadCheckpointRequest, PredictionFiles, SegmentResult, UserDataRequest, UserDataSummary } from './io-host';
 export type { CheckpointInfo } from './model-io';

@@ -9,6 +9,7 @@ import type { Dataset } from '../train/dataset';
 import type { Session } from '../train/session';
 import { datasetFiles, type ExportGeometry, labelTableFile, type NamedBytes, predictionFiles } from './exports';
 import { fetchCheckpointFiles } from './fetch-checkpoint';
+import type { FileGrid } from './file-grid';
 import type { UserFile } from './files';
 import { gridOf } from './geometry';
 import { type CheckpointInfo, CheckpointStore, saveModelFiles } from './model-io';
@@ -32,6 +33,8 @@ export type LoadCheckpointRequest =
   | { id: string; modelJson: string; weights: ArrayBuffer | Uint8Array };
 
 export interface UserDataSummary extends DataSummary {
+  /** The shown subject's first file as read: the viewer maps its voxels to this file's own indices. */
+  fileGrid: FileGrid;
   report: UserDataReport;
   split: { train: string[]; validation: string[] };
   notices: string[];
@@ -166,7 +169,9 @@ export class IoController {
     const summary = await this.session.adoptDataset(u.ds, t0);
     this.adopted = { subjects, report };
     this.shown = { dataset: u.ds, subject: u.shown };
-    return { ...summary, report, split: u.split, notices: u.notices };
+    const o = u.shown.original;
+    const fileGrid = { name: u.shown.originalName, dims: [...o.dims], affine: [...o.affine] };
+    return { ...summary, fileGrid, report, split: u.split, notices: u.notices };
   }
 
   /** Geometry of the session's shown subject: user volumes go back to their file's grid, with their header fields. */

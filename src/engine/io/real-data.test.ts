@@ -193,3 +193,38 @@ describe('exports keep the input file header (nv_hippo.nii.gz: qform and sform c
     expect(prob.meta?.intentCode).toBe(0);
   });
 });
+
+describe('the readout maps a shown voxel to the file own voxel (nib_anatomical.nii: LAS, shown flipped to RAS)', () => {
+  it('the file voxel it names holds the shown value, at the world mm nibabel gives that voxel', async () => {
+    const { locateVoxel } = await import('./file-grid');
+    const nib = JSON.parse(readFileSync(`${FIX}expected.json`, 'utf8')).files['nib_anatomical.nii'];
+    const f = file(`${FIX}nib_anatomical.nii`, 'anat_T1w.nii');
+    const s = loadUserSubjects({ files: [f] }).subjects[0];
+    const { readNifti } = await import('../data/nifti');
+    const raw = readNifti(f.bytes);
+    const [wx, wy] = s.working.dims;
+    const [fx, fy] = raw.dims;
+    const fileGrid = { name: s.originalName, dims: [...s.original.dims], affine: [...s.original.affine] };
+    expect(fileGrid.name).toBe('anat_T1w.nii');
+    expect(s.orientation.flip.some(Boolean) || s.orientation.perm.some((a, i) => a !== i)).toBe(true);
+    let nonzero = 0;
+    for (const v of [
+      [0, 0, 0],
+      [16, 20, 12],
+      [30, 5, 20],
+      [3, 38, 2],
+      [10, 25, 8],
+    ]) {
+      const shown = s.images[0].data[v[0] + wx * (v[1] + wy * v[2])];
+      const { world, fileVoxel } = locateVoxel({ voxel: v, displayAffine: s.images[0].affine, file: fileGrid });
+      const [i, j, k] = fileVoxel!;
+      expect(raw.data[i + fx * (j + fy * k)]).toBe(shown);
+      const a = nib.affine as number[];
+      [0, 1, 2].forEach((r) => {
+        expect(world[r]).toBeCloseTo(a[4 * r] * i + a[4 * r + 1] * j + a[4 * r + 2] * k + a[4 * r + 3], 3);
+      });
+      if (shown !== 0) nonzero++;
+    }
+    expect(nonzero).toBeGreaterThanOrEqual(2);
+  });
+});

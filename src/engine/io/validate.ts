@@ -106,6 +106,8 @@ export interface UserSubject {
   labelNames?: Map<number, string>;
   /** The first image's grid as read: predictions are exported onto it. */
   original: Grid;
+  /** The first image's file name (the viewer's readout names its voxels). */
+  originalName: string;
   working: Grid;
   orientation: Orientation;
   /** Downsampling factor per (reoriented) voxel axis; 1, 1, 1 when none. */
