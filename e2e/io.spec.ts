@@ -43,8 +43,8 @@ test('phantom -> NIfTI -> file picker -> tiny run; exports match the screen and 
 
   // What the viewer shows at a few voxels (the readout of the snapshot) against the exported file.
   const prediction = await downloads(page, 'Prediction NIfTI', 2);
-  const prob = readNifti(prediction.find((f) => f.name.includes('_probability'))!.bytes);
-  const seg = readNifti(prediction.find((f) => f.name.includes('_segmentation'))!.bytes);
+  const prob = readNifti(prediction.find((f) => f.name.endsWith('_prob.nii.gz'))!.bytes);
+  const seg = readNifti(prediction.find((f) => f.name.endsWith('_seg.nii.gz'))!.bytes);
   expect(prob.dims).toEqual([48, 48, 36]);
   prob.affine.forEach((v, i) => {
     expect(v).toBeCloseTo(t1.affine[i], 4);
@@ -155,7 +155,7 @@ test('a shipped checkpoint segments the volume (inference only) and warm-starts 
   const z = Number(await page.getByRole('status', { name: 'Segmentation slice' }).textContent());
   await page.screenshot({ path: 'test-results/io-segmentation.png', fullPage: true });
   const files = await downloads(page, 'Download segmentation + probability NIfTI', 2);
-  const seg = readNifti(files.find((f) => f.name.includes('_segmentation'))!.bytes);
+  const seg = readNifti(files.find((f) => f.name.endsWith('_seg.nii.gz'))!.bytes);
   let all = 0;
   let slice = 0;
   seg.data.forEach((v, i) => {

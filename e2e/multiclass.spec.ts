@@ -52,8 +52,8 @@ test('keep all classes: three classes train, DL2 stops with the reason, exports 
   // The readout names label values, and the exported prediction agrees with the screen.
   await row('gdl').getByRole('button').click();
   const prediction = await downloads(page, 'Prediction NIfTI', 2);
-  const prob = readNifti(prediction.find((f) => f.name.includes('_probability'))!.bytes);
-  const seg = readNifti(prediction.find((f) => f.name.includes('_segmentation'))!.bytes);
+  const prob = readNifti(prediction.find((f) => f.name.endsWith('_prob.nii.gz'))!.bytes);
+  const seg = readNifti(prediction.find((f) => f.name.endsWith('_seg.nii.gz'))!.bytes);
   expect(new Set(seg.data).size).toBeGreaterThan(1);
   expect([...new Set(seg.data)].every((v) => [0, 5, 7].includes(v))).toBe(true);
   const canvas = page.locator('[data-testid="niivue-canvas"]').first();

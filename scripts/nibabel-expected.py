@@ -6,6 +6,8 @@ Run with /usr/bin/python3 (Debian's python3-nibabel): `/usr/bin/python3 scripts/
    copied real files with nibabel's own writers; deterministic, so reruns give the same bytes.
 2. Writes tests/fixtures/nifti/expected.json: per file, nibabel's shape, datatype, affine, header fields
    and data statistics after scaling. Shares no code with the TypeScript reader.
+3. Writes tests/fixtures/nifti/user-expected.json: what the Your data checks must find in real files (label
+   value counts of an atlas, the time mean of a series, block means after RAS reorientation), with numpy.
 """
 
 import json
@@ -139,6 +141,76 @@ def describe(path):
     return entry
 
 
+def block_mean(data, factors):
+    """Mean of each fx x fy x fz block (edge blocks use the voxels they have), x-fastest order kept."""
+    out = data
+    for axis, f in enumerate(factors):
+        starts = np.arange(0, out.shape[axis], f)
+        sums = np.add.reduceat(out, starts, axis=axis)
+        counts = np.diff(np.append(starts, out.shape[axis]))
+        shape = [1, 1, 1]
+        shape[axis] = len(counts)
+        out = sums / counts.reshape(shape)
+    return out
+
+
+def canonical(path):
+    """The image in the nearest RAS voxel order (nibabel's own reorientation), data in float64."""
+    return nib.as_closest_canonical(nib.load(path))
+
+
+def user_expected():
+    out = {}
+    # An atlas of 725 labels: distinct values, and the voxel counts of its three largest labels.
+    atlas = np.asanyarray(nib.load(HERE / 'nv_inia19-NeuroMaps.nii.gz').dataobj).astype(np.int64)
+    values, counts = np.unique(atlas, return_counts=True)
+    nz = values != 0
+    top = np.argsort(-counts[nz], kind='stable')[:3]
+    out['nv_inia19-NeuroMaps.nii.gz'] = {
+        'distinct': int(len(values)),
+        'nonzeroValues': int(nz.sum()),
+        'nonzeroVoxels': int(counts[nz].sum()),
+        'largest': [{'value': int(values[nz][i]), 'count': int(counts[nz][i])} for i in top],
+    }
+    # A 20-frame series with 8 mm slices: time mean, then in-plane block means by 2 (its 3 slices kept).
+    func = canonical(HERE / 'nib_functional.nii')
+    series = func.get_fdata(dtype=np.float64)
+    mean = series.mean(axis=3)
+    out['nib_functional.nii'] = {
+        'canonicalShape': [int(s) for s in mean.shape],
+        'meanSum': float(mean.sum()),
+        'frame5Sum': float(series[..., 5].sum()),
+        'factors300': [2, 2, 1],
+        'blockMean300': floats(block_mean(mean, [2, 2, 1]).ravel(order='F')),
+    }
+    # Over 2^25 voxels: read, then block means by 3 fit 160^3.
+    big = canonical(HERE / 'dm_bigbrain.nii.gz')
+    data = big.get_fdata(dtype=np.float64)
+    small = block_mean(data, [3, 3, 3])
+    out['dm_bigbrain.nii.gz'] = {
+        'shape': [int(s) for s in big.shape],
+        'voxels': int(data.size),
+        'factors': [3, 3, 3],
+        'downsampledShape': [int(s) for s in small.shape],
+        'downsampledSum': float(small.sum()),
+        'downsampledSamples': [
+            {'index': list(map(int, p)), 'value': float(small[p])}
+            for p in [(0, 0, 0), tuple(d // 2 for d in small.shape), (40, 60, 50)]
+        ],
+    }
+    return out
+
+
+def write_json(target, out):
+    target.write_text(json.dumps(out, indent=2) + '\n')
+    # The repository's formatter owns JSON layout; without it `npx biome check .` would flag the file.
+    biome = HERE.parent.parent.parent / 'node_modules' / '.bin' / 'biome'
+    if biome.exists():
+        subprocess.run([str(biome), 'format', '--write', str(target)], check=True, capture_output=True)
+    else:
+        print(f'node_modules/.bin/biome not found: run `npx biome format --write` on {target.name}')
+
+
 def main():
     files = {}
     for name in REAL:
@@ -157,14 +229,11 @@ def main():
         }
     out = {'generator': f'nibabel {nib.__version__}, numpy {np.__version__}', 'files': files}
     target = HERE / 'expected.json'
-    target.write_text(json.dumps(out, indent=2) + '\n')
-    # The repository's formatter owns JSON layout; without it `npx biome check .` would flag the file.
-    biome = HERE.parent.parent.parent / 'node_modules' / '.bin' / 'biome'
-    if biome.exists():
-        subprocess.run([str(biome), 'format', '--write', str(target)], check=True, capture_output=True)
-    else:
-        print('node_modules/.bin/biome not found: run `npx biome format --write` on expected.json')
+    write_json(target, out)
     print(f'wrote {target}: {len(files)} files')
+    user = {'generator': out['generator'], 'files': user_expected()}
+    write_json(HERE / 'user-expected.json', user)
+    print(f'wrote user-expected.json: {len(user["files"])} files')
 
 
 if __name__ == '__main__':

@@ -3,6 +3,7 @@
 import type { CheckpointEntry, CheckpointManifest } from '../engine/io/manifest';
 import type { SegmentResult, UserDataChoices, UserDataReport, UserDataSummary } from '../engine/io/api';
 import { fetchManifest } from '../engine/io/fetch-checkpoint';
+import { isLabelTableName, isNiftiName } from '../engine/io/files';
 import type { EngineClient } from '../worker/client';
 import { Observable } from './observable';
 import type { DataSource } from './playground';
@@ -18,6 +19,12 @@ export interface UserDataState {
   checkpointError: string | null;
   segment: SegmentResult | null;
 }
+
+/** A file's name for the checks: its path inside a picked folder (sub-01/anat/...), else its name. */
+export const fileName = (f: File) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
+
+/** The real example (public/examples/, niivue's FLAIR and lesion drawing; see the README there). */
+export const EXAMPLE_FILES = ['niivue-example_FLAIR.nii.gz', 'niivue-example_lesion.nii.gz'];
 
 export interface UserDataOptions {
   engine: () => EngineClient | null;
@@ -59,9 +66,32 @@ export class UserDataController extends Observable<UserDataState> {
   /** Adds files (a name already present is replaced) and checks them with the current choices. */
   addFiles(added: File[]): Promise<void> {
     if (added.length === 0) return Promise.resolve();
-    const files = [...this.getState().files.filter((f) => !added.some((a) => a.name === f.name)), ...added];
+    const names = new Set(added.map(fileName));
+    const files = [...this.getState().files.filter((f) => !names.has(fileName(f))), ...added];
     this.set({ files, segment: null });
     return this.check();
+  }
+
+  /** A picked folder: its volumes, .hdr/.img pairs and label tables (JSON sidecars and the rest are left out). */
+  addFolder(files: File[]): Promise<void> {
+    return this.addFiles(files.filter((f) => isNiftiName(f.name) || isLabelTableName(fileName(f))));
+  }
+
+  /** Fetches the shipped real example (a FLAIR and its lesion mask) and adds it like dropped files. */
+  async loadExample(): Promise<void> {
+    this.set({ busy: 'Fetching the example FLAIR and lesion mask…' });
+    try {
+      const files = await Promise.all(
+        EXAMPLE_FILES.map(async (name) => {
+          const res = await fetch(new URL(`examples/${name}`, this.o.modelsBase));
+          if (!res.ok) throw new Error(`examples/${name}: HTTP ${res.status}`);
+          return new File([await res.arrayBuffer()], name);
+        }),
+      );
+      await this.addFiles(files);
+    } catch (err) {
+      this.set({ busy: null, error: `The example could not be loaded: ${message(err)}` });
+    }
   }
 
   setChoices(choices: UserDataChoices): Promise<void> {
@@ -84,14 +114,14 @@ export class UserDataController extends Observable<UserDataState> {
     else this.set({ report: null });
     const task = async () => {
       // Cleared files are forgotten (segmenting goes back to the phantom); adopted training data stay.
-      const gone = [...this.held.keys()].filter((name) => !files.some((f) => f.name === name));
+      const gone = [...this.held.keys()].filter((name) => !files.some((f) => fileName(f) === name));
       if (gone.length > 0) await client.call('removeUserFiles', { ids: gone });
       for (const name of gone) this.held.delete(name);
-      const fresh = files.filter((f) => this.held.get(f.name) !== f);
+      const fresh = files.filter((f) => this.held.get(fileName(f)) !== f);
       // f.arrayBuffer() is a fresh copy of the file: the engine may keep it, the page never reads it again.
-      const payload = await Promise.all(fresh.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+      const payload = await Promise.all(fresh.map(async (f) => ({ name: fileName(f), bytes: await f.arrayBuffer() })));
       if (payload.length > 0) await client.call('addUserFiles', { files: payload });
-      for (const f of fresh) this.held.set(f.name, f);
+      for (const f of fresh) this.held.set(fileName(f), f);
       if (files.length === 0 || seq !== this.checkSeq) return; // a newer edit checks instead
       const report = await client.call('validateUserData', { choices });
       if (seq === this.checkSeq) this.set({ report, error: null });

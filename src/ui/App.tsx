@@ -15,6 +15,7 @@ import { Replicates } from './Replicates';
 import { readoutRun, Transport } from './Transport';
 import { useShortcuts } from './useShortcuts';
 import { ViewerPanel } from './ViewerPanel';
+import { UserDataSummary } from './io/UserDataSummary';
 import { VIEWS } from './views';
 
 const LAST_K = 50;
@@ -131,6 +132,16 @@ export function App() {
             activeBackend={pg.backend?.active ?? null}
             stepsPerSecond={stepsPerSecond}
             disabled={pg.playing}
+            dataPanel={
+              pg.dataSource ? (
+                <UserDataSummary
+                  data={pg.userData}
+                  source={pg.dataSource}
+                  onPhantom={() => pg.adoptData(null, null)}
+                  disabled={pg.playing}
+                />
+              ) : undefined
+            }
           />
         </aside>
         <section className="main-col">

@@ -21,6 +21,8 @@ export interface ControlsProps {
   activeBackend: string | null;
   stepsPerSecond: number | null;
   disabled: boolean;
+  /** While the user's volumes are in use: shown in the Data group instead of the phantom controls. */
+  dataPanel?: ReactNode;
 }
 
 // The burden slider is logarithmic: position 0..1000 maps to 30% .. 0.001%.
@@ -77,7 +79,12 @@ export function Controls(props: ControlsProps) {
   };
   return (
     <div className="controls-inner">
-      <Group title="Data" name="data" hidden={hidden}>
+      {props.dataPanel && (
+        <Group title="Data: your volumes" name="data" hidden={hidden}>
+          {props.dataPanel}
+        </Group>
+      )}
+      <Group title="Data" name="data" hidden={props.dataPanel ? [...hidden, 'data'] : hidden}>
         <label data-control="lesion">
           Lesion type
           <select

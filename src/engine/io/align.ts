@@ -2,23 +2,22 @@
 // label to class indices, voxel axes to RAS order, then downsampled when over the voxel limit.
 import type { Volume } from '../data/volume';
 import { AFFINE_TOLERANCE, affineDifference, canonicalOrientation, gridOf, reorientVolume } from './geometry';
-import { downsample, downsampleFactor, resampleToGrid } from './resample';
+import { downsample, downsampleFactors, resampleToGrid } from './resample';
 import type { UserSubject } from './validate';
 
 const fmtDims = (d: readonly number[]) => d.slice(0, 3).join('x');
 const fmtMillions = (n: number) => (n >= 1e5 ? `${(n / 1e6).toFixed(1)} M` : String(n));
 
-/** Splits a 4D image into its 3D channels (copies into Float32). */
+/** Splits a 4D image into its 3D channels, in the file's own array type (float comes after downsampling: less memory). */
 function channels3d(v: Volume): Volume[] {
   const n = v.dims[0] * v.dims[1] * v.dims[2];
   const c = v.dims.length > 3 ? v.dims[3] : 1;
-  return Array.from({ length: c }, (_, k) => ({
-    ...v,
-    dims: v.dims.slice(0, 3),
-    data: Float32Array.from(v.data.subarray(k * n, (k + 1) * n)),
-    datatype: 'float32' as const,
-  }));
+  if (c === 1) return [{ ...v, dims: v.dims.slice(0, 3) }];
+  return Array.from({ length: c }, (_, k) => ({ ...v, dims: v.dims.slice(0, 3), data: v.data.slice(k * n, (k + 1) * n) }));
 }
+
+const asFloat = (v: Volume): Volume =>
+  v.data instanceof Float32Array ? v : { ...v, data: Float32Array.from(v.data), datatype: 'float32' };
 
 /**
  * One subject onto one grid: every volume onto the first image's grid (or a problem), the label to
@@ -67,29 +66,32 @@ export function alignSubject(p: {
     for (let i = 0; i < data.length; i++) data[i] = p.classOf(label.data[i]);
     bin = reorientVolume({ ...label, dims: label.dims.slice(0, 3), data, datatype: 'uint8' }, orientation);
   }
-  const factor = downsampleFactor({ dims: ref.dims, maxVoxels: p.maxVoxels });
-  if (factor > 1) {
+  // Factors on the reoriented axes: thick slices keep their count while in-plane voxels shrink first.
+  const factors = downsampleFactors({ dims: chans[0].dims, spacing: chans[0].spacing, maxVoxels: p.maxVoxels });
+  if (factors.some((f) => f > 1)) {
     const count = (v: Volume | null) => {
       let n = 0;
       if (v) for (let i = 0; i < v.data.length; i++) if (v.data[i] > 0) n++;
       return n;
     };
     const before = count(bin);
-    chans = chans.map((c) => downsample({ volume: c, factor, method: 'mean' }));
-    bin = bin && downsample({ volume: bin, factor, method: 'mode' });
+    chans = chans.map((c) => downsample({ volume: c, factor: factors, method: 'mean' }));
+    bin = bin && downsample({ volume: bin, factor: factors, method: 'mode' });
+    const by = factors.every((f) => f === factors[0]) ? `${factors[0]}` : `${factors.join(' x ')} (x, y, z; thick slices kept)`;
     const fg = bin ? ` (foreground voxels ${before} -> ${count(bin)})` : '';
     p.notices.push(
-      `subject '${p.id}': ${fmtDims(ref.dims)} is ${fmtMillions(ref.dims[0] * ref.dims[1] * ref.dims[2])} voxels, over the ${fmtMillions(p.maxVoxels)} limit: downsampled by ${factor} to ${fmtDims(chans[0].dims)}${fg}; exports go back to ${fmtDims(ref.dims)}`,
+      `subject '${p.id}': ${fmtDims(ref.dims)} is ${fmtMillions(ref.dims[0] * ref.dims[1] * ref.dims[2])} voxels, over the ${fmtMillions(p.maxVoxels)} limit: downsampled by ${by} to ${fmtDims(chans[0].dims)}${fg}; exports go back to ${fmtDims(ref.dims)}`,
     );
   }
   return {
     id: p.id,
     modalities: p.modalities,
-    images: chans.map((c, k) => ({ ...c, name: p.modalities[k] })),
+    images: chans.map((c, k) => ({ ...asFloat(c), name: p.modalities[k] })),
     label: bin,
     original: ref,
+    originalName: first.name ?? p.id,
     working: gridOf(chans[0]),
     orientation,
-    factor,
+    factors,
   };
 }

@@ -7,10 +7,11 @@ import type { CheckpointInfo } from './model-io';
 import type { UserDataChoices, UserDataReport } from './validate';
 
 export type { NamedBytes } from './exports';
+export type { FileGrid } from './file-grid';
 export type { FileRole, UserFile } from './files';
 export type { LoadCheckpointRequest, PredictionFiles, SegmentResult, UserDataRequest, UserDataSummary } from './io-host';
 export type { CheckpointInfo } from './model-io';
-export type { FileReport, SubjectReport, UserDataChoices, UserDataReport } from './validate';
+export type { FileReport, SeriesChoice, SubjectReport, UserDataChoices, UserDataReport } from './validate';
 
 export interface IoApi {
   /** Keeps the user's files by id (their name; a held name is replaced); bytes are transferred once. */

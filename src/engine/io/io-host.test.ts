@@ -53,7 +53,8 @@ describe('prediction exports go back to the input grid', () => {
     });
     const p = readNifti(files.probability.bytes);
     const s = readNifti(files.segmentation.bytes);
-    expect(files.probability.name).toBe('x_probability.nii');
+    expect(files.probability.name).toBe('x_prob.nii');
+    expect(files.segmentation.name).toBe('x_seg.nii');
     expect(p.dims).toEqual([5, 4, 3]);
     p.affine.forEach((v, i) => {
       expect(v).toBeCloseTo(lps[i], 5);
@@ -101,6 +102,10 @@ describe('IoController', () => {
     expect(snap.step).toBe(8);
     const pred = await io.exportPrediction({ runId: 'r' });
     expect(pred.step).toBe(8);
+    expect([pred.segmentation.name, pred.probability.name]).toEqual([
+      'phantom-2002_pred-r_step-8_seg.nii.gz',
+      'phantom-2002_pred-r_step-8_prob.nii.gz',
+    ]);
     const probs = readNifti(pred.probability.bytes);
     const seg = readNifti(pred.segmentation.bytes);
     expect(probs.dims).toEqual([32, 32, 12]);

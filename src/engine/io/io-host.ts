@@ -7,8 +7,9 @@ import { diceFromCounts } from '../metrics/overlap';
 import type { IoApi } from './api';
 import type { Dataset } from '../train/dataset';
 import type { Session } from '../train/session';
-import { datasetFiles, type ExportGeometry, type NamedBytes, predictionFiles } from './exports';
+import { datasetFiles, type ExportGeometry, labelTableFile, type NamedBytes, predictionFiles } from './exports';
 import { fetchCheckpointFiles } from './fetch-checkpoint';
+import type { FileGrid } from './file-grid';
 import type { UserFile } from './files';
 import { gridOf } from './geometry';
 import { type CheckpointInfo, CheckpointStore, saveModelFiles } from './model-io';
@@ -32,6 +33,8 @@ export type LoadCheckpointRequest =
   | { id: string; modelJson: string; weights: ArrayBuffer | Uint8Array };
 
 export interface UserDataSummary extends DataSummary {
+  /** The shown subject's first file as read: the viewer maps its voxels to this file's own indices. */
+  fileGrid: FileGrid;
   report: UserDataReport;
   split: { train: string[]; validation: string[] };
   notices: string[];
@@ -40,6 +43,8 @@ export interface UserDataSummary extends DataSummary {
 export interface PredictionFiles {
   segmentation: NamedBytes;
   probability: NamedBytes;
+  /** The segmentation's label values and names (index, name), when a label table named them. */
+  table?: NamedBytes;
 }
 
 export interface SegmentResult {
@@ -76,6 +81,13 @@ function checkFiles(files: unknown): asserts files is UserFile[] {
 }
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60) || 'volume';
+/** A BIDS entity label: letters and digits only. */
+const entity = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '').slice(0, 40) || 'x';
+
+/** The label values a user subject's label maps hold (kept classes, or the one merged value). */
+function labelValuesOf(s: UserSubject): number[] {
+  return s.classValues ?? (s.foregroundValue !== undefined ? [s.foregroundValue] : []);
+}
 
 /** The IoApi methods of a controller, bound (the host spreads them into EngineApi). */
 export function ioMethods(io: IoController): IoApi {
@@ -157,16 +169,18 @@ export class IoController {
     const summary = await this.session.adoptDataset(u.ds, t0);
     this.adopted = { subjects, report };
     this.shown = { dataset: u.ds, subject: u.shown };
-    return { ...summary, report, split: u.split, notices: u.notices };
+    const o = u.shown.original;
+    const fileGrid = { name: u.shown.originalName, dims: [...o.dims], affine: [...o.affine] };
+    return { ...summary, fileGrid, report, split: u.split, notices: u.notices };
   }
 
-  /** Geometry of the session's shown subject: user volumes go back to their file's grid. */
-  private shownGeometry(): { geometry: ExportGeometry; name: string } {
+  /** Geometry of the session's shown subject: user volumes go back to their file's grid, with their header fields. */
+  private shownGeometry(): { geometry: ExportGeometry; name: string; user?: UserSubject } {
     const ds = this.session.data;
     if (!ds) throw new EngineError('no-data', 'no data yet');
     if (this.shown && this.shown.dataset === ds) {
       const s = this.shown.subject;
-      return { geometry: { working: s.working, original: s.original }, name: s.id };
+      return { geometry: { working: s.working, original: s.original, meta: s.meta }, name: s.id, user: s };
     }
     const g = gridOf(ds.display.images[0]);
     const seed = ds.display.phantom?.options.seed;
@@ -177,8 +191,19 @@ export class IoController {
   async exportData(req: { gzip?: boolean }): Promise<{ files: NamedBytes[] }> {
     const ds = this.session.data;
     if (!ds) throw new EngineError('no-data', 'no data yet');
-    const { geometry, name } = this.shownGeometry();
-    return { files: datasetFiles({ ds, prefix: safe(name), gzip: req.gzip ?? true, original: geometry.original }) };
+    const { geometry, name, user } = this.shownGeometry();
+    const prefix = safe(name);
+    const files = datasetFiles({
+      ds,
+      prefix,
+      gzip: req.gzip ?? true,
+      original: geometry.original,
+      meta: geometry.meta,
+      foregroundValue: user?.foregroundValue,
+    });
+    const table =
+      user?.labelNames && labelTableFile({ name: `${prefix}_label.tsv`, values: labelValuesOf(user), names: user.labelNames });
+    return { files: table ? [...files, table] : files };
   }
 
   /** A run's prediction over the whole shown subject, on the input's grid. */
@@ -186,7 +211,7 @@ export class IoController {
     const ds = this.session.data;
     const model = this.session.modelOf(req.runId);
     if (!ds || !model) throw new EngineError('no-runs', `no run '${req.runId}': train first`);
-    const { geometry, name } = this.shownGeometry();
+    const { geometry, name, user } = this.shownGeometry();
     return this.session.betweenSteps(async () => {
       const step = this.session.trainers.find((t) => t.runId === req.runId)?.step ?? 0;
       const subject = ds.display.subject;
@@ -194,8 +219,19 @@ export class IoController {
       // Multi-class runs export each voxel's argmax class as the label value it came from.
       const values = ds.numClasses > 2 ? (ds.classValues ?? Array.from({ length: ds.numClasses }, (_, i) => i)) : null;
       const classes = values ? { index: await predictVolume({ model, subject, output: 'classes' }), values } : undefined;
-      const prefix = `${safe(name)}_${safe(req.runId)}_step${step}`;
-      return { ...predictionFiles({ probs, geometry, prefix, gzip: req.gzip ?? true, classes }), step };
+      // Names say what they are: sub-01_pred-<run>_step-<n>_seg.nii.gz (BIDS-style entities).
+      const prefix = `${safe(name)}_pred-${entity(req.runId)}_step-${step}`;
+      const files = predictionFiles({
+        probs,
+        geometry,
+        prefix,
+        gzip: req.gzip ?? true,
+        classes,
+        foregroundValue: user?.foregroundValue,
+      });
+      const table =
+        user?.labelNames && labelTableFile({ name: `${prefix}_seg.tsv`, values: labelValuesOf(user), names: user.labelNames });
+      return { ...files, ...(table ? { table } : {}), step };
     });
   }
 
@@ -261,7 +297,7 @@ export class IoController {
     const label = user ? (user.label?.data ?? null) : subject.label;
     const seg = threshold(probs);
     const name = user ? user.id : this.shownGeometry().name;
-    const g = user ? { working: user.working, original: user.original } : this.shownGeometry().geometry;
+    const g = user ? { working: user.working, original: user.original, meta: user.meta } : this.shownGeometry().geometry;
     const images = user ? user.images : ds!.display.images;
     const modalities = user ? user.modalities : ds!.display.modalities;
     return {
@@ -280,7 +316,13 @@ export class IoController {
       },
       probs,
       dice: label ? hardDice(seg, label) : null,
-      files: predictionFiles({ probs, geometry: g, prefix: `${safe(name)}_${safe(info.id)}`, gzip: req.gzip ?? true }),
+      files: predictionFiles({
+        probs,
+        geometry: g,
+        prefix: `${safe(name)}_pred-${entity(info.id)}`,
+        gzip: req.gzip ?? true,
+        foregroundValue: user?.foregroundValue,
+      }),
       ms: performance.now() - t0,
     };
   }

@@ -61,7 +61,9 @@ describe('keeping every class of a label map', () => {
     ];
     const r = loadUserSubjects({ files: f, choices: { classes: 'all' } }).report;
     expect(r.ok).toBe(false);
-    expect(r.errors[0]).toMatch(/19 foreground values; keeping all classes works up to 15: choose foreground labels/);
+    expect(r.errors[0]).toMatch(
+      /19 label values are chosen as classes; keeping classes works up to 15 foreground classes: pick at most 15/,
+    );
     expect(loadUserSubjects({ files: f, choices: {} }).report.ok).toBe(true);
   });
 
@@ -106,7 +108,7 @@ describe('keeping every class of a label map', () => {
         });
         expect(Array.from(seg.data)).toEqual(Array.from(lab.data));
       } else {
-        expect(shownDims).toEqual([10, 8, 3]); // downsampled by 2, exported back at full size
+        expect(shownDims).toEqual([7, 6, 6]); // 1 mm in-plane voxels by 3, the 6 slices of 2 mm kept; exported back at full size
         expect(new Set(seg.data)).toEqual(new Set([0, 5, 7]));
       }
     }

@@ -80,11 +80,38 @@ export function downsampleFactor(params: { dims: readonly number[]; maxVoxels: n
   return f;
 }
 
-/** The grid of f x f x f blocks: voxel i' is the centre of old voxels f*i' .. f*i' + f - 1. */
-export function downsampledGrid(grid: Grid, f: number): Grid {
-  const h = (f - 1) / 2;
-  const scale = [f, 0, 0, h, 0, f, 0, h, 0, 0, f, h, 0, 0, 0, 1];
-  return { dims: grid.dims.map((d) => Math.ceil(d / f)) as Grid['dims'], affine: matMul4(grid.affine, scale) };
+/** A shrink factor per voxel axis (x, y, z). */
+export type Factors = [number, number, number];
+
+const asFactors = (f: number | readonly number[]): Factors => (typeof f === 'number' ? [f, f, f] : [f[0], f[1], f[2]]);
+
+/**
+ * Per-axis factors that fit maxVoxels and keep thick slices: every axis is shrunk towards one common voxel
+ * size t (factor floor(t / spacing), at least 1), t as small as fits, so an axis already coarser than t keeps
+ * all its slices. Isotropic voxels give equal factors (the same as downsampleFactor).
+ */
+export function downsampleFactors(params: { dims: readonly number[]; spacing: readonly number[]; maxVoxels: number }): Factors {
+  const { dims, spacing, maxVoxels } = params;
+  const sp = [0, 1, 2].map((k) => (spacing[k] > 0 ? spacing[k] : 1));
+  const count = (f: Factors) => f.reduce((n, fk, k) => n * Math.ceil(dims[k] / fk), 1);
+  const at = (t: number) => sp.map((s, k) => Math.min(dims[k], Math.max(1, Math.floor(t / s + 1e-9)))) as Factors;
+  if (count([1, 1, 1]) <= maxVoxels) return [1, 1, 1];
+  // Candidate voxel sizes: every multiple of every axis's spacing, smallest first.
+  const top = Math.max(...sp.map((s, k) => s * dims[k]));
+  for (let t = Math.min(...sp); t <= top; ) {
+    const f = at(t);
+    if (count(f) <= maxVoxels) return f;
+    t = Math.min(...sp.map((s, k) => s * (f[k] + 1)));
+  }
+  return [dims[0], dims[1], dims[2]];
+}
+
+/** The grid of fx x fy x fz blocks: voxel i' is the centre of old voxels f*i' .. f*i' + f - 1 on each axis. */
+export function downsampledGrid(grid: Grid, factor: number | readonly number[]): Grid {
+  const f = asFactors(factor);
+  const h = f.map((k) => (k - 1) / 2);
+  const scale = [f[0], 0, 0, h[0], 0, f[1], 0, h[1], 0, 0, f[2], h[2], 0, 0, 0, 1];
+  return { dims: grid.dims.map((d, k) => Math.ceil(d / f[k])) as Grid['dims'], affine: matMul4(grid.affine, scale) };
 }
 
 /**
@@ -92,10 +119,11 @@ export function downsampledGrid(grid: Grid, f: number): Grid {
  * frequent value, ties going to the larger value so that small lesions are kept when they can be (labels).
  * Edge blocks use the voxels they have.
  */
-export function downsample(params: { volume: Volume; factor: number; method: 'mean' | 'mode' }): Volume {
-  const { volume, factor: f, method } = params;
-  if (f === 1) return volume;
-  const grid = downsampledGrid({ dims: [volume.dims[0], volume.dims[1], volume.dims[2]], affine: volume.affine }, f);
+export function downsample(params: { volume: Volume; factor: number | readonly number[]; method: 'mean' | 'mode' }): Volume {
+  const { volume, method } = params;
+  const [fx, fy, fz] = asFactors(params.factor);
+  if (fx === 1 && fy === 1 && fz === 1) return volume;
+  const grid = downsampledGrid({ dims: [volume.dims[0], volume.dims[1], volume.dims[2]], affine: volume.affine }, [fx, fy, fz]);
   const [sx, sy, sz] = volume.dims;
   const [nx, ny, nz] = grid.dims;
   const channels = channelCount(volume.dims);
@@ -115,9 +143,9 @@ export function downsample(params: { volume: Volume; factor: number; method: 'me
           let sum = 0;
           let k = 0;
           counts.clear();
-          for (let c = z * f; c < Math.min(sz, z * f + f); c++)
-            for (let b = y * f; b < Math.min(sy, y * f + f); b++)
-              for (let a = x * f; a < Math.min(sx, x * f + f); a++) {
+          for (let c = z * fz; c < Math.min(sz, z * fz + fz); c++)
+            for (let b = y * fy; b < Math.min(sy, y * fy + fy); b++)
+              for (let a = x * fx; a < Math.min(sx, x * fx + fx); a++) {
                 const v = src[a + sx * (b + sy * c)];
                 if (method === 'mean') sum += v;
                 else counts.set(v, (counts.get(v) ?? 0) + 1);

@@ -82,7 +82,7 @@ describe('loadUserSubjects', () => {
     const { report } = loadUserSubjects({ files: [image('s_T1.nii'), junk, png] });
     expect(report.ok).toBe(false);
     expect(report.errors.some((e) => e.startsWith('broken.nii.gz: cannot read it as NIfTI'))).toBe(true);
-    expect(report.errors).toContain('scan.png: not a .nii or .nii.gz file');
+    expect(report.errors).toContain('scan.png: not a .nii or .nii.gz file (nor an .hdr/.img pair)');
     expect(loadUserSubjects({ files: [] }).report.errors[0]).toMatch(/no files/);
   });
 
@@ -130,7 +130,7 @@ describe('loadUserSubjects', () => {
       choices: { maxVoxels: 150 },
     });
     expect(big.report.ok).toBe(true);
-    expect(big.subjects[0].factor).toBe(3);
+    expect(big.subjects[0].factors).toEqual([3, 3, 3]);
     expect(big.subjects[0].working.dims).toEqual([6, 4, 3]);
     expect(big.report.notices.some((n) => /1536 voxels, over the 150 limit: downsampled by 3 to 6x4x3/.test(n))).toBe(true);
     const lps = [-1, 0, 0, 4, 0, -1, 0, 3, 0, 0, 1, -2, 0, 0, 0, 1];

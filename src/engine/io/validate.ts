@@ -1,18 +1,22 @@
 // User volumes -> checked, aligned subjects, or clear messages saying why not. Nothing trains until
 // every subject passes: readable NIfTI, label and images on one grid (or resampled on request),
 // integer labels with a chosen foreground, and volumes under the voxel limit (downsampled otherwise).
-import { NiftiError, readNifti } from '../data/nifti';
+import { NIFTI_MAX_VOXELS, type NiftiMeta } from '../data/nifti';
 import type { Volume } from '../data/volume';
-import { assignFiles, type FileRole, groupSubjects, isNiftiName, type UserFile } from './files';
 import { alignSubject } from './align';
+import { assignFiles, type FileRole, groupSubjects, pairStem, stripNiftiExtension, type UserFile } from './files';
 import { type Grid, isIdentityOrientation, type Orientation } from './geometry';
+import type { LabelNames } from './label-table';
+import { applySeries, pairImages, readTable, readVolume, type SeriesChoice, seriesFor } from './read-user';
+
+export type { SeriesChoice } from './read-user';
 
 /** Voxels per volume above which user volumes are downsampled (160^3 ≈ 4.1 M). */
 export const USER_MAX_VOXELS = 160 ** 3;
-/** Files larger than this are refused outright: a browser tab cannot hold them comfortably. */
-export const USER_READ_MAX_VOXELS = 2 ** 25;
-/** More distinct label values than this: probably an image, not a label map. */
-const MAX_LABEL_VALUES = 64;
+/** Files larger than this are refused (the reader's own limit, 2^27); anything over USER_MAX_VOXELS is downsampled. */
+export const USER_READ_MAX_VOXELS = NIFTI_MAX_VOXELS;
+/** More distinct label values than this: probably an image, not a label map (inia19 has 725, AAL 116). */
+const MAX_LABEL_VALUES = 10_000;
 /** Most classes (background included) a label map kept whole may train: one softmax channel each. */
 export const MAX_TRAIN_CLASSES = 16;
 
@@ -23,10 +27,14 @@ export interface UserDataChoices {
   subjects?: Record<string, string>;
   /** Resample images and label onto the first image's grid where they disagree (else that is an error). */
   resample?: boolean;
-  /** Label values that count as foreground (default: every non-zero value); ignored when classes is 'all'. */
+  /** Label values that count as foreground (default: every non-zero value). */
   foreground?: number[];
-  /** 'merge' (default): the foreground values become one class; 'all': every label value is its own class (GDL is multi-class). */
+  /** Label names (from a label table) whose values count as foreground too: case-insensitive, a part of the name matches. */
+  foregroundNames?: string[];
+  /** 'merge' (default): the foreground values become one class; 'all': each foreground value is its own class (GDL is multi-class). */
   classes?: 'merge' | 'all';
+  /** Per 4D file: its 4th dimension as input channels, one time frame (0-based) or the mean over time. */
+  series?: Record<string, SeriesChoice>;
   /** Per-volume voxel limit before downsampling (default USER_MAX_VOXELS). */
   maxVoxels?: number;
 }
@@ -39,6 +47,11 @@ export interface FileReport {
   dims?: number[];
   spacing?: number[];
   datatype?: string;
+  /** 4D files: the number of volumes in the 4th dimension and what was done with them. */
+  volumes?: number;
+  series?: SeriesChoice;
+  /** A .hdr's .img. */
+  pairedWith?: string;
   error?: string;
 }
 
@@ -61,8 +74,10 @@ export interface UserDataReport {
   trainProblems: string[];
   files: FileReport[];
   subjects: SubjectReport[];
-  /** Every value found in the labels, with voxel counts (all subjects). */
-  labelValues: { value: number; count: number }[];
+  /** Every value found in the labels, with voxel counts (all subjects) and its name when a label table gave one. */
+  labelValues: { value: number; count: number; name?: string }[];
+  /** Label tables read (file names). */
+  labelTables: string[];
   /** Label values used as foreground. */
   foreground: number[];
   /** Classes kept whole: the label value of each class index (0 = background first); absent when merged. */
@@ -83,23 +98,20 @@ export interface UserSubject {
   label: Volume | null;
   /** Classes kept whole: the label value of each class index; absent when the foreground is merged to 1. */
   classValues?: number[];
+  /** Merged from exactly one label value: exports write it back instead of 1. */
+  foregroundValue?: number;
+  /** The first image's header fields (xform codes, units, TR), carried into exports. */
+  meta?: NiftiMeta;
+  /** Names of label values from a label table (exported as a .tsv beside label maps). */
+  labelNames?: Map<number, string>;
   /** The first image's grid as read: predictions are exported onto it. */
   original: Grid;
+  /** The first image's file name (the viewer's readout names its voxels). */
+  originalName: string;
   working: Grid;
   orientation: Orientation;
-  factor: number;
-}
-
-function readOne(f: UserFile): { volume?: Volume; error?: string; notice?: string } {
-  if (!isNiftiName(f.name)) return { error: `${f.name}: not a .nii or .nii.gz file` };
-  try {
-    const v = readNifti(f.bytes, { nonFinite: 'replace', maxVoxels: USER_READ_MAX_VOXELS });
-    const notice = v.nifti.nonFiniteReplaced ? `${f.name}: ${v.nifti.nonFiniteReplaced} NaN/Inf values were set to 0` : undefined;
-    return { volume: { ...v, name: f.name }, notice };
-  } catch (err) {
-    const why = err instanceof NiftiError || err instanceof Error ? err.message : String(err);
-    return { error: `${f.name}: cannot read it as NIfTI (${why})` };
-  }
+  /** Downsampling factor per (reoriented) voxel axis; 1, 1, 1 when none. */
+  factors: [number, number, number];
 }
 
 /** Label checks: integer, non-negative, few distinct values. Returns value counts or a problem. */
@@ -134,26 +146,51 @@ export function loadUserSubjects(params: { files: readonly UserFile[]; choices?:
   const { files, choices = {} } = params;
   const errors: string[] = [];
   const notices: string[] = [];
-  const names = files.map((f) => f.name);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) errors.push(`two files are named ${dup}: rename one`);
-  const assigned = assignFiles({ names, roles: choices.roles, subjects: choices.subjects });
+  const dupName = files.map((f) => f.name).find((n, i, all) => all.indexOf(n) !== i);
+  if (dupName) errors.push(`two files are named ${dupName}: rename one`);
+  // An .img travels with the .hdr of its stem; one without its .hdr cannot be read.
+  const { paired, lone } = pairImages(files);
+  for (const n of lone) errors.push(`${n}: the voxels of an .hdr/.img pair; add ${pairStem(n).split(/[\\/]/).pop()}.hdr with it`);
+  const pairedNames = new Set([...paired.values()].map((f) => f.name));
+  const listed = files.filter((f) => !pairedNames.has(f.name) && !lone.includes(f.name));
+  const assigned = assignFiles({ names: listed.map((f) => f.name), roles: choices.roles, subjects: choices.subjects });
   const volumes = new Map<string, Volume>();
+  const tables = new Map<string, LabelNames>();
   const fileReports: FileReport[] = assigned.map((a, i) => {
     if (a.role === 'ignore') return { ...a };
-    const r = readOne(files[i]);
-    if (r.notice) notices.push(r.notice);
+    if (a.role === 'table') {
+      const t = readTable(listed[i]);
+      if (t.names) tables.set(a.name, t.names);
+      else notices.push(t.error!);
+      return { ...a, ...(t.error ? { error: t.error } : {}) };
+    }
+    const img = paired.get(pairStem(a.name));
+    const r = readVolume(listed[i], img, USER_READ_MAX_VOXELS);
+    if (r.notices) notices.push(...r.notices);
     let error = r.error;
-    const v = r.volume;
+    let v = r.volume;
     if (v && a.role === 'label' && v.dims.length > 3 && v.dims[3] > 1)
       error = `${a.name}: a label must be 3D, this file has ${v.dims[3]} volumes`;
     if (error || !v) {
       errors.push(error!);
       return { ...a, dims: v?.dims, error };
     }
+    const frames = v.dims.length > 3 ? v.dims[3] : 1;
+    const series = seriesFor(v, choices.series?.[a.name]);
+    if (series.notice) notices.push(series.notice);
+    const dims = v.dims;
+    v = applySeries(v, series.choice);
     volumes.set(a.name, v);
-    return { ...a, dims: v.dims, spacing: v.spacing.map((x) => Math.round(x * 1000) / 1000), datatype: v.datatype };
+    return {
+      ...a,
+      dims,
+      spacing: v.spacing.map((x) => Math.round(x * 1000) / 1000),
+      datatype: v.datatype,
+      ...(frames > 1 ? { volumes: frames, series: series.choice } : {}),
+      ...(img ? { pairedWith: img.name } : {}),
+    };
   });
+  const labelNames = namesForLabels(tables, assigned, notices);
   const groups = groupSubjects(assigned);
   if (files.length === 0) errors.push('no files: choose image and label volumes (.nii or .nii.gz)');
   else if (groups.length === 0) errors.push('every file is ignored: mark at least one image');
@@ -171,21 +208,27 @@ export function loadUserSubjects(params: { files: readonly UserFile[]; choices?:
   const present = [...allCounts.keys()].sort((a, b) => a - b);
   const nonzero = present.filter((v) => v !== 0);
   const keepAll = choices.classes === 'all';
-  const foreground = keepAll || !choices.foreground?.length ? nonzero : [...new Set(choices.foreground)].sort((a, b) => a - b);
+  const byName = valuesNamed(labelNames, choices.foregroundNames ?? [], present, notices);
+  const picked = [...new Set([...(choices.foreground ?? []), ...byName])].sort((a, b) => a - b);
+  const chosen = picked.length > 0 || (choices.foregroundNames?.length ?? 0) > 0;
+  const foreground = chosen ? picked.filter((v) => v !== 0) : nonzero;
   const missing = foreground.filter((v) => !allCounts.has(v));
   if (missing.length) notices.push(`foreground label(s) ${missing.join(', ')} occur in no label`);
-  if (nonzero.length > 1 && !choices.foreground?.length && !keepAll)
+  if (nonzero.length > 1 && !chosen && !keepAll)
     notices.push(
       `the labels hold ${nonzero.join(', ')}: all merged into one foreground; choose the foreground label(s) or keep all classes to change that`,
     );
-  // Kept whole, value 0 is background (class 0) and every other value its own class, in ascending order.
-  const classValues = keepAll && nonzero.length ? [0, ...nonzero] : undefined;
+  // Kept as classes, value 0 (and every value not chosen) is background (class 0) and each foreground value its own class, ascending.
+  const kept = foreground.filter((v) => allCounts.has(v));
+  const classValues = keepAll && kept.length ? [0, ...kept] : undefined;
   if (classValues && classValues.length > MAX_TRAIN_CLASSES)
     errors.push(
-      `the labels hold ${nonzero.length} foreground values; keeping all classes works up to ${MAX_TRAIN_CLASSES - 1}: choose foreground labels instead`,
+      `${kept.length} label values are chosen as classes; keeping classes works up to ${MAX_TRAIN_CLASSES - 1} foreground classes: pick at most ${MAX_TRAIN_CLASSES - 1} labels, or merge them into one foreground`,
     );
-  if (classValues && nonzero.length === 1)
-    notices.push(`the labels hold one foreground value (${nonzero[0]}): keeping all classes is the usual two-class training`);
+  if (classValues && kept.length === 1)
+    notices.push(`one foreground value (${kept[0]}) is chosen: keeping classes is the usual two-class training`);
+  if (keepAll && chosen && kept.length < nonzero.length)
+    notices.push(`${nonzero.length - kept.length} label value(s) not chosen are background`);
   const fgSet = new Set(foreground);
   const classIndex = new Map(classValues?.map((v, i) => [v, i]));
   const classOf = (v: number) => (classValues ? (classIndex.get(v) ?? 0) : fgSet.has(v) ? 1 : 0);
@@ -217,6 +260,9 @@ export function loadUserSubjects(params: { files: readonly UserFile[]; choices?:
     });
     if (!s) return report;
     if (classValues && s.label) s.classValues = [...classValues];
+    if (!classValues && s.label && foreground.length === 1) s.foregroundValue = foreground[0];
+    if (images[0]?.meta) s.meta = images[0].meta;
+    if (labelNames.size) s.labelNames = labelNames;
     if (!isIdentityOrientation(s.orientation) && !notices.some((n) => n.startsWith('volumes are shown')))
       notices.push('volumes are shown and trained in RAS voxel order (axial slices); exports go back to each file’s own grid');
     report.dims = [...s.working.dims];
@@ -252,7 +298,11 @@ export function loadUserSubjects(params: { files: readonly UserFile[]; choices?:
       trainProblems: ok ? trainProblems : [],
       files: fileReports,
       subjects: subjectReports,
-      labelValues: present.map((value) => ({ value, count: allCounts.get(value)! })),
+      labelValues: present.map((value) => {
+        const name = labelNames.get(value);
+        return { value, count: allCounts.get(value)!, ...(name ? { name } : {}) };
+      }),
+      labelTables: [...tables.keys()],
       foreground,
       ...(classValues ? { classValues } : {}),
       errors,
@@ -260,4 +310,33 @@ export function loadUserSubjects(params: { files: readonly UserFile[]; choices?:
     },
     subjects: ok ? subjects : [],
   };
+}
+
+/** Names for label values: a table of the label's own stem, else the only table; several tables are merged (first name wins). */
+function namesForLabels(
+  tables: Map<string, LabelNames>,
+  assigned: readonly { name: string; role: FileRole }[],
+  notices: string[],
+): LabelNames {
+  const out: LabelNames = new Map();
+  if (tables.size === 0) return out;
+  const labels = assigned.filter((a) => a.role === 'label').map((a) => stripNiftiExtension(a.name));
+  const matching = [...tables.keys()].filter((t) => labels.includes(stripNiftiExtension(t)));
+  const used = matching.length ? matching : [...tables.keys()];
+  for (const t of used) for (const [v, n] of tables.get(t)!) if (!out.has(v)) out.set(v, n);
+  notices.push(`label names from ${used.join(', ')} (${out.size} names)`);
+  return out;
+}
+
+/** Label values whose name contains one of the patterns (case-insensitive). */
+function valuesNamed(names: LabelNames, patterns: readonly string[], present: readonly number[], notices: string[]): number[] {
+  const wanted = patterns.map((p) => p.trim().toLowerCase()).filter(Boolean);
+  if (!wanted.length) return [];
+  if (names.size === 0) {
+    notices.push('labels were chosen by name, but no label table gave names: add one beside the label map');
+    return [];
+  }
+  const found = present.filter((v) => wanted.some((w) => names.get(v)?.toLowerCase().includes(w)));
+  if (!found.length) notices.push(`no label present is named like ${wanted.join(', ')}`);
+  return found;
 }

@@ -65,11 +65,14 @@ export function ExportBar({ pg, runs, selected, settings, notify }: ExportBarPro
   const exportPrediction = () =>
     act(async () => {
       const p = await pg.exports.prediction(run!.id);
+      const table = p.table ? [{ name: p.table.name, data: p.table.bytes }] : [];
       await downloadFiles([
         { name: p.segmentation.name, data: p.segmentation.bytes },
         { name: p.probability.name, data: p.probability.bytes },
+        ...table,
       ]);
-      return `Saved ${p.segmentation.name} and ${p.probability.name} (step ${p.step}, on the input's grid).`;
+      const also = p.table ? ` and its label table ${p.table.name}` : '';
+      return `Saved ${p.segmentation.name} and ${p.probability.name}${also} (step ${p.step}, on the input's grid).`;
     });
   const exportData = () =>
     act(async () => {

@@ -1,8 +1,11 @@
-// Own volumes: drop zone and file picker, one row per file (role, subject, size), the checks' problems
-// and notes, the class choice for multi-label maps (LabelClasses), and resampling on request. Props in, callbacks out.
+// Own volumes: drop zone, file and folder pickers, the real example, one row per file (role, subject, size,
+// what a 4D file's 4th dimension is), the checks' problems and notes, the class choice for multi-label maps
+// (LabelClasses), and resampling on request. Props in, callbacks out.
 import { type DragEvent, useState } from 'react';
 import type { FileRole, UserDataChoices, UserDataReport } from '../../engine/io/api';
+import { fileName } from '../../state/user-data';
 import { LabelClasses } from './LabelClasses';
+import { SeriesChoiceSelect } from './SeriesChoice';
 
 export interface FilePanelProps {
   files: File[];
@@ -11,13 +14,19 @@ export interface FilePanelProps {
   busy: string | null;
   error: string | null;
   onFiles: (files: File[]) => void;
+  /** A picked folder's files (named by their path in it). */
+  onFolder: (files: File[]) => void;
+  /** Loads the shipped real example (a FLAIR and its lesion mask). */
+  onExample: () => void;
   onClear: () => void;
   onChoices: (c: UserDataChoices) => void;
   onTrain: () => void;
   canTrain: boolean;
 }
 
-const ROLES: FileRole[] = ['image', 'label', 'ignore'];
+const ROLES: FileRole[] = ['image', 'label', 'table', 'ignore'];
+// Not in React's input typings: the folder picker attribute, spread in.
+const FOLDER_PICKER = { webkitdirectory: '', directory: '' } as Record<string, string>;
 
 function formatSize(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -34,7 +43,14 @@ export function FilePanel(p: FilePanelProps) {
   };
   const rows =
     report?.files ??
-    p.files.map((f) => ({ name: f.name, role: undefined, subject: '', dims: undefined, spacing: undefined, error: undefined }));
+    p.files.map((f) => ({
+      name: fileName(f),
+      role: undefined,
+      subject: '',
+      dims: undefined,
+      spacing: undefined,
+      error: undefined,
+    }));
   return (
     <section className="panel" aria-label="Your volumes">
       <h2>Your volumes</h2>
@@ -51,13 +67,13 @@ export function FilePanel(p: FilePanelProps) {
         onDragLeave={() => setOver(false)}
         onDrop={onDrop}
       >
-        <span>Drop image and label volumes (.nii, .nii.gz) for one or more subjects here, or</span>
+        <span>Drop image and label volumes (.nii, .nii.gz, .hdr + .img) and label tables for one or more subjects here, or</span>
         <label className="io-file-button">
           Choose NIfTI files…
           <input
             type="file"
             multiple
-            accept=".nii,.gz,.nii.gz"
+            accept=".nii,.gz,.nii.gz,.hdr,.img,.txt,.tsv,.csv,.lut,.json"
             aria-label="Choose NIfTI files"
             onChange={(e) => {
               p.onFiles([...(e.target.files ?? [])]);
@@ -65,14 +81,32 @@ export function FilePanel(p: FilePanelProps) {
             }}
           />
         </label>
+        <label className="io-file-button">
+          Choose a folder…
+          <input
+            type="file"
+            multiple
+            {...FOLDER_PICKER}
+            aria-label="Choose a folder (BIDS or one folder per subject)"
+            onChange={(e) => {
+              p.onFolder([...(e.target.files ?? [])]);
+              e.target.value = '';
+            }}
+          />
+        </label>
+        <button type="button" onClick={p.onExample} disabled={!!p.busy}>
+          Try a real FLAIR with its lesion mask
+        </button>
         {p.files.length > 0 && (
           <button type="button" onClick={p.onClear}>
             Clear
           </button>
         )}
         <span className="hint">
-          Names like sub01_T1, sub01_FLAIR, sub01_label group into subjects; a file with seg, mask or label in its name is a
-          label.
+          Names like sub01_T1, sub01_FLAIR, sub01_label group into subjects, BIDS names (sub-01[_ses-1]_T1w with
+          _desc-lesion_mask, _dseg or _label-*) by sub and ses, and a one-word name by its folder; a file with seg, mask or label
+          in its name is a label. Limits: files up to 2^27 voxels are read; volumes over 160^3 voxels are downsampled (in-plane
+          first, thick slices kept); kept classes: at most 15 foreground labels.
         </span>
       </section>
       {p.files.length > 0 && (
@@ -89,7 +123,7 @@ export function FilePanel(p: FilePanelProps) {
           </thead>
           <tbody>
             {rows.map((r) => {
-              const file = p.files.find((f) => f.name === r.name);
+              const file = p.files.find((f) => fileName(f) === r.name);
               return (
                 <tr key={r.name}>
                   <td>
@@ -122,9 +156,29 @@ export function FilePanel(p: FilePanelProps) {
                       }}
                     />
                   </td>
-                  <td>{r.dims?.join(' x ') ?? ''}</td>
+                  <td>
+                    {r.dims?.join(' x ') ?? ''}
+                    {'volumes' in r && r.volumes ? (
+                      <SeriesChoiceSelect
+                        name={r.name}
+                        volumes={r.volumes}
+                        value={r.series ?? 'channels'}
+                        onChange={(v) => p.onChoices({ ...choices, series: { ...choices.series, [r.name]: v } })}
+                      />
+                    ) : null}
+                  </td>
                   <td>{r.spacing?.map((s) => s.toFixed(2)).join(' x ') ?? ''}</td>
-                  <td>{r.error ? <span className="io-problems">{r.error}</span> : r.dims ? 'read' : ''}</td>
+                  <td>
+                    {r.error ? (
+                      <span className="io-problems">{r.error}</span>
+                    ) : r.dims ? (
+                      `read${'pairedWith' in r && r.pairedWith ? ` with ${r.pairedWith}` : ''}`
+                    ) : r.role === 'table' ? (
+                      'label table'
+                    ) : (
+                      ''
+                    )}
+                  </td>
                 </tr>
               );
             })}

@@ -46,6 +46,8 @@ export function YourDataView({ pg, settings, onChange, notify }: ViewProps) {
         busy={busy}
         error={error}
         onFiles={(f) => void data.addFiles(f)}
+        onFolder={(f) => void data.addFolder(f)}
+        onExample={() => void data.loadExample()}
         onClear={() => void data.clear()}
         onChoices={(c) => void data.setChoices(c)}
         onTrain={() => void train()}
