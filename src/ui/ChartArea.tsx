@@ -62,11 +62,15 @@ export function ChartArea({ runs, lastK, metric = 'dice', onMetric }: ChartAreaP
       <figure className="chart" aria-label="Dice chart" data-control="dice_chart">
         <figcaption>
           {own
-            ? `Dice, training batch (thin), and validation ${spec.label} (solid, right axis) vs step`
-            : 'Dice vs step: validation (solid), training batch (thin)'}{' '}
+            ? `Training Dice (thin) and validation ${spec.label} (solid, right axis):`
+            : 'Dice: training (thin), validation (solid):'}{' '}
           <label className="inline">
-            Validation metric{' '}
-            <select value={metric} onChange={(e) => onMetric?.(e.target.value as MetricId)} disabled={!onMetric}>
+            <select
+              aria-label="Validation metric"
+              value={metric}
+              onChange={(e) => onMetric?.(e.target.value as MetricId)}
+              disabled={!onMetric}
+            >
               {METRIC_IDS.map((id) => (
                 <option key={id} value={id}>
                   {METRICS[id].label}
@@ -74,6 +78,7 @@ export function ChartArea({ runs, lastK, metric = 'dice', onMetric }: ChartAreaP
               ))}
             </select>
           </label>
+          vs step
         </figcaption>
         <ResponsiveContainer width="100%" height={212}>
           <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>

@@ -2,7 +2,7 @@
 // the engine validates them when a run starts.
 import katex from 'katex';
 import 'katex/dist/katex.min.css';
-import { useMemo } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import { LOSSES, OPTION_SPECS, optionDefaultText, optionFieldsOf, ownersOf } from '../domain/losses';
 
 export interface LossOptionsPanelProps {
@@ -14,8 +14,31 @@ export interface LossOptionsPanelProps {
 
 function Formula({ tex }: { tex: string }) {
   const html = useMemo(() => katex.renderToString(tex, { throwOnError: false, displayMode: true }), [tex]);
-  // biome-ignore lint/security/noDangerouslySetInnerHtml: KaTeX output of our own formula strings.
-  return <div className="formula" data-control="formula" dangerouslySetInnerHTML={{ __html: html }} />;
+  const ref = useRef<HTMLDivElement>(null);
+  // A formula wider than the column is scaled down to fit it (never below half size, then it scrolls).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new formula must be fitted again (its size changes, the box may not)
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const fit = () => {
+      el.style.fontSize = '';
+      const ratio = el.clientWidth / Math.max(1, el.scrollWidth);
+      if (ratio < 1) el.style.fontSize = `${Math.max(0.5, ratio * 0.97) * 0.8}rem`;
+    };
+    fit();
+    const watch = new ResizeObserver(fit);
+    watch.observe(el);
+    return () => watch.disconnect();
+  }, [html]);
+  return (
+    <div
+      ref={ref}
+      className="formula"
+      data-control="formula"
+      // biome-ignore lint/security/noDangerouslySetInnerHtml: KaTeX output of our own formula strings.
+      dangerouslySetInnerHTML={{ __html: html }}
+    />
+  );
 }
 
 export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOptionsPanelProps) {

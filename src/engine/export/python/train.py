@@ -162,6 +162,10 @@ def train_run(exp, run, subjects, val_batches, device, args):
 
 
 CSV_COLUMNS = ["run", "label", "step", "loss", "train_dice", "predicted_fg", "ms_per_step", "lr", "validation_dice"]
+# The app's challenge-metric columns (src/domain/metrics.ts). This script validates Dice only: they stay empty
+# here, and the app computes them when the results are imported into a session with the same data.
+METRIC_COLUMNS = ["validation_hd95", "validation_avd", "validation_lesion_recall", "validation_lesion_precision",
+                  "validation_lesion_f1", "validation_recall_small", "validation_recall_medium", "validation_recall_large"]
 
 
 def curves_csv(runs):
@@ -172,12 +176,13 @@ def curves_csv(runs):
         text = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
         return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n\r') else text
 
-    lines = [",".join(CSV_COLUMNS + [f"validation_dice_{l + 1}" for l in range(classes)])]
+    lines = [",".join(CSV_COLUMNS + METRIC_COLUMNS + [f"validation_dice_{l + 1}" for l in range(classes)])]
     for r in runs:
         val = {v["step"]: v for v in r["validation"]}
         for p in r["steps"]:
             v = val.get(p["step"], {})
             cells = [r["id"], r["label"], p["step"], p["loss"], p["trainDice"], p["predictedFg"], p["msPerStep"], p["lr"], v.get("dice")]
+            cells += [None] * len(METRIC_COLUMNS)
             cells += [(v.get("perClass") or [None] * classes)[l] for l in range(classes)]
             lines.append(",".join(field(c) for c in cells))
     return "\n".join(lines) + "\n"
