@@ -73,18 +73,18 @@ const d = (mean: number, sd: number): Dist => ({ mean, sd });
 
 /** Realistic: every element on, at strengths taken from how real FLAIR/T1/T2 scans look. */
 const REALISTIC: DifficultyModel = {
-  anatomy: { scale: [0.03, 0.03], axis: [0.02, 0.04], shift: [0.02, 0.03], ventricles: [0.75, 0.8], sulci: 0.2 },
+  anatomy: { scale: [0.03, 0.03], axis: [0.02, 0.04], shift: [0.02, 0.03], ventricles: [0.8, 0.6], sulci: 0.2 },
   tissue: {
     T1: [0, 760, 60, 180, 470, 720, 540],
     T2: [0, 420, 40, 1000, 640, 430, 560],
-    // Cortical GM sits above WM on FLAIR (about 1.35x), as on 3D FLAIR at 3 T.
-    FLAIR: [0, 520, 40, 110, 590, 430, 520],
+    // Cortical GM sits above WM on FLAIR (about 1.4x), as on 3D FLAIR at 3 T.
+    FLAIR: [0, 520, 40, 110, 610, 430, 520],
   },
-  contrastJitter: 0.04,
+  contrastJitter: 0.03,
   gainSd: 0.15,
   lesion: {
     // WMH: FLAIR-bright but overlapping GM and the periventricular rim; T2-bright; T1 between GM and WM.
-    wmh: { T1: d(560, 50), T2: d(800, 70), FLAIR: d(800, 70) },
+    wmh: { T1: d(460, 50), T2: d(920, 60), FLAIR: d(770, 70) },
     oedema: { T1: d(540, 60), T2: d(820, 80), FLAIR: d(780, 80) },
     enhancing: { T1: d(500, 50), T2: d(680, 60), FLAIR: d(650, 60) },
     // Necrosis: fluid-like, dark on FLAIR and T1, bright on T2; still tumour.
@@ -92,21 +92,21 @@ const REALISTIC: DifficultyModel = {
     // Lacunes: CSF-filled cavities (FLAIR suppressed like CSF).
     cavity: { T1: d(220, 40), T2: d(930, 50), FLAIR: d(160, 40) },
   },
-  lesionJitter: 0.04,
+  lesionJitter: 0.025,
   mimics: {
     // FLAIR-bright like WMH, but near-normal on T1 and only mildly bright on T2.
-    rim: { T1: d(680, 40), T2: d(620, 50), FLAIR: d(740, 60) },
-    rimWidth: 0.3,
-    flow: { T1: d(180, 20), T2: d(1000, 40), FLAIR: d(650, 60) },
-    flowCount: 4,
+    rim: { T1: d(680, 40), T2: d(620, 50), FLAIR: d(780, 60) },
+    rimWidth: 0.4,
+    flow: { T1: d(180, 20), T2: d(1000, 40), FLAIR: d(700, 60) },
+    flowCount: 8,
     choroid: { T1: d(480, 40), T2: d(700, 50), FLAIR: d(620, 60) },
     gliosis: { T1: d(580, 40), T2: d(740, 50), FLAIR: d(690, 50) },
   },
   wmhPunctate: 0.25,
   tumourZones: { necrosis: 0.2, enhancing: 0.15 },
-  partialVolume: { inside: 0.85, outside: 0.3 },
+  partialVolume: { inside: 0.9, outside: 0.3 },
   blurScale: 1.2,
-  biasScale: 1.25,
+  biasScale: 1,
   noiseScale: 1,
 };
 
@@ -118,12 +118,12 @@ const HARD: DifficultyModel = {
   gainSd: 0.25,
   lesion: {
     ...REALISTIC.lesion,
-    wmh: { T1: d(600, 60), T2: d(720, 80), FLAIR: d(700, 80) },
+    wmh: { T1: d(540, 60), T2: d(820, 80), FLAIR: d(680, 80) },
     oedema: { T1: d(560, 60), T2: d(780, 80), FLAIR: d(720, 85) },
     enhancing: { T1: d(510, 50), T2: d(660, 60), FLAIR: d(620, 60) },
   },
   lesionJitter: 0.07,
-  mimics: { ...REALISTIC.mimics, rimWidth: 0.4, flowCount: 8 },
+  mimics: { ...REALISTIC.mimics, rimWidth: 0.5, flowCount: 12 },
   wmhPunctate: 0.5,
   tumourZones: { necrosis: 0.3, enhancing: 0.15 },
   blurScale: 1.8,

@@ -134,6 +134,7 @@ export class SweepRunner {
       lesion: spec.lesion,
       fraction: group.burden,
       noise: spec.noise,
+      difficulty: spec.difficulty ?? 'easy',
       patch: group.patch.patch,
       batch: group.patch.batch,
       network: kind,
