@@ -93,7 +93,7 @@ describe('formats and estimates', () => {
 });
 
 describe('checkSweepSpec: difficulty', () => {
-  it('accepts each preset, or none (a sweep saved before difficulty ran on easy), and names a bad one', () => {
+  it('accepts each preset, or none (a sweep saved before difficulty existed), and names a bad one', () => {
     for (const difficulty of ['easy', 'realistic', 'hard'] as const)
       expect(checkSweepSpec({ ...base(), difficulty })).toEqual([]);
     const { difficulty: _, ...old } = base();

@@ -32,7 +32,7 @@ export interface SweepSpec {
   lastK: number;
   lesion: SweepLesion;
   noise: number;
-  /** Phantom difficulty; absent: easy (sweeps saved before difficulty existed ran on it). */
+  /** Phantom difficulty; absent: the default (realistic), as for a DataRequest. Sweeps saved before it existed ran on easy. */
   difficulty?: Difficulty;
   /** Phantom side in voxels (x and y; z is 3/4 of it). */
   size: number;

@@ -8,7 +8,7 @@ import { lossShortLabel } from '../../domain/sweep/labels';
 import { isBackendName } from '../../domain/backends';
 import { NETWORKS } from '../../domain/networks';
 import { LESION_KINDS } from '../../domain/phantom';
-import { DIFFICULTY_DESCRIPTIONS, DIFFICULTY_IDS } from '../../domain/difficulty';
+import { DEFAULT_DIFFICULTY, DIFFICULTY_DESCRIPTIONS, DIFFICULTY_IDS } from '../../domain/difficulty';
 import { formatDuration } from '../format';
 import { draftFromPreset, draftToSpec, PATCH_ROWS, type SweepDraft } from '../../state/sweep-draft';
 
@@ -203,7 +203,7 @@ export function SweepBuilder({ draft, onDraft, backend, busy, onStart }: SweepBu
         Difficulty
         <select
           aria-label="Sweep difficulty"
-          value={draft.spec.difficulty ?? 'easy'}
+          value={draft.spec.difficulty ?? DEFAULT_DIFFICULTY}
           disabled={busy}
           onChange={(e) => editSpec({ difficulty: e.target.value as SweepDraft['spec']['difficulty'] })}
         >
