@@ -1,4 +1,4 @@
-// Data layer timings in Node: default phantom generation (the lesion slider's latency), subject
+// Data layer timings in Node: phantom generation per difficulty (the lesion slider's latency; realistic is the default), subject
 // preparation, one batch per Table 1 preset, and NIfTI write/read of a default volume. Medians after
 // a warm-up; the baseline is one fill pass over a default-size Float32Array, measured in the same run.
 // Usage: npx tsx scripts/bench-data.ts [--reps 7]
@@ -40,14 +40,16 @@ const row = (name: string, ms: number) =>
 console.log(`data layer, Node ${process.version}, median of ${REPS} after 1 warm-up`);
 console.log(`${'case'.padEnd(44)}${'ms'.padStart(9)}${'x base'.padStart(9)}`);
 row('baseline: fill one 128x128x96 Float32Array', baseline);
-row(
-  'phantom default (128x128x96, 3 modalities)',
-  time(() => generatePhantom()),
-);
+const easyMs = time(() => generatePhantom({ difficulty: 'easy' }));
+row('phantom easy (128x128x96, 3 modalities)', easyMs);
+for (const difficulty of ['realistic', 'hard'] as const) {
+  const ms = time(() => generatePhantom({ difficulty }));
+  row(`phantom ${difficulty} (${(ms / easyMs).toFixed(2)}x easy)`, ms);
+}
 for (const kind of ['tumour', 'wmh', 'lacunes'] as LesionKind[]) {
   for (const fraction of [1e-5, 0.01, 0.3]) {
     row(
-      `phantom ${kind} fraction ${fraction}`,
+      `phantom ${kind} fraction ${fraction} (realistic)`,
       time(() => generatePhantom({ lesion: { kind, fraction } }), 3),
     );
   }

@@ -2,10 +2,11 @@
 // file the app imports: record + heat-map/isoline data). Partial files are written after every race.
 // Usage: npm run sweep -- [--preset table2|table3|quick] [--losses wce,dl2,ss,gdl] [--lrs 1e-5,1e-4,1e-3]
 //   [--patches S=16x5,M=24x3,L=48x1] [--burdens 1,0.2 (percent)] [--seeds 1] [--first-seed 1] [--steps 500]
-//   [--last 100] [--network unet2d] [--lesion tumour] [--noise 0.05] [--size 64] [--name TEXT]
+//   [--last 100] [--network unet2d] [--lesion tumour] [--noise 0.05] [--difficulty realistic] [--size 64] [--name TEXT]
 //   [--backend wasm|cpu] [--max-race 12] [--out sweeps/NAME]
 //   [--statistic trainDice|dice|hd95|avd|lesionRecall|lesionPrecision|lesionF1|recallSmall|recallMedium|recallLarge]
 //   (what the .md and .csv cells are the median (IQR) of; the .json keeps every run's metrics either way)
+import type { Difficulty } from '../src/domain/difficulty';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LossId } from '../src/domain/losses';
@@ -83,6 +84,7 @@ o('last', (v) => (spec.lastK = int('last', v)));
 o('network', (v) => (spec.network = v as NetworkKind));
 o('lesion', (v) => (spec.lesion = v as SweepLesion));
 o('noise', (v) => (spec.noise = Number(v)));
+o('difficulty', (v) => (spec.difficulty = v as Difficulty));
 o('size', (v) => (spec.size = int('size', v)));
 o('name', (v) => (spec.name = v));
 const problems = checkSweepSpec(spec);

@@ -1,7 +1,7 @@
 // Headless training: the page's engine (phantom data, network, loss, trainer) in Node, printing the
 // curve summary; optionally saves the model as a checkpoint and records it in models/index.json.
 // Usage: npm run train -- --network unet2d --loss gdl --lr 1e-3 --steps 600 --seed 1
-//          [--size 128 --lesion tumour --fraction 0.005 --noise 0.05 --patch M --batch 3]
+//          [--size 128 --lesion tumour --fraction 0.005 --noise 0.05 --difficulty realistic --patch M --batch 3]
 //          [--backend wasm] [--every 50] [--window 50] [--option epsilon=1e-5]
 //          [--init models/unet2d/model.json] [--save models/unet2d --id unet2d]
 import { formatMetric, METRIC_IDS, METRICS } from '../src/domain/metrics';
@@ -15,6 +15,7 @@ import { countParams } from '../src/engine/networks';
 import { selectBackend } from '../src/engine/backend/backend';
 import type { StepPoint } from '../src/engine/train/events';
 import { Session } from '../src/engine/train/session';
+import { DEFAULT_DIFFICULTY, DIFFICULTY_IDS, isDifficulty } from '../src/domain/difficulty';
 import { phantomShape } from '../src/domain/phantom';
 import { DEFAULT_SETTINGS, patchAndBatch, type Settings } from '../src/state/settings';
 
@@ -36,7 +37,7 @@ function parseArgs(argv: string[]): Map<string, string[]> {
 }
 
 const KNOWN =
-  'network loss lr steps seed size lesion fraction noise patch batch backend every window option init save id manifest help'.split(
+  'network loss lr steps seed size lesion fraction noise difficulty patch batch backend every window option init save id manifest help'.split(
     ' ',
   );
 
@@ -84,6 +85,8 @@ async function main(): Promise<void> {
       return [k, v === 'true' ? true : v === 'false' ? false : Number.isFinite(n) ? n : v];
     }),
   );
+  const difficulty = str('difficulty', DEFAULT_DIFFICULTY);
+  if (!isDifficulty(difficulty)) throw new Error(`--difficulty must be one of ${DIFFICULTY_IDS.join(', ')}, got '${difficulty}'`);
   const every = number(args, 'every', 50);
   const window = number(args, 'window', 50);
   const shape = phantomShape(s.size);
@@ -123,7 +126,7 @@ async function main(): Promise<void> {
   }
 
   console.log(
-    `train: ${s.network}, ${s.loss}${Object.keys(lossOptions).length ? ` ${JSON.stringify(lossOptions)}` : ''}, lr ${s.lr}, ${s.steps} steps, seed ${s.seed}${init ? `, from ${init}` : ''} | phantom ${shape.join('x')} ${s.lesion} ${(s.fraction * 100).toFixed(3)}% noise ${s.noise} | patch ${patch} batch ${batch} | backend ${backend.active}`,
+    `train: ${s.network}, ${s.loss}${Object.keys(lossOptions).length ? ` ${JSON.stringify(lossOptions)}` : ''}, lr ${s.lr}, ${s.steps} steps, seed ${s.seed}${init ? `, from ${init}` : ''} | phantom ${shape.join('x')} ${difficulty} ${s.lesion} ${(s.fraction * 100).toFixed(3)}% noise ${s.noise} | patch ${patch} batch ${batch} | backend ${backend.active}`,
   );
   const t0 = performance.now();
   const data = await session.prepareData({
@@ -131,6 +134,7 @@ async function main(): Promise<void> {
     lesion: s.lesion,
     fraction: s.fraction,
     noise: s.noise,
+    difficulty,
     patch,
     batch,
     network: s.network,
@@ -138,6 +142,10 @@ async function main(): Promise<void> {
   });
   console.log(
     `data: ${data.subjects.train} train + ${data.subjects.validation} validation subjects, achieved ${(data.achievedFraction * 100).toFixed(3)}%, patch ${data.patch}, patch imbalance ${data.patchImbalance.toFixed(4)} (${data.ms.toFixed(0)} ms)`,
+  );
+  const b = data.baseline;
+  console.log(
+    `baseline: best single threshold ${b ? `${b.modality} ${b.direction === 'bright' ? '>=' : '<'} ${b.threshold.toFixed(3)}, validation Dice ${b.dice.toFixed(4)}` : 'n/a'}`,
   );
   const runId = `${s.network}-${s.loss}-${s.seed}`;
   const { params } = await session.createRuns([
@@ -211,6 +219,7 @@ async function main(): Promise<void> {
           lesion: s.lesion,
           fraction: s.fraction,
           noise: s.noise,
+          difficulty,
           patch: data.patch,
           batch,
           loss: s.loss,

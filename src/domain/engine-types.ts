@@ -1,5 +1,6 @@
 // The engine API's plain-data types: requests, summaries, run events and checkpoints. Structured-clone
 // safe; the engine, the worker protocol, the page's controllers and the tests all speak them.
+import type { Difficulty } from './difficulty';
 import type { ErrorCode } from './errors';
 import type { LossId } from './losses';
 import type { ValidationMetrics } from './metrics';
@@ -22,6 +23,8 @@ export interface DataRequest {
   lesion: LesionKind;
   fraction: number;
   noise: number;
+  /** Phantom difficulty preset; absent: 'realistic' (DEFAULT_DIFFICULTY). */
+  difficulty?: Difficulty;
   /** Patch side (2D) or cube side (3D) and batch size. */
   patch: number;
   batch: number;
@@ -46,6 +49,11 @@ export interface DataSummary {
   numClasses: number;
   /** The label value each class index stands for (user label maps kept whole); display.label holds indices. */
   classValues?: number[];
+  /**
+   * The trivial baseline: the best single-threshold Dice over modalities (threshold searched on the training
+   * subjects inside the brain, bright or dark), measured on the validation subjects. Phantom data only.
+   */
+  baseline?: { dice: number; modality: string; threshold: number; direction: 'bright' | 'dark' };
   ms: number;
 }
 

@@ -59,7 +59,8 @@ export interface PlaygroundOptions {
 }
 
 /** Settings that decide the data (a change prepares new data). */
-const dataKey = (s: Settings) => JSON.stringify([s.seed, s.lesion, s.fraction, s.noise, s.size, patchAndBatch(s), s.network]);
+const dataKey = (s: Settings) =>
+  JSON.stringify([s.seed, s.lesion, s.fraction, s.noise, s.difficulty, s.size, patchAndBatch(s), s.network]);
 /** Settings that decide the runs (a change clears them, since they would no longer match the link). */
 const runKey = (s: Settings) => JSON.stringify(buildRunRequests(s));
 const memorySettings = (s: Settings) => ({ ...patchAndBatch(s), network: s.network, size: s.size });

@@ -29,6 +29,7 @@ export function buildDataRequest(s: Settings): DataRequest {
     lesion: s.lesion,
     fraction: s.fraction,
     noise: s.noise,
+    difficulty: s.difficulty,
     patch,
     batch,
     network: s.network,

@@ -4,6 +4,7 @@ import { PATCH_PRESET_IDS, PATCH_PRESETS as PAPER_PATCHES } from '../domain/patc
 import { BACKENDS, type BackendChoice } from '../domain/backends';
 import { checkLossOptions, LEGACY_OPTION_NAMES, readLegacyOptions } from '../domain/loss-options';
 import { LOSS_IDS, type LossId, OPTION_SPECS, ownersOf, PAPER_LOSSES } from '../domain/losses';
+import { DEFAULT_DIFFICULTY, DIFFICULTY_IDS, type Difficulty } from '../domain/difficulty';
 import { NETWORK_IDS, type NetworkKind } from '../domain/networks';
 import { LESION_KINDS, type LesionKind } from '../domain/phantom';
 import { METRIC_IDS, type MetricId } from '../domain/metrics';
@@ -33,6 +34,8 @@ export interface Settings {
   lesion: LesionKind;
   fraction: number;
   noise: number;
+  /** Phantom difficulty preset (`difficulty=easy|realistic|hard`). */
+  difficulty: Difficulty;
   /** Phantom side in voxels (x and y; z is 3/4 of it): smaller trains and validates faster. */
   size: number;
   /** Preset name or a free patch side in pixels. */
@@ -69,6 +72,7 @@ export const DEFAULT_SETTINGS: Settings = {
   lesion: 'tumour',
   fraction: 0.005,
   noise: 0.05,
+  difficulty: DEFAULT_DIFFICULTY,
   size: 128,
   patch: 'M',
   batch: 3,
@@ -140,6 +144,7 @@ const FIELDS: { [K in Exclude<keyof Settings, 'lossOptions' | 'hide'>]: Field<K>
   lesion: { parse: oneOf(LESION_KINDS), expect: `one of ${LESION_KINDS.join(', ')}` },
   fraction: { parse: num(FRACTION_RANGE.min, FRACTION_RANGE.max), expect: 'a proportion in [0.00001, 0.3]' },
   noise: { parse: num(0, 0.5), expect: 'a number in [0, 0.5]' },
+  difficulty: { parse: oneOf(DIFFICULTY_IDS), expect: `one of ${DIFFICULTY_IDS.join(', ')}` },
   size: { parse: int(32, 192), expect: 'an integer in [32, 192]' },
   patch: { parse: patchParser, expect: 'S, M, L or a side in [8, 256]' },
   batch: { parse: int(1, 32), expect: 'an integer in [1, 32]' },

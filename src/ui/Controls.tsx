@@ -1,4 +1,5 @@
 // The controls column: data, network, loss, optimisation, backend. Props in, callbacks out.
+import { DIFFICULTY_DESCRIPTIONS, DIFFICULTY_IDS } from '../domain/difficulty';
 import { LOSSES, type LossId, PAPER_LOSSES } from '../domain/losses';
 import { NETWORKS } from '../domain/networks';
 import { LESION_KINDS, phantomShape } from '../domain/phantom';
@@ -96,6 +97,21 @@ export function Controls(props: ControlsProps) {
             {LESION_KINDS.map((k) => (
               <option key={k} value={k}>
                 {k === 'wmh' ? 'white-matter hyperintensities' : k}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label data-control="difficulty" title={DIFFICULTY_DESCRIPTIONS[s.difficulty]}>
+          Difficulty
+          <select
+            aria-label="Difficulty"
+            value={s.difficulty}
+            onChange={(e) => onChange({ difficulty: e.target.value as Settings['difficulty'] })}
+            disabled={props.disabled}
+          >
+            {DIFFICULTY_IDS.map((d) => (
+              <option key={d} value={d} title={DIFFICULTY_DESCRIPTIONS[d]}>
+                {d}
               </option>
             ))}
           </select>

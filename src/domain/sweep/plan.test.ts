@@ -91,3 +91,14 @@ describe('formats and estimates', () => {
     expect(estimateSweep({ spec, backend: 'cpu' }).ms).toBeGreaterThan(10 * e.ms);
   });
 });
+
+describe('checkSweepSpec: difficulty', () => {
+  it('accepts each preset, or none (a sweep saved before difficulty existed), and names a bad one', () => {
+    for (const difficulty of ['easy', 'realistic', 'hard'] as const)
+      expect(checkSweepSpec({ ...base(), difficulty })).toEqual([]);
+    const { difficulty: _, ...old } = base();
+    expect(checkSweepSpec(old)).toEqual([]);
+    expect(checkSweepSpec({ ...base(), difficulty: 'extreme' as 'hard' })).toEqual(['difficulty: one of easy, realistic, hard']);
+    expect(SWEEP_PRESETS.every((p) => presetSpec(p.id).difficulty === 'realistic')).toBe(true);
+  });
+});

@@ -1,4 +1,5 @@
 // The sweep's grid as runs and data groups, and the checks a spec must pass before anything trains.
+import { DIFFICULTY_IDS, isDifficulty } from '../difficulty';
 import { isLossId } from '../losses';
 import { SPATIAL_DIMS } from '../network-spec';
 import type { SweepCell, SweepGroup, SweepSpec } from './types';
@@ -111,6 +112,7 @@ export function checkSweepSpec(spec: SweepSpec): string[] {
   if (!isInt(spec.lastK, 1, isInt(spec.steps, 1, L.steps.max) ? spec.steps : L.steps.max))
     p.push('last K steps: an integer from 1 to the number of steps');
   if (!LESIONS.includes(spec.lesion)) p.push(`lesion: one of ${LESIONS.join(', ')}`);
+  if (spec.difficulty !== undefined && !isDifficulty(spec.difficulty)) p.push(`difficulty: one of ${DIFFICULTY_IDS.join(', ')}`);
   if (!isNum(spec.noise, L.noise.min, L.noise.max)) p.push(`noise: a number in [${L.noise.min}, ${L.noise.max}]`);
   if (!isInt(spec.size, L.size.min, L.size.max)) p.push(`phantom size: an integer in [${L.size.min}, ${L.size.max}]`);
   if (p.length === 0 && runCount(spec) > L.maxRuns) p.push(`too many runs (${runCount(spec)}): at most ${L.maxRuns}`);

@@ -1,4 +1,5 @@
 // Ready-made sweeps: the paper's two tables scaled down to laptop size, and a tiny check.
+import { DEFAULT_DIFFICULTY } from '../difficulty';
 import { PAPER_LOSSES } from '../losses';
 import type { SweepSpec } from './types';
 
@@ -36,6 +37,7 @@ export const SWEEP_PRESETS: readonly SweepPreset[] = [
       lastK: 60,
       lesion: 'tumour',
       noise: 0.05,
+      difficulty: DEFAULT_DIFFICULTY,
       size: 64,
     },
     paper:
@@ -67,6 +69,7 @@ export const SWEEP_PRESETS: readonly SweepPreset[] = [
       lastK: 60,
       lesion: 'wmh',
       noise: 0.05,
+      difficulty: DEFAULT_DIFFICULTY,
       size: 48,
     },
     paper:
@@ -95,6 +98,7 @@ export const SWEEP_PRESETS: readonly SweepPreset[] = [
       lastK: 10,
       lesion: 'tumour',
       noise: 0.05,
+      difficulty: DEFAULT_DIFFICULTY,
       size: 48,
     },
     paper: 'Not in the paper: a smoke test of the whole pipeline.',

@@ -21,7 +21,7 @@ export function sweepReportMarkdown(params: { record: SweepRecord; command?: str
     `- State: ${record.state}; ${record.results.length} of ${runCount(spec)} runs; ${minutes} min on ${record.backend}; started ${record.createdAt}`,
     `- Network ${spec.network}; losses ${spec.losses.map(lossShortLabel).join(', ')}; LRs ${spec.lrs.map(formatLr).join(', ')}`,
     `- Patches ${spec.patches.map((p) => `${p.id} ${p.patch}/${p.batch}`).join(', ')} (side/batch); lesion ${spec.lesion} at ${spec.burdens.map(formatBurden).join(', ')}`,
-    `- Phantom ${phantomShape(spec.size).join(' x ')}, noise ${spec.noise}; ${spec.steps} steps, statistic over the last ${spec.lastK}; ${spec.seeds} seed(s) per cell from ${spec.firstSeed}`,
+    `- Phantom ${phantomShape(spec.size).join(' x ')}, noise ${spec.noise}, difficulty ${spec.difficulty ?? 'not recorded (easy, if saved before difficulty existed)'}; ${spec.steps} steps, statistic over the last ${spec.lastK}; ${spec.seeds} seed(s) per cell from ${spec.firstSeed}`,
     '',
   );
   for (const table of tables) {

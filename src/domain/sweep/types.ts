@@ -1,5 +1,6 @@
 // A sweep's data: the grid it asks for, the result of each run and the record the app stores.
 // Plain data only (structured-clone and JSON safe); imports no tfjs, so the page can use it.
+import type { Difficulty } from '../difficulty';
 import type { LesionKind } from '../phantom';
 import type { LossId } from '../losses';
 import type { NetworkKind } from '../network-spec';
@@ -32,6 +33,8 @@ export interface SweepSpec {
   lastK: number;
   lesion: SweepLesion;
   noise: number;
+  /** Phantom difficulty; absent: the default (realistic), as for a DataRequest. Sweeps saved before it existed ran on easy. */
+  difficulty?: Difficulty;
   /** Phantom side in voxels (x and y; z is 3/4 of it). */
   size: number;
 }

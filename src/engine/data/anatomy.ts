@@ -1,6 +1,7 @@
 // Tissue map of a synthetic head: nested perturbed ellipsoids (scalp, skull, CSF, brain) with a
 // folded cortical ribbon, a midline fissure, lateral and third ventricles and deep grey nuclei.
 // Coordinates are normalised to the field of view, so any shape gets a whole (scaled) head.
+import { type AnatomyVariation, EASY_ANATOMY } from './difficulty';
 import { type Dims3, smoothNoise } from './fields';
 import { type Box, boundingBox, dilateBall } from './morphology';
 import type { Rng } from './rng';
@@ -50,24 +51,29 @@ function mirrored(c: [number, number, number], r: [number, number, number]): Ell
   ];
 }
 
-export function buildAnatomy(params: { dims: Dims3; rng: Rng }): Anatomy {
+export function buildAnatomy(params: { dims: Dims3; rng: Rng; variation?: AnatomyVariation }): Anatomy {
   const { dims, rng } = params;
+  const vary = params.variation ?? EASY_ANATOMY;
   const [nx, ny, nz] = dims;
   // Bounded jitter: the head always holds >= 30% of the volume (a tumour may reach 0.3) and never
   // leaves the field of view.
   const jitter = (sd: number, max: number) => 1 + Math.max(-max, Math.min(max, sd * rng.normal()));
-  const scale = 0.985 * jitter(0.012, 0.015);
-  const head = [0.86 * scale * jitter(0.015, 0.03), 0.93 * scale * jitter(0.015, 0.03), 0.9 * scale * jitter(0.015, 0.03)];
-  const shift = () => Math.max(-0.01, Math.min(0.01, 0.006 * rng.normal()));
+  const scale = 0.985 * jitter(...vary.scale);
+  const head = [0.86 * scale * jitter(...vary.axis), 0.93 * scale * jitter(...vary.axis), 0.9 * scale * jitter(...vary.axis)];
+  // A shifted head stays inside the field of view (the room is never below the easy bound of 0.01).
+  const shift = (a: number) => {
+    const max = Math.min(vary.shift[1], 0.5 - head[a] / 2);
+    return Math.max(-max, Math.min(max, vary.shift[0] * rng.normal()));
+  };
   const centre: [number, number, number] = [
-    (nx - 1) / 2 + shift() * nx,
-    (ny - 1) / 2 + shift() * ny,
-    (nz - 1) / 2 + shift() * nz,
+    (nx - 1) / 2 + shift(0) * nx,
+    (ny - 1) / 2 + shift(1) * ny,
+    (nz - 1) / 2 + shift(2) * nz,
   ];
   const radius: [number, number, number] = [(head[0] * BRAIN * nx) / 2, (head[1] * BRAIN * ny) / 2, (head[2] * BRAIN * nz) / 2];
 
   // Deep structures, in brain coordinates; ventricle size varies most between subjects (atrophy).
-  const vs = 0.85 + 0.5 * rng.next();
+  const vs = vary.ventricles[0] + vary.ventricles[1] * rng.next();
   const third: Ellipsoid = { c: [0, -0.04, -0.12], r: [0.025 * vs, 0.15, 0.12] };
   const nuclei = [
     ...mirrored([0.2, 0.2, 0.08], [0.07, 0.13, 0.12]), // caudate heads
@@ -80,7 +86,8 @@ export function buildAnatomy(params: { dims: Dims3; rng: Rng }): Anatomy {
   const folds = smoothNoise({ dims, cell: Math.max(2, 0.055 * mean), rng: rng.fork('folds') });
   const midline = 0.02 * rng.normal();
   const sulcusDepth = 0.22;
-  const sulcusWidth = 0.12;
+  // Sulcal width varies between subjects only when asked (its own stream keeps the easy phantom's draws).
+  const sulcusWidth = 0.12 * (vary.sulci > 0 ? Math.max(0.5, 1 + vary.sulci * rng.fork('sulci').normal()) : 1);
   const cortex = Math.max(1, 0.019 * mean); // cortical thickness in voxels
 
   const n = nx * ny * nz;
@@ -200,9 +207,14 @@ function lateralVentricle(vs: number, vx: number, vy: number, vz: number): numbe
 
 /** Periventricular closeness in [0, 1]: 1 on a lateral ventricle wall, 0 from ~0.8 radii away. */
 export function ventricleProximity(a: Anatomy, x: number, y: number, z: number): number {
+  const r = ventricleRadius(a, x, y, z);
+  return Math.max(0, 1 - Math.max(0, r - 1) / 0.8);
+}
+
+/** Normalised radius of voxel (x, y, z) in the lateral ventricles: < 1 inside, 1 on the wall. */
+export function ventricleRadius(a: Anatomy, x: number, y: number, z: number): number {
   const vx = (x - a.centre[0]) / a.radius[0];
   const vy = (y - a.centre[1]) / a.radius[1];
   const vz = (z - a.centre[2]) / a.radius[2];
-  const r = Math.sqrt(lateralVentricle(a.ventricleScale, vx, vy, vz));
-  return Math.max(0, 1 - Math.max(0, r - 1) / 0.8);
+  return Math.sqrt(lateralVentricle(a.ventricleScale, vx, vy, vz));
 }

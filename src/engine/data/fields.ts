@@ -130,7 +130,14 @@ function blurPass(src: Float32Array, dst: Float32Array, len: number, stride: num
   }
   if (stride === 1) {
     for (let base = 0; base < src.length; base += block) {
+      if (taps === 5 && len >= 5) {
+        // Interior of a row with 5 taps, unrolled (the same sums in the same order); ends below.
+        const [k0, k1, k2, k3, k4] = kernel;
+        for (let j = base + 2; j < base + len - 2; j++)
+          dst[j] = k0 * src[j - 2] + k1 * src[j - 1] + k2 * src[j] + k3 * src[j + 1] + k4 * src[j + 2];
+      }
       for (let j = 0; j < len; j++) {
+        if (taps === 5 && len >= 5 && j >= 2 && j < len - 2) continue;
         let acc = 0;
         for (let t = 0; t < taps; t++) {
           const jj = j + t - r;
@@ -152,6 +159,15 @@ function blurPass(src: Float32Array, dst: Float32Array, len: number, stride: num
         const c = offs[2] - row;
         const b = offs[1] - row;
         for (let s = row; s < row + stride; s++) dst[s] = k0 * src[s + a] + k1 * src[s + b] + k2 * src[s + c];
+        continue;
+      }
+      if (taps === 5) {
+        // Sigma in (0.5, 1] voxel (realistic and hard blur), unrolled: same sums in the same order.
+        const [q0, q1, q2, q3, q4] = offs;
+        const k3 = kernel[3];
+        const k4 = kernel[4];
+        for (let s = 0; s < stride; s++)
+          dst[row + s] = k0 * src[q0 + s] + k1 * src[q1 + s] + k2 * src[q2 + s] + k3 * src[q3 + s] + k4 * src[q4 + s];
         continue;
       }
       for (let s = 0; s < stride; s++) {

@@ -24,6 +24,8 @@ export interface LesionResult {
   allowed: number;
   /** Blob seeds used (tumour 1, lacunes a few, wmh 0: it grows from the field's maxima). */
   blobs: number;
+  /** Each chosen voxel's likelihood score (higher = deeper in its blob), in `voxels` order. */
+  scores: Float32Array;
 }
 
 const PENALTY = 1e4; // score offset per tier: a lower tier is used only when the one above is full
@@ -81,7 +83,7 @@ export function growLesions(params: {
         : allowSet(TISSUE.wm, TISSUE.deepGm);
   const cand = collect(tissue, region);
   const k = Math.min(params.k, cand.length);
-  if (k <= 0) return { voxels: new Int32Array(0), allowed: cand.length, blobs: 0 };
+  if (k <= 0) return { voxels: new Int32Array(0), allowed: cand.length, blobs: 0, scores: new Float32Array(0) };
 
   // Per-kind likelihood ingredients (scores are filled in one pass over the grid below).
   const wmh = kind === 'wmh';
@@ -159,6 +161,10 @@ export function growLesions(params: {
   }
   const chosen = topK(score, k);
   const voxels = new Int32Array(k);
-  for (let j = 0; j < k; j++) voxels[j] = cand[chosen[j]];
-  return { voxels, allowed: cand.length, blobs };
+  const scores = new Float32Array(k);
+  for (let j = 0; j < k; j++) {
+    voxels[j] = cand[chosen[j]];
+    scores[j] = score[chosen[j]];
+  }
+  return { voxels, allowed: cand.length, blobs, scores };
 }

@@ -119,8 +119,8 @@ describe('generatePhantom: lesion burden', () => {
   });
 });
 
-describe('generatePhantom: anatomy and contrast', () => {
-  const p = generatePhantom({ seed: 5, shape: SMALL, lesion: { kind: 'tumour', fraction: 0.01 } });
+describe('generatePhantom: anatomy and contrast (easy; realistic contrasts are in difficulty.test.ts)', () => {
+  const p = generatePhantom({ seed: 5, shape: SMALL, lesion: { kind: 'tumour', fraction: 0.01 }, difficulty: 'easy' });
   const [t1, t2, flair] = p.images.map((v) => v.data);
   const tissue = p.tissue.data;
   const mean = (img: ArrayLike<number>, t: number) => meanWhere(img, (i) => tissue[i] === t);

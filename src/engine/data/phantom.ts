@@ -1,12 +1,18 @@
 // Seeded synthetic brain phantoms with a controllable lesion burden: the playground's default data.
 // Pipeline: tissue map -> lesions of an exact voxel count -> per-modality contrasts -> partial-volume
 // blur -> smooth bias field -> Rician noise. Same options give the same bytes.
+import { DEFAULT_DIFFICULTY, type Difficulty, DIFFICULTY_IDS } from '../../domain/difficulty';
 import { type Anatomy, buildAnatomy, TISSUE, TISSUE_COUNT } from './anatomy';
+import { DIFFICULTY_MODELS, type DifficultyModel, type Dist, type LesionZone } from './difficulty';
 import type { Dims3 } from './fields';
-import { growLesions, LESION_REGIONS, type LesionKind } from './lesions';
+import { growLesions, LESION_REGIONS, type LesionKind, type LesionResult } from './lesions';
+import { markGliosis, MIMIC, placeMimics } from './mimics';
 import { lesionTexture, makeBias, renderModality } from './render';
-import { createRng } from './rng';
+import { drawContrast, renderRealistic } from './render-realistic';
+import { createRng, type Rng } from './rng';
 import { centredRasAffine, createVolume, type Volume } from './volume';
+import { growWmh } from './wmh';
+import { lesionZones, partialVolume, severityField } from './zones';
 
 export type { LesionKind } from './lesions';
 export { LESION_REGIONS } from './lesions';
@@ -28,6 +34,8 @@ export interface PhantomOptions {
   biasField: number;
   /** Partial-volume blur: Gaussian sigma in mm (0 = none). */
   blur: number;
+  /** Difficulty preset (src/engine/data/difficulty.ts): easy is the original phantom. */
+  difficulty: Difficulty;
 }
 
 export type PhantomInput = Partial<Omit<PhantomOptions, 'lesion'>> & { lesion?: Partial<PhantomOptions['lesion']> };
@@ -41,6 +49,7 @@ export const PHANTOM_DEFAULTS: PhantomOptions = {
   noise: 0.025,
   biasField: 0.08,
   blur: 0.5,
+  difficulty: DEFAULT_DIFFICULTY,
 };
 
 /** Largest phantom accepted (voxels), so a typo cannot allocate gigabytes. */
@@ -66,6 +75,8 @@ export interface PhantomMeta {
   tissueFractions: Record<keyof typeof TISSUE, number>;
   /** Noise sd in intensity units, per modality. */
   noiseSd: number;
+  /** Realistic and hard only: each modality's drawn gain and lesion zone distributions (before bias and noise). */
+  contrast?: Partial<Record<Modality, { gain: number; lesion: Record<LesionZone, Dist> }>>;
 }
 
 export interface Phantom {
@@ -76,6 +87,9 @@ export interface Phantom {
   wmMask: Volume;
   /** Tissue class map (values of TISSUE), after lesions. */
   tissue: Volume;
+  /** Realistic and hard only: lesion zone codes (zones.ts ZONES index + 1) and unlabelled mimics (mimics.ts MIMIC). */
+  zones?: Volume;
+  mimics?: Volume;
   /** Achieved lesion fraction: lesion voxels / all voxels, exact. */
   fraction: number;
   options: PhantomOptions;
@@ -111,6 +125,7 @@ export function resolvePhantomOptions(input: PhantomInput = {}): PhantomOptions 
   if (!(o.lesion.kind in LESION_REGIONS)) fail(`lesion.kind must be tumour, wmh or lacunes, got ${o.lesion.kind}`);
   const f = o.lesion.fraction;
   if (!(f >= 0 && f <= 1)) fail(`lesion.fraction must be in [0, 1], got ${f}`);
+  if (!DIFFICULTY_IDS.includes(o.difficulty)) fail(`difficulty must be ${DIFFICULTY_IDS.join(', ')}, got ${o.difficulty}`);
   for (const key of ['noise', 'biasField', 'blur'] as const) {
     if (!(o[key] >= 0) || !Number.isFinite(o[key])) fail(`${key} must be a finite number >= 0, got ${o[key]}`);
   }
@@ -129,14 +144,22 @@ export function generatePhantom(input: PhantomInput = {}): Phantom {
   const dims = options.shape as Dims3;
   const total = dims[0] * dims[1] * dims[2];
   const rng = createRng(options.seed);
-  const anatomy: Anatomy = buildAnatomy({ dims, rng: rng.fork('anatomy') });
+  const model = DIFFICULTY_MODELS[options.difficulty];
+  const anatomy: Anatomy = buildAnatomy({ dims, rng: rng.fork('anatomy'), variation: model?.anatomy });
   const { tissue, brainMask } = anatomy;
   const wm = new Uint8Array(total);
   for (let i = 0; i < total; i++) wm[i] = tissue[i] === TISSUE.wm ? 1 : 0;
+  const healthy = model ? tissue.slice() : tissue;
+  const mimic = model
+    ? placeMimics({ anatomy, dims, rimWidth: model.mimics.rimWidth, flowCount: model.mimics.flowCount, rng: rng.fork('mimics') })
+    : null;
 
   const { kind, fraction: requested } = options.lesion;
   const target = lesionVoxelTarget({ fraction: requested, voxels: total });
-  const lesion = growLesions({ kind, k: target, anatomy, dims, spacing: options.spacing, rng: rng.fork(`lesion-${kind}`) });
+  const lesionRng = rng.fork(`lesion-${kind}`);
+  const grow = { k: target, anatomy, dims, spacing: options.spacing, rng: lesionRng };
+  const lesion: LesionResult =
+    model && kind === 'wmh' ? growWmh({ ...grow, punctate: model.wmhPunctate }) : growLesions({ ...grow, kind });
   const label = new Uint8Array(total);
   let outsideBrain = 0;
   for (const i of lesion.voxels) {
@@ -145,28 +168,40 @@ export function generatePhantom(input: PhantomInput = {}): Phantom {
     outsideBrain += 1 - brainMask[i];
   }
 
-  const texture = lesionTexture({
-    anatomy,
-    label,
-    lesionVoxels: lesion.voxels.length,
-    dims,
-    spacing: options.spacing,
-    rng: rng.fork('texture'),
-  });
-  const bias = makeBias(options, rng.fork('bias'));
-  const imgRng = rng.fork('images');
   const geometry = {
     dims: [...dims],
     spacing: [...options.spacing],
     affine: centredRasAffine({ dims, spacing: options.spacing }),
   };
-  const images = options.modalities.map((modality) =>
-    createVolume({
-      ...geometry,
-      name: modality,
-      data: renderModality({ modality, options, tissue, texture, bias, rng: imgRng.fork(modality) }),
-    }),
-  );
+  const bias = makeBias(options, rng.fork('bias'), model?.biasScale);
+  const imgRng = rng.fork('images');
+  let images: Volume[];
+  let extra: Pick<Phantom, 'zones' | 'mimics'> & Pick<PhantomMeta, 'contrast'> = {};
+  if (model && mimic) {
+    const drawn = renderDifficult({ options, model, healthy, label, lesion, mimic, anatomy, rng, imgRng, bias });
+    images = drawn.images.map((data, k) => createVolume({ ...geometry, name: options.modalities[k], data }));
+    extra = {
+      zones: createVolume({ ...geometry, data: drawn.zone, name: 'lesion zones' }),
+      mimics: createVolume({ ...geometry, data: mimic, name: 'mimics' }),
+      contrast: drawn.contrast,
+    };
+  } else {
+    const texture = lesionTexture({
+      anatomy,
+      label,
+      lesionVoxels: lesion.voxels.length,
+      dims,
+      spacing: options.spacing,
+      rng: rng.fork('texture'),
+    });
+    images = options.modalities.map((modality) =>
+      createVolume({
+        ...geometry,
+        name: modality,
+        data: renderModality({ modality, options, tissue, texture, bias, rng: imgRng.fork(modality) }),
+      }),
+    );
+  }
 
   const counts = new Array<number>(TISSUE_COUNT).fill(0);
   for (let i = 0; i < total; i++) counts[tissue[i]]++;
@@ -181,6 +216,7 @@ export function generatePhantom(input: PhantomInput = {}): Phantom {
     brainMask: createVolume({ ...geometry, data: brainMask, name: 'brain' }),
     wmMask: createVolume({ ...geometry, data: wm, name: 'white matter' }),
     tissue: createVolume({ ...geometry, data: tissue, name: 'tissue' }),
+    ...(extra.zones ? { zones: extra.zones, mimics: extra.mimics } : {}),
     fraction,
     options,
     meta: {
@@ -196,7 +232,52 @@ export function generatePhantom(input: PhantomInput = {}): Phantom {
         region: LESION_REGIONS[kind],
       },
       tissueFractions,
-      noiseSd: options.noise * 1000,
+      noiseSd: options.noise * 1000 * (model?.noiseScale ?? 1),
+      ...(extra.contrast ? { contrast: extra.contrast } : {}),
     },
   };
+}
+
+/** The realistic pipeline after lesion growth: zones, gliosis, heterogeneity, partial volume, then each modality. */
+function renderDifficult(params: {
+  options: PhantomOptions;
+  model: DifficultyModel;
+  healthy: Uint8Array;
+  label: Uint8Array;
+  lesion: LesionResult;
+  mimic: Uint8Array;
+  anatomy: Anatomy;
+  rng: Rng;
+  imgRng: Rng;
+  bias: ReturnType<typeof makeBias>;
+}): { images: Float32Array[]; zone: Uint8Array; contrast: NonNullable<PhantomMeta['contrast']> } {
+  const { options, model, healthy, label, lesion, mimic, anatomy, rng, imgRng, bias } = params;
+  const dims = options.shape as Dims3;
+  const kind = options.lesion.kind;
+  const zone = lesionZones({ kind, voxels: lesion.voxels, scores: lesion.scores, total: label.length, model });
+  if (kind === 'lacunes') markGliosis({ mimic, label, tissue: healthy, dims });
+  for (const i of lesion.voxels) mimic[i] = MIMIC.none; // a lesion over a mimic is a lesion
+  const severity = severityField({ label, dims, spacing: options.spacing as Dims3, rng: rng.fork('severity') });
+  const { weight, renderZone } = partialVolume({ voxels: lesion.voxels, zone, mimic, dims, weights: model.partialVolume });
+  const contrast: NonNullable<PhantomMeta['contrast']> = {};
+  const images = options.modalities.map((modality) => {
+    const r = imgRng.fork(modality);
+    const c = drawContrast(model, modality, r.fork('contrast'));
+    contrast[modality] = { gain: c.gain, lesion: c.lesion };
+    return renderRealistic({
+      modality,
+      options,
+      model,
+      contrast: c,
+      tissue: healthy,
+      zone: renderZone,
+      weight,
+      severity,
+      mimic,
+      texture: anatomy.folds,
+      bias,
+      rng: r,
+    });
+  });
+  return { images, zone, contrast };
 }

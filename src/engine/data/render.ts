@@ -66,7 +66,7 @@ export interface BiasField {
   profiles: Float32Array[][]; // [term][axis]
 }
 
-export function makeBias(options: PhantomOptions, rng: Rng): BiasField | null {
+export function makeBias(options: PhantomOptions, rng: Rng, scale = 1): BiasField | null {
   if (!(options.biasField > 0)) return null;
   const profiles = [0, 1].map((term) =>
     options.shape.map((n, axis) => {
@@ -76,7 +76,7 @@ export function makeBias(options: PhantomOptions, rng: Rng): BiasField | null {
       return field;
     }),
   );
-  return { amplitude: options.biasField / Math.SQRT2, profiles };
+  return { amplitude: (scale * options.biasField) / Math.SQRT2, profiles };
 }
 
 /** The bias gain along row (y, z), written into `out` (length nx). */
@@ -96,8 +96,6 @@ export function renderModality(params: {
   rng: Rng;
 }): Float32Array {
   const { modality, options, tissue, texture, bias, rng } = params;
-  const dims = options.shape as Dims3;
-  const [nx, ny, nz] = dims;
   const lut = subjectContrast(modality, options.lesion.kind, rng.fork('contrast'));
   const img = new Float32Array(tissue.length);
   for (let i = 0; i < img.length; i++) {
@@ -105,12 +103,26 @@ export function renderModality(params: {
     // Lesions are heterogeneous, tissues nearly flat (texture has sd 1).
     img[i] = lut[t] * (1 + (t === TISSUE.lesion ? 0.1 : 0.025) * texture[i]);
   }
-  if (options.blur > 0) {
+  return finishImage({ img, options, blur: options.blur, bias, sd: options.noise * 1000, rng });
+}
+
+/** Partial-volume blur (`blur` mm), the bias field and Rician noise of sd `sd`, in place; `rng` forks 'noise'. */
+export function finishImage(params: {
+  img: Float32Array;
+  options: PhantomOptions;
+  blur: number;
+  bias: BiasField | null;
+  sd: number;
+  rng: Rng;
+}): Float32Array {
+  const { img, options, blur, bias, sd, rng } = params;
+  const dims = options.shape as Dims3;
+  const [nx, ny, nz] = dims;
+  if (blur > 0) {
     const s = options.spacing;
-    gaussianBlur({ data: img, dims, sigma: [options.blur / s[0], options.blur / s[1], options.blur / s[2]] });
+    gaussianBlur({ data: img, dims, sigma: [blur / s[0], blur / s[1], blur / s[2]] });
   }
   // Rician magnitude |biased signal + complex Gaussian noise|: the background is Rayleigh, not 0.
-  const sd = options.noise * 1000;
   const noise = rng.fork('noise');
   const bits = new Uint32Array(2 * nx);
   const gain = new Float32Array(nx).fill(1); // bias of the current row

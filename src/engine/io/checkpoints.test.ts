@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { countParams, sizeMultiple } from '../networks';
 import type { NetworkKind } from '../../domain/network-spec';
 import { selectBackend } from '../backend/backend';
+import type { Difficulty } from '../../domain/difficulty';
 import { generatePhantom, type LesionKind } from '../data/phantom';
 import { type Subject, subjectFromPhantom } from '../data/subjects';
 import { buildDatasetFromSubjects, createDatasetSource, DATASET_DEFAULTS, type Dataset } from '../train/dataset';
@@ -28,13 +29,16 @@ const phantoms = new Map<string, Subject>();
 function datasetFor(c: (typeof manifest.checkpoints)[number]): Dataset {
   const s = c.settings;
   const shape = String(s.shape).split('x').map(Number) as [number, number, number];
-  const key = JSON.stringify([shape, s.lesion, s.fraction, s.noise, c.seed]);
+  // Checkpoints recorded before difficulty existed were trained on the easy phantom.
+  const difficulty = (s.difficulty ?? 'easy') as Difficulty;
+  const key = JSON.stringify([shape, s.lesion, s.fraction, s.noise, difficulty, c.seed]);
   let subject = phantoms.get(key);
   if (!subject) {
     const seed = c.seed * 1000 + DATASET_DEFAULTS.trainSubjects;
     const p = generatePhantom({
       seed,
       noise: Number(s.noise),
+      difficulty,
       lesion: { kind: s.lesion as LesionKind, fraction: Number(s.fraction) },
       shape,
     });

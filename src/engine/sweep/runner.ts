@@ -1,5 +1,6 @@
 // Runs a sweep's queue: one dataset per group (burden, patch, seed), its runs raced in lockstep by the
 // training Runner, results summarised as each race ends. Pause, resume and cancel are inputs.
+import { DEFAULT_DIFFICULTY } from '../../domain/difficulty';
 import { phantomShape } from '../../domain/phantom';
 import { type NetworkKind, sizeMultiple } from '../networks';
 import { buildDataset, createDatasetSource } from '../train/dataset';
@@ -137,6 +138,7 @@ export class SweepRunner {
       lesion: spec.lesion,
       fraction: group.burden,
       noise: spec.noise,
+      difficulty: spec.difficulty ?? DEFAULT_DIFFICULTY,
       patch: group.patch.patch,
       batch: group.patch.batch,
       network: kind,

@@ -1,6 +1,8 @@
 // Subjects (phantoms or user volumes) -> the trainer's BatchSource: seeded patch batches (shared by every run of a race),
 // fixed validation slices of unseen subjects, and the display subject's slice for snapshots.
-import type { DataRequest, VolumeData } from '../api';
+import { DEFAULT_DIFFICULTY } from '../../domain/difficulty';
+import type { DataRequest, DataSummary, VolumeData } from '../api';
+import { thresholdBaseline } from '../data/baseline';
 import { generatePhantom, type Phantom } from '../data/phantom';
 import { type PatchSpec, patchImbalance, sampleBatch } from '../data/patches';
 import { classCount, type Subject, subjectFromPhantom } from '../data/subjects';
@@ -24,6 +26,8 @@ export interface Dataset {
   numClasses: number;
   /** The label value each class index stands for, where it is not the index itself (user label maps). */
   classValues?: number[];
+  /** Best single-threshold Dice on the validation subjects (phantoms, which know their brain). */
+  baseline?: DataSummary['baseline'];
 }
 
 export const DATASET_DEFAULTS = { trainSubjects: 2, validationSubjects: 1, validationSlices: 6, slab3d: 16 };
@@ -35,6 +39,7 @@ export function buildDataset(req: DataRequest): Dataset {
     generatePhantom({
       seed: req.seed * 1000 + i,
       noise: req.noise,
+      difficulty: req.difficulty ?? DEFAULT_DIFFICULTY,
       lesion: { kind: req.lesion, fraction: req.fraction },
       ...(req.shape ? { shape: req.shape } : {}),
     }),
@@ -50,7 +55,13 @@ export function buildDataset(req: DataRequest): Dataset {
     batch: req.batch,
     network: req.network,
   });
-  return { ...ds, request: req, display: { ...ds.display, phantom: shown }, achievedFraction: shown.fraction };
+  const asBaseline = (k: number) => ({ ...subjects[k], mask: phantoms[k].brainMask.data });
+  const { trainDice: _, ...baseline } = thresholdBaseline({
+    train: subjects.slice(0, nTrain).map((_s, k) => asBaseline(k)),
+    validation: subjects.slice(nTrain).map((_s, k) => asBaseline(nTrain + k)),
+    modalities: [...shown.options.modalities],
+  });
+  return { ...ds, request: req, display: { ...ds.display, phantom: shown }, achievedFraction: shown.fraction, baseline };
 }
 
 /** Patch spec for a network on volumes of `dims`: the side snaps to what the network accepts and fits the volume. */

@@ -16,6 +16,8 @@ const TINY = {
   lesion: 'tumour',
   fraction: 0.03,
   noise: 0.02,
+  // The pipeline is under test, not the phantom: the easy one trains in 60 steps.
+  difficulty: 'easy',
   patch: 32,
   batch: 4,
   network: 'unet2d',
@@ -31,6 +33,9 @@ describe('Session (phantom -> U-Net -> loss -> trainer)', () => {
     expect(data.patch).toBe(32);
     expect(data.achievedFraction).toBeCloseTo(0.03, 3);
     expect(data.display.images).toHaveLength(3);
+    // The trivial baseline comes with phantom data: a FLAIR threshold on the easy phantom.
+    expect(data.baseline).toMatchObject({ modality: 'FLAIR', direction: 'bright' });
+    expect(data.baseline!.dice).toBeGreaterThan(0.3);
     await s.createRuns([{ runId: 'g', loss: 'gdl', lossOptions: {}, lr: 1e-2, network: 'unet2d', steps: 60, seed: 1 }]);
     await s.control('play');
     await s.whenIdle();

@@ -49,6 +49,7 @@ export class Session {
       subjects: { train: ds.train.length, validation: ds.validation.length },
       numClasses: ds.numClasses,
       ...(ds.classValues ? { classValues: [...ds.classValues] } : {}),
+      ...(ds.baseline ? { baseline: { ...ds.baseline } } : {}),
       ms: performance.now() - t0,
     };
   }

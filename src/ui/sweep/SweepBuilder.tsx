@@ -8,6 +8,7 @@ import { lossShortLabel } from '../../domain/sweep/labels';
 import { isBackendName } from '../../domain/backends';
 import { NETWORKS } from '../../domain/networks';
 import { LESION_KINDS } from '../../domain/phantom';
+import { DEFAULT_DIFFICULTY, DIFFICULTY_DESCRIPTIONS, DIFFICULTY_IDS } from '../../domain/difficulty';
 import { formatDuration } from '../format';
 import { draftFromPreset, draftToSpec, PATCH_ROWS, type SweepDraft } from '../../state/sweep-draft';
 
@@ -194,6 +195,21 @@ export function SweepBuilder({ draft, onDraft, backend, busy, onStart }: SweepBu
           {LESION_KINDS.map((k) => (
             <option key={k} value={k}>
               {k === 'wmh' ? 'white-matter hyperintensities' : k}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Difficulty
+        <select
+          aria-label="Sweep difficulty"
+          value={draft.spec.difficulty ?? DEFAULT_DIFFICULTY}
+          disabled={busy}
+          onChange={(e) => editSpec({ difficulty: e.target.value as SweepDraft['spec']['difficulty'] })}
+        >
+          {DIFFICULTY_IDS.map((d) => (
+            <option key={d} value={d} title={DIFFICULTY_DESCRIPTIONS[d]}>
+              {d}
             </option>
           ))}
         </select>
