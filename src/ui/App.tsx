@@ -170,7 +170,13 @@ export function App() {
               runLabel={selectedRun?.label ?? null}
             />
             <section className="charts" aria-label="Charts" data-control="charts">
-              <ChartArea runs={runs} lastK={LAST_K} metric={settings.metric} onMetric={(metric) => onChange({ metric })} />
+              <ChartArea
+                runs={runs}
+                lastK={LAST_K}
+                metric={settings.metric}
+                onMetric={(metric) => onChange({ metric })}
+                baselineDice={pg.data?.baseline?.dice}
+              />
             </section>
           </div>
           {pg.data && pg.data.numClasses > 2 && <ClassesNote numClasses={pg.data.numClasses} values={pg.data.classValues} />}
@@ -182,6 +188,7 @@ export function App() {
             classValues={pg.data?.classValues}
             columns={settings.cols}
             onColumns={(cols) => onChange({ cols })}
+            baseline={pg.data?.baseline}
           />
           {settings.seeds > 1 && <Replicates runs={runs} metric={settings.metric} />}
           <ExportBar pg={pg} runs={runs} selected={selectedRun?.id ?? null} settings={settings} notify={notify} />

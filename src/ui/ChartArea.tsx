@@ -26,6 +26,8 @@ export interface ChartAreaProps {
   /** The validation metric the solid lines plot. */
   metric?: MetricId;
   onMetric?: (metric: MetricId) => void;
+  /** Validation Dice of the best single intensity threshold: drawn as a dashed line to beat. */
+  baselineDice?: number;
 }
 
 function lastWindow(run: RunSummary, k: number) {
@@ -34,7 +36,7 @@ function lastWindow(run: RunSummary, k: number) {
   return { x1: pts[0].step, x2: pts[pts.length - 1].step, ...medianIqr(pts.map((p) => p.trainDice)) };
 }
 
-export function ChartArea({ runs, lastK, metric = 'dice', onMetric }: ChartAreaProps) {
+export function ChartArea({ runs, lastK, metric = 'dice', onMetric, baselineDice }: ChartAreaProps) {
   const [hidden, setHidden] = useState<Set<string>>(new Set());
   const [logLoss, setLogLoss] = useState(false);
   // Per-line summaries survive redraws, so each redraw reads only the points added since the last.
@@ -111,6 +113,15 @@ export function ChartArea({ runs, lastK, metric = 'dice', onMetric }: ChartAreaP
                 />
               ) : null;
             })}
+            {baselineDice !== undefined && (
+              <ReferenceLine
+                yAxisId="dice"
+                y={baselineDice}
+                stroke="#888"
+                strokeDasharray="6 4"
+                label={{ value: `threshold ${baselineDice.toFixed(2)}`, position: 'insideTopLeft', fontSize: 11, fill: '#888' }}
+              />
+            )}
             {visible.map((r) => {
               const w = lastWindow(r, lastK);
               return w ? (

@@ -1,6 +1,7 @@
 // One row per run: settings, status (with the step where it failed), median (IQR) Dice over the last K steps,
 // and the last validation's metrics the user picked as columns (the "Columns" menu, `cols=` in the URL).
 import { formatMetric, METRIC_IDS, METRICS, type MetricId } from '../domain/metrics';
+import type { DataSummary } from '../domain/engine-types';
 import { isFinished } from '../domain/runs';
 import { metricOf, type RunSummary } from '../state/store';
 import { formatMedianIqr, windowStats } from '../domain/summary';
@@ -58,7 +59,10 @@ export function ColumnsMenu({ columns, onColumns }: { columns: MetricId[]; onCol
   );
 }
 
+export type Baseline = NonNullable<DataSummary['baseline']>;
+
 export function RunsTable({
+  baseline,
   runs,
   lastK,
   selected,
@@ -76,6 +80,8 @@ export function RunsTable({
   /** Validation metrics shown as columns, in METRIC_IDS order. */
   columns?: MetricId[];
   onColumns?: (cols: MetricId[]) => void;
+  /** The best single intensity threshold on the validation subject: what a network has to beat. */
+  baseline?: Baseline;
 }) {
   const shown = METRIC_IDS.filter((id) => columns.includes(id));
   return (
@@ -141,6 +147,21 @@ export function RunsTable({
             );
           })}
         </tbody>
+        {baseline && (
+          <tfoot>
+            <tr className="baseline-row" aria-label="Threshold baseline">
+              <th scope="row">threshold</th>
+              <td className="settings-cell" colSpan={4}>
+                best single threshold: {baseline.modality} {baseline.direction === 'bright' ? '>' : '<'}{' '}
+                {baseline.threshold.toPrecision(3)} (searched on the training subjects, no learning)
+              </td>
+              {shown.map((id) => (
+                <td key={id}>{id === 'dice' ? baseline.dice.toFixed(3) : '–'}</td>
+              ))}
+              <td>–</td>
+            </tr>
+          </tfoot>
+        )}
       </table>
     </div>
   );

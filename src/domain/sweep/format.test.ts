@@ -32,7 +32,19 @@ function finishedRecord(): SweepRecord {
     etaMs: 0,
     elapsedMs: 4800,
     results,
-    groups: [{ key: 'g', burden: 0.03, patch: 'S', seed: 1, side: 16, batch: 2, patchImbalance: 0.1, achievedFraction: 0.03 }],
+    groups: [
+      {
+        key: 'g',
+        burden: 0.03,
+        patch: 'S',
+        seed: 1,
+        side: 16,
+        batch: 2,
+        patchImbalance: 0.1,
+        achievedFraction: 0.03,
+        baselineDice: 0.42,
+      },
+    ],
   };
   return applyProgress({ record, progress, now: new Date('2024-01-02T03:05:00Z') });
 }
@@ -129,5 +141,24 @@ describe('sweep file', () => {
       expect(!many.ok && many.errors.length).toBe(13);
       expect(!many.ok && many.errors.at(-1)).toMatch(/and 4 more problems/);
     }
+  });
+});
+
+describe('the threshold baseline in sweep files and reports', () => {
+  it('survives the file round trip, is dropped out of [0, 1], and the report states it', async () => {
+    const { sweepReportMarkdown } = await import('./report');
+    const record = finishedRecord();
+    const back = parseSweepFile(JSON.stringify(toSweepFile({ record })));
+    expect(back.ok && back.record.groups[0].baselineDice).toBe(0.42);
+    // A Dice outside [0, 1] is not a baseline: that group is dropped, with a warning that says so.
+    const bad = parseSweepFile(mutate((f) => (f.record.groups[0].baselineDice = 1.5)));
+    expect(bad.ok && bad.record.groups).toEqual([]);
+    expect(bad.ok && bad.warnings).toContain('1 malformed data-group entries were dropped');
+    // A group of the sweep's own burden and patch: the report names the baseline for that burden.
+    const spec = record.spec;
+    const own = { ...record, groups: [{ ...record.groups[0], burden: spec.burdens[0], patch: spec.patches[0].id }] };
+    expect(sweepReportMarkdown({ record: own })).toContain(
+      'Best single intensity threshold on the validation subject (no learning): Dice 0.42',
+    );
   });
 });

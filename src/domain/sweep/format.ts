@@ -75,7 +75,8 @@ function checkGroup(g: unknown): g is GroupInfo {
   return (
     typeof g.key === 'string' &&
     typeof g.patch === 'string' &&
-    [g.burden, g.seed, g.side, g.batch, g.patchImbalance, g.achievedFraction].every(isFiniteNum)
+    [g.burden, g.seed, g.side, g.batch, g.patchImbalance, g.achievedFraction].every(isFiniteNum) &&
+    (g.baselineDice === undefined || isDice(g.baselineDice))
   );
 }
 

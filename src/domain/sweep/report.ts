@@ -35,6 +35,12 @@ export function sweepReportMarkdown(params: { record: SweepRecord; command?: str
         return `${p.id}: side ${gs[0].side}, batch ${gs[0].batch}, median patch foreground ${(imb * 100).toFixed(1)}%`;
       });
       out.push(`Patch imbalance (the paper's Table 1 ratio): ${facts.filter(Boolean).join('; ')}.`, '');
+      const base = groups.map((g) => g.baselineDice).filter((d): d is number => typeof d === 'number');
+      if (base.length)
+        out.push(
+          `Best single intensity threshold on the validation subject (no learning): Dice ${Math.min(...base).toFixed(2)}${base.length > 1 ? `-${Math.max(...base).toFixed(2)}` : ''}: what a network has to beat.`,
+          '',
+        );
     }
     out.push(tableToMarkdown({ table, spec, labels: Object.fromEntries(spec.losses.map((l) => [l, lossShortLabel(l)])) }), '');
   }

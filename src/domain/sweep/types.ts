@@ -92,6 +92,8 @@ export interface GroupInfo {
   /** Median foreground fraction of training patches (the paper's imbalance ratio). */
   patchImbalance: number;
   achievedFraction: number;
+  /** Validation Dice of the best single intensity threshold on this group's phantom (absent in older files). */
+  baselineDice?: number;
 }
 
 export type SweepRunState = 'running' | 'paused' | 'done' | 'cancelled' | 'error';

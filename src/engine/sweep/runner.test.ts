@@ -81,6 +81,9 @@ describe('SweepRunner', () => {
     expect(groups).toHaveLength(1);
     expect(groups[0]).toMatchObject({ side: 16, batch: 2 });
     expect(groups[0].patchImbalance).toBeGreaterThan(0);
+    // The group's threshold baseline travels with it into the sweep file and its report.
+    expect(groups[0].baselineDice).toBeGreaterThanOrEqual(0);
+    expect(groups[0].baselineDice).toBeLessThanOrEqual(1);
     for (const r of results) {
       expect(['done', 'collapsed']).toContain(r.status);
       expect(r.window).toHaveLength(4);

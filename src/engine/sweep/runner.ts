@@ -154,6 +154,7 @@ export class SweepRunner {
       batch: group.patch.batch,
       patchImbalance: ds.patchImbalance,
       achievedFraction: ds.achievedFraction,
+      ...(ds.baseline ? { baselineDice: ds.baseline.dice } : {}),
     });
     const source = createDatasetSource(ds, sizeMultiple({ kind }));
     for (let i = 0; i < todo.length && !this.cancelled; i += this.p.maxRace) {

@@ -63,6 +63,16 @@ export function SweepResults({ record }: { record: SweepRecord }) {
             .filter(Boolean)
             .join(', ')}{' '}
           (the paper's Table 1 imbalance ratio).
+          {groups.some((g) => g.baselineDice !== undefined) && (
+            <>
+              {' '}
+              Best single intensity threshold (no learning):{' '}
+              <output aria-label="Threshold baseline Dice">
+                {Math.max(...groups.map((g) => g.baselineDice ?? 0)).toFixed(2)}
+              </output>{' '}
+              validation Dice, what a network has to beat.
+            </>
+          )}
         </p>
       )}
       <div className="sweep-results-grid">
