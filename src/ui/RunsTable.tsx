@@ -38,6 +38,11 @@ function validationText(v: RunSummary['validation'][number] | undefined, classVa
 }
 
 /** Validation Dice keeps its old header (and its per-class brackets); other metrics are named by their label. */
+const settingsText = (config: Record<string, unknown>) =>
+  Object.entries(config)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+
 const columnHeader = (id: MetricId) => (id === 'dice' ? 'Validation Dice' : `Validation ${METRICS[id].label}`);
 
 /** The metric columns to show, as a menu of checkboxes (an accessible group, one checkbox per metric). */
@@ -116,10 +121,8 @@ export function RunsTable({
                     {r.label}
                   </button>
                 </th>
-                <td className="settings-cell">
-                  {Object.entries(r.config)
-                    .map(([k, v]) => `${k}=${v}`)
-                    .join(' ')}
+                <td className="settings-cell" title={settingsText(r.config)}>
+                  {settingsText(r.config)}
                 </td>
                 <td className={failed || live ? 'status failed' : 'status'} title={r.message}>
                   {STATUS_TEXT[r.status]}
