@@ -11,6 +11,7 @@ import { Observable } from './observable';
 import { withMemoryAdvice } from './persist/faults';
 import { Reliability } from './persist/reliability';
 import { experimentQuery, recordSettings } from './persist/resume';
+import type { RunsDb } from './persist/runs-db';
 import { buildDataRequest, buildRunRequests } from './run-requests';
 import { runColor } from './run-colors';
 import { patchAndBatch, type Settings } from './settings';
@@ -55,6 +56,8 @@ export interface PlaygroundOptions {
   throttleMs?: number;
   /** Where sweeps are kept (IndexedDB in the page). */
   sweepStore?: SweepStore;
+  /** Where runs are saved (IndexedDB in the page; a shared memory db lets a test "reload"). */
+  db?: RunsDb;
 }
 
 /** Settings that decide the data (a change prepares new data). */
@@ -86,7 +89,7 @@ export class PlaygroundController extends Observable<PlaygroundState> {
     super({ phase: 'idle', backend: null, data: null, error: null, dataSource: null, engineGeneration: 0 });
     this.settings = o.settings;
     this.runs = new RunStore(o.throttleMs ?? 250);
-    this.reliability = new Reliability({ store: this.runs, debug: o.debug });
+    this.reliability = new Reliability({ store: this.runs, db: o.db, debug: o.debug });
     const engine = () => this.client;
     this.sweeps = new SweepController(o.sweepStore ?? createSweepStore());
     this.explorer = new ExplorerController(engine);

@@ -8,7 +8,7 @@ import type { RunStore } from '../store';
 import { describeFault, type Fault, type FaultCause, type MemorySettings } from './faults';
 import { startHeartbeat } from './heartbeat';
 import { Persister } from './persister';
-import { canContinue, defaultName, type ExperimentRecord, newId } from './records';
+import { canContinue, defaultName, type ExperimentRecord, newId, recordStatus } from './records';
 import { applyResume, experimentQuery, recordSettings, type ResumeTarget } from './resume';
 import { openRunsDb, type RunsDb } from './runs-db';
 import { Observable } from '../observable';
@@ -87,8 +87,9 @@ export class Reliability extends Observable<ReliabilityState> {
    */
   async findInterrupted(query: string): Promise<void> {
     try {
-      const latest = (await this.db.list()).find((r) => r.status !== 'idle');
-      if (!latest || !canContinue(latest) || latest.status === 'stopped') return;
+      // Any saved state with progress counts: running (reload), paused, restored-not-continued, failed (crash).
+      const latest = (await this.db.list()).find((r) => recordStatus(r) !== 'idle');
+      if (!latest || !canContinue(latest) || recordStatus(latest) === 'stopped') return;
       if (sameExperiment(latest.query) !== query) return this.set({ interrupted: latest });
       if (!this.pending)
         this.pending = { record: latest, checkpoint: (await this.db.getCheckpoint(latest.id)) ?? null, autoplay: false };
