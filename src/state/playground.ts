@@ -6,6 +6,7 @@ import type { BackendChoice, BackendReport } from '../engine/backend/backend';
 import type { DataSummary } from '../engine/api';
 import type { FaultDrill } from '../engine/backend/device-watch';
 import type { EngineClient } from '../worker/client';
+import { estimateRun, type RunEstimate } from '../domain/estimate';
 import { isFinished } from '../domain/runs';
 import { Observable } from './observable';
 import { withMemoryAdvice } from './persist/faults';
@@ -40,6 +41,8 @@ export interface PlaygroundState {
   dataSource: string | null;
   /** Bumped for each fresh engine, so helpers bound to one (sweeps) rebind. */
   engineGeneration: number;
+  /** Train was pressed on runs that would not fit or crawl: the estimate, until confirmed or cancelled. */
+  confirm: RunEstimate | null;
 }
 
 export interface PlaygroundOptions {
@@ -82,11 +85,13 @@ export class PlaygroundController extends Observable<PlaygroundState> {
   private detach: () => void = () => {};
   private interrupted: Promise<void>;
   private disposed = false;
+  /** The runs (runKey) the user agreed to train although the estimate said they would not fit. */
+  private confirmedKey: string | null = null;
   /** Each prepare gets a number; a later one makes an earlier one's result stale. */
   private prepareSeq = 0;
 
   constructor(private readonly o: PlaygroundOptions) {
-    super({ phase: 'idle', backend: null, data: null, error: null, dataSource: null, engineGeneration: 0 });
+    super({ phase: 'idle', backend: null, data: null, error: null, dataSource: null, engineGeneration: 0, confirm: null });
     this.settings = o.settings;
     this.runs = new RunStore(o.throttleMs ?? 250);
     this.reliability = new Reliability({ store: this.runs, db: o.db, debug: o.debug });
@@ -220,6 +225,7 @@ export class PlaygroundController extends Observable<PlaygroundState> {
       // After a lost device or a dead worker this engine cannot train: continue in a fresh one.
       const fault = this.reliability.getState().fault;
       if (fault && fault.cause !== 'out-of-memory') return this.recover(fault.fallbacks[0] ?? 'auto');
+      if (this.needsConfirmation()) return;
       await this.ensureRuns();
       await this.client.call('control', { action: 'play' });
       this.set({ phase: 'training' });
@@ -235,10 +241,28 @@ export class PlaygroundController extends Observable<PlaygroundState> {
   step = (): Promise<void> =>
     this.guard(async () => {
       if (!this.client || this.playing || !this.getState().data) return;
+      if (this.needsConfirmation()) return;
       await this.ensureRuns();
       await this.client.call('control', { action: 'step' });
       if (!this.isFinishedNow()) this.set({ phase: 'paused' });
     });
+
+  /** The confirmation's "Train anyway": these runs start although the estimate says they will not fit. */
+  confirmTrain = (): Promise<void> => {
+    this.confirmedKey = runKey(this.settings);
+    this.set({ confirm: null });
+    return this.train();
+  };
+
+  /** The confirmation's "Cancel": nothing starts; the user changes the settings. */
+  cancelTrain = (): void => this.set({ confirm: null });
+
+  /** The estimate for the runs Train would create now (memory and time per step on the active backend). */
+  estimate(): RunEstimate {
+    const s = this.settings;
+    const backend = this.getState().backend?.active ?? 'wasm';
+    return estimateRun({ ...memorySettings(s), network: s.network, runs: buildRunRequests(s).length, steps: s.steps, backend });
+  }
 
   /** Stops and forgets the runs (their predictions go with them); the data stays. */
   reset = (): Promise<void> =>
@@ -314,6 +338,15 @@ export class PlaygroundController extends Observable<PlaygroundState> {
     await client.call('createRuns', { runs: reqs });
     this.runsCreated = true;
     if (!this.source) this.reliability.beginExperiment(experimentQuery(s), this.getState().backend?.active ?? '');
+  }
+
+  /** New runs that would not fit wait for a confirmation (shown as a dialog); true: do not start yet. */
+  private needsConfirmation(): boolean {
+    if (this.runsCreated || this.confirmedKey === runKey(this.settings)) return false;
+    const e = this.estimate();
+    if (e.fits) return false;
+    this.set({ confirm: e });
+    return true;
   }
 
   private clearRuns(): void {
