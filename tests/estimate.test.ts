@@ -47,7 +47,7 @@ describe('run estimate', () => {
 });
 
 describe('Train on runs that would not fit', () => {
-  it('waits for a confirmation with the estimate; Cancel starts nothing', async () => {
+  it('asks before preparing or training, with the estimate; Cancel starts nothing', async () => {
     const settings = {
       ...DEFAULT_SETTINGS,
       backend: 'wasm' as const,
@@ -65,7 +65,11 @@ describe('Train on runs that would not fit', () => {
     });
     try {
       await c.start();
+      // Not even its data is prepared (minutes and gigabytes at this size): the question comes first.
       expect(c.getState().phase).toBe('ready');
+      expect(c.getState().data).toBeNull();
+      expect(c.getState().confirm?.fits).toBe(false);
+      c.cancelTrain();
       await c.train();
       const e = c.getState().confirm;
       expect(e?.fits).toBe(false);

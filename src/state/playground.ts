@@ -49,7 +49,7 @@ export interface PlaygroundOptions {
   settings: Settings;
   /** Makes the engine client (the worker in the page; in-thread in tests). */
   createClient: () => EngineClient;
-  /** Fault drills and a short heartbeat (URL flag _debug=faults). */
+  /** Fault drills (URL flag _debug=faults). */
   debug?: boolean;
   /** Where models/ is served: an absolute URL (the engine fetches checkpoints from it). */
   modelsBase?: string;
@@ -67,6 +67,8 @@ export interface PlaygroundOptions {
 const dataKey = (s: Settings) => JSON.stringify([s.seed, s.lesion, s.fraction, s.noise, s.size, patchAndBatch(s), s.network]);
 /** Settings that decide the runs (a change clears them, since they would no longer match the link). */
 const runKey = (s: Settings) => JSON.stringify(buildRunRequests(s));
+/** What a confirmation agreed to: these runs on this data. */
+const confirmKey = (s: Settings) => `${runKey(s)}\u0000${dataKey(s)}`;
 const memorySettings = (s: Settings) => ({ ...patchAndBatch(s), network: s.network, size: s.size });
 
 export class PlaygroundController extends Observable<PlaygroundState> {
@@ -187,8 +189,10 @@ export class PlaygroundController extends Observable<PlaygroundState> {
     if (!client) return;
     const seq = ++this.prepareSeq;
     const s = this.settings;
-    this.set({ phase: 'preparing' });
     this.clearRuns();
+    // Data for runs that would not fit can take minutes and gigabytes itself: ask first.
+    if (!this.source && this.needsConfirmation()) return void this.set({ phase: 'ready', data: null });
+    this.set({ phase: 'preparing' });
     try {
       const { patch, batch } = patchAndBatch(s);
       const source = this.source;
@@ -220,12 +224,12 @@ export class PlaygroundController extends Observable<PlaygroundState> {
 
   train = (): Promise<void> =>
     this.guard(async () => {
-      const { phase, data } = this.getState();
-      if (!this.client || phase === 'preparing' || !data) return;
+      const { phase } = this.getState();
+      if (!this.client || phase === 'preparing') return;
       // After a lost device or a dead worker this engine cannot train: continue in a fresh one.
       const fault = this.reliability.getState().fault;
       if (fault && fault.cause !== 'out-of-memory') return this.recover(fault.fallbacks[0] ?? 'auto');
-      if (this.needsConfirmation()) return;
+      if (this.needsConfirmation() || !this.getState().data) return;
       await this.ensureRuns();
       await this.client.call('control', { action: 'play' });
       this.set({ phase: 'training' });
@@ -240,18 +244,18 @@ export class PlaygroundController extends Observable<PlaygroundState> {
 
   step = (): Promise<void> =>
     this.guard(async () => {
-      if (!this.client || this.playing || !this.getState().data) return;
-      if (this.needsConfirmation()) return;
+      if (!this.client || this.playing || this.needsConfirmation() || !this.getState().data) return;
       await this.ensureRuns();
       await this.client.call('control', { action: 'step' });
       if (!this.isFinishedNow()) this.set({ phase: 'paused' });
     });
 
   /** The confirmation's "Train anyway": these runs start although the estimate says they will not fit. */
-  confirmTrain = (): Promise<void> => {
-    this.confirmedKey = runKey(this.settings);
+  confirmTrain = async (): Promise<void> => {
+    this.confirmedKey = confirmKey(this.settings);
     this.set({ confirm: null });
-    return this.train();
+    if (!this.getState().data) await this.prepare();
+    await this.train();
   };
 
   /** The confirmation's "Cancel": nothing starts; the user changes the settings. */
@@ -342,11 +346,10 @@ export class PlaygroundController extends Observable<PlaygroundState> {
 
   /** New runs that would not fit wait for a confirmation (shown as a dialog); true: do not start yet. */
   private needsConfirmation(): boolean {
-    if (this.runsCreated || this.confirmedKey === runKey(this.settings)) return false;
-    const e = this.estimate();
-    if (e.fits) return false;
-    this.set({ confirm: e });
-    return true;
+    const e = this.runsCreated || this.confirmedKey === confirmKey(this.settings) ? null : this.estimate();
+    const confirm = e && !e.fits ? e : null;
+    if (confirm || this.getState().confirm) this.set({ confirm });
+    return confirm !== null;
   }
 
   private clearRuns(): void {
