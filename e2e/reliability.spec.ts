@@ -161,6 +161,29 @@ test('the largest link the parser accepts asks before training, with the estimat
   expect(errors).toEqual([]);
 });
 
+test('steps longer than the heartbeat timeout are not taken for a crash (the worker says alive between kernels)', async ({
+  page,
+}) => {
+  const errors = pageErrors(page);
+  // Four HighResNets at patch 40 on wasm: a round (one step of each, no macrotask between them) keeps the
+  // worker's thread busy ~20 s, past the 6 s timeout; its longest kernel is ~3 s (Node, loaded machine).
+  await page.goto('/?backend=wasm&network=highres3d&size=48&patch=40&batch=2&losses=gdl,wce,dl2,ss&steps=2');
+  await waitForData(page);
+  await page.getByRole('button', { name: 'Train' }).click();
+  const fault = page.getByRole('alert', { name: 'Engine fault' });
+  const rows = page.getByRole('table', { name: 'Runs' }).locator('tbody tr');
+  const started = Date.now();
+  let faults = 0;
+  while (!/done/.test((await rows.first().textContent()) ?? '') && Date.now() - started < 160_000) {
+    faults += await fault.count();
+    await page.waitForTimeout(500);
+  }
+  console.log(`4 x highres3d patch 40: 2 rounds in ${Date.now() - started} ms, fault banners seen: ${faults}`);
+  await expect(rows.first()).toContainText('done');
+  expect(faults).toBe(0);
+  expect(errors).toEqual([]);
+});
+
 test('a lost WebGPU device stops the run with a message and it continues on wasm', async ({ page }) => {
   const errors = pageErrors(page);
   await page.goto(`/?backend=webgpu&size=48&patch=16&batch=1&lr=0.01&loss=gdl&steps=400&_debug=faults`);

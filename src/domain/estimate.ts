@@ -143,8 +143,10 @@ export interface RunEstimate {
   /** All runs, all steps. */
   totalMs: number;
   fits: boolean;
-  /** Why it needs a confirmation (empty when it fits). */
+  /** Why it needs a confirmation, as clauses after "It" (empty when it fits). */
   problems: string[];
+  /** The memory would not fit (rather than the run only being slow). */
+  tooBig: boolean;
   /** What would make it fit: smaller patch or batch, a 2D net. */
   suggestion: string;
 }
@@ -162,18 +164,19 @@ export function estimateRun(p: RunShape): RunEstimate {
   const data = FLOAT * p.size ** 3 * (DEFAULT_SPECS[p.network].inChannels + 1);
   const bytes = stepBytes(p) + others + data;
   const limitBytes = MEMORY_LIMIT_BYTES[p.backend];
-  const msPerStep =
-    stepCostMs({ ...p, backend: p.backend === 'cpu' ? 'cpu' : 'wasm' }) * (p.backend === 'cpu' ? 1 : BACKEND_SLOWDOWN[p.backend]);
+  // The wasm step-cost model scaled by the backend's benchmarked slowdown (one model for every backend).
+  const msPerStep = stepCostMs({ ...p, backend: 'wasm' }) * BACKEND_SLOWDOWN[p.backend];
   const problems: string[] = [];
   if (bytes > limitBytes)
     problems.push(`needs about ${formatBytes(bytes)}, more than ${p.backend} can usually hold (${formatBytes(limitBytes)})`);
-  if (msPerStep > SLOW_STEP_MS) problems.push(`about ${formatMs(msPerStep)} per step on ${p.backend}`);
+  if (msPerStep > SLOW_STEP_MS) problems.push(`takes about ${formatMs(msPerStep)} per step on ${p.backend}`);
   return {
     bytes,
     limitBytes,
     msPerStep,
     totalMs: msPerStep * p.steps * p.runs,
     fits: problems.length === 0,
+    tooBig: bytes > limitBytes,
     problems,
     suggestion: suggest(p),
   };

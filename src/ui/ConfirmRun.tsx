@@ -18,9 +18,9 @@ export function ConfirmRun({ pg }: { pg: Playground }) {
     <dialog ref={ref} aria-labelledby="confirm-run-title" aria-describedby="confirm-run-why" onCancel={() => pg.cancelTrain()}>
       {e && (
         <>
-          <h2 id="confirm-run-title">This run would probably not fit</h2>
+          <h2 id="confirm-run-title">{e.tooBig ? 'This run would probably not fit' : 'This run would be very slow'}</h2>
           <p id="confirm-run-why">
-            It {e.problems.join(', and takes ')}. Estimate: {formatBytes(e.bytes)} of memory, {formatMs(e.msPerStep)} per step,{' '}
+            It {e.problems.join(' and ')}. Estimate: {formatBytes(e.bytes)} of memory, {formatMs(e.msPerStep)} per step,{' '}
             {formatMs(e.totalMs)} for every step of every run.
           </p>
           <p>{e.suggestion}</p>
