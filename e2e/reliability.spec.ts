@@ -117,6 +117,7 @@ test('a restored run survives three more reloads without Train and still continu
     const step = Number((await restored.textContent())!.match(/step (\d+)/)![1]);
     if (i === 0) {
       from = step;
+      // The readout lags the engine (throttled), so a negative figure means the checkpoint was newer than the screen.
       console.log(`steps lost on a reload mid-run: ${before - from} (step ${before} on screen, continues from ${from})`);
     }
     // Not trained in between: every later reload comes back at the same step.
