@@ -2,7 +2,9 @@
 // every 100 steps of the reference network (2D U-Net) at the tiny size, on the wasm backend, with the
 // page's schedule (reads every 5 steps, validation and a snapshot every 25) and a checkpoint every 100
 // steps (as the page saves them). Steady memory means the numbers at step 1000 equal those at 100.
-// Usage: npx tsx scripts/bench-memory.ts [--steps 1000] [--every 100] [--size 48] [--patch 16] [--batch 2]
+// Also the peak tensor bytes of one training step (tf.profile), the figure the run estimate is checked against.
+// Usage: npx tsx scripts/bench-memory.ts [--steps 1000] [--every 100] [--size 48] [--patch 16] [--batch 2] [--network unet2d]
+import { isNetworkKind } from '../src/domain/networks';
 import { phantomShape } from '../src/domain/phantom';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -21,6 +23,8 @@ const EVERY = arg('every', 100);
 const SIZE = arg('size', 48);
 const PATCH = arg('patch', 16);
 const BATCH = arg('batch', 2);
+const networkArg = process.argv[process.argv.indexOf('--network') + 1];
+const NETWORK = process.argv.includes('--network') && isNetworkKind(networkArg) ? networkArg : 'unet2d';
 
 // A full collection before each JS heap reading (otherwise garbage not yet collected reads as growth).
 v8.setFlagsFromString('--expose-gc');
@@ -56,11 +60,18 @@ async function main(): Promise<void> {
     noise: 0.05,
     patch: PATCH,
     batch: BATCH,
-    network: 'unet2d',
+    network: NETWORK,
     shape: phantomShape(SIZE),
   });
-  await session.createRuns([{ runId: 'gdl', loss: 'gdl', lossOptions: {}, lr: 1e-3, network: 'unet2d', steps: STEPS, seed: 1 }]);
+  await session.createRuns([{ runId: 'gdl', loss: 'gdl', lossOptions: {}, lr: 1e-3, network: NETWORK, steps: STEPS, seed: 1 }]);
   const trainer = session.trainers[0];
+  // One step under tf.profile: the most tensor bytes alive at once (weights, Adam state, activations, gradients).
+  const t1 = performance.now();
+  const profile = await tf.profile(() => session!.control('step'));
+  const stepMs = performance.now() - t1;
+  console.log(
+    `peak: ${NETWORK} patch ${PATCH} batch ${BATCH} peakMB ${(profile.peakBytes / 2 ** 20).toFixed(2)} firstStepMs ${stepMs.toFixed(0)}`,
+  );
   const samples: Sample[] = [];
   let t0 = performance.now();
   let s0 = 0;
@@ -92,7 +103,9 @@ async function main(): Promise<void> {
   }
   const first = samples.find((s) => s.step >= EVERY) ?? samples[0];
   const last = samples[samples.length - 1];
-  console.log(`\nbackend ${report.active}; unet2d, phantom ${SIZE}, patch ${PATCH}, batch ${BATCH}; status ${trainer.status}`);
+  console.log(
+    `\nbackend ${report.active}; ${NETWORK}, phantom ${SIZE}, patch ${PATCH}, batch ${BATCH}; status ${trainer.status}`,
+  );
   console.log(`step ${first.step} -> ${last.step} (ratio last/first):`);
   for (const k of ['tensors', 'dataIds', 'tensorMB', 'wasmMB', 'heapMB'] as const) {
     const ratio = last[k] / first[k];

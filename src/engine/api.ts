@@ -53,6 +53,8 @@ export interface EngineApi extends IoApi {
 /** Events the engine emits; it never knows who listens. */
 export interface EngineEvents extends RunEvents {
   log: { level: 'info' | 'warn' | 'error'; message: string };
+  /** Posted from a worker between kernels of a long step (at most once a second): it is alive, only busy. */
+  alive: { t: number };
   sweep: SweepProgress;
   /** The GPU under the backend went away: the runs cannot go on in this engine. */
   fault: EngineFault;

@@ -7,11 +7,13 @@ import type { DataSummary } from '../engine/api';
 import type { FaultDrill } from '../engine/backend/device-watch';
 import type { EngineClient } from '../worker/client';
 import { markOnce } from '../domain/marks';
+import { estimateRun, type RunEstimate } from '../domain/estimate';
 import { isFinished } from '../domain/runs';
 import { Observable } from './observable';
 import { withMemoryAdvice } from './persist/faults';
 import { Reliability } from './persist/reliability';
 import { experimentQuery, recordSettings } from './persist/resume';
+import type { RunsDb } from './persist/runs-db';
 import { buildDataRequest, buildRunRequests } from './run-requests';
 import { runColor } from './run-colors';
 import { patchAndBatch, type Settings } from './settings';
@@ -40,13 +42,15 @@ export interface PlaygroundState {
   dataSource: string | null;
   /** Bumped for each fresh engine, so helpers bound to one (sweeps) rebind. */
   engineGeneration: number;
+  /** Train was pressed on runs that would not fit or crawl: the estimate, until confirmed or cancelled. */
+  confirm: RunEstimate | null;
 }
 
 export interface PlaygroundOptions {
   settings: Settings;
   /** Makes the engine client (the worker in the page; in-thread in tests). */
   createClient: () => EngineClient;
-  /** Fault drills and a short heartbeat (URL flag _debug=faults). */
+  /** Fault drills (URL flag _debug=faults). */
   debug?: boolean;
   /** Where models/ is served: an absolute URL (the engine fetches checkpoints from it). */
   modelsBase?: string;
@@ -56,6 +60,8 @@ export interface PlaygroundOptions {
   throttleMs?: number;
   /** Where sweeps are kept (IndexedDB in the page). */
   sweepStore?: SweepStore;
+  /** Where runs are saved (IndexedDB in the page; a shared memory db lets a test "reload"). */
+  db?: RunsDb;
 }
 
 /** Settings that decide the data (a change prepares new data). */
@@ -63,6 +69,8 @@ const dataKey = (s: Settings) =>
   JSON.stringify([s.seed, s.lesion, s.fraction, s.noise, s.difficulty, s.size, patchAndBatch(s), s.network]);
 /** Settings that decide the runs (a change clears them, since they would no longer match the link). */
 const runKey = (s: Settings) => JSON.stringify(buildRunRequests(s));
+/** What a confirmation agreed to: these runs on this data. */
+const confirmKey = (s: Settings) => `${runKey(s)}\u0000${dataKey(s)}`;
 const memorySettings = (s: Settings) => ({ ...patchAndBatch(s), network: s.network, size: s.size });
 
 export class PlaygroundController extends Observable<PlaygroundState> {
@@ -81,14 +89,16 @@ export class PlaygroundController extends Observable<PlaygroundState> {
   private detach: () => void = () => {};
   private interrupted: Promise<void>;
   private disposed = false;
+  /** The runs (runKey) the user agreed to train although the estimate said they would not fit. */
+  private confirmedKey: string | null = null;
   /** Each prepare gets a number; a later one makes an earlier one's result stale. */
   private prepareSeq = 0;
 
   constructor(private readonly o: PlaygroundOptions) {
-    super({ phase: 'idle', backend: null, data: null, error: null, dataSource: null, engineGeneration: 0 });
+    super({ phase: 'idle', backend: null, data: null, error: null, dataSource: null, engineGeneration: 0, confirm: null });
     this.settings = o.settings;
     this.runs = new RunStore(o.throttleMs ?? 250);
-    this.reliability = new Reliability({ store: this.runs, debug: o.debug });
+    this.reliability = new Reliability({ store: this.runs, db: o.db, debug: o.debug });
     const engine = () => this.client;
     this.sweeps = new SweepController(o.sweepStore ?? createSweepStore());
     this.explorer = new ExplorerController(engine);
@@ -184,8 +194,10 @@ export class PlaygroundController extends Observable<PlaygroundState> {
     if (!client) return;
     const seq = ++this.prepareSeq;
     const s = this.settings;
-    this.set({ phase: 'preparing' });
     this.clearRuns();
+    // Data for runs that would not fit can take minutes and gigabytes itself: ask first.
+    if (!this.source && this.needsConfirmation()) return void this.set({ phase: 'ready', data: null });
+    this.set({ phase: 'preparing' });
     try {
       const { patch, batch } = patchAndBatch(s);
       const source = this.source;
@@ -219,11 +231,12 @@ export class PlaygroundController extends Observable<PlaygroundState> {
   train = (): Promise<void> =>
     this.guard(async () => {
       markOnce('train-pressed');
-      const { phase, data } = this.getState();
-      if (!this.client || phase === 'preparing' || !data) return;
+      const { phase } = this.getState();
+      if (!this.client || phase === 'preparing') return;
       // After a lost device or a dead worker this engine cannot train: continue in a fresh one.
       const fault = this.reliability.getState().fault;
       if (fault && fault.cause !== 'out-of-memory') return this.recover(fault.fallbacks[0] ?? 'auto');
+      if (this.needsConfirmation() || !this.getState().data) return;
       await this.ensureRuns();
       await this.client.call('control', { action: 'play' });
       this.set({ phase: 'training' });
@@ -238,11 +251,29 @@ export class PlaygroundController extends Observable<PlaygroundState> {
 
   step = (): Promise<void> =>
     this.guard(async () => {
-      if (!this.client || this.playing || !this.getState().data) return;
+      if (!this.client || this.playing || this.needsConfirmation() || !this.getState().data) return;
       await this.ensureRuns();
       await this.client.call('control', { action: 'step' });
       if (!this.isFinishedNow()) this.set({ phase: 'paused' });
     });
+
+  /** The confirmation's "Train anyway": these runs start although the estimate says they will not fit. */
+  confirmTrain = async (): Promise<void> => {
+    this.confirmedKey = confirmKey(this.settings);
+    this.set({ confirm: null });
+    if (!this.getState().data) await this.prepare();
+    await this.train();
+  };
+
+  /** The confirmation's "Cancel": nothing starts; the user changes the settings. */
+  cancelTrain = (): void => this.set({ confirm: null });
+
+  /** The estimate for the runs Train would create now (memory and time per step on the active backend). */
+  estimate(): RunEstimate {
+    const s = this.settings;
+    const backend = this.getState().backend?.active ?? 'wasm';
+    return estimateRun({ ...memorySettings(s), network: s.network, runs: buildRunRequests(s).length, steps: s.steps, backend });
+  }
 
   /** Stops and forgets the runs (their predictions go with them); the data stays. */
   reset = (): Promise<void> =>
@@ -318,6 +349,14 @@ export class PlaygroundController extends Observable<PlaygroundState> {
     await client.call('createRuns', { runs: reqs });
     this.runsCreated = true;
     if (!this.source) this.reliability.beginExperiment(experimentQuery(s), this.getState().backend?.active ?? '');
+  }
+
+  /** New runs that would not fit wait for a confirmation (shown as a dialog); true: do not start yet. */
+  private needsConfirmation(): boolean {
+    const e = this.runsCreated || this.confirmedKey === confirmKey(this.settings) ? null : this.estimate();
+    const confirm = e && !e.fits ? e : null;
+    if (confirm || this.getState().confirm) this.set({ confirm });
+    return confirm !== null;
   }
 
   private clearRuns(): void {

@@ -20,6 +20,8 @@ export type Playground = PlaygroundState &
     | 'userData'
     | 'exports'
     | 'train'
+    | 'confirmTrain'
+    | 'cancelTrain'
     | 'pause'
     | 'step'
     | 'reset'
@@ -65,6 +67,8 @@ export function usePlayground(settings: Settings): Playground {
     userData: ctrl.userData,
     exports: ctrl.exports,
     train: ctrl.train,
+    confirmTrain: ctrl.confirmTrain,
+    cancelTrain: ctrl.cancelTrain,
     pause: ctrl.pause,
     step: ctrl.step,
     reset: ctrl.reset,

@@ -11,6 +11,7 @@ import { ReliabilityBanner } from './history/ReliabilityBanner';
 import { HiddenControls } from './lessons/HiddenControls';
 import { LessonBar } from './lessons/LessonBar';
 import { ClassesNote, RunsTable } from './RunsTable';
+import { ConfirmRun } from './ConfirmRun';
 import { Replicates } from './Replicates';
 import { readoutRun, Transport } from './Transport';
 import { useShortcuts } from './useShortcuts';
@@ -97,6 +98,7 @@ export function App() {
         </div>
       )}
       <ReliabilityBanner pg={pg} settings={settings} onChange={onChange} notify={notify} />
+      <ConfirmRun pg={pg} />
       <HiddenControls hide={settings.hide} notify={notify} />
       <LessonBar settings={settings} onChange={onChange} />
       {ActiveView && <ActiveView pg={pg} settings={settings} onChange={onChange} notify={notify} />}

@@ -59,6 +59,36 @@ function bufferOf(bytes: ArrayBuffer | Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
+/**
+ * Why a functional model's layer graph cannot be rebuilt, or null. tfjs's deserializer waits forever for a
+ * layer that an inbound node names but the model lacks (a hang, not an error), so every name is checked here.
+ */
+function topologyProblem(topology: unknown): string | null {
+  const t = topology as { config?: { layers?: unknown; input_layers?: unknown; output_layers?: unknown } };
+  const layers = t?.config?.layers;
+  if (!Array.isArray(layers)) return null; // a Sequential or other topology: tfjs checks it itself
+  const names = new Set<string>();
+  for (const [i, l] of layers.entries()) {
+    const name = (l as { name?: unknown })?.name;
+    if (typeof name !== 'string' || names.has(name)) return `layer ${i} has no name or a name used twice`;
+    names.add(name);
+  }
+  const refs = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  for (const l of layers as { name: string; inbound_nodes?: unknown }[]) {
+    for (const node of refs(l.inbound_nodes))
+      for (const ref of refs(node)) {
+        const from = Array.isArray(ref) ? ref[0] : undefined;
+        if (typeof from !== 'string' || !names.has(from))
+          return `layer '${l.name.slice(0, 60)}' takes its input from '${String(from).slice(0, 60)}', which is not a layer of the model`;
+      }
+  }
+  for (const key of ['input_layers', 'output_layers'] as const)
+    for (const ref of refs(t.config?.[key]))
+      if (!Array.isArray(ref) || typeof ref[0] !== 'string' || !names.has(ref[0]))
+        return `${key} names '${String(Array.isArray(ref) ? ref[0] : ref).slice(0, 60)}', which is not a layer of the model`;
+  return null;
+}
+
 /** Parses a model.json and checks that the weights file has the bytes its manifest asks for. */
 export function parseModelJson(text: string, weightsBytes: number): tf.io.ModelJSON {
   let json: tf.io.ModelJSON;
@@ -71,6 +101,8 @@ export function parseModelJson(text: string, weightsBytes: number): tf.io.ModelJ
     throw new EngineError('invalid-request', 'model.json has no modelTopology or weightsManifest: not a tfjs layers model');
   if (!json.weightsManifest.every((g) => g && typeof g === 'object' && Array.isArray(g.weights)))
     throw new EngineError('invalid-request', 'model.json: every weightsManifest group needs a weights list');
+  const broken = topologyProblem(json.modelTopology);
+  if (broken) throw new EngineError('invalid-request', `model.json: ${broken}`);
   const specs = json.weightsManifest.flatMap((g) => g.weights);
   // Each weight needs a name, a dtype this loader knows and a shape of non-negative integers.
   const bad = specs.find(
@@ -99,21 +131,32 @@ export async function loadModelFiles(files: { modelJson: string; weights: ArrayB
   const buffer = bufferOf(files.weights);
   const json = parseModelJson(files.modelJson, buffer.byteLength);
   const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
-  return tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs,
-      weightData: buffer,
-      userDefinedMetadata: (json as { userDefinedMetadata?: Record<string, unknown> }).userDefinedMetadata,
-    }),
-  );
+  try {
+    return await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs,
+        weightData: buffer,
+        userDefinedMetadata: (json as { userDefinedMetadata?: Record<string, unknown> }).userDefinedMetadata,
+      }),
+    );
+  } catch (err) {
+    // tfjs's deserializer fails deep inside on a damaged topology: its own errors (ValueError) say what was
+    // wrong; a TypeError or RangeError from its internals says nothing to a user, so name the part instead.
+    const internal = !(err instanceof Error) || err instanceof TypeError || err instanceof RangeError;
+    const why = internal ? 'a layer, its config or its connections are damaged' : err.message.slice(0, 160);
+    throw new Error(`model.json: the model's layers could not be rebuilt (${why})`);
+  }
 }
 
 /** Network kind, channels and classes of a loaded model (its name is the network kind). */
 export function describeModel(id: string, model: tf.LayersModel): CheckpointInfo {
   const network = model.name as NetworkKind;
   if (!(network in SPATIAL_DIMS))
-    throw new EngineError('invalid-request', `checkpoint ${id}: model '${model.name}' is not one of the playground's networks`);
+    throw new EngineError(
+      'invalid-request',
+      `checkpoint ${id}: model ${JSON.stringify(model.name)?.slice(0, 60)} is not one of the playground's networks`,
+    );
   const inShape = model.inputs[0].shape;
   const outShape = model.outputs[0].shape;
   const meta = model.getUserDefinedMetadata() as { modalities?: unknown } | undefined;

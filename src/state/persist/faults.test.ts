@@ -47,7 +47,7 @@ describe('heartbeat', () => {
     let answer: (() => void) | null = null;
     let pings = 0;
     const events: string[] = [];
-    const stop = startHeartbeat({
+    const beat = startHeartbeat({
       ping: () => {
         pings++;
         return new Promise<void>((r) => {
@@ -75,8 +75,33 @@ describe('heartbeat', () => {
     answer!();
     await advance(100);
     expect(events).toEqual(['silent 1000', 'alive']);
-    stop();
+    beat.stop();
     await advance(500);
     expect(pings).toBe(3);
+  });
+
+  it('takes events from a busy engine as signs of life, and reports it once they stop', async () => {
+    let t = 0;
+    const events: string[] = [];
+    // The engine is inside one long step: pings wait, but it posts 'alive' between kernels.
+    const beat = startHeartbeat({
+      ping: () => new Promise(() => {}),
+      onSilent: (ms) => events.push(`silent ${ms}`),
+      everyMs: 100,
+      timeoutMs: 1000,
+      now: () => t,
+    });
+    for (let i = 0; i < 50; i++) {
+      t += 100;
+      if (i % 5 === 0) beat.sign();
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(events).toEqual([]);
+    for (let i = 0; i < 12; i++) {
+      t += 100;
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(events).toEqual(['silent 1000']);
+    beat.stop();
   });
 });

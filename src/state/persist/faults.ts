@@ -1,6 +1,7 @@
 // What went wrong with the engine, in words a student can act on, and where training can go next.
 import { BACKENDS, type BackendName } from '../../domain/backends';
 import { errorCode } from '../../domain/errors';
+import { expectText, SpeedBook } from './speeds';
 
 export type FaultCause = 'device-lost' | 'context-lost' | 'worker-silent' | 'worker-error' | 'out-of-memory';
 
@@ -12,8 +13,10 @@ export interface Fault {
   message: string;
   /** What to do about it. */
   advice: string;
-  /** Backends to continue on, best first. */
+  /** Backends to continue on, fastest first. */
   fallbacks: BackendName[];
+  /** What to expect from each fallback ("about 90 ms/step here"). */
+  expect: Partial<Record<BackendName, string>>;
 }
 
 /** The settings that decide memory use. */
@@ -47,10 +50,29 @@ export function fallbacksFor(params: { cause: FaultCause; backend: string }): Ba
   return others;
 }
 
-/** The fault as shown to the user. */
-export function describeFault(params: { cause: FaultCause; backend: string; detail?: string; settings: MemorySettings }): Fault {
+/** The fault as shown to the user; with speeds, the fallbacks fastest first and what each will do. */
+export function describeFault(params: {
+  cause: FaultCause;
+  backend: string;
+  detail?: string;
+  settings: MemorySettings;
+  speeds?: SpeedBook;
+}): Fault {
   const { cause, backend, detail, settings } = params;
-  const fallbacks = fallbacksFor({ cause, backend });
+  const ranked = (params.speeds ?? new SpeedBook()).rank(fallbacksFor({ cause, backend }), settings);
+  const fallbacks = ranked.map((s) => s.backend);
+  const expect = Object.fromEntries(ranked.map((s) => [s.backend, expectText(s)]));
+  return { ...faultText({ cause, backend, detail, settings, fallbacks }), expect };
+}
+
+function faultText(params: {
+  cause: FaultCause;
+  backend: string;
+  detail?: string;
+  settings: MemorySettings;
+  fallbacks: BackendName[];
+}): Omit<Fault, 'expect'> {
+  const { cause, backend, detail, settings, fallbacks } = params;
   const advice = memoryAdvice(settings);
   switch (cause) {
     case 'device-lost':

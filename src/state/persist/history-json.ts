@@ -161,7 +161,10 @@ export function parseHistoryJson(text: unknown): ImportResult {
     if (top.version !== HISTORY_VERSION)
       return {
         ok: false,
-        message: `History file version ${String(top.version).slice(0, 20)} is not supported (expected ${HISTORY_VERSION}).`,
+        message:
+          top.version === undefined
+            ? `History file has no version (expected "version": ${HISTORY_VERSION}).`
+            : `History file version ${JSON.stringify(top.version)?.slice(0, 20)} is not supported (expected ${HISTORY_VERSION}).`,
       };
     const notices: string[] = [];
     const list = arr(top.experiments, 'experiments', IMPORT_LIMITS.experiments);

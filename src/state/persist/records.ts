@@ -29,14 +29,27 @@ export interface CheckpointRecord {
   runs: RunCheckpoint[];
 }
 
+type RunProgress = { status: RunStatus; statusStep?: number; steps?: readonly unknown[] };
+
+/** A run's true status: idle with steps behind it (created from a checkpoint, not continued yet) is paused. */
+export function runStatus(r: RunProgress): RunStatus {
+  return r.status === 'idle' && ((r.statusStep ?? 0) > 0 || (r.steps?.length ?? 0) > 0) ? 'paused' : r.status;
+}
+
 /** The experiment's status from its runs' statuses. */
-export function experimentStatus(runs: readonly { status: RunStatus }[]): ExperimentStatus {
-  if (runs.length === 0) return 'idle';
-  if (runs.some((r) => r.status === 'running')) return 'running';
-  if (runs.some((r) => !isFinished(r.status))) return runs.every((r) => r.status === 'idle') ? 'idle' : 'paused';
-  if (runs.some((r) => r.status === 'error')) return 'failed';
-  if (runs.some((r) => r.status === 'stopped')) return 'stopped';
+export function experimentStatus(runs: readonly RunProgress[]): ExperimentStatus {
+  const statuses = runs.map(runStatus);
+  if (statuses.length === 0) return 'idle';
+  if (statuses.includes('running')) return 'running';
+  if (statuses.some((s) => !isFinished(s))) return statuses.every((s) => s === 'idle') ? 'idle' : 'paused';
+  if (statuses.includes('error')) return 'failed';
+  if (statuses.includes('stopped')) return 'stopped';
   return 'finished';
+}
+
+/** A saved record's true status (records saved before runStatus existed say idle for a restored run). */
+export function recordStatus(rec: Pick<ExperimentRecord, 'status' | 'runs'>): ExperimentStatus {
+  return rec.status === 'idle' ? experimentStatus(rec.runs) : rec.status;
 }
 
 /** A run that may go on from a checkpoint: not finished, or stopped by a fault (status error). */

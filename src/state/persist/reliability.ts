@@ -7,8 +7,9 @@ import type { EngineClient } from '../../worker/client';
 import type { RunStore } from '../store';
 import { describeFault, type Fault, type FaultCause, type MemorySettings } from './faults';
 import { startHeartbeat } from './heartbeat';
+import { recentMsPerStep, SpeedBook } from './speeds';
 import { Persister } from './persister';
-import { canContinue, defaultName, type ExperimentRecord, newId } from './records';
+import { canContinue, defaultName, type ExperimentRecord, newId, recordStatus } from './records';
 import { applyResume, experimentQuery, recordSettings, type ResumeTarget } from './resume';
 import { openRunsDb, type RunsDb } from './runs-db';
 import { Observable } from '../observable';
@@ -30,7 +31,7 @@ export interface ReliabilityState {
 export interface ReliabilityOptions {
   store: RunStore;
   db?: RunsDb;
-  /** Fault drills and a short heartbeat timeout (URL flag _debug=faults). */
+  /** Fault drills (URL flag _debug=faults). */
   debug?: boolean;
   heartbeatTimeoutMs?: number;
 }
@@ -46,6 +47,8 @@ export class Reliability extends Observable<ReliabilityState> {
   readonly db: RunsDb;
   readonly persister: Persister;
   readonly debug: boolean;
+  /** Measured ms/step per backend (saved runs and this page's), to offer the fastest fallback first. */
+  readonly speeds = new SpeedBook();
   private pending: ResumeTarget | null = null;
   private client: EngineClient | null = null;
   private lastId: string | null = null;
@@ -56,7 +59,8 @@ export class Reliability extends Observable<ReliabilityState> {
     super({ fault: null, storage: null, restored: null, interrupted: null, durable: db.durable, historyVersion: 0 });
     this.db = db;
     this.debug = o.debug ?? false;
-    this.heartbeatTimeoutMs = o.heartbeatTimeoutMs ?? (this.debug ? 4000 : undefined);
+    // Drills run with the page's own timeout, so what they measure is what a user gets.
+    this.heartbeatTimeoutMs = o.heartbeatTimeoutMs;
     this.persister = new Persister({
       db: this.db,
       store: o.store,
@@ -87,8 +91,11 @@ export class Reliability extends Observable<ReliabilityState> {
    */
   async findInterrupted(query: string): Promise<void> {
     try {
-      const latest = (await this.db.list()).find((r) => r.status !== 'idle');
-      if (!latest || !canContinue(latest) || latest.status === 'stopped') return;
+      // Any saved state with progress counts: running (reload), paused, restored-not-continued, failed (crash).
+      const all = await this.db.list();
+      this.speeds.addRecords(all);
+      const latest = all.find((r) => recordStatus(r) !== 'idle');
+      if (!latest || !canContinue(latest) || recordStatus(latest) === 'stopped') return;
       if (sameExperiment(latest.query) !== query) return this.set({ interrupted: latest });
       if (!this.pending)
         this.pending = { record: latest, checkpoint: (await this.db.getCheckpoint(latest.id)) ?? null, autoplay: false };
@@ -172,7 +179,10 @@ export class Reliability extends Observable<ReliabilityState> {
   watch(client: EngineClient, hooks: WatchHooks): () => void {
     this.client = client;
     const raise = (cause: FaultCause, detail?: string) => {
-      const fault = describeFault({ cause, backend: hooks.backend(), detail, settings: hooks.settings() });
+      const [backend, settings] = [hooks.backend(), hooks.settings()];
+      // The runs' own speed on the failed backend joins what earlier runs measured.
+      this.speeds.add(backend, settings, recentMsPerStep(this.o.store.getState().runs));
+      const fault = describeFault({ cause, backend, detail, settings, speeds: this.speeds });
       this.set({ fault });
       return fault;
     };
@@ -187,20 +197,23 @@ export class Reliability extends Observable<ReliabilityState> {
     const offStatus = client.on('status', (s) => {
       if (s.status === 'error' && s.code === 'out-of-memory' && !this.state.fault) raise('out-of-memory', s.message);
     });
-    const stopBeat = startHeartbeat({
+    const beat = startHeartbeat({
       ping: () => client.call('ping', { t: Date.now() }),
       timeoutMs: this.heartbeatTimeoutMs,
-      // Only reported: a long synchronous step can look like this and answer later (onAlive clears it).
+      // Only reported: a single kernel longer than the timeout can look like this and answer later (onAlive clears it).
       onSilent: (ms) => raise('worker-silent', `no answer for ${Math.round(ms / 1000)} s`),
       onAlive: () => {
         if (this.state.fault?.cause === 'worker-silent') this.set({ fault: null });
       },
     });
+    // The worker's 'alive' (posted between kernels of a long step) and its step points are signs of life.
+    const offSigns = (['alive', 'steps'] as const).map((name) => client.on(name, () => beat.sign()));
     return () => {
       offFault();
       offLog();
       offStatus();
-      stopBeat();
+      beat.stop();
+      for (const off of offSigns) off();
       if (this.client === client) this.client = null;
     };
   }

@@ -2,7 +2,7 @@
 // exported files; how much browser storage the runs use, and a way out when it is full.
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { storageEstimate } from '../../state/persist/db';
-import type { ExperimentRecord } from '../../state/persist/records';
+import { type ExperimentRecord, recordStatus, runStatus } from '../../state/persist/records';
 import type { ViewProps } from '../views';
 import { downloadText, fileStem, formatBytes } from './download';
 import './history.css';
@@ -24,7 +24,7 @@ function runText(r: ExperimentRecord): string {
   return r.runs
     .map((x) => {
       const v = x.validation.at(-1)?.dice;
-      return `${x.label} ${x.status}${v === undefined || Number.isNaN(v) ? '' : ` (Dice ${v.toFixed(2)})`}`;
+      return `${x.label} ${runStatus(x)}${v === undefined || Number.isNaN(v) ? '' : ` (Dice ${v.toFixed(2)})`}`;
     })
     .join(', ');
 }
@@ -112,7 +112,7 @@ export function HistoryView({ pg, settings, onChange, notify }: ViewProps) {
       return [summary.message, ...summary.notices].join(' ');
     });
 
-  const finished = (records ?? []).filter((r) => r.status === 'finished' || r.status === 'stopped');
+  const finished = (records ?? []).filter((r) => ['finished', 'stopped'].includes(recordStatus(r)));
 
   return (
     <section className="history" aria-label="History">
@@ -202,9 +202,9 @@ export function HistoryView({ pg, settings, onChange, notify }: ViewProps) {
                 <td className="history-runs">{runText(r)}</td>
                 <td>
                   {lastStep(r)}
-                  {r.checkpointStep !== null && r.status !== 'finished' ? ` (weights at ${r.checkpointStep})` : ''}
+                  {r.checkpointStep !== null && recordStatus(r) !== 'finished' ? ` (weights at ${r.checkpointStep})` : ''}
                 </td>
-                <td>{STATUS_TEXT[r.status]}</td>
+                <td>{STATUS_TEXT[recordStatus(r)]}</td>
                 <td className="history-row-actions">
                   <button type="button" aria-label={`Reopen ${r.name}`} onClick={() => void reopen(r)}>
                     Reopen

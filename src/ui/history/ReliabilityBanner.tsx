@@ -48,6 +48,7 @@ export function ReliabilityBanner({ pg, settings, onChange, notify }: ViewProps)
               >
                 Continue on {b}
                 {saved !== null ? ` from step ${saved}` : ' from the start'}
+                {fault.expect[b] && <span className="reliability-expect"> ({fault.expect[b]})</span>}
               </button>
             ))}
             {fault.cause === 'out-of-memory' && (
