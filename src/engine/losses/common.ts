@@ -2,6 +2,8 @@
 // probability clipping and a stop-gradient built from tf.customGrad (tfjs 4.22 has no tf.stopGradient).
 import * as tf from '@tensorflow/tfjs';
 
+import { LossOptionsError, listValues } from '../../domain/loss-options';
+
 /** Lower bound applied to probabilities before a log (float32: 1 - 1e-7 is still < 1). */
 export const PROB_CLIP = 1e-7;
 
@@ -74,7 +76,106 @@ export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
   gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
 })) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
 
+/**
+ * fn(x) held constant for differentiation: computed inside a tf.customGrad with a zero gradient, so its
+ * non-differentiable ops (isFinite, greater, less) are off the tape that tf.grad walks.
+ */
+export function constantFrom(x: tf.Tensor, fn: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
+  const op = tf.customGrad(((v: tf.Tensor) => ({
+    value: fn(v),
+    gradFunc: () => tf.zerosLike(v),
+  })) as unknown as Parameters<typeof tf.customGrad>[0]) as (v: tf.Tensor) => tf.Tensor;
+  return op(x);
+}
+
 /** Throws a clear error for the paper's two-class formulas when C != 2. */
 export function requireTwoClasses(f: Flat, what: string): void {
   if (f.classes !== 2) throw new Error(`${what} is defined for two classes (C = 2), got C = ${f.classes}`);
+}
+
+/** The smoothing of a numerator and a denominator: smoothNr / smoothDr, or epsilon where they are -1. */
+export function smoothing(o: { epsilon: number; smoothNr?: number; smoothDr?: number }): { nr: number; dr: number } {
+  const pick = (s: number | undefined) => (s === undefined || s < 0 ? o.epsilon : s);
+  return { nr: pick(o.smoothNr), dr: pick(o.smoothDr) };
+}
+
+/** A run-time option problem (one that needs C), as the same typed error the validator throws. */
+export function optionError(field: string, message: string): LossOptionsError {
+  return new LossOptionsError([{ field, message }]);
+}
+
+/** Parsed classWeights as a [C] tensor, or null; throws unless there is one weight per channel. */
+export function classWeightTensor(f: Flat, text: string | undefined): tf.Tensor1D | null {
+  const w = text === undefined ? null : listValues(text);
+  if (w === null) return null;
+  if (w.length !== f.classes)
+    throw optionError('classWeights', `classWeights needs one weight per class (C = ${f.classes}), got ${w.length}: '${text}'`);
+  return tf.tensor1d(w);
+}
+
+/**
+ * Label smoothing and the ignore label applied to a Flat: r' = (1 - s) r + s/C; voxels whose (unsmoothed)
+ * reference is >= 0.5 in channel ignoreIndex get r = p = 0, and `mask` [B,M,1] marks the voxels kept.
+ */
+export function prepareReference(
+  f: Flat,
+  o: { ignoreIndex?: number; labelSmoothing?: number },
+): Flat & { mask: tf.Tensor | null } {
+  const ignore = o.ignoreIndex ?? -1;
+  if (ignore >= f.classes)
+    throw optionError('ignoreIndex', `ignoreIndex ${ignore} is not a class (C = ${f.classes}: 0..${f.classes - 1}, or -1)`);
+  const s = o.labelSmoothing ?? 0;
+  const r = s > 0 ? tf.add(tf.mul(1 - s, f.r), s / f.classes) : f.r;
+  if (ignore < 0) return { ...f, r: r as tf.Tensor3D, mask: null };
+  // The mask is a constant of the reference (and `less` has no gradient).
+  const mask = constantFrom(f.r, (r) => tf.cast(tf.less(tf.slice(r, [0, 0, ignore], [-1, -1, 1]), 0.5), 'float32'));
+  return { ...f, r: tf.mul(r, mask) as tf.Tensor3D, p: tf.mul(f.p, mask) as tf.Tensor3D, mask };
+}
+
+/** Channels a loss averages: all or 1..C-1, without the ignored class. */
+export function keptClasses(f: Flat, o: { includeBackground: boolean; ignoreIndex?: number }): number[] {
+  const ignore = o.ignoreIndex ?? -1;
+  const kept = Array.from({ length: f.classes }, (_, l) => l).filter((l) => (o.includeBackground || l > 0) && l !== ignore);
+  if (kept.length === 0)
+    throw optionError(
+      'ignoreIndex',
+      `no class left to average (C = ${f.classes}, includeBackground false, ignoreIndex ${ignore})`,
+    );
+  return kept;
+}
+
+/** x [B,M,C] restricted to the given channels (a view when they are all of them). */
+export function pickClasses(x: tf.Tensor, classes: number[]): tf.Tensor {
+  const c = x.shape[x.shape.length - 1];
+  if (classes.length === c) return x;
+  return tf.gather(x, tf.tensor1d(classes, 'int32'), x.shape.length - 1);
+}
+
+/** Mean of per-voxel terms [B,M] over the voxels kept (every voxel of the batch without a mask). */
+export function voxelMean(perVoxel: tf.Tensor, mask: tf.Tensor | null): tf.Scalar {
+  if (mask === null) return tf.mean(perVoxel);
+  const m = tf.reshape(mask, perVoxel.shape);
+  return tf.div(tf.sum(tf.mul(perVoxel, m)), tf.maximum(tf.sum(m), 1));
+}
+
+/**
+ * x's elements at flat indices that are a constant (a sort order, a top-k set): the gradient scatters dy
+ * back to those positions. Needed because tf.gather's gradient fails on int indices that tf.grad sees as
+ * depending on x (through a stop-gradient).
+ */
+export function gatherAt(x: tf.Tensor, flatIndices: tf.Tensor): tf.Tensor {
+  const shape = x.shape;
+  const op = tf.customGrad(((v: tf.Tensor) => ({
+    value: tf.gather(tf.reshape(v, [-1]), flatIndices),
+    gradFunc: (dy: tf.Tensor) => tf.reshape(tf.scatterND(tf.reshape(flatIndices, [-1, 1]), dy, [v.size]), shape),
+  })) as unknown as Parameters<typeof tf.customGrad>[0]) as (v: tf.Tensor) => tf.Tensor;
+  return op(x);
+}
+
+/** Flat indices [rows * k] of each row's k largest values of rows [R, M] (a constant for the gradient). */
+export function topkFlatIndices(rows: tf.Tensor2D, k: number): tf.Tensor1D {
+  const [r, m] = rows.shape;
+  const { indices } = tf.topk(stopGradient(rows), k);
+  const offsets = tf.mul(tf.range(0, r, 1, 'int32').reshape([r, 1]), tf.scalar(m, 'int32'));
+  return tf.reshape(tf.add(indices, offsets), [-1]) as tf.Tensor1D;
 }
