@@ -179,3 +179,11 @@ export function topkFlatIndices(rows: tf.Tensor2D, k: number): tf.Tensor1D {
   const offsets = tf.mul(tf.range(0, r, 1, 'int32').reshape([r, 1]), tf.scalar(m, 'int32'));
   return tf.reshape(tf.add(indices, offsets), [-1]) as tf.Tensor1D;
 }
+
+/** x^g for a constant g; squares and plain products for g = 1, 2 (tf.pow is an exp and a log per element). */
+export function powConst(x: tf.Tensor, g: number): tf.Tensor {
+  if (g === 1) return x;
+  if (g === 2) return tf.square(x);
+  if (g === 3) return tf.mul(tf.square(x), x);
+  return tf.pow(x, g);
+}

@@ -9,6 +9,7 @@ import {
   groupSum,
   PROB_CLIP,
   pooledCount,
+  powConst,
   prepareReference,
   safeLog,
   stopGradient,
@@ -73,7 +74,7 @@ export function focalLoss(f0: Flat, o: FocalOptions): tf.Scalar {
   const a = w ? tf.mul(tf.tensor1d(alphas), w) : tf.tensor1d(alphas);
   // Clipping below 1 keeps (1 - p)^gamma's gradient finite (gamma * 0^(gamma-1) is NaN at gamma = 0).
   const p = tf.clipByValue(f.p, PROB_CLIP, 1 - PROB_CLIP);
-  const modulating = tf.pow(tf.sub(1, p), o.gamma);
+  const modulating = o.gamma === 0 ? tf.onesLike(p) : powConst(tf.sub(1, p), o.gamma);
   const perClass = tf.mul(tf.mul(a, modulating), tf.mul(f.r, tf.log(p)));
   return voxelMean(tf.neg(tf.sum(perClass, -1)), f.mask);
 }

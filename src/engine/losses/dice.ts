@@ -10,6 +10,7 @@ import {
   groupSum,
   keptClasses,
   pickClasses,
+  powConst,
   prepareReference,
   requireTwoClasses,
   smoothing,
@@ -72,9 +73,10 @@ export function diceLoss(f: Flat, o: DiceOptions): tf.Scalar {
 /** Per group and kept class: 1 - TI, TI = (TP + nr)/(TP + alpha FP + beta FN + dr), soft counts. */
 function tverskyPerClass(p: tf.Tensor, r: tf.Tensor, o: TverskyOptions): tf.Tensor {
   const { nr, dr } = smoothing(o);
+  // FP = sum p - TP and FN = sum r - TP: three sums over the voxels instead of three products and sums.
   const tp = groupSum(tf.mul(p, r), o.perImage);
-  const fp = groupSum(tf.mul(p, tf.sub(1, r)), o.perImage);
-  const fn = groupSum(tf.mul(tf.sub(1, p), r), o.perImage);
+  const fp = tf.sub(groupSum(p, o.perImage), tp);
+  const fn = tf.sub(groupSum(r, o.perImage), tp);
   const den = tf.add(tf.addN([tp, tf.mul(o.tverskyAlpha, fp), tf.mul(o.tverskyBeta, fn)]), dr);
   return tf.sub(1, tf.div(tf.add(tp, nr), den));
 }
@@ -91,7 +93,7 @@ export const POW_FLOOR = 1e-20;
 /** Mean over classes of w_l (1 - TI_l)^gamma (Abraham and Khan 2019), 1 - TI floored at POW_FLOOR. */
 export function focalTverskyLoss(f: Flat, o: FocalTverskyOptions): tf.Scalar {
   const { p, r, w } = overlapInputs(f, o);
-  return weightedMean(tf.pow(tf.maximum(tverskyPerClass(p, r, o), POW_FLOOR), o.tverskyGamma), w);
+  return weightedMean(powConst(tf.maximum(tverskyPerClass(p, r, o), POW_FLOOR), o.tverskyGamma), w);
 }
 
 /** log(cosh(DL)) of the soft Dice loss (Jadon 2020). */
