@@ -83,7 +83,7 @@ export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
 export function constantFrom(x: tf.Tensor, fn: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
   const op = tf.customGrad(((v: tf.Tensor) => ({
     value: fn(v),
-    gradFunc: () => tf.zerosLike(v),
+    gradFunc: () => tf.zeros(v.shape),
   })) as unknown as Parameters<typeof tf.customGrad>[0]) as (v: tf.Tensor) => tf.Tensor;
   return op(x);
 }
@@ -144,11 +144,23 @@ export function keptClasses(f: Flat, o: { includeBackground: boolean; ignoreInde
   return kept;
 }
 
-/** x [B,M,C] restricted to the given channels (a view when they are all of them). */
+/** x [..., C] restricted to the given (ascending) channels: slices of contiguous runs (gather's gradient
+ * needs UnsortedSegmentSum, which the wasm backend lacks). */
 export function pickClasses(x: tf.Tensor, classes: number[]): tf.Tensor {
-  const c = x.shape[x.shape.length - 1];
-  if (classes.length === c) return x;
-  return tf.gather(x, tf.tensor1d(classes, 'int32'), x.shape.length - 1);
+  const axis = x.shape.length - 1;
+  if (classes.length === x.shape[axis]) return x;
+  const runs: Array<[number, number]> = [];
+  for (const l of classes) {
+    const last = runs.at(-1);
+    if (last && last[0] + last[1] === l) last[1]++;
+    else runs.push([l, 1]);
+  }
+  const parts = runs.map(([start, size]) => {
+    const begin = x.shape.map((_, i) => (i === axis ? start : 0));
+    const sizes = x.shape.map((d, i) => (i === axis ? size : d));
+    return tf.slice(x, begin, sizes);
+  });
+  return parts.length === 1 ? parts[0] : tf.concat(parts, axis);
 }
 
 /** Mean of per-voxel terms [B,M] over the voxels kept (every voxel of the batch without a mask). */
@@ -165,19 +177,29 @@ export function voxelMean(perVoxel: tf.Tensor, mask: tf.Tensor | null): tf.Scala
  */
 export function gatherAt(x: tf.Tensor, flatIndices: tf.Tensor): tf.Tensor {
   const shape = x.shape;
-  const op = tf.customGrad(((v: tf.Tensor) => ({
-    value: tf.gather(tf.reshape(v, [-1]), flatIndices),
-    gradFunc: (dy: tf.Tensor) => tf.reshape(tf.scatterND(tf.reshape(flatIndices, [-1, 1]), dy, [v.size]), shape),
-  })) as unknown as Parameters<typeof tf.customGrad>[0]) as (v: tf.Tensor) => tf.Tensor;
-  return op(x);
+  // The indices are saved for the gradient: a closure's tensor is disposed once the forward pass ends.
+  const op = tf.customGrad(((v: tf.Tensor, idx: tf.Tensor, save: (ts: tf.Tensor[]) => void) => {
+    save([idx]);
+    return {
+      value: tf.gather(tf.reshape(v, [-1]), idx),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+        tf.reshape(tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy, [v.size]), shape),
+        tf.zeros(saved[0].shape),
+      ],
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (v: tf.Tensor, idx: tf.Tensor) => tf.Tensor;
+  return op(x, flatIndices);
 }
 
 /** Flat indices [rows * k] of each row's k largest values of rows [R, M] (a constant for the gradient). */
 export function topkFlatIndices(rows: tf.Tensor2D, k: number): tf.Tensor1D {
   const [r, m] = rows.shape;
-  const { indices } = tf.topk(stopGradient(rows), k);
-  const offsets = tf.mul(tf.range(0, r, 1, 'int32').reshape([r, 1]), tf.scalar(m, 'int32'));
-  return tf.reshape(tf.add(indices, offsets), [-1]) as tf.Tensor1D;
+  // TopK has no gradient: the indices are computed off the tape.
+  return constantFrom(rows, (v) => {
+    const { indices } = tf.topk(v, k);
+    const offsets = tf.mul(tf.range(0, r, 1, 'int32').reshape([r, 1]), tf.scalar(m, 'int32'));
+    return tf.reshape(tf.add(indices, offsets), [-1]);
+  }) as tf.Tensor1D;
 }
 
 /** x^g for a constant g; squares and plain products for g = 1, 2 (tf.pow is an exp and a log per element). */
