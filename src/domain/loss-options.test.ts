@@ -170,6 +170,10 @@ describe('the options of issue #19', () => {
     expect(() => resolveLossOptions('dice', { classWeights: '1,,2' })).toThrow(/classWeights must be '' or a comma list/);
     expect(() => resolveLossOptions('ce', { classWeights: '1,-2' })).toThrow(/numbers in \[0, 1000\]/);
     expect(() => resolveLossOptions('gwdl', { classDistances: '0,2,2,0' })).toThrow(/classDistances/);
+    // Lengths no C allows are refused before any run: one weight, a non-square matrix.
+    expect(() => resolveLossOptions('dice', { classWeights: '173' })).toThrow(/C ≥ 2 numbers/);
+    expect(() => resolveLossOptions('gwdl', { classDistances: '0,1,1' })).toThrow(/C × C/);
+    expect(resolveLossOptions('gwdl', { classDistances: '0,1,1,0' }).classDistances).toBe('0,1,1,0');
   });
 
   it('ignoreIndex is an integer, labelSmoothing is in [0, 0.5)', () => {

@@ -20,7 +20,8 @@ export class LossOptionsError extends EngineError {
 export function describeSpec(spec: FieldSpec): string {
   if (spec.kind === 'number')
     return `${spec.integer ? 'an integer' : 'a number'} in [${spec.min}, ${spec.max}${spec.maxExclusive ? ')' : ']'}`;
-  if (spec.kind === 'list') return `'' or a comma list of numbers in [${spec.min}, ${spec.max}]`;
+  if (spec.kind === 'list')
+    return `'' or a comma list of ${spec.square ? 'C × C (4, 9, …)' : 'C ≥ 2'} numbers in [${spec.min}, ${spec.max}]`;
   if (spec.kind === 'boolean') return 'true or false';
   return `one of ${spec.values.map((v) => `'${v}'`).join(', ')}`;
 }
@@ -43,12 +44,14 @@ export function parseOptionValue(spec: FieldSpec, raw: unknown): number | boolea
 }
 
 /** A list option in its URL form ('' or '1,2.5,3'); arrays of numbers are accepted and written so. */
-function parseList(spec: { min: number; max: number }, raw: unknown): string | undefined {
+function parseList(spec: { min: number; max: number; square?: boolean }, raw: unknown): string | undefined {
   const text = Array.isArray(raw) ? raw.join(',') : raw;
   if (typeof text !== 'string') return undefined;
   if (text.trim() === '') return '';
   const xs = text.split(',').map((t) => (t.trim() === '' ? Number.NaN : Number(t)));
-  return xs.every((x) => Number.isFinite(x) && x >= spec.min && x <= spec.max) ? xs.join(',') : undefined;
+  const side = Math.round(Math.sqrt(xs.length));
+  const sized = spec.square ? side >= 2 && side * side === xs.length : xs.length >= 2;
+  return sized && xs.every((x) => Number.isFinite(x) && x >= spec.min && x <= spec.max) ? xs.join(',') : undefined;
 }
 
 /** The numbers of a list option ('' gives null): what the engine checks against C at run time. */

@@ -29,8 +29,9 @@ export const PAPER_LOSSES: readonly LossId[] = ['wce', 'dl2', 'ss', 'gdl'];
 
 export type FieldSpec =
   | { kind: 'number'; min: number; max: number; integer?: boolean; maxExclusive?: boolean }
-  // A comma list of numbers, each in [min, max]; '' for none. Its length is checked by the loss at run time.
-  | { kind: 'list'; min: number; max: number }
+  // A comma list of numbers, each in [min, max]; '' for none. At least 2 values (C >= 2), a square count
+  // for a C x C matrix; the exact length is checked against C by the loss at run time.
+  | { kind: 'list'; min: number; max: number; square?: boolean }
   | { kind: 'boolean' }
   | { kind: 'enum'; values: readonly string[] };
 
@@ -181,6 +182,7 @@ const SPECS = {
     kind: 'list',
     min: 0,
     max: 1,
+    square: true,
     default: '',
     description: "C × C class distances, row-major, comma-separated, zero diagonal; '' for 0/1 (then GWDL is a Dice)",
   },

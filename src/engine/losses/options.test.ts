@@ -22,7 +22,7 @@ const c2: Case = { shape, r: twoClass([1, 0, 0, 1, 0, 0]), p: randomSoftmax(rng,
 describe('options checked against C when the loss runs', () => {
   it('classWeights needs one weight per class, with a message naming C', () => {
     expect(() => value('dice', c2, { classWeights: '1,2,3' })).toThrow(/one weight per class \(C = 2\), got 3/);
-    expect(() => value('ce', c2, { classWeights: '1' })).toThrow(LossOptionsError);
+    expect(() => value('ce', c2, { classWeights: '1,2,3' })).toThrow(LossOptionsError);
     expect(Number.isFinite(value('ce', c2, { classWeights: '1,2' }))).toBe(true);
   });
 
@@ -42,7 +42,7 @@ describe('options checked against C when the loss runs', () => {
   });
 
   it('classDistances needs C x C values and a zero diagonal', () => {
-    expect(() => value('gwdl', c2, { classDistances: '0,1,1' })).toThrow(/C × C = 4 values/);
+    expect(() => value('gwdl', c2, { classDistances: '0,1,1,1,0,1,1,1,0' })).toThrow(/C × C = 4 values/);
     expect(() => value('gwdl', c2, { classDistances: '0,1,1,0.5' })).toThrow(/zero diagonal/);
   });
 
