@@ -121,9 +121,8 @@ export function prepareReference(
   f: Flat,
   o: { ignoreIndex?: number; labelSmoothing?: number },
 ): Flat & { mask: tf.Tensor | null } {
-  const ignore = o.ignoreIndex ?? -1;
-  if (ignore >= f.classes)
-    throw optionError('ignoreIndex', `ignoreIndex ${ignore} is not a class (C = ${f.classes}: 0..${f.classes - 1}, or -1)`);
+  // A label no channel has (like 255 in label maps) marks no voxel: nothing is ignored.
+  const ignore = (o.ignoreIndex ?? -1) < f.classes ? (o.ignoreIndex ?? -1) : -1;
   const s = o.labelSmoothing ?? 0;
   const r = s > 0 ? tf.add(tf.mul(1 - s, f.r), s / f.classes) : f.r;
   if (ignore < 0) return { ...f, r: r as tf.Tensor3D, mask: null };

@@ -31,8 +31,9 @@ describe('options checked against C when the loss runs', () => {
     expect(value('dice', c2, { classWeights: '0,3' })).toBeCloseTo(3 * value('dice', c2), 6);
   });
 
-  it('ignoreIndex must be a class, and cannot leave no class to average', () => {
-    expect(() => value('ce', c2, { ignoreIndex: 2 })).toThrow(/ignoreIndex 2 is not a class \(C = 2/);
+  it('an ignoreIndex no channel has ignores nothing; one that leaves no class to average throws', () => {
+    expect(value('ce', c2, { ignoreIndex: 2 })).toBeCloseTo(value('ce', c2), 7);
+    expect(value('gdl', c2, { ignoreIndex: 43 })).toBeCloseTo(value('gdl', c2), 7);
     expect(() => value('dice', c2, { ignoreIndex: 1 })).toThrow(/no class left/);
   });
 

@@ -34,7 +34,7 @@ export function prepared(c: Case, o: Opts): { c: Case; keep: Float64Array } {
   const p = new Float64Array(c.p.length);
   const keep = new Float64Array(B * M);
   for (let n = 0; n < B * M; n++) {
-    keep[n] = ignore >= 0 && c.r[n * C + ignore] >= 0.5 ? 0 : 1;
+    keep[n] = ignore >= 0 && ignore < C && c.r[n * C + ignore] >= 0.5 ? 0 : 1;
     for (let l = 0; l < C; l++) {
       r[n * C + l] = keep[n] * ((1 - s) * c.r[n * C + l] + s / C);
       p[n * C + l] = keep[n] * c.p[n * C + l];
