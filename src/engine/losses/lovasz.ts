@@ -2,7 +2,7 @@
 // class, evaluated on the errors |r - p| sorted in decreasing order.
 import * as tf from '@tensorflow/tfjs';
 
-import { constantFrom, type Flat, gatherAt, stopGradient, topkFlatIndices } from './common';
+import { constantFrom, descendingOrder, type Flat, gatherAt, stopGradient } from './common';
 import type { LovaszOptions } from '../../domain/loss-option-types';
 
 /** Rows [G*C, M'] of one class in one group each: the batch pooled (G = 1) or per image (G = B). */
@@ -31,7 +31,7 @@ export function lovaszLoss(f: Flat, o: LovaszOptions): tf.Scalar {
   const errors = classRows(tf.abs(tf.sub(f.r, f.p)), f, o.perImage);
   const [rows, m] = errors.shape;
   // The sort order is a constant for the gradient: the loss is linear in the sorted errors.
-  const order = topkFlatIndices(errors, m);
+  const order = descendingOrder(errors);
   const sortedErrors = tf.reshape(gatherAt(errors, order), [rows, m]);
   const sortedGt = tf.reshape(gatherAt(gt, order), [rows, m]) as tf.Tensor2D;
   const perClass = tf.sum(tf.mul(sortedErrors, jaccardSteps(sortedGt)), -1);
