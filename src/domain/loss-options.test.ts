@@ -9,6 +9,7 @@ import {
   LOSSES,
   OPTION_SPECS,
   type OptionName,
+  optionDefaultText,
   ownedOptions,
   ownersOf,
   PAPER_LOSSES,
@@ -17,13 +18,23 @@ import {
 describe('resolveLossOptions', () => {
   it('fills defaults (the paper: lambda 0.05, epsilon 1e-5, GDL_v, weight from the prediction)', () => {
     expect(resolveLossOptions('ss')).toEqual({ lambda: 0.05, epsilon: 1e-5, ssVariant: 'paper', perImage: false });
-    expect(resolveLossOptions('gdl', { perImage: true })).toEqual({ weightType: 'square', epsilon: 1e-5, perImage: true });
+    expect(resolveLossOptions('gdl', { perImage: true })).toEqual({
+      weightType: 'square',
+      absentWeight: 'max',
+      includeBackground: true,
+      epsilon: 1e-5,
+      smoothNr: -1,
+      smoothDr: -1,
+      ignoreIndex: -1,
+      labelSmoothing: 0,
+      perImage: true,
+    });
     expect(resolveLossOptions('wce').wceWeight).toBe('prediction');
     expect(resolveLossOptions('dl2').epsilon).toBe(1e-5);
   });
 
   it('accepts the string forms a query string carries', () => {
-    expect(resolveLossOptions('focal', { gamma: '1.5', focalAlpha: '0.5', perImage: 'true' })).toEqual({
+    expect(resolveLossOptions('focal', { gamma: '1.5', focalAlpha: '0.5', perImage: 'true' })).toMatchObject({
       gamma: 1.5,
       focalAlpha: 0.5,
       perImage: true,
@@ -42,7 +53,9 @@ describe('resolveLossOptions', () => {
     expect(() => resolveLossOptions('dice', { epsilon: '' })).toThrow(/epsilon/);
     expect(() => resolveLossOptions('focal', { gamma: Number.NaN })).toThrow(/gamma/);
     expect(() => resolveLossOptions('ce', { perImage: 'yes' })).toThrow(/perImage must be true or false/);
-    expect(() => resolveLossOptions('ce', { lambda: 0.1 })).toThrow(/ce: unknown option 'lambda' \(valid: perImage\)/);
+    expect(() => resolveLossOptions('ce', { lambda: 0.1 })).toThrow(
+      /ce: unknown option 'lambda' \(valid: classWeights, ignoreIndex, labelSmoothing, perImage\)/,
+    );
     expect(() => resolveLossOptions('tversky', { tverskyAlpha: 0, tverskyBeta: 0 })).toThrow(/cannot both be 0/);
     expect(() => resolveLossOptions('dice_ce', { diceWeight: 0, ceWeight: 0 })).toThrow(/cannot both be 0/);
     expect(() => resolveLossOptions('nope' as never)).toThrow(/unknown loss id 'nope'/);
@@ -69,7 +82,7 @@ describe('registry', () => {
     expect(LOSSES.map((l) => l.id)).toEqual([...LOSS_IDS]);
     expect(LOSSES.slice(0, 4).map((l) => l.id)).toEqual([...PAPER_LOSSES]);
     expect(PAPER_LOSSES).toEqual(['wce', 'dl2', 'ss', 'gdl']);
-    expect(new Set(LOSS_IDS).size).toBe(9);
+    expect(new Set(LOSS_IDS).size).toBe(18);
     for (const info of LOSSES) {
       expect(resolveLossOptions(info.id, info.defaults)).toEqual(DEFAULT_LOSS_OPTIONS[info.id]);
       expect(info.label.length).toBeGreaterThan(0);
@@ -95,10 +108,24 @@ describe('options are owned per loss', () => {
 
   it('no option name is unused, and the two meanings of the old alpha have two names', () => {
     for (const field of Object.keys(OPTION_SPECS)) expect(ownersOf(field).length, field).toBeGreaterThan(0);
-    expect(ownersOf('focalAlpha')).toEqual(['focal']);
-    expect(ownersOf('tverskyAlpha')).toEqual(['tversky']);
+    expect(ownersOf('focalAlpha')).toEqual(['focal', 'dice_focal', 'gdl_focal']);
+    expect(ownersOf('tverskyAlpha')).toEqual(['tversky', 'focal_tversky']);
     expect(ownersOf('alpha')).toEqual([]);
-    expect(ownersOf('epsilon')).toEqual(['dl2', 'ss', 'gdl', 'dice', 'tversky', 'dice_ce']);
+    expect(ownersOf('epsilon')).toEqual([
+      'dl2',
+      'ss',
+      'gdl',
+      'dice',
+      'tversky',
+      'dice_ce',
+      'focal_tversky',
+      'log_cosh_dice',
+      'dice_focal',
+      'gdl_focal',
+      'unified_focal',
+      'exp_log',
+      'gwdl',
+    ]);
   });
 
   it('optionsFor hands each loss only what it owns', () => {
@@ -128,9 +155,46 @@ describe('options are owned per loss', () => {
 
   it('an unknown option names the options the loss does own', () => {
     expect(() => resolveLossOptions('ce', { wceWeight: 'reference' })).toThrow(
-      /ce: unknown option 'wceWeight' \(valid: perImage\)/,
+      /ce: unknown option 'wceWeight' \(valid: classWeights, ignoreIndex, labelSmoothing, perImage\)/,
     );
     const field: OptionName = 'lambda';
     expect(ownedOptions('ss')).toContain(field);
+  });
+});
+
+describe('the options of issue #19', () => {
+  it('classWeights and classDistances are comma lists in URL form, each number in range', () => {
+    expect(resolveLossOptions('dice', { classWeights: '0.5, 2' }).classWeights).toBe('0.5,2');
+    expect(resolveLossOptions('dice', { classWeights: [1, 3] }).classWeights).toBe('1,3');
+    expect(resolveLossOptions('dice').classWeights).toBe('');
+    expect(() => resolveLossOptions('dice', { classWeights: '1,,2' })).toThrow(/classWeights must be '' or a comma list/);
+    expect(() => resolveLossOptions('ce', { classWeights: '1,-2' })).toThrow(/numbers in \[0, 1000\]/);
+    expect(() => resolveLossOptions('gwdl', { classDistances: '0,2,2,0' })).toThrow(/classDistances/);
+    // Lengths no C allows are refused before any run: one weight, a non-square matrix.
+    expect(() => resolveLossOptions('dice', { classWeights: '173' })).toThrow(/C ≥ 2 numbers/);
+    expect(() => resolveLossOptions('gwdl', { classDistances: '0,1,1' })).toThrow(/C × C/);
+    expect(resolveLossOptions('gwdl', { classDistances: '0,1,1,0' }).classDistances).toBe('0,1,1,0');
+  });
+
+  it('ignoreIndex is an integer, labelSmoothing is in [0, 0.5)', () => {
+    expect(resolveLossOptions('ce', { ignoreIndex: '2' }).ignoreIndex).toBe(2);
+    expect(() => resolveLossOptions('ce', { ignoreIndex: 1.5 })).toThrow(/ignoreIndex must be an integer in \[-1, 63\]/);
+    expect(resolveLossOptions('ce', { labelSmoothing: 0.49 }).labelSmoothing).toBe(0.49);
+    expect(() => resolveLossOptions('ce', { labelSmoothing: 0.5 })).toThrow(/labelSmoothing must be a number in \[0, 0.5\)/);
+  });
+
+  it('a loss keeps its own default for a shared name: GDL and focal include the background, Dice does not', () => {
+    expect(DEFAULT_LOSS_OPTIONS.gdl.includeBackground).toBe(true);
+    expect(DEFAULT_LOSS_OPTIONS.focal.includeBackground).toBe(true);
+    expect(DEFAULT_LOSS_OPTIONS.dice.includeBackground).toBe(false);
+    expect(DEFAULT_LOSS_OPTIONS.exp_log).toMatchObject({ diceWeight: 0.8, ceWeight: 0.2 });
+    expect(optionDefaultText('includeBackground', 'gdl')).toBe('true');
+    expect(optionDefaultText('includeBackground')).toBe('false');
+  });
+
+  it('compound weights cannot both be 0', () => {
+    expect(() => resolveLossOptions('dice_focal', { diceWeight: 0, focalWeight: 0 })).toThrow(/cannot both be 0/);
+    expect(() => resolveLossOptions('gdl_focal', { diceWeight: 0, focalWeight: 0 })).toThrow(/cannot both be 0/);
+    expect(() => resolveLossOptions('exp_log', { diceWeight: 0, ceWeight: 0 })).toThrow(/cannot both be 0/);
   });
 });

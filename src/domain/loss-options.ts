@@ -18,7 +18,10 @@ export class LossOptionsError extends EngineError {
 }
 
 export function describeSpec(spec: FieldSpec): string {
-  if (spec.kind === 'number') return `a number in [${spec.min}, ${spec.max}]`;
+  if (spec.kind === 'number')
+    return `${spec.integer ? 'an integer' : 'a number'} in [${spec.min}, ${spec.max}${spec.maxExclusive ? ')' : ']'}`;
+  if (spec.kind === 'list')
+    return `'' or a comma list of ${spec.square ? 'C × C (4, 9, …)' : 'C ≥ 2'} numbers in [${spec.min}, ${spec.max}]`;
   if (spec.kind === 'boolean') return 'true or false';
   return `one of ${spec.values.map((v) => `'${v}'`).join(', ')}`;
 }
@@ -27,8 +30,10 @@ export function describeSpec(spec: FieldSpec): string {
 export function parseOptionValue(spec: FieldSpec, raw: unknown): number | boolean | string | undefined {
   if (spec.kind === 'number') {
     const x = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-    return Number.isFinite(x) && x >= spec.min && x <= spec.max ? x : undefined;
+    const inRange = x >= spec.min && (spec.maxExclusive ? x < spec.max : x <= spec.max);
+    return Number.isFinite(x) && inRange && (!spec.integer || Number.isInteger(x)) ? x : undefined;
   }
+  if (spec.kind === 'list') return parseList(spec, raw);
   if (spec.kind === 'boolean') {
     if (typeof raw === 'boolean') return raw;
     if (raw === 'true' || raw === '1') return true;
@@ -36,6 +41,22 @@ export function parseOptionValue(spec: FieldSpec, raw: unknown): number | boolea
     return undefined;
   }
   return typeof raw === 'string' && spec.values.includes(raw) ? raw : undefined;
+}
+
+/** A list option in its URL form ('' or '1,2.5,3'); arrays of numbers are accepted and written so. */
+function parseList(spec: { min: number; max: number; square?: boolean }, raw: unknown): string | undefined {
+  const text = Array.isArray(raw) ? raw.join(',') : raw;
+  if (typeof text !== 'string') return undefined;
+  if (text.trim() === '') return '';
+  const xs = text.split(',').map((t) => (t.trim() === '' ? Number.NaN : Number(t)));
+  const side = Math.round(Math.sqrt(xs.length));
+  const sized = spec.square ? side >= 2 && side * side === xs.length : xs.length >= 2;
+  return sized && xs.every((x) => Number.isFinite(x) && x >= spec.min && x <= spec.max) ? xs.join(',') : undefined;
+}
+
+/** The numbers of a list option ('' gives null): what the engine checks against C at run time. */
+export function listValues(text: string): number[] | null {
+  return text.trim() === '' ? null : text.split(',').map(Number);
 }
 
 /** Constraints across fields, checked on the merged options. */
@@ -47,6 +68,15 @@ function crossCheck(id: LossId, o: Record<string, unknown>): LossOptionProblem[]
   }
   if (id === 'dice_ce' && o.diceWeight === 0 && o.ceWeight === 0) {
     return [{ field: 'ceWeight', message: 'dice_ce: diceWeight and ceWeight cannot both be 0' }];
+  }
+  if (id === 'exp_log' && o.diceWeight === 0 && o.ceWeight === 0) {
+    return [{ field: 'ceWeight', message: 'exp_log: diceWeight and ceWeight cannot both be 0' }];
+  }
+  if ((id === 'dice_focal' || id === 'gdl_focal') && o.diceWeight === 0 && o.focalWeight === 0) {
+    return [{ field: 'focalWeight', message: `${id}: diceWeight and focalWeight cannot both be 0` }];
+  }
+  if (id === 'focal_tversky' && o.tverskyAlpha === 0 && o.tverskyBeta === 0) {
+    return [{ field: 'tverskyBeta', message: 'focal_tversky: tverskyAlpha and tverskyBeta cannot both be 0' }];
   }
   return [];
 }

@@ -4,12 +4,34 @@ import type { LossId, LossOptionsMap } from './loss-option-types';
 
 export type * from './loss-option-types';
 
-export const LOSS_IDS: readonly LossId[] = ['wce', 'dl2', 'ss', 'gdl', 'ce', 'dice', 'focal', 'tversky', 'dice_ce'];
+export const LOSS_IDS: readonly LossId[] = [
+  'wce',
+  'dl2',
+  'ss',
+  'gdl',
+  'ce',
+  'dice',
+  'focal',
+  'tversky',
+  'dice_ce',
+  'focal_tversky',
+  'log_cosh_dice',
+  'topk_ce',
+  'dice_focal',
+  'gdl_focal',
+  'unified_focal',
+  'exp_log',
+  'lovasz',
+  'gwdl',
+];
 /** The four losses compared in Sudre et al. 2017. */
 export const PAPER_LOSSES: readonly LossId[] = ['wce', 'dl2', 'ss', 'gdl'];
 
 export type FieldSpec =
-  | { kind: 'number'; min: number; max: number }
+  | { kind: 'number'; min: number; max: number; integer?: boolean; maxExclusive?: boolean }
+  // A comma list of numbers, each in [min, max]; '' for none. At least 2 values (C >= 2), a square count
+  // for a C x C matrix; the exact length is checked against C by the loss at run time.
+  | { kind: 'list'; min: number; max: number; square?: boolean }
   | { kind: 'boolean' }
   | { kind: 'enum'; values: readonly string[] };
 
@@ -26,6 +48,50 @@ const SPECS = {
     description: "false: pool every element of the batch (the paper's N); true: average per-image losses (NiftyNet)",
   },
   epsilon: { kind: 'number', min: 0, max: 1, default: EPS, description: 'smoothing added to numerator and denominator' },
+  smoothNr: {
+    kind: 'number',
+    min: -1,
+    max: 1,
+    default: -1,
+    description: "smoothing added to the numerator only (MONAI's smooth_nr); -1: epsilon",
+  },
+  smoothDr: {
+    kind: 'number',
+    min: -1,
+    max: 1,
+    default: -1,
+    description: "smoothing added to the denominator only (MONAI's smooth_dr); -1: epsilon",
+  },
+  classWeights: {
+    kind: 'list',
+    min: 0,
+    max: 1000,
+    default: '',
+    description: "one weight per class (channel 0 first), comma-separated, C of them; '' for none",
+  },
+  ignoreIndex: {
+    kind: 'number',
+    min: -1,
+    max: 63,
+    integer: true,
+    default: -1,
+    description: 'a class whose voxels (reference ≥ 0.5 there) and channel are left out of the loss; -1 for none',
+  },
+  labelSmoothing: {
+    kind: 'number',
+    min: 0,
+    max: 0.5,
+    maxExclusive: true,
+    default: 0,
+    description: 'soft reference r′ = (1 − s) r + s/C before the loss',
+  },
+  absentWeight: {
+    kind: 'enum',
+    values: ['max', 'zero'],
+    default: 'max',
+    description:
+      "weight of a class absent from the reference: the largest finite weight ('max', NiftyNet, MONAI) or 0 ('zero', MONAI #371)",
+  },
   squared: { kind: 'boolean', default: false, description: 'true: denominator sum p² + r² (V-Net); false: sum p + r' },
   includeBackground: {
     kind: 'boolean',
@@ -63,6 +129,63 @@ const SPECS = {
   tverskyBeta: { kind: 'number', min: 0, max: 1, default: 0.7, description: 'weight of false negatives (Tversky’s beta)' },
   diceWeight: { kind: 'number', min: 0, max: 100, default: 1, description: 'weight of the Dice term' },
   ceWeight: { kind: 'number', min: 0, max: 100, default: 1, description: 'weight of the cross-entropy term' },
+  focalWeight: { kind: 'number', min: 0, max: 100, default: 1, description: 'weight of the focal term' },
+  tverskyGamma: {
+    kind: 'number',
+    min: 0.1,
+    max: 3,
+    default: 0.75,
+    description: 'exponent on 1 − Tversky index (Abraham and Khan: 1/γ = 0.75; 1 is Tversky)',
+  },
+  topkPercent: {
+    kind: 'number',
+    min: 0.01,
+    max: 100,
+    default: 10,
+    description: 'the share of voxels with the largest cross-entropy that is averaged, in % (nnU-Net TopK10)',
+  },
+  unifiedWeight: {
+    kind: 'number',
+    min: 0,
+    max: 1,
+    default: 0.5,
+    description: 'λ: weight of the asymmetric focal term (1 − λ: asymmetric focal Tversky)',
+  },
+  unifiedDelta: {
+    kind: 'number',
+    min: 0,
+    max: 1,
+    default: 0.6,
+    description: 'δ: weight of false negatives and of the rare classes (1 − δ: false positives, background)',
+  },
+  unifiedGamma: {
+    kind: 'number',
+    min: 0,
+    max: 0.9,
+    default: 0.5,
+    description: 'γ: suppresses easy background (1 − p)^γ and enhances rare classes (1 − TI)^(1−γ)',
+  },
+  expLogGamma: {
+    kind: 'number',
+    min: 0.1,
+    max: 3,
+    default: 0.3,
+    description: 'exponent on −ln Dice and on −ln p (Wong et al.: 0.3)',
+  },
+  lovaszClasses: {
+    kind: 'enum',
+    values: ['present', 'all'],
+    default: 'present',
+    description: "classes averaged: those present in the reference ('present', Berman et al.) or every class",
+  },
+  classDistances: {
+    kind: 'list',
+    min: 0,
+    max: 1,
+    square: true,
+    default: '',
+    description: "C × C class distances, row-major, comma-separated, zero diagonal; '' for 0/1 (then GWDL is a Dice)",
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof SPECS;
@@ -71,16 +194,39 @@ export type OptionName = keyof typeof SPECS;
 export const OPTION_SPECS: Readonly<Record<OptionName, OptionSpec>> = SPECS;
 
 /** The options each loss owns, in display order. */
+const REF = ['ignoreIndex', 'labelSmoothing'] as const;
+const SMOOTH = ['epsilon', 'smoothNr', 'smoothDr'] as const;
+const DICE = ['squared', 'includeBackground', ...SMOOTH, 'classWeights', ...REF, 'perImage'] as const;
+const FOCAL = ['gamma', 'focalAlpha', 'includeBackground', 'classWeights', ...REF, 'perImage'] as const;
+const GDL = ['weightType', 'absentWeight', 'includeBackground', ...SMOOTH, ...REF, 'perImage'] as const;
+const TVERSKY = ['tverskyAlpha', 'tverskyBeta', 'includeBackground', ...SMOOTH, 'classWeights', ...REF, 'perImage'] as const;
 const OWNED: { [I in LossId]: readonly (keyof LossOptionsMap[I] & OptionName)[] } = {
   wce: ['wceWeight', 'perImage'],
   dl2: ['epsilon', 'perImage'],
   ss: ['lambda', 'epsilon', 'ssVariant', 'perImage'],
-  gdl: ['weightType', 'epsilon', 'perImage'],
-  ce: ['perImage'],
-  dice: ['squared', 'includeBackground', 'epsilon', 'perImage'],
-  focal: ['gamma', 'focalAlpha', 'perImage'],
-  tversky: ['tverskyAlpha', 'tverskyBeta', 'includeBackground', 'epsilon', 'perImage'],
-  dice_ce: ['squared', 'includeBackground', 'epsilon', 'perImage', 'diceWeight', 'ceWeight'],
+  gdl: GDL,
+  ce: ['classWeights', ...REF, 'perImage'],
+  dice: DICE,
+  focal: FOCAL,
+  tversky: TVERSKY,
+  dice_ce: [...DICE, 'diceWeight', 'ceWeight'],
+  focal_tversky: [...TVERSKY, 'tverskyGamma'],
+  log_cosh_dice: DICE,
+  topk_ce: ['topkPercent', 'classWeights', ...REF, 'perImage'],
+  dice_focal: [...DICE, 'gamma', 'focalAlpha', 'diceWeight', 'focalWeight'],
+  gdl_focal: [...GDL, 'gamma', 'focalAlpha', 'diceWeight', 'focalWeight'],
+  unified_focal: ['unifiedWeight', 'unifiedDelta', 'unifiedGamma', 'epsilon', 'perImage'],
+  exp_log: ['expLogGamma', 'diceWeight', 'ceWeight', 'epsilon', 'perImage'],
+  lovasz: ['lovaszClasses', 'perImage'],
+  gwdl: ['classDistances', ...SMOOTH, 'perImage'],
+};
+
+// Where a loss's usual default differs from the shared spec's (same meaning, the loss's own literature).
+const DEFAULT_OVERRIDES: { [I in LossId]?: Partial<LossOptionsMap[I]> } = {
+  gdl: { includeBackground: true },
+  focal: { includeBackground: true },
+  gdl_focal: { includeBackground: true },
+  exp_log: { diceWeight: 0.8, ceWeight: 0.2 },
 };
 
 export function isLossId(id: unknown): id is LossId {
@@ -98,7 +244,8 @@ export function ownersOf(field: string): LossId[] {
 }
 
 function defaultsOf<I extends LossId>(id: I): LossOptionsMap[I] {
-  return Object.fromEntries(OWNED[id].map((f) => [f, SPECS[f].default])) as unknown as LossOptionsMap[I];
+  const base = Object.fromEntries(OWNED[id].map((f) => [f, SPECS[f].default]));
+  return { ...base, ...DEFAULT_OVERRIDES[id] } as unknown as LossOptionsMap[I];
 }
 
 /** Defaults: the paper's values for its four losses, the usual library values for the others. */
@@ -202,6 +349,78 @@ const ENTRIES: Record<LossId, Entry> = {
     rewards: "overlap (Dice) plus per-voxel calibration (CE): CE's smooth gradients early, Dice's balance late",
     multiClass: true,
   },
+  focal_tversky: {
+    short: 'FTL',
+    name: 'Focal Tversky loss',
+    source: 'Abraham and Khan 2019 (ISBI)',
+    formula: String.raw`\mathrm{FTL} = \frac{1}{|L|}\sum_{l \in L} \left(1 - \mathrm{TI}_l\right)^{\gamma}, \quad \mathrm{TI}_l = \frac{\mathrm{TP}_l + \epsilon}{\mathrm{TP}_l + \alpha\,\mathrm{FP}_l + \beta\,\mathrm{FN}_l + \epsilon}`,
+    rewards: 'Tversky overlap, with gamma < 1 keeping the gradient large when a small structure is already mostly found',
+    multiClass: true,
+  },
+  log_cosh_dice: {
+    short: 'LCDice',
+    name: 'Log-cosh Dice loss',
+    source: 'Jadon 2020 (A survey of loss functions for semantic segmentation)',
+    formula: String.raw`\mathcal{L} = \log\cosh\left(\mathrm{DL}\right) = \log \frac{e^{\mathrm{DL}} + e^{-\mathrm{DL}}}{2}`,
+    rewards: 'soft Dice overlap, smoothed: about DL²/2 near a perfect overlap, about DL − log 2 far from it',
+    multiClass: true,
+  },
+  topk_ce: {
+    short: 'TopK',
+    name: 'TopK cross-entropy',
+    source: 'Wu et al. 2016 (bootstrapped CE); nnU-Net TopK10 (Isensee et al. 2021)',
+    formula: String.raw`\mathcal{L} = -\frac{1}{|K|}\sum_{n \in K}\sum_{l} r_{ln}\log p_{ln}, \quad K = \text{the } k\% \text{ voxels with the largest CE}`,
+    rewards: 'the hardest voxels only: easy background stops counting once it is right',
+    multiClass: true,
+  },
+  dice_focal: {
+    short: 'Dice+Focal',
+    name: 'Dice + focal loss',
+    source: 'Zhu et al. 2019 (AnatomyNet) and MONAI DiceFocalLoss',
+    formula: String.raw`\mathcal{L} = \lambda_{\mathrm{Dice}}\,\mathrm{DL} + \lambda_{\mathrm{focal}}\,\mathrm{FL}`,
+    rewards: "overlap (Dice) plus the focal loss's attention to hard voxels",
+    multiClass: true,
+  },
+  gdl_focal: {
+    short: 'GDL+Focal',
+    name: 'Generalised Dice + focal loss',
+    source: 'Sudre et al. 2017 + Lin et al. 2017, as MONAI GeneralizedDiceFocalLoss',
+    formula: String.raw`\mathcal{L} = \lambda_{\mathrm{Dice}}\,\mathrm{GDL} + \lambda_{\mathrm{focal}}\,\mathrm{FL}`,
+    rewards: 'volume-weighted overlap of every class plus attention to hard voxels',
+    multiClass: true,
+  },
+  unified_focal: {
+    short: 'AUF',
+    name: 'Asymmetric unified focal loss',
+    source: 'Yeung et al. 2022 (Computerized Medical Imaging and Graphics)',
+    formula: String.raw`\mathcal{L}_{\mathrm{aUF}} = \lambda\,\mathcal{L}_{\mathrm{maF}} + (1 - \lambda)\,\mathcal{L}_{\mathrm{maFT}}, \quad \mathcal{L}_{\mathrm{maFT}} = \frac{1}{C}\Big[\sum_{\text{bg}} (1 - \mathrm{mTI}) + \sum_{\text{rare}} (1 - \mathrm{mTI})^{1-\gamma}\Big]`,
+    rewards: 'rare classes enhanced and easy background suppressed, in both a focal CE and a focal Tversky term',
+    multiClass: true,
+  },
+  exp_log: {
+    short: 'ExpLog',
+    name: 'Exponential logarithmic loss',
+    source: 'Wong et al. 2018 (MICCAI)',
+    formula: String.raw`\mathcal{L} = w_{\mathrm{Dice}}\,\mathbb{E}_l\!\left[(-\ln \mathrm{Dice}_l)^{\gamma}\right] + w_{\mathrm{Cross}}\,\mathbb{E}_n\!\left[w_{l}\,(-\ln p_{ln})^{\gamma}\right], \quad w_l = \left(\frac{\sum_k f_k}{f_l}\right)^{1/2}`,
+    rewards: 'per-class Dice and frequency-weighted CE, both flattened by gamma < 1 so small classes are not drowned',
+    multiClass: true,
+  },
+  lovasz: {
+    short: 'Lovász',
+    name: 'Lovász-softmax loss',
+    source: 'Berman et al. 2018 (CVPR)',
+    formula: String.raw`\mathcal{L} = \frac{1}{|L|}\sum_{l \in L} \overline{\Delta_{J_l}}\big(m(l)\big), \quad m_n(l) = |r_{ln} - p_{ln}|`,
+    rewards: 'the Jaccard index (IoU) of each class directly, through its convex Lovász extension',
+    multiClass: true,
+  },
+  gwdl: {
+    short: 'GWDL',
+    name: 'Generalised Wasserstein Dice loss',
+    source: 'Fidon et al. 2017 (BrainLes), as MONAI GeneralizedWassersteinDiceLoss',
+    formula: String.raw`\mathrm{GWDL} = 1 - \frac{2\sum_n a_n (1 - W_n)}{\sum_n a_n (2 - W_n)}, \quad W_n = \sum_{l,l'} M_{ll'}\, r_{ln}\, p_{l'n}, \quad a_n = 1 - r_{0n}`,
+    rewards: 'overlap in which confusing two close classes (small M) costs less than confusing distant ones',
+    multiClass: true,
+  },
 };
 
 function info<I extends LossId>(id: I): LossInfo<I> {
@@ -227,7 +446,8 @@ export function optionFieldsOf(ids: readonly LossId[]): OptionName[] {
   return [...new Set(ids.filter(isLossId).flatMap((id) => OWNED[id]))];
 }
 
-/** An option's default as the URL writes it. */
-export function optionDefaultText(field: OptionName): string {
-  return String(SPECS[field].default);
+/** An option's default as the URL writes it (the loss's own default when a loss is given). */
+export function optionDefaultText(field: OptionName, loss?: LossId): string {
+  const own = loss ? (DEFAULT_LOSS_OPTIONS[loss] as unknown as Record<string, unknown>)[field] : undefined;
+  return String(own ?? SPECS[field].default);
 }

@@ -113,7 +113,7 @@ export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOp
             {reaches(field)}
             <input
               aria-label={field}
-              type="number"
+              type={spec.kind === 'list' ? 'text' : 'number'}
               min={spec.min}
               max={spec.max}
               step="any"

@@ -2,6 +2,8 @@
 // probability clipping and a stop-gradient built from tf.customGrad (tfjs 4.22 has no tf.stopGradient).
 import * as tf from '@tensorflow/tfjs';
 
+import { LossOptionsError, listValues } from '../../domain/loss-options';
+
 /** Lower bound applied to probabilities before a log (float32: 1 - 1e-7 is still < 1). */
 export const PROB_CLIP = 1e-7;
 
@@ -74,7 +76,157 @@ export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
   gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
 })) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
 
+/**
+ * fn(x) held constant for differentiation: computed inside a tf.customGrad with a zero gradient, so its
+ * non-differentiable ops (isFinite, greater, less) are off the tape that tf.grad walks.
+ */
+export function constantFrom(x: tf.Tensor, fn: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
+  const op = tf.customGrad(((v: tf.Tensor) => ({
+    value: fn(v),
+    gradFunc: () => tf.zeros(v.shape),
+  })) as unknown as Parameters<typeof tf.customGrad>[0]) as (v: tf.Tensor) => tf.Tensor;
+  return op(x);
+}
+
 /** Throws a clear error for the paper's two-class formulas when C != 2. */
 export function requireTwoClasses(f: Flat, what: string): void {
   if (f.classes !== 2) throw new Error(`${what} is defined for two classes (C = 2), got C = ${f.classes}`);
+}
+
+/** The smoothing of a numerator and a denominator: smoothNr / smoothDr, or epsilon where they are -1. */
+export function smoothing(o: { epsilon: number; smoothNr?: number; smoothDr?: number }): { nr: number; dr: number } {
+  const pick = (s: number | undefined) => (s === undefined || s < 0 ? o.epsilon : s);
+  return { nr: pick(o.smoothNr), dr: pick(o.smoothDr) };
+}
+
+/** A run-time option problem (one that needs C), as the same typed error the validator throws. */
+export function optionError(field: string, message: string): LossOptionsError {
+  return new LossOptionsError([{ field, message }]);
+}
+
+/** Parsed classWeights as a [C] tensor, or null; throws unless there is one weight per channel. */
+export function classWeightTensor(f: Flat, text: string | undefined): tf.Tensor1D | null {
+  const w = text === undefined ? null : listValues(text);
+  if (w === null) return null;
+  if (w.length !== f.classes)
+    throw optionError('classWeights', `classWeights needs one weight per class (C = ${f.classes}), got ${w.length}: '${text}'`);
+  return tf.tensor1d(w);
+}
+
+/**
+ * Label smoothing and the ignore label applied to a Flat: r' = (1 - s) r + s/C; voxels whose (unsmoothed)
+ * reference is >= 0.5 in channel ignoreIndex get r = p = 0, and `mask` [B,M,1] marks the voxels kept.
+ */
+export function prepareReference(
+  f: Flat,
+  o: { ignoreIndex?: number; labelSmoothing?: number },
+): Flat & { mask: tf.Tensor | null } {
+  // A label no channel has (like 255 in label maps) marks no voxel: nothing is ignored.
+  const ignore = (o.ignoreIndex ?? -1) < f.classes ? (o.ignoreIndex ?? -1) : -1;
+  const s = o.labelSmoothing ?? 0;
+  const r = s > 0 ? tf.add(tf.mul(1 - s, f.r), s / f.classes) : f.r;
+  if (ignore < 0) return { ...f, r: r as tf.Tensor3D, mask: null };
+  // The mask is a constant of the reference (and `less` has no gradient).
+  const mask = constantFrom(f.r, (r) => tf.cast(tf.less(tf.slice(r, [0, 0, ignore], [-1, -1, 1]), 0.5), 'float32'));
+  return { ...f, r: tf.mul(r, mask) as tf.Tensor3D, p: tf.mul(f.p, mask) as tf.Tensor3D, mask };
+}
+
+/** Channels a loss averages: all or 1..C-1, without the ignored class. */
+export function keptClasses(f: Flat, o: { includeBackground: boolean; ignoreIndex?: number }): number[] {
+  const ignore = o.ignoreIndex ?? -1;
+  const kept = Array.from({ length: f.classes }, (_, l) => l).filter((l) => (o.includeBackground || l > 0) && l !== ignore);
+  if (kept.length === 0)
+    throw optionError(
+      'ignoreIndex',
+      `no class left to average (C = ${f.classes}, includeBackground false, ignoreIndex ${ignore})`,
+    );
+  return kept;
+}
+
+/** x [..., C] restricted to the given (ascending) channels: slices of contiguous runs (gather's gradient
+ * needs UnsortedSegmentSum, which the wasm backend lacks). */
+export function pickClasses(x: tf.Tensor, classes: number[]): tf.Tensor {
+  const axis = x.shape.length - 1;
+  if (classes.length === x.shape[axis]) return x;
+  const runs: Array<[number, number]> = [];
+  for (const l of classes) {
+    const last = runs.at(-1);
+    if (last && last[0] + last[1] === l) last[1]++;
+    else runs.push([l, 1]);
+  }
+  const parts = runs.map(([start, size]) => {
+    const begin = x.shape.map((_, i) => (i === axis ? start : 0));
+    const sizes = x.shape.map((d, i) => (i === axis ? size : d));
+    return tf.slice(x, begin, sizes);
+  });
+  return parts.length === 1 ? parts[0] : tf.concat(parts, axis);
+}
+
+/** Mean of per-voxel terms [B,M] over the voxels kept (every voxel of the batch without a mask). */
+export function voxelMean(perVoxel: tf.Tensor, mask: tf.Tensor | null): tf.Scalar {
+  if (mask === null) return tf.mean(perVoxel);
+  const m = tf.reshape(mask, perVoxel.shape);
+  return tf.div(tf.sum(tf.mul(perVoxel, m)), tf.maximum(tf.sum(m), 1));
+}
+
+/**
+ * x's elements at flat indices that are a constant (a sort order, a top-k set): the gradient scatters dy
+ * back to those positions. Needed because tf.gather's gradient fails on int indices that tf.grad sees as
+ * depending on x (through a stop-gradient).
+ */
+export function gatherAt(x: tf.Tensor, flatIndices: tf.Tensor): tf.Tensor {
+  const shape = x.shape;
+  // The indices are saved for the gradient: a closure's tensor is disposed once the forward pass ends.
+  const op = tf.customGrad(((v: tf.Tensor, idx: tf.Tensor, save: (ts: tf.Tensor[]) => void) => {
+    save([idx]);
+    return {
+      value: tf.gather(tf.reshape(v, [-1]), idx),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+        tf.reshape(tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy, [v.size]), shape),
+        tf.zeros(saved[0].shape),
+      ],
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (v: tf.Tensor, idx: tf.Tensor) => tf.Tensor;
+  return op(x, flatIndices);
+}
+
+/** Flat indices [rows * k] of each row's k largest values of rows [R, M] (a constant for the gradient). */
+export function topkFlatIndices(rows: tf.Tensor2D, k: number): tf.Tensor1D {
+  const [r, m] = rows.shape;
+  // TopK has no gradient: the indices are computed off the tape.
+  return constantFrom(rows, (v) => {
+    const { indices } = tf.topk(v, k);
+    const offsets = tf.mul(tf.range(0, r, 1, 'int32').reshape([r, 1]), tf.scalar(m, 'int32'));
+    return tf.reshape(tf.add(indices, offsets), [-1]);
+  }) as tf.Tensor1D;
+}
+
+/** x^g for a constant g; squares and plain products for g = 1, 2 (tf.pow is an exp and a log per element). */
+export function powConst(x: tf.Tensor, g: number): tf.Tensor {
+  if (g === 1) return x;
+  if (g === 2) return tf.square(x);
+  if (g === 3) return tf.mul(tf.square(x), x);
+  return tf.pow(x, g);
+}
+
+/**
+ * Flat indices [R * M] sorting each row of rows [R, M] in decreasing order (a constant for the gradient).
+ * On the cpu and wasm backends the data already lies in CPU memory and a typed-array sort is ~10x faster
+ * than tf.topk's (measured by scripts/bench-losses.ts); GPU backends keep tf.topk (no read-back).
+ */
+export function descendingOrder(rows: tf.Tensor2D): tf.Tensor1D {
+  const [r, m] = rows.shape;
+  if (tf.getBackend() !== 'cpu' && tf.getBackend() !== 'wasm') return topkFlatIndices(rows, m);
+  return constantFrom(rows, (v) => {
+    const data = v.dataSync();
+    const out = new Int32Array(r * m);
+    const order = new Uint32Array(m);
+    for (let row = 0; row < r; row++) {
+      const base = row * m;
+      for (let i = 0; i < m; i++) order[i] = i;
+      order.sort((a, b) => data[base + b] - data[base + a]);
+      for (let i = 0; i < m; i++) out[base + i] = base + order[i];
+    }
+    return tf.tensor1d(out, 'int32');
+  }) as tf.Tensor1D;
 }

@@ -1,13 +1,45 @@
-// The cross-entropy family: plain CE, the paper's weighted CE (WCE) and focal loss.
-// All are means over elements, so pooling and per-image averaging agree except for WCE's weight.
+// The cross-entropy family: plain CE, the paper's weighted CE (WCE), focal loss and TopK CE.
+// All are means over the voxels kept, so pooling and per-image averaging agree except for WCE's weight.
 import * as tf from '@tensorflow/tfjs';
 
-import { type Flat, groupSum, PROB_CLIP, pooledCount, safeLog, stopGradient } from './common';
-import type { CeOptions, FocalOptions, WceOptions } from '../../domain/loss-option-types';
+import {
+  classWeightTensor,
+  type Flat,
+  gatherAt,
+  groupSum,
+  PROB_CLIP,
+  pooledCount,
+  powConst,
+  prepareReference,
+  safeLog,
+  stopGradient,
+  topkFlatIndices,
+  voxelMean,
+} from './common';
+import type { CeFullOptions, FocalOptions, TopkCeOptions, WceOptions } from '../../domain/loss-option-types';
 
-/** -(1/N) sum_n sum_l r_ln log p_ln. */
-export function ceLoss(f: Flat, _o: CeOptions): tf.Scalar {
-  return tf.neg(tf.mean(tf.sum(tf.mul(f.r, safeLog(f.p)), -1)));
+/** Per-voxel CE [B,M]: -sum_l w_l r_ln log p_ln (w_l = 1 without classWeights). */
+function ceTerms(f: Flat, classWeights: string | undefined): tf.Tensor {
+  const w = classWeightTensor(f, classWeights);
+  const t = tf.mul(f.r, safeLog(f.p));
+  return tf.neg(tf.sum(w ? tf.mul(w, t) : t, -1));
+}
+
+/** -(1/N) sum_n sum_l w_l r_ln log p_ln over the voxels kept. */
+export function ceLoss(f0: Flat, o: Partial<CeFullOptions>): tf.Scalar {
+  const f = prepareReference(f0, o);
+  return voxelMean(ceTerms(f, o.classWeights), f.mask);
+}
+
+/** Mean of the topkPercent % largest per-voxel CE terms, of the batch or of each image. */
+export function topkCeLoss(f0: Flat, o: TopkCeOptions): tf.Scalar {
+  const f = prepareReference(f0, o);
+  const terms = ceTerms(f, o.classWeights);
+  const groups = o.perImage ? f.batch : 1;
+  const m = (f.batch * f.perImageElements) / groups;
+  const k = Math.max(1, Math.round((m * o.topkPercent) / 100));
+  const rows = tf.reshape(terms, [groups, m]) as tf.Tensor2D;
+  return tf.mean(gatherAt(rows, topkFlatIndices(rows, k)));
 }
 
 /**
@@ -32,12 +64,17 @@ export function wceLoss(f: Flat, o: WceOptions): tf.Scalar {
   return tf.neg(tf.mean(tf.sum(tf.mul(tf.mul(w, f.r), safeLog(f.p)), -1)));
 }
 
-/** -(1/N) sum_n sum_l alpha_l (1 - p_ln)^gamma r_ln log p_ln. */
-export function focalLoss(f: Flat, o: FocalOptions): tf.Scalar {
-  const alphas = Array.from({ length: f.classes }, (_, l) => (l === 0 ? 1 - o.focalAlpha : o.focalAlpha));
+/** -(1/N) sum_n sum_l alpha_l w_l (1 - p_ln)^gamma r_ln log p_ln; alpha_0 = 0 without the background. */
+export function focalLoss(f0: Flat, o: FocalOptions): tf.Scalar {
+  const f = prepareReference(f0, o);
+  const alphas = Array.from({ length: f.classes }, (_, l) =>
+    l === 0 ? (o.includeBackground ? 1 - o.focalAlpha : 0) : o.focalAlpha,
+  );
+  const w = classWeightTensor(f, o.classWeights);
+  const a = w ? tf.mul(tf.tensor1d(alphas), w) : tf.tensor1d(alphas);
   // Clipping below 1 keeps (1 - p)^gamma's gradient finite (gamma * 0^(gamma-1) is NaN at gamma = 0).
   const p = tf.clipByValue(f.p, PROB_CLIP, 1 - PROB_CLIP);
-  const modulating = tf.pow(tf.sub(1, p), o.gamma);
-  const perClass = tf.mul(tf.mul(tf.tensor1d(alphas), modulating), tf.mul(f.r, tf.log(p)));
-  return tf.neg(tf.mean(tf.sum(perClass, -1)));
+  const modulating = o.gamma === 0 ? tf.onesLike(p) : powConst(tf.sub(1, p), o.gamma);
+  const perClass = tf.mul(tf.mul(a, modulating), tf.mul(f.r, tf.log(p)));
+  return voxelMean(tf.neg(tf.sum(perClass, -1)), f.mask);
 }

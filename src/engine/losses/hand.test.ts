@@ -109,3 +109,21 @@ describe('perImage on a two-image batch by hand', () => {
     expect(run('wce', { wceWeight: 'reference', perImage: true })).toBeCloseTo(perImage, 6);
   });
 });
+
+describe('hand-computed values of the later losses, same four pixels', () => {
+  it('topk_ce at 50%: the two largest CE terms, -ln .6 and -ln .8, averaged', () => {
+    expect(loss('topk_ce', { topkPercent: 50 })).toBeCloseTo(-(ln(0.6) + ln(0.8)) / 2, 6);
+  });
+
+  it('focal_tversky: TP 1.5, FP .3, FN .5; (1 - 1.5/(1.5 + .3 × .3 + .7 × .5))^0.75', () => {
+    expect(loss('focal_tversky')).toBeCloseTo((1 - (1.5 + e) / (1.94 + e)) ** 0.75, 6);
+  });
+
+  it('lovasz: errors .1 .2 .4 .1 sorted down; Jaccard steps give 4/15 (lesion) and 7/30 (background), mean 1/4', () => {
+    expect(loss('lovasz')).toBeCloseTo(0.25, 6);
+  });
+
+  it('log_cosh_dice: log cosh of the foreground Dice loss 1 - (3 + e)/(3.8 + e)', () => {
+    expect(loss('log_cosh_dice')).toBeCloseTo(Math.log(Math.cosh(1 - (3 + e) / (3.8 + e))), 6);
+  });
+});

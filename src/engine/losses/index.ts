@@ -3,9 +3,13 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { type Flat, flatten } from './common';
-import { ceLoss, focalLoss, wceLoss } from './cross-entropy';
-import { diceCeLoss, diceLoss, dl2Loss, tverskyLoss } from './dice';
-import { gdlLoss } from './gdl';
+import { ceLoss, focalLoss, topkCeLoss, wceLoss } from './cross-entropy';
+import { diceCeLoss, diceFocalLoss, diceLoss, dl2Loss, focalTverskyLoss, logCoshDiceLoss, tverskyLoss } from './dice';
+import { expLogLoss } from './exp-log';
+import { gdlFocalLoss, gdlLoss } from './gdl';
+import { gwdlLoss } from './gwdl';
+import { lovaszLoss } from './lovasz';
+import { unifiedFocalLoss } from './unified-focal';
 import type { LossId, LossOptionsMap } from '../../domain/loss-option-types';
 import { resolveLossOptions } from '../../domain/loss-options';
 import { ssLoss } from './ss';
@@ -20,6 +24,15 @@ const IMPLEMENTATIONS: { [I in LossId]: (f: Flat, o: LossOptionsMap[I]) => tf.Sc
   focal: focalLoss,
   tversky: tverskyLoss,
   dice_ce: diceCeLoss,
+  focal_tversky: focalTverskyLoss,
+  log_cosh_dice: logCoshDiceLoss,
+  topk_ce: topkCeLoss,
+  dice_focal: diceFocalLoss,
+  gdl_focal: gdlFocalLoss,
+  unified_focal: unifiedFocalLoss,
+  exp_log: expLogLoss,
+  lovasz: lovaszLoss,
+  gwdl: gwdlLoss,
 };
 
 /** The loss as a scalar tensor (intermediates disposed); options are validated and defaults filled. */

@@ -53,7 +53,8 @@ export function ExplorerControls({ settings, losses, onChange, predictor, onPred
     if (next.length === 0) return;
     onChange(next.length === 1 ? { loss: next[0], losses: [] } : { losses: next });
   };
-  const fields = optionFieldsOf(losses).filter((f) => f !== 'perImage');
+  // List options (classWeights, classDistances) have no slider; the explorer's inputs are two-class anyway.
+  const fields = optionFieldsOf(losses).filter((f) => f !== 'perImage' && OPTION_SPECS[f].kind !== 'list');
   const setOption = (field: OptionName, v: string) => {
     const next = { ...settings.lossOptions };
     if (v === optionDefaultText(field)) delete next[field];

@@ -6,6 +6,8 @@ export interface Config {
   o: Record<string, unknown>;
   /** The paper's two-class formulas (dl2, ss 'paper') refuse C > 2. */
   twoClassOnly?: boolean;
+  /** Only on shapes with this many classes (options sized by C: classWeights, ignoreIndex 2, a C x C matrix). */
+  classes?: number;
 }
 
 export const CONFIGS: Config[] = [
@@ -26,6 +28,38 @@ export const CONFIGS: Config[] = [
   { id: 'tversky', o: {} },
   { id: 'tversky', o: { tverskyAlpha: 0.5, tverskyBeta: 0.2, includeBackground: true } },
   { id: 'dice_ce', o: { diceWeight: 0.3, ceWeight: 2 } },
+  // Options of issue #19: class weights, the ignore label, separate smoothing, soft labels, background.
+  { id: 'ce', o: { classWeights: '0.5,2' }, classes: 2 },
+  { id: 'ce', o: { ignoreIndex: 1, labelSmoothing: 0.1 } },
+  { id: 'focal', o: { includeBackground: false, classWeights: '1,3' }, classes: 2 },
+  { id: 'focal', o: { ignoreIndex: 2, labelSmoothing: 0.2 }, classes: 3 },
+  { id: 'dice', o: { smoothNr: 0, smoothDr: 1e-3 } },
+  { id: 'dice', o: { classWeights: '0.2,1,3', includeBackground: true }, classes: 3 },
+  { id: 'dice', o: { ignoreIndex: 2, labelSmoothing: 0.1 }, classes: 3 },
+  { id: 'tversky', o: { classWeights: '2,0.5', includeBackground: true, smoothNr: 1e-2 }, classes: 2 },
+  { id: 'gdl', o: { includeBackground: false }, classes: 3 },
+  { id: 'gdl', o: { absentWeight: 'zero', smoothNr: 0, smoothDr: 1e-2 } },
+  { id: 'gdl', o: { ignoreIndex: 2, labelSmoothing: 0.1, weightType: 'simple' }, classes: 3 },
+  { id: 'dice_ce', o: { classWeights: '1,2', labelSmoothing: 0.05 }, classes: 2 },
+  // The field's imbalance losses.
+  { id: 'focal_tversky', o: {} },
+  { id: 'focal_tversky', o: { tverskyGamma: 1.5, includeBackground: true } },
+  { id: 'log_cosh_dice', o: {} },
+  { id: 'log_cosh_dice', o: { squared: true, includeBackground: true } },
+  { id: 'topk_ce', o: {} },
+  { id: 'topk_ce', o: { topkPercent: 30, classWeights: '1,4' }, classes: 2 },
+  { id: 'dice_focal', o: {} },
+  { id: 'dice_focal', o: { gamma: 1, includeBackground: true, diceWeight: 0.5 } },
+  { id: 'gdl_focal', o: {} },
+  { id: 'gdl_focal', o: { weightType: 'simple', focalWeight: 2, focalAlpha: 0.6 } },
+  { id: 'unified_focal', o: {} },
+  { id: 'unified_focal', o: { unifiedWeight: 0.2, unifiedDelta: 0.7, unifiedGamma: 0.2 } },
+  { id: 'exp_log', o: {} },
+  { id: 'exp_log', o: { expLogGamma: 1, diceWeight: 0.5, ceWeight: 0.5 } },
+  { id: 'lovasz', o: {} },
+  { id: 'lovasz', o: { lovaszClasses: 'all' } },
+  { id: 'gwdl', o: {} },
+  { id: 'gwdl', o: { classDistances: '0,1,1,1,0,0.5,1,0.5,0', smoothDr: 1e-3 }, classes: 3 },
 ];
 
 /** [B,H,W,C] and [B,D,H,W,C], C = 2 and 3. */
@@ -53,8 +87,8 @@ export function lossCases(firstSeed: number): LossCase[] {
   let seed = firstSeed;
   for (const shape of SHAPES) {
     const classes = shape[shape.length - 1];
-    for (const { id, o, twoClassOnly } of CONFIGS) {
-      if (classes > 2 && twoClassOnly) continue;
+    for (const { id, o, twoClassOnly, classes: only } of CONFIGS) {
+      if ((classes > 2 && twoClassOnly) || (only !== undefined && only !== classes)) continue;
       for (const perImage of [false, true])
         out.push({
           shape,

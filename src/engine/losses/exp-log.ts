@@ -1,0 +1,36 @@
+// Exponential logarithmic loss (Wong et al. 2018): per-class Dice and frequency-weighted CE, each under
+// a power gamma < 1 of its -log, so that classes with poor (small) scores keep large gradients.
+import * as tf from '@tensorflow/tfjs';
+
+import { type Flat, groupSum, PROB_CLIP, stopGradient } from './common';
+import { POW_FLOOR } from './dice';
+import type { ExpLogOptions } from '../../domain/loss-option-types';
+
+/** x^gamma with x floored at POW_FLOOR (the derivative of x^gamma is infinite at 0 for gamma < 1). */
+function flooredPow(x: tf.Tensor, gamma: number): tf.Tensor {
+  return tf.pow(tf.maximum(x, POW_FLOOR), gamma);
+}
+
+/** Mean over groups and every class of (-ln Dice_l)^gamma, Dice_l = (2 sum pr + e)/(sum p + r + e). */
+export function expLogDice(f: Flat, o: ExpLogOptions): tf.Scalar {
+  const inter = groupSum(tf.mul(f.p, f.r), o.perImage);
+  const union = groupSum(tf.add(f.p, f.r), o.perImage);
+  const dice = tf.div(tf.add(tf.mul(2, inter), o.epsilon), tf.add(union, o.epsilon));
+  return tf.mean(flooredPow(tf.neg(tf.log(dice)), o.expLogGamma));
+}
+
+/**
+ * (1/N) sum_n sum_l w_l r_ln (-ln p_ln)^gamma, w_l = (sum_k f_k / f_l)^(1/2) with f_l = sum_n r_ln of the
+ * group (floored at PROB_CLIP): a constant of the reference, like the paper's label frequencies.
+ */
+export function expLogCross(f: Flat, o: ExpLogOptions): tf.Scalar {
+  const freq = stopGradient(tf.maximum(groupSum(f.r, o.perImage), PROB_CLIP));
+  const w = tf.sqrt(tf.div(tf.sum(freq, -1, true), freq));
+  const nll = tf.neg(tf.log(tf.clipByValue(f.p, PROB_CLIP, 1)));
+  return tf.mean(tf.sum(tf.mul(tf.mul(w, f.r), flooredPow(nll, o.expLogGamma)), -1));
+}
+
+/** diceWeight * L_Dice + ceWeight * L_Cross (Wong et al.: 0.8 and 0.2). */
+export function expLogLoss(f: Flat, o: ExpLogOptions): tf.Scalar {
+  return tf.add(tf.mul(o.diceWeight, expLogDice(f, o)), tf.mul(o.ceWeight, expLogCross(f, o)));
+}
