@@ -20,13 +20,13 @@ function Formula({ tex }: { tex: string }) {
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const fit = () => {
+    const fitWidth = () => {
       el.style.fontSize = '';
       const ratio = el.clientWidth / Math.max(1, el.scrollWidth);
       if (ratio < 1) el.style.fontSize = `${Math.max(0.5, ratio * 0.97) * 0.8}rem`;
     };
-    fit();
-    const watch = new ResizeObserver(fit);
+    fitWidth();
+    const watch = new ResizeObserver(fitWidth);
     watch.observe(el);
     return () => watch.disconnect();
   }, [html]);
