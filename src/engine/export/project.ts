@@ -1,6 +1,7 @@
 // "Take it further": one experiment (a run, a race or a sweep's runs) as a folder a researcher unzips and
 // runs in PyTorch: the nnU-Net dataset, the Python project, each run's weights, the browser's first
 // batches, experiment.json and a README with the exact commands. Pure: the caller gives the Python sources.
+import { pytorchOptions } from './pytorch-support';
 import type * as tf from '@tensorflow/tfjs';
 import { zipSync } from 'fflate';
 import { EngineError } from '../../domain/errors';
@@ -100,7 +101,10 @@ export function buildProject(p: ProjectParams): NamedBytes[] {
     label: r.label ?? r.loss,
     color: r.color ?? '#888888',
     loss: r.loss as LossId,
-    lossOptions: resolveLossOptions(r.loss as LossId, r.lossOptions) as unknown as Record<string, unknown>,
+    lossOptions: pytorchOptions(
+      r.loss as LossId,
+      resolveLossOptions(r.loss as LossId, r.lossOptions) as unknown as Record<string, unknown>,
+    ),
     lr: r.lr,
     steps: r.steps,
     seed: r.seed,
