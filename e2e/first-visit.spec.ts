@@ -45,6 +45,9 @@ test('the first screen at 1280x800 shows the transport, viewer, both charts and 
   await trainUntil(page, 5);
   await page.screenshot({ path: `${SHOTS}/first-screen-1280.png` });
   expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  // Nothing sticks out to the right either (a wide runs table would).
+  const width = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  expect(width[0]).toBeLessThanOrEqual(width[1]);
   const inView = async (name: string, el: ReturnType<Page['locator']>) => {
     const b = await el.boundingBox();
     expect(b, name).not.toBeNull();

@@ -13,7 +13,9 @@ test('a race reports every validation metric in the chart, the table and the CSV
   await page.getByRole('button', { name: 'Train' }).click();
   const table = page.getByRole('table', { name: 'Runs' });
   const rows = table.getByRole('row');
-  await expect(rows).toHaveCount(3);
+  // A header row, the two runs and the threshold baseline's footer row.
+  await expect(table.locator('tbody tr')).toHaveCount(2);
+  await expect(table.getByRole('row', { name: 'Threshold baseline' })).toContainText(/best single threshold: (T1|T2|FLAIR) [<>]/);
   const row = (label: string) => rows.filter({ has: page.getByRole('rowheader', { name: label, exact: true }) });
   for (const label of ['gdl', 'wce']) await expect(row(label)).toContainText(/done|collapsed/, { timeout: 150_000 });
 

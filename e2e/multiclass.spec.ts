@@ -32,10 +32,10 @@ test('keep all classes: three classes train, DL2 stops with the reason, exports 
   const check = page.getByRole('status', { name: 'Volumes check' });
   await expect(check).toContainText('2 subjects ready');
   await expect(page.getByRole('list', { name: 'Notes' })).toContainText('the labels hold 5, 7: all merged into one foreground');
-  await page.getByRole('radio', { name: /Keep all 3 classes/ }).check();
+  await page.getByRole('radio', { name: /Keep the chosen labels as classes/ }).check();
   await expect(check).toContainText('3 classes kept (label values 0, 5, 7)');
-  // The foreground choice does not apply to a label map kept whole.
-  await expect(page.getByRole('group', { name: 'Foreground labels' }).getByRole('checkbox').first()).toBeDisabled();
+  // Which labels are kept is still the user's choice (all of them by default).
+  await expect(page.getByRole('group', { name: 'Foreground labels' }).getByRole('checkbox').first()).toBeEnabled();
   await page.screenshot({ path: 'test-results/multiclass-your-data.png', fullPage: true });
 
   await page.getByRole('button', { name: 'Train on these volumes' }).click();

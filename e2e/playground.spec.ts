@@ -93,7 +93,7 @@ test('a malformed URL shows notices, not a crash', async ({ page }) => {
   }
   await waitForData(page);
   // Defaults stand in for every ignored value: the paper's four losses, ready to train.
-  await expect(page.getByRole('checkbox', { name: 'gdl' })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'gdl', exact: true })).toBeChecked();
   await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled();
   expect(errors).toEqual([]);
 });

@@ -91,7 +91,6 @@ export function RunsTable({
   const shown = METRIC_IDS.filter((id) => columns.includes(id));
   return (
     <div className="runs-table">
-      {onColumns && <ColumnsMenu columns={columns} onColumns={onColumns} />}
       <table className="runs" aria-label="Runs" data-control="runs">
         <thead>
           <tr>
@@ -106,6 +105,8 @@ export function RunsTable({
               </th>
             ))}
             <th scope="col">ms/step</th>
+            {/* The Columns menu has a column of its own, so it covers no header. */}
+            <td className="columns-cell">{onColumns && <ColumnsMenu columns={columns} onColumns={onColumns} />}</td>
           </tr>
         </thead>
         <tbody>
@@ -146,6 +147,7 @@ export function RunsTable({
                   </td>
                 ))}
                 <td>{last ? last.msPerStep.toFixed(0) : '–'}</td>
+                {onColumns && <td />}
               </tr>
             );
           })}
@@ -162,6 +164,7 @@ export function RunsTable({
                 <td key={id}>{id === 'dice' ? baseline.dice.toFixed(3) : '–'}</td>
               ))}
               <td>–</td>
+              {onColumns && <td />}
             </tr>
           </tfoot>
         )}
