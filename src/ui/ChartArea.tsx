@@ -82,7 +82,7 @@ export function ChartArea({ runs, lastK, metric = 'dice', onMetric, baselineDice
           </label>
           vs step
         </figcaption>
-        <ResponsiveContainer width="100%" height={212}>
+        <ResponsiveContainer width="100%" height={200}>
           <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
             <XAxis dataKey="step" type="number" domain={[0, maxStep]} allowDuplicatedCategory={false} />
@@ -175,7 +175,7 @@ export function ChartArea({ runs, lastK, metric = 'dice', onMetric, baselineDice
             <input type="checkbox" checked={logLoss} onChange={(e) => setLogLoss(e.target.checked)} /> log scale
           </label>
         </figcaption>
-        <ResponsiveContainer width="100%" height={212}>
+        <ResponsiveContainer width="100%" height={200}>
           <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
             <XAxis dataKey="step" type="number" domain={[0, maxStep]} allowDuplicatedCategory={false} />

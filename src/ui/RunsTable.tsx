@@ -98,7 +98,9 @@ export function RunsTable({
             <th scope="col">Settings</th>
             <th scope="col">Status</th>
             <th scope="col">Step</th>
-            <th scope="col">Dice, last {lastK} steps: median (IQR)</th>
+            <th scope="col" title={`Training-batch Dice over the last ${lastK} steps: median (IQR), the paper's statistic`}>
+              Dice, last {lastK}: median (IQR)
+            </th>
             {shown.map((id) => (
               <th key={id} scope="col" title={METRICS[id].description}>
                 {columnHeader(id)}
@@ -128,7 +130,11 @@ export function RunsTable({
                 <td className={failed || live ? 'status failed' : 'status'} title={r.message}>
                   {STATUS_TEXT[r.status]}
                   {failed ? ` at step ${r.statusStep}` : ''}
-                  {live && <span className="status-verdict">, collapsed since step {live.since}</span>}
+                  {live && (
+                    <span className="status-verdict" title="still training: the label goes if it predicts both classes again">
+                      , collapsed since {live.since}
+                    </span>
+                  )}
                   {r.status === 'error' && r.message && <span className="status-why">{r.message}</span>}
                 </td>
                 <td>{last?.step ?? 0}</td>
