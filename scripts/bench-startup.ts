@@ -4,10 +4,10 @@
 // navigation (HTML, scripts, engine start, backend ready, data ready = Train enabled, first viewer frame)
 // and how long from pressing Train to the first step on screen; then the medians. Goals (issue "Fast
 // everywhere"): Train enabled within 1.5 s, first step within 2 s of Train.
-import { execSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
+import { buildAndServe } from './preview';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const port = Number(args.get('port') ?? 4198);
@@ -101,18 +101,9 @@ function print(rows: Load[]): void {
 }
 
 async function main(): Promise<void> {
-  execSync(`npx vite build --outDir ${outDir}`, { stdio: 'ignore' });
-  const server = spawn(
-    'npx',
-    ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1', '--outDir', outDir],
-    {
-      stdio: 'ignore',
-      detached: true,
-    },
-  );
+  const server = await buildAndServe({ outDir, port });
   let browser: Browser | null = null;
   try {
-    await new Promise((r) => setTimeout(r, 2500));
     browser = await chromium.launch({
       executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
       args: CHROMIUM_ARGS,
@@ -131,7 +122,7 @@ async function main(): Promise<void> {
     print(rows);
   } finally {
     await browser?.close();
-    if (server.pid) process.kill(-server.pid);
+    server.stop();
   }
 }
 

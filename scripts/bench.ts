@@ -3,10 +3,10 @@
 // through the engine and through a bare tfjs loop; wasm both multi-threaded and single-threaded
 // (--wasmThreads=both|on|off, --rounds=N back-to-back pairs). Prints a table and writes
 // bench-results/bench.json.
-import { execSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
+import { buildAndServe } from './preview';
 import type { BenchResult } from '../src/engine/backend/bench';
 
 type Row = BenchResult & { longestTaskMs: number; round: number };
@@ -29,17 +29,8 @@ function fmt(x: number | undefined, digits = 0): string {
 }
 
 async function main(): Promise<void> {
-  execSync(`npx vite build --outDir ${outDir}`, { stdio: 'ignore' });
-  const server = spawn(
-    'npx',
-    ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1', '--outDir', outDir],
-    {
-      stdio: 'ignore',
-      detached: true,
-    },
-  );
+  const server = await buildAndServe({ outDir, port });
   try {
-    await new Promise((r) => setTimeout(r, 2500));
     const browser = await chromium.launch({
       executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
       args: CHROMIUM_ARGS,
@@ -54,7 +45,7 @@ async function main(): Promise<void> {
     await browser.close();
     report(rows, userAgent);
   } finally {
-    if (server.pid) process.kill(-server.pid);
+    server.stop();
   }
 }
 
