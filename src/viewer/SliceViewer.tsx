@@ -171,18 +171,23 @@ export function SliceViewer(props: SliceViewerProps) {
       ];
       errorLut(images[ERR]);
       if (cancelled || nvRef.current !== nv) return;
-      for (const old of [...nv.volumes]) nv.removeVolume(old);
-      for (const img of images) nv.addVolume(img);
+      setOpacities(images, layers);
+      writePrediction(images, volume, labelRef.current, predictionRef.current, layers.prediction.mode);
+      // All four at once: addVolume and setOpacity each re-upload every layer (and recompute the base
+      // image's 3D gradients), which on a software GPU cost seconds at start-up.
+      nv.volumes = images;
+      nv.back = images[0];
+      nv.overlays = images.slice(1);
+      nv.opts.sliceType = PLANES[plane];
+      nv.updateGLVolume();
       loadedRef.current = volume;
       markOnce('first-frame');
       // niivue keeps the old crosshair fraction: put it on the app's slice of the new volume's depth.
       if (sliceRef.current !== undefined) {
         const [x, y] = nv.frac2vox(nv.scene.crosshairPos as unknown as [number, number, number]);
         nv.scene.crosshairPos = nv.vox2frac([x, y, Math.min(sliceRef.current, volume.dims[2] - 1)]);
+        nv.drawScene();
       }
-      nv.setSliceType(PLANES[plane]);
-      applyLayers(nv, layers);
-      paintPrediction(nv, volume, labelRef.current, predictionRef.current, layers.prediction.mode);
     })();
     return () => {
       cancelled = true;
@@ -217,11 +222,36 @@ export function SliceViewer(props: SliceViewerProps) {
   return <div ref={hostRef} className="viewer" data-testid="viewer" />;
 }
 
+function setOpacities(volumes: NVImage[], layers: ViewerLayers): void {
+  volumes[REF].opacity = layers.reference.on ? layers.reference.opacity : 0;
+  volumes[PRED].opacity = layers.prediction.on ? layers.prediction.opacity : 0;
+  volumes[ERR].opacity = layers.errors.on ? layers.errors.opacity : 0;
+}
+
 function applyLayers(nv: Niivue, layers: ViewerLayers): void {
   if (nv.volumes.length < 4) return;
-  nv.setOpacity(REF, layers.reference.on ? layers.reference.opacity : 0);
-  nv.setOpacity(PRED, layers.prediction.on ? layers.prediction.opacity : 0);
-  nv.setOpacity(ERR, layers.errors.on ? layers.errors.opacity : 0);
+  setOpacities(nv.volumes, layers);
+  refreshOverlays(nv);
+}
+
+/** Writes the prediction (or zeros when there is none) into the overlay volumes; false if it does not fit. */
+function writePrediction(
+  volumes: NVImage[],
+  v: VolumeData,
+  label: Uint8Array | null,
+  p: PredictionSlice | null,
+  mode: PredictionMode,
+): boolean {
+  if (!p) {
+    // No prediction (runs reset or not started): nothing of an old run may stay on screen.
+    (volumes[PRED].img as Float32Array).fill(0);
+    (volumes[ERR].img as Float32Array).fill(0);
+    return true;
+  }
+  if (p.z >= v.dims[2]) return false;
+  writePredictionSlice({ target: volumes[PRED].img as Float32Array, dims: v.dims, slice: p, mode });
+  if (label) writeErrorSlice({ target: volumes[ERR].img as Float32Array, label, dims: v.dims, slice: p });
+  return true;
 }
 
 function paintPrediction(
@@ -232,16 +262,14 @@ function paintPrediction(
   mode: PredictionMode,
 ): void {
   if (nv.volumes.length < 4) return;
-  if (!p) {
-    // No prediction (runs reset or not started): nothing of an old run may stay on screen.
-    (nv.volumes[PRED].img as Float32Array).fill(0);
-    (nv.volumes[ERR].img as Float32Array).fill(0);
-    nv.updateGLVolume();
-    return;
-  }
-  if (p.z >= v.dims[2]) return;
-  const pred = nv.volumes[PRED].img as Float32Array;
-  writePredictionSlice({ target: pred, dims: v.dims, slice: p, mode });
-  if (label) writeErrorSlice({ target: nv.volumes[ERR].img as Float32Array, label, dims: v.dims, slice: p });
-  nv.updateGLVolume();
+  if (writePrediction(nv.volumes, v, label, p, mode)) refreshOverlays(nv);
+}
+
+/**
+ * Re-uploads the overlays only: the base image (layer 0) has not changed, and updateGLVolume would
+ * re-upload it and recompute its gradients on every prediction and opacity change.
+ */
+function refreshOverlays(nv: Niivue): void {
+  for (let i = 1; i < nv.volumes.length; i++) nv.refreshLayers(nv.volumes[i], i);
+  nv.drawScene();
 }
