@@ -116,8 +116,15 @@ async function main(): Promise<void> {
       await context.close();
     }
     const warm = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await measure(await warm.newPage(), 'cold', 100);
-    for (let i = 0; i < loads; i++) rows.push(await measure(await warm.newPage(), 'warm', 101 + i));
+    // Each tab is closed after its load: an open one would go on training beside the next.
+    const once = async (kind: Load['kind'], seed: number) => {
+      const page = await warm.newPage();
+      const row = await measure(page, kind, seed);
+      await page.close();
+      return row;
+    };
+    await once('cold', 100);
+    for (let i = 0; i < loads; i++) rows.push(await once('warm', 101 + i));
     await warm.close();
     print(rows);
   } finally {

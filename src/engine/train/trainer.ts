@@ -60,6 +60,8 @@ export class Trainer {
   private readonly optimizer: tf.AdamOptimizer;
   private readonly vars: tf.Variable[];
   private pending: Pending[] = [];
+  /** Whether any step has been read back yet (the first one is read at once). */
+  private readOnce = false;
   /** Time spent in this run's own steps since the last read (a race interleaves other runs). */
   private busyMs = 0;
   private lastReadStep = 0;
@@ -131,7 +133,8 @@ export class Trainer {
     this.step = next;
     this.pending.push({ step: next, lr: this.lr, values, elements });
     const last = next >= this.p.steps;
-    if (next % this.p.readEvery === 0 || last) await this.flush();
+    // The first step is read at once: a fresh (or resumed) run's curve moves without waiting readEvery rounds.
+    if (next % this.p.readEvery === 0 || last || !this.readOnce) await this.flush();
     if (this.finished) return;
     const due = next >= this.p.validateFrom && (next % this.p.validateEvery === 0 || last);
     if (this.p.validateEvery > 0 && due) await this.validate();
@@ -166,6 +169,7 @@ export class Trainer {
   /** Reads the pending scalars in one go and emits them; a non-finite loss ends the run as diverged. */
   private async flush(): Promise<void> {
     if (this.pending.length === 0) return;
+    this.readOnce = true;
     const batch = this.pending;
     this.pending = [];
     const stacked = tf.stack(batch.map((b) => b.values));
