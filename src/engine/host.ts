@@ -6,6 +6,7 @@ import { runBenchmark } from './backend/bench';
 import { selectBackend } from './backend/backend';
 import { runFaultDrill, watchDevice } from './backend/device-watch';
 import { Session } from './train/session';
+import type { PhantomMaker } from './data/phantom-maker';
 import { createSweepMethods } from './sweep/host';
 import { IoController, ioMethods } from './io/io-host';
 import { exportProjectFrom } from './export/host-export';
@@ -25,9 +26,12 @@ function classified(api: EngineApi): EngineApi {
   return out as unknown as EngineApi;
 }
 
-export function createEngineHost(emit: Emit): EngineApi {
+export function createEngineHost(emit: Emit, opts: { makePhantoms?: PhantomMaker } = {}): EngineApi {
   // Warm starts copy weights from checkpoints loaded through the io methods.
-  const session = new Session(emit, { warmStart: (id, model) => io.checkpoints.applyTo(id, model) });
+  const session = new Session(emit, {
+    warmStart: (id, model) => io.checkpoints.applyTo(id, model),
+    ...(opts.makePhantoms ? { makePhantoms: opts.makePhantoms } : {}),
+  });
   const io = new IoController(session);
   let debug = false;
   let unwatch = () => {};

@@ -1,11 +1,12 @@
 // The dedicated worker that owns the engine: requests in, responses and events out.
 import { createEngineHost } from '../engine/host';
 import { reportAliveBetweenKernels } from '../engine/train/alive';
+import { createPhantomPool } from './phantom-pool';
 import { type EnginePort, serveEngine } from './serve';
 
 // Typed as the few members used: the DOM lib and the WebWorker lib cannot both be loaded.
 serveEngine(self as unknown as EnginePort, (emit) => {
   // The page's heartbeat hears from a long step between its kernels, not only between steps.
   reportAliveBetweenKernels({ alive: (t) => emit('alive', { t }) });
-  return createEngineHost(emit);
+  return createEngineHost(emit, { makePhantoms: createPhantomPool() });
 });

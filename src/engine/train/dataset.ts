@@ -3,7 +3,8 @@
 import { DEFAULT_DIFFICULTY } from '../../domain/difficulty';
 import type { DataRequest, DataSummary, VolumeData } from '../api';
 import { thresholdBaseline } from '../data/baseline';
-import { generatePhantom, type Phantom } from '../data/phantom';
+import { generatePhantom, type Phantom, type PhantomInput } from '../data/phantom';
+import type { PhantomMaker } from '../data/phantom-maker';
 import { type PatchSpec, patchImbalance, sampleBatch } from '../data/patches';
 import { classCount, type Subject, subjectFromPhantom } from '../data/subjects';
 import type { Volume } from '../data/volume';
@@ -33,17 +34,32 @@ export interface Dataset {
 export const DATASET_DEFAULTS = { trainSubjects: 2, validationSubjects: 1, validationSlices: 6, slab3d: 16 };
 
 export function buildDataset(req: DataRequest): Dataset {
-  const nTrain = req.trainSubjects ?? DATASET_DEFAULTS.trainSubjects;
-  const nVal = req.validationSubjects ?? DATASET_DEFAULTS.validationSubjects;
-  const phantoms = Array.from({ length: nTrain + nVal }, (_, i) =>
-    generatePhantom({
-      seed: req.seed * 1000 + i,
-      noise: req.noise,
-      difficulty: req.difficulty ?? DEFAULT_DIFFICULTY,
-      lesion: { kind: req.lesion, fraction: req.fraction },
-      ...(req.shape ? { shape: req.shape } : {}),
-    }),
+  return datasetFromPhantoms(
+    req,
+    phantomInputs(req).map((o) => generatePhantom(o)),
   );
+}
+
+/** buildDataset with phantoms from `make` (helper threads in the page). */
+export async function buildDatasetWith(req: DataRequest, make: PhantomMaker): Promise<Dataset> {
+  return datasetFromPhantoms(req, await make(phantomInputs(req)));
+}
+
+/** The phantoms a request needs: training subjects, then validation subjects. */
+function phantomInputs(req: DataRequest): PhantomInput[] {
+  const n =
+    (req.trainSubjects ?? DATASET_DEFAULTS.trainSubjects) + (req.validationSubjects ?? DATASET_DEFAULTS.validationSubjects);
+  return Array.from({ length: n }, (_, i) => ({
+    seed: req.seed * 1000 + i,
+    noise: req.noise,
+    difficulty: req.difficulty ?? DEFAULT_DIFFICULTY,
+    lesion: { kind: req.lesion, fraction: req.fraction },
+    ...(req.shape ? { shape: req.shape } : {}),
+  }));
+}
+
+function datasetFromPhantoms(req: DataRequest, phantoms: Phantom[]): Dataset {
+  const nTrain = req.trainSubjects ?? DATASET_DEFAULTS.trainSubjects;
   const subjects = phantoms.map((p) => subjectFromPhantom(p));
   const shown = phantoms[nTrain];
   const ds = buildDatasetFromSubjects({

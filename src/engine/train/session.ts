@@ -6,8 +6,9 @@ import { SPATIAL_DIMS } from '../../domain/network-spec';
 import { countParams, type NetworkKind, sizeMultiple } from '../networks';
 import { EngineError } from '../../domain/errors';
 import { captureTrainer, type RunCheckpoint, restoreTrainer } from './checkpoint';
-import { buildDataset, createDatasetSource, type Dataset, type DatasetSource, displayVolumes } from './dataset';
+import { buildDatasetWith, createDatasetSource, type Dataset, type DatasetSource, displayVolumes } from './dataset';
 import type { RunEmit } from './events';
+import { cachedMaker, makePhantomsHere, type PhantomMaker } from '../data/phantom-maker';
 import { buildRace, type TrainerSchedule } from './race';
 import { Runner } from './runner';
 import type { Trainer } from './trainer';
@@ -17,6 +18,8 @@ export interface SessionOptions {
   trainer?: TrainerSchedule;
   /** Copies a loaded checkpoint's weights into a fresh model (RunRequest.init); absent: warm starts are refused. */
   warmStart?: (checkpointId: string, model: tf.LayersModel) => void;
+  /** Where phantoms are made (the page spreads them over helper threads); absent: here, one by one. */
+  makePhantoms?: PhantomMaker;
 }
 
 export class Session {
@@ -24,16 +27,19 @@ export class Session {
   private source: DatasetSource | null = null;
   private runner: Runner | null = null;
   private snapshotZ: number | null = null;
+  private readonly makePhantoms: PhantomMaker;
 
   constructor(
     private readonly emit: Emit,
     private readonly options: SessionOptions = {},
-  ) {}
+  ) {
+    this.makePhantoms = cachedMaker(options.makePhantoms ?? makePhantomsHere);
+  }
 
   async prepareData(req: DataRequest): Promise<DataSummary> {
     const t0 = performance.now();
     await this.disposeRuns();
-    return this.adoptDataset(buildDataset(req), t0);
+    return this.adoptDataset(await buildDatasetWith(req, this.makePhantoms), t0);
   }
 
   /** Adopts a dataset built elsewhere (user volumes); replaces any previous data and runs. */

@@ -1,0 +1,24 @@
+// The phantoms are made across threads in the page (the engine worker and a helper worker per spare
+// core): the data the page trains on must be exactly what Node makes on one thread for the same link.
+import { expect, test } from '@playwright/test';
+import { buildDataset } from '../src/engine/train/dataset';
+import { buildDataRequest } from '../src/state/run-requests';
+import { DEFAULT_SETTINGS } from '../src/state/settings';
+import { formatPercent } from '../src/ui/format';
+
+test('phantoms made by helper workers equal Node’s: trained-patch share and the threshold baseline', async ({ page }) => {
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  await page.goto('/?seed=11');
+  const baseline = page.getByRole('row', { name: 'Threshold baseline' });
+  await expect(baseline).toBeVisible({ timeout: 60_000 });
+  const ds = buildDataset(buildDataRequest({ ...DEFAULT_SETTINGS, seed: 11 }));
+  const b = ds.baseline!;
+  // Both figures come from the training phantoms (index 1 is a helper's whenever the browser has 2+ cores).
+  await expect(baseline).toContainText(`${b.modality} ${b.direction === 'bright' ? '>' : '<'} ${b.threshold.toPrecision(3)}`);
+  await expect(baseline).toContainText(b.dice.toFixed(3));
+  await expect(page.getByLabel('Patch imbalance')).toHaveText(formatPercent(ds.patchImbalance));
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  console.log(`cores ${cores}; workers: ${workers.map((u) => u.split('/').pop()).join(', ')}`);
+  if (cores > 1) expect(workers.some((u) => u.includes('phantom.worker'))).toBe(true);
+});
