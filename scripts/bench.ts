@@ -2,7 +2,10 @@
 // (2D U-Net, depth 2, 8 base filters, batch 4) at 64x64 and 128x128 on every available backend,
 // through the engine and through a bare tfjs loop; wasm both multi-threaded and single-threaded
 // (--wasmThreads=both|on|off, --rounds=N back-to-back pairs). Prints a table and writes
-// bench-results/bench.json.
+// bench-results/bench.json. PyTorch (Debian's python3-torch, scripts/bench_torch.py: the same net, batch, loss
+// and optimizer, native and held to 128-bit SIMD, 1 and 2 threads) runs before and after the browser, and the
+// wasm/PyTorch ratios are printed; without PyTorch it says so.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
@@ -28,7 +31,49 @@ function fmt(x: number | undefined, digits = 0): string {
   return x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
 }
 
+/** One PyTorch timing of the same net (scripts/bench_torch.py). */
+interface TorchRow {
+  size: number;
+  threads: number;
+  isa: 'native' | '128-bit';
+  median: number;
+}
+
+const HOLD_128 = { DNNL_MAX_CPU_ISA: 'SSE41', ONEDNN_MAX_CPU_ISA: 'SSE41', ATEN_CPU_CAPABILITY: 'default' };
+const PYTHON = '/usr/bin/python3';
+
+/** PyTorch here, or why not (the ratios are then left out). */
+function torchMissing(): string | null {
+  try {
+    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
+    return null;
+  } catch {
+    return `no PyTorch at ${PYTHON} (Debian: apt-get install python3-torch): the PyTorch ratios are left out`;
+  }
+}
+
+/** PyTorch on the sizes and thread counts the browser ran, native and held to 128-bit SIMD. */
+function runTorch(sizes: number[]): TorchRow[] {
+  const rows: TorchRow[] = [];
+  for (const size of sizes)
+    for (const threads of [1, 2])
+      for (const isa of ['native', '128-bit'] as const) {
+        const env = { ...process.env, ...(isa === '128-bit' ? HOLD_128 : {}) };
+        const out = execFileSync(
+          PYTHON,
+          ['scripts/bench_torch.py', `--size=${size}`, `--threads=${threads}`, `--steps=${query.get('steps')}`],
+          { env, encoding: 'utf8' },
+        );
+        rows.push({ ...(JSON.parse(out.trim().split('\n').at(-1)!) as TorchRow), isa });
+      }
+  return rows;
+}
+
 async function main(): Promise<void> {
+  const missing = torchMissing();
+  const sizes = (query.get('sizes') ?? '64').split(',').map(Number);
+  // PyTorch before and after the browser, so the baseline brackets the browser's run on a noisy machine.
+  const torch = missing ? [] : runTorch(sizes);
   const server = await buildAndServe({ outDir, port });
   try {
     const browser = await chromium.launch({
@@ -43,7 +88,8 @@ async function main(): Promise<void> {
     const rows = (await page.evaluate(() => window.benchResults)) as Row[];
     const userAgent = await page.evaluate(() => navigator.userAgent);
     await browser.close();
-    report(rows, userAgent);
+    if (!missing) torch.push(...runTorch(sizes));
+    report(rows, userAgent, torch, missing);
   } finally {
     server.stop();
   }
@@ -82,7 +128,24 @@ function threadRatios(rows: Row[]): string[] {
   return out;
 }
 
-function report(rows: Row[], userAgent: string): void {
+/** wasm's engine ms/step over PyTorch's at the same size and threads (median of PyTorch's runs). */
+function torchRatios(rows: Row[], torch: TorchRow[]): string[] {
+  const out: string[] = [];
+  for (const r of rows.filter((r) => r.backend === 'wasm' && r.engine)) {
+    const threads = r.threadsReason === 'single-threaded on request' ? 1 : (r.threads ?? 1);
+    const of = (isa: TorchRow['isa']) =>
+      median(torch.filter((t) => t.size === r.size && t.threads === threads && t.isa === isa).map((t) => t.median));
+    const held = of('128-bit');
+    const native = of('native');
+    out.push(
+      `wasm ${r.size}x${r.size}, ${threads} thread${threads > 1 ? 's' : ''}: ${fmt(r.engine!.median)} ms/step; PyTorch 128-bit ` +
+        `${fmt(held)} ms (wasm/PyTorch ${fmt(r.engine!.median / held, 2)}x), native ${fmt(native)} ms (${fmt(r.engine!.median / native, 2)}x)`,
+    );
+  }
+  return out;
+}
+
+function report(rows: Row[], userAgent: string, torch: TorchRow[] = [], torchMissingWhy: string | null = null): void {
   const webgl = new Map(rows.filter((r) => r.backend === 'webgl' && r.engine).map((r) => [r.size, r.engine!.median]));
   const header =
     '| backend | threads | size | ms/step median (min-max) | first step ms | bare loop ms | engine/bare | webgl/this | tensors before/after | heap MB | longest main-thread task ms |';
@@ -98,11 +161,19 @@ function report(rows: Row[], userAgent: string): void {
       `| ${r.backend} | ${r.threads ?? ''} | ${r.size} | ${fmt(r.engine.median)} (${fmt(r.engine.min)}-${fmt(r.engine.max)}), n=${r.engine.stepsMs.length} | ${fmt(r.engine.firstStepMs)} | ${fmt(r.bare.median)} | ${fmt(r.overhead, 3)} | ${w ? fmt(w / r.engine.median, 1) : '–'} | ${r.tensorsBefore}/${r.tensorsAfter} | ${fmt((heap ?? 0) / 2 ** 20, 1)} | ${fmt(r.longestTaskMs)} |`,
     );
   }
-  const table = [...lines, '', ...threadRatios(rows)].join('\n');
+  const vsTorch = torchMissingWhy ? [torchMissingWhy] : torchRatios(rows, torch);
+  const table = [
+    ...lines,
+    '',
+    ...threadRatios(rows),
+    '',
+    'Against PyTorch (same net, batch, loss and optimizer, same run):',
+    ...vsTorch,
+  ].join('\n');
   console.log(`Reference net: 2D U-Net, depth 2, 8 base filters, 3 channels, batch 4, GDL, Adam.\n${userAgent}\n`);
   console.log(table);
   mkdirSync('bench-results', { recursive: true });
-  writeFileSync('bench-results/bench.json', JSON.stringify({ date: new Date().toISOString(), userAgent, rows }, null, 1));
+  writeFileSync('bench-results/bench.json', JSON.stringify({ date: new Date().toISOString(), userAgent, rows, torch }, null, 1));
   writeFileSync('bench-results/bench.md', `${table}\n`);
   console.log('\nwrote bench-results/bench.json and bench-results/bench.md');
 }
