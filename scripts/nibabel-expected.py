@@ -7,7 +7,7 @@ Run with /usr/bin/python3 (Debian's python3-nibabel): `/usr/bin/python3 scripts/
 2. Writes tests/fixtures/nifti/expected.json: per file, nibabel's shape, datatype, affine, header fields
    and data statistics after scaling. Shares no code with the TypeScript reader.
 3. Writes tests/fixtures/nifti/user-expected.json: what the Your data checks must find in real files (label
-   value counts of an atlas, the time mean of a series, block means after RAS reorientation), with numpy.
+   value counts of an atlas, the time mean of a series, box means after RAS reorientation), with numpy.
 """
 
 import json
@@ -141,13 +141,31 @@ def describe(path):
     return entry
 
 
-def block_mean(data, factors):
-    """Mean of each fx x fy x fz block (edge blocks use the voxels they have), x-fastest order kept."""
+def shrink_factors(shape, spacing, max_voxels):
+    """Smallest common voxel size t = finest spacing * m / 1000 (m integer) whose factors max(1, t / s) fit."""
+    finest = min(spacing)
+
+    def factors(m):
+        return [min(d, max(1.0, (finest * m) / 1000 / s)) for d, s in zip(shape, spacing)]
+
+    def count(fs):
+        return int(np.prod([np.floor((d - 0.5) / f) + 1 for d, f in zip(shape, fs)]))
+
+    m = 1000
+    while count(factors(m)) > max_voxels:
+        m += 1
+    return factors(m)
+
+
+def box_mean(data, factors):
+    """Mean over boxes [i f, (i + 1) f) of voxel centres per axis (the last box takes the rest), x-fastest kept."""
     out = data
     for axis, f in enumerate(factors):
-        starts = np.arange(0, out.shape[axis], f)
+        d = out.shape[axis]
+        n = int(np.floor((d - 0.5) / f)) + 1
+        starts = np.maximum(0, np.ceil(np.arange(n) * f - 0.5)).astype(np.int64)
         sums = np.add.reduceat(out, starts, axis=axis)
-        counts = np.diff(np.append(starts, out.shape[axis]))
+        counts = np.diff(np.append(starts, d))
         shape = [1, 1, 1]
         shape[axis] = len(counts)
         out = sums / counts.reshape(shape)
@@ -172,25 +190,27 @@ def user_expected():
         'nonzeroVoxels': int(counts[nz].sum()),
         'largest': [{'value': int(values[nz][i]), 'count': int(counts[nz][i])} for i in top],
     }
-    # A 20-frame series with 8 mm slices: time mean, then in-plane block means by 2 (its 3 slices kept).
+    # A 20-frame series with 8 mm slices: time mean, then in-plane box means to fit 300 voxels (its slices kept).
     func = canonical(HERE / 'nib_functional.nii')
     series = func.get_fdata(dtype=np.float64)
     mean = series.mean(axis=3)
+    f300 = shrink_factors(mean.shape, [float(z) for z in func.header.get_zooms()[:3]], 300)
     out['nib_functional.nii'] = {
         'canonicalShape': [int(s) for s in mean.shape],
         'meanSum': float(mean.sum()),
         'frame5Sum': float(series[..., 5].sum()),
-        'factors300': [2, 2, 1],
-        'blockMean300': floats(block_mean(mean, [2, 2, 1]).ravel(order='F')),
+        'factors300': f300,
+        'blockMean300': floats(box_mean(mean, f300).ravel(order='F')),
     }
-    # Over 2^25 voxels: read, then block means by 3 fit 160^3.
+    # Over 2^25 voxels: read, then box means by the smallest real factor that fits 160^3.
     big = canonical(HERE / 'dm_bigbrain.nii.gz')
     data = big.get_fdata(dtype=np.float64)
-    small = block_mean(data, [3, 3, 3])
+    big_factors = shrink_factors(data.shape, [float(z) for z in big.header.get_zooms()[:3]], 160**3)
+    small = box_mean(data, big_factors)
     out['dm_bigbrain.nii.gz'] = {
         'shape': [int(s) for s in big.shape],
         'voxels': int(data.size),
-        'factors': [3, 3, 3],
+        'factors': big_factors,
         'downsampledShape': [int(s) for s in small.shape],
         'downsampledSum': float(small.sum()),
         'downsampledSamples': [

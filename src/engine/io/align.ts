@@ -77,7 +77,8 @@ export function alignSubject(p: {
     const before = count(bin);
     chans = chans.map((c) => downsample({ volume: c, factor: factors, method: 'mean' }));
     bin = bin && downsample({ volume: bin, factor: factors, method: 'mode' });
-    const by = factors.every((f) => f === factors[0]) ? `${factors[0]}` : `${factors.join(' x ')} (x, y, z; thick slices kept)`;
+    const f3 = factors.map((f) => String(Number(f.toFixed(3))));
+    const by = f3.every((f) => f === f3[0]) ? f3[0] : `${f3.join(' x ')} (x, y, z; thick slices kept)`;
     const fg = bin ? ` (foreground voxels ${before} -> ${count(bin)})` : '';
     p.notices.push(
       `subject '${p.id}': ${fmtDims(ref.dims)} is ${fmtMillions(ref.dims[0] * ref.dims[1] * ref.dims[2])} voxels, over the ${fmtMillions(p.maxVoxels)} limit: downsampled by ${by} to ${fmtDims(chans[0].dims)}${fg}; exports go back to ${fmtDims(ref.dims)}`,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../data/rng';
 import { createVolume } from '../data/volume';
 import { canonicalOrientation, invertAffine, matMul4, reorientGrid, reorientVolume, spacingOf } from './geometry';
-import { downsample, downsampledGrid, downsampleFactor, resampleToGrid } from './resample';
+import { downsample, downsampledGrid, downsampleFactors, resampleToGrid } from './resample';
 
 const world = (a: readonly number[], v: readonly number[]) =>
   [0, 1, 2].map((r) => a[4 * r] * v[0] + a[4 * r + 1] * v[1] + a[4 * r + 2] * v[2] + a[4 * r + 3]);
@@ -97,15 +97,20 @@ describe('resampling', () => {
     );
   });
 
-  it('downsampling: block means, label modes (ties to the larger value), block-centre affine', () => {
-    expect(downsampleFactor({ dims: [256, 256, 180], maxVoxels: 160 ** 3 })).toBe(2);
-    expect(downsampleFactor({ dims: [100, 100, 100], maxVoxels: 160 ** 3 })).toBe(1);
+  it('downsampling: box means (integer and real factors), label modes (ties to the larger value), block-centre affine', () => {
+    expect(downsampleFactors({ dims: [100, 100, 100], spacing: [1, 1, 1], maxVoxels: 160 ** 3 })).toEqual([1, 1, 1]);
     const img = createVolume({ dims: [3, 2, 1], data: Float32Array.from([1, 2, 3, 4, 5, 6]) });
     const d = downsample({ volume: img, factor: 2, method: 'mean' });
     expect(d.dims).toEqual([2, 1, 1]);
     expect(Array.from(d.data)).toEqual([(1 + 2 + 4 + 5) / 4, (3 + 6) / 2]);
     const lab = createVolume({ dims: [4, 1, 1], data: Uint8Array.from([0, 1, 2, 2]) });
     expect(Array.from(downsample({ volume: lab, factor: 2, method: 'mode' }).data)).toEqual([1, 2]);
+    // A real factor: boxes [i 1.5, (i + 1) 1.5) gather the voxel centres in them, the last box the rest.
+    const row = createVolume({ dims: [5, 1, 1], data: Float32Array.from([1, 2, 3, 4, 5]) });
+    const r = downsample({ volume: row, factor: [1.5, 1, 1], method: 'mean' });
+    expect(r.dims).toEqual([4, 1, 1]);
+    expect(Array.from(r.data)).toEqual([1, 2.5, 4, 5]);
+    expect(world(r.affine, [1, 0, 0])[0] - world(r.affine, [0, 0, 0])[0]).toBeCloseTo(1.5 * row.spacing[0], 9);
     const g = downsampledGrid({ dims: [4, 4, 4], affine: ODD }, 2);
     const mean = [0, 1, 2].map((k) => (world(ODD, [0, 0, 0])[k] + world(ODD, [1, 1, 1])[k]) / 2);
     world(g.affine, [0, 0, 0]).forEach((w, k) => {

@@ -71,53 +71,66 @@ function trilinear(src: VolumeArray, sx: number, sy: number, sz: number, px: num
   return (c00 * (1 - fy) + c10 * fy) * (1 - fz) + (c01 * (1 - fy) + c11 * fy) * fz;
 }
 
-/** Smallest integer factor f such that the grid shrunk by f on every axis has at most maxVoxels voxels. */
-export function downsampleFactor(params: { dims: readonly number[]; maxVoxels: number }): number {
-  const { dims, maxVoxels } = params;
-  let f = 1;
-  const count = (k: number) => Math.ceil(dims[0] / k) * Math.ceil(dims[1] / k) * Math.ceil(dims[2] / k);
-  while (count(f) > maxVoxels && f < Math.max(dims[0], dims[1], dims[2])) f++;
-  return f;
-}
-
-/** A shrink factor per voxel axis (x, y, z). */
+/** A shrink factor per voxel axis (x, y, z); any real number >= 1. */
 export type Factors = [number, number, number];
 
 const asFactors = (f: number | readonly number[]): Factors => (typeof f === 'number' ? [f, f, f] : [f[0], f[1], f[2]]);
 
 /**
- * Per-axis factors that fit maxVoxels and keep thick slices: every axis is shrunk towards one common voxel
- * size t (factor floor(t / spacing), at least 1), t as small as fits, so an axis already coarser than t keeps
- * all its slices. Isotropic voxels give equal factors (the same as downsampleFactor).
+ * Voxels along an axis of d voxels shrunk by r >= 1: target voxel i is the box [i r, (i + 1) r) in voxel
+ * units and gathers the source voxels whose centres (j + 0.5) fall in it; the last box must hold one.
+ * For an integer r this is ceil(d / r).
  */
-export function downsampleFactors(params: { dims: readonly number[]; spacing: readonly number[]; maxVoxels: number }): Factors {
-  const { dims, spacing, maxVoxels } = params;
-  const sp = [0, 1, 2].map((k) => (spacing[k] > 0 ? spacing[k] : 1));
-  const count = (f: Factors) => f.reduce((n, fk, k) => n * Math.ceil(dims[k] / fk), 1);
-  const at = (t: number) => sp.map((s, k) => Math.min(dims[k], Math.max(1, Math.floor(t / s + 1e-9)))) as Factors;
-  if (count([1, 1, 1]) <= maxVoxels) return [1, 1, 1];
-  // Candidate voxel sizes: every multiple of every axis's spacing, smallest first.
-  const top = Math.max(...sp.map((s, k) => s * dims[k]));
-  for (let t = Math.min(...sp); t <= top; ) {
-    const f = at(t);
-    if (count(f) <= maxVoxels) return f;
-    t = Math.min(...sp.map((s, k) => s * (f[k] + 1)));
-  }
-  return [dims[0], dims[1], dims[2]];
+export const shrunkCount = (d: number, r: number): number => Math.floor((d - 0.5) / r) + 1;
+
+/** The source voxels [lo, hi) of target voxel i (centres in its box; the last box takes the rest). */
+function boxRange(i: number, r: number, d: number, n: number): [number, number] {
+  const lo = Math.max(0, Math.ceil(i * r - 0.5));
+  const hi = i === n - 1 ? d : Math.min(d, Math.ceil((i + 1) * r - 0.5));
+  return [lo, hi];
 }
 
-/** The grid of fx x fy x fz blocks: voxel i' is the centre of old voxels f*i' .. f*i' + f - 1 on each axis. */
+/**
+ * Per-axis factors that fit maxVoxels and keep thick slices: every axis is shrunk towards one common voxel
+ * size t (factor t / spacing, at least 1), so an axis already coarser than t keeps all its slices. t is the
+ * smallest multiple of 1/1000 of the finest spacing that fits: real factors, so a volume just over the
+ * limit loses little, not half its resolution.
+ */
+export function downsampleFactors(params: { dims: readonly number[]; spacing: readonly number[]; maxVoxels: number }): Factors {
+  const { dims, maxVoxels } = params;
+  const sp = [0, 1, 2].map((k) => (params.spacing[k] > 0 ? params.spacing[k] : 1));
+  const finest = Math.min(...sp);
+  const at = (m: number) => sp.map((s, k) => Math.min(dims[k], Math.max(1, (finest * m) / 1000 / s))) as Factors;
+  const fits = (m: number) => at(m).reduce((n, f, k) => n * shrunkCount(dims[k], f), 1) <= maxVoxels;
+  if (fits(1000)) return [1, 1, 1];
+  // The voxel count falls as m grows: bisect for the smallest m that fits.
+  let lo = 1000;
+  let hi = 2000;
+  while (!fits(hi)) {
+    lo = hi;
+    hi *= 2;
+    if (hi > 1e12) return [dims[0], dims[1], dims[2]];
+  }
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) hi = mid;
+    else lo = mid;
+  }
+  return at(hi);
+}
+
+/** The grid of boxes fx x fy x fz: voxel i' is centred on old voxel coordinate f i' + (f - 1) / 2 on each axis. */
 export function downsampledGrid(grid: Grid, factor: number | readonly number[]): Grid {
   const f = asFactors(factor);
   const h = f.map((k) => (k - 1) / 2);
   const scale = [f[0], 0, 0, h[0], 0, f[1], 0, h[1], 0, 0, f[2], h[2], 0, 0, 0, 1];
-  return { dims: grid.dims.map((d, k) => Math.ceil(d / f[k])) as Grid['dims'], affine: matMul4(grid.affine, scale) };
+  return { dims: grid.dims.map((d, k) => shrunkCount(d, f[k])) as Grid['dims'], affine: matMul4(grid.affine, scale) };
 }
 
 /**
- * Shrinks by an integer factor: 'mean' averages each block (images), 'mode' takes each block's most
- * frequent value, ties going to the larger value so that small lesions are kept when they can be (labels).
- * Edge blocks use the voxels they have.
+ * Shrinks by real factors >= 1 (boxes as shrunkCount defines them; an integer factor gives plain blocks):
+ * 'mean' averages each box (images), 'mode' takes each box's most frequent value, ties going to the larger
+ * value so that small lesions are kept when they can be (labels). Edge boxes use the voxels they have.
  */
 export function downsample(params: { volume: Volume; factor: number | readonly number[]; method: 'mean' | 'mode' }): Volume {
   const { volume, method } = params;
@@ -134,6 +147,10 @@ export function downsample(params: { volume: Volume; factor: number | readonly n
       ? new Float32Array(n * channels)
       : new (volume.data.constructor as new (n: number) => VolumeArray)(n * channels);
   const counts = new Map<number, number>();
+  const ranges = (f: number, d: number, m: number) => Array.from({ length: m }, (_, i) => boxRange(i, f, d, m));
+  const rx = ranges(fx, sx, nx);
+  const ry = ranges(fy, sy, ny);
+  const rz = ranges(fz, sz, nz);
   let out = 0;
   for (let ch = 0; ch < channels; ch++) {
     const src = volume.data.subarray(ch * sn, (ch + 1) * sn);
@@ -143,9 +160,9 @@ export function downsample(params: { volume: Volume; factor: number | readonly n
           let sum = 0;
           let k = 0;
           counts.clear();
-          for (let c = z * fz; c < Math.min(sz, z * fz + fz); c++)
-            for (let b = y * fy; b < Math.min(sy, y * fy + fy); b++)
-              for (let a = x * fx; a < Math.min(sx, x * fx + fx); a++) {
+          for (let c = rz[z][0]; c < rz[z][1]; c++)
+            for (let b = ry[y][0]; b < ry[y][1]; b++)
+              for (let a = rx[x][0]; a < rx[x][1]; a++) {
                 const v = src[a + sx * (b + sy * c)];
                 if (method === 'mean') sum += v;
                 else counts.set(v, (counts.get(v) ?? 0) + 1);

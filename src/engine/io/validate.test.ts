@@ -130,9 +130,10 @@ describe('loadUserSubjects', () => {
       choices: { maxVoxels: 150 },
     });
     expect(big.report.ok).toBe(true);
-    expect(big.subjects[0].factors).toEqual([3, 3, 3]);
-    expect(big.subjects[0].working.dims).toEqual([6, 4, 3]);
-    expect(big.report.notices.some((n) => /1536 voxels, over the 150 limit: downsampled by 3 to 6x4x3/.test(n))).toBe(true);
+    // The smallest factor (in 1/1000 steps) that fits: 2.301 gives 7x5x4 = 140 voxels, 2.3 would give 7x6x4 = 168.
+    for (const f of big.subjects[0].factors) expect(f).toBeCloseTo(2.301, 9);
+    expect(big.subjects[0].working.dims).toEqual([7, 5, 4]);
+    expect(big.report.notices.some((n) => /1536 voxels, over the 150 limit: downsampled by 2.301 to 7x5x4/.test(n))).toBe(true);
     const lps = [-1, 0, 0, 4, 0, -1, 0, 3, 0, 0, 1, -2, 0, 0, 0, 1];
     const flipped = loadUserSubjects({
       files: [image('s_T1.nii', [8, 6, 4], lps), label('s_label.nii', [8, 6, 4], undefined, lps)],
