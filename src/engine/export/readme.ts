@@ -7,6 +7,8 @@ export const PYTHON_FILES = [
   'sweep.py',
   'models.py',
   'losses.py',
+  'loss_common.py',
+  'more_losses.py',
   'data.py',
   'weights.py',
   'export_onnx.py',
