@@ -4,6 +4,7 @@ import data from './python/data.py?raw';
 import exportOnnx from './python/export_onnx.py?raw';
 import lossCommon from './python/loss_common.py?raw';
 import losses from './python/losses.py?raw';
+import metrics from './python/metrics.py?raw';
 import models from './python/models.py?raw';
 import moreLosses from './python/more_losses.py?raw';
 import requirements from './python/requirements.txt?raw';
@@ -19,6 +20,7 @@ export const PYTHON_SOURCES: Record<(typeof PYTHON_FILES)[number], string> = {
   'losses.py': losses,
   'loss_common.py': lossCommon,
   'more_losses.py': moreLosses,
+  'metrics.py': metrics,
   'data.py': data,
   'weights.py': weights,
   'export_onnx.py': exportOnnx,
