@@ -3,7 +3,8 @@
 `compute_loss(loss_id, y_true, y_pred, options)`: y_true one-hot (or soft) and y_pred probabilities
 (softmax output), channels-first [B, C, ...spatial]; channel 1 is the foreground. Options use the app's
 names and defaults (OPTIONS below); perImage False pools every element of the batch (the paper's N), True
-averages per-image losses. Where MONAI has the same loss, the docstring gives the equivalent call. The
+averages per-image losses. Where MONAI has the same loss, a docstring line gives the equivalent call (nr, dr:
+smoothNr / smoothDr, epsilon where -1) and says where its numbers differ. The
 plumbing is in loss_common.py; unified focal, exp-log, Lovász and GWDL in more_losses.py.
 """
 import torch
@@ -97,9 +98,9 @@ def wce(r, p, o):
 
 
 def focal(r, p, o):
-    """-(1/N) sum alpha_l w_l (1-p)^gamma r log p; alpha_0 = 1 - focalAlpha (0 without the background).
-    MONAI: FocalLoss(gamma=gamma, alpha=focalAlpha, weight=classWeights, include_background=includeBackground,
-    use_softmax=False) on probabilities, but MONAI's mean also divides by C and its alpha is for sigmoid."""
+    """-(1/N) sum alpha_l w_l (1-p)^gamma r log p; alpha_0 = 1 - focalAlpha (0 without the background). MONAI's
+    takes logits (use_softmax=True: the same alpha per class) and its mean also divides by C.
+    MONAI: FocalLoss(gamma=gamma, alpha=focalAlpha, weight=classWeights, include_background=includeBackground, use_softmax=True)."""
     r, p, mask = prepare_reference(r, p, o)
     c = r.shape[2]
     alphas = [(1 - o["focalAlpha"]) if o["includeBackground"] else 0.0] + [o["focalAlpha"]] * (c - 1)
@@ -161,8 +162,8 @@ def dice_per_class(r, p, o):
 
 
 def dice(r, p, o):
-    """Mean over classes of w_l (1 - (2 sum pr + nr)/(sum p + r + dr)). MONAI: DiceLoss(include_background=
-    includeBackground, squared_pred=squared, smooth_nr=, smooth_dr=, batch=not perImage, weight=classWeights)."""
+    """Mean over classes of w_l (1 - (2 sum pr + nr)/(sum p + r + dr)).
+    MONAI: DiceLoss(include_background=includeBackground, squared_pred=squared, smooth_nr=nr, smooth_dr=dr, batch=not perImage, weight=classWeights)."""
     r, p, kept, w = overlap_inputs(r, p, o)
     return weighted_mean(dice_per_class(r, p, o)[..., kept], w)
 
@@ -177,8 +178,8 @@ def tversky_per_class(r, p, o):
 
 
 def tversky(r, p, o):
-    """Mean over classes of w_l (1 - TI_l). MONAI: TverskyLoss(include_background=includeBackground,
-    alpha=tverskyAlpha, beta=tverskyBeta, smooth_nr=, smooth_dr=, batch=not perImage); no class weights."""
+    """Mean over classes of w_l (1 - TI_l); MONAI's has no class weights.
+    MONAI: TverskyLoss(include_background=includeBackground, alpha=tverskyAlpha, beta=tverskyBeta, smooth_nr=nr, smooth_dr=dr, batch=not perImage)."""
     r, p, kept, w = overlap_inputs(r, p, o)
     return weighted_mean(tversky_per_class(r, p, o)[..., kept], w)
 
@@ -195,14 +196,15 @@ def log_cosh_dice(r, p, o):
 
 
 def dice_ce(r, p, o):
-    """diceWeight * dice + ceWeight * ce. MONAI: DiceCELoss(lambda_dice=diceWeight, lambda_ce=ceWeight, ...)
-    takes logits for its CE; on probabilities use this one."""
+    """diceWeight * dice + ceWeight * ce; MONAI's takes logits (softmax=True) for its CE.
+    MONAI: DiceCELoss(include_background=includeBackground, squared_pred=squared, smooth_nr=nr, smooth_dr=dr, lambda_dice=diceWeight, lambda_ce=ceWeight, softmax=True)."""
     return o["diceWeight"] * dice(r, p, o) + o["ceWeight"] * ce(r, p, o)
 
 
 def dice_focal(r, p, o):
-    """diceWeight * dice + focalWeight * focal, includeBackground and the reference options in both. MONAI:
-    DiceFocalLoss(lambda_dice=diceWeight, lambda_focal=focalWeight, gamma=gamma, ...) on logits, no alpha."""
+    """diceWeight * dice + focalWeight * focal, includeBackground and the reference options in both; MONAI's
+    takes logits, and its focal alpha depends on the version.
+    MONAI: DiceFocalLoss(include_background=includeBackground, squared_pred=squared, gamma=gamma, lambda_dice=diceWeight, lambda_focal=focalWeight, softmax=True)."""
     return o["diceWeight"] * dice(r, p, o) + o["focalWeight"] * focal(r, p, o)
 
 
@@ -226,9 +228,9 @@ def gdl_weights(volumes, weight_type, absent="max"):
 
 
 def gdl(r, p, o):
-    """Generalised Dice (Sudre 2017), weights normalised before the smoothing. MONAI: GeneralizedDiceLoss(
-    include_background=includeBackground, w_type=weightType, smooth_nr=, smooth_dr=, batch=not perImage), which
-    adds the smoothing to unnormalised weights (and gives an absent class its largest weight: absentWeight 'max')."""
+    """Generalised Dice (Sudre 2017), weights normalised before the smoothing; MONAI adds the smoothing to
+    unnormalised weights and gives an absent class its largest weight (absentWeight 'max').
+    MONAI: GeneralizedDiceLoss(include_background=includeBackground, w_type=weightType, smooth_nr=nr, smooth_dr=dr, batch=not perImage)."""
     r, p, _ = prepare_reference(r, p, o)
     kept = kept_classes(r.shape[2], o)
     r, p = r[..., kept], p[..., kept]
@@ -241,8 +243,8 @@ def gdl(r, p, o):
 
 
 def gdl_focal(r, p, o):
-    """diceWeight * gdl + focalWeight * focal. MONAI: GeneralizedDiceFocalLoss(include_background=, w_type=,
-    lambda_gdl=diceWeight, lambda_focal=focalWeight, gamma=gamma, ...) on logits, no alpha."""
+    """diceWeight * gdl + focalWeight * focal; MONAI's takes logits and has no focal alpha.
+    MONAI: GeneralizedDiceFocalLoss(include_background=includeBackground, w_type=weightType, gamma=gamma, lambda_gdl=diceWeight, lambda_focal=focalWeight)."""
     return o["diceWeight"] * gdl(r, p, o) + o["focalWeight"] * focal(r, p, dict(o, classWeights=""))
 
 
