@@ -1,19 +1,78 @@
 // python/losses.py against the engine's computeLoss on the same tensors: every loss the export carries over
 // the shared CONFIGS it can express (2D/3D, C = 2 and 3, both pooling rules); value within 1e-5, d/dp within
-// 1e-4 of max |d/dp|. The options reach Python as the export sends them (pytorchOptions).
+// 1e-4 of max |d/dp|, and edge inputs (ties, clip boundaries, an absent class). The options reach Python as
+// the export sends them (pytorchOptions).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { computeLoss, type LossId, resolveLossOptions } from '../losses';
-import { PYTORCH_LOSS_OPTIONS, pytorchOptions, pytorchProblem } from './pytorch-support';
+import { computeLoss, DEFAULT_LOSS_OPTIONS, LOSS_IDS, type LossId, ownedOptions, resolveLossOptions } from '../losses';
+import { NEEDS_MORE_THAN_R_AND_P, PYTORCH_LOSS_OPTIONS, pytorchOptions, pytorchProblem } from './pytorch-support';
 import { lossCases } from '../losses/testing/configs';
 import { makeRng, randomOneHot, randomProbs, randomSoftmax } from '../losses/testing/fixtures';
 import { readFloats, requireTorch, runPython, skipWithoutTorch, TESTING_DIR, tempDir, writeFloats } from './testing/python';
 
 const skip = skipWithoutTorch('export/losses.test');
+
+interface TorchCase {
+  id: LossId;
+  o: Record<string, unknown>;
+  shape: number[];
+  r: Float32Array;
+  p: Float32Array;
+  name: string;
+}
+
+const sent = (id: LossId, o: Record<string, unknown>) =>
+  pytorchOptions(id, resolveLossOptions(id, o) as unknown as Record<string, unknown>);
+
+/** Engine and losses.py on the same tensors (one Python run); failures and the worst differences. */
+function compareWithTorch(cases: TorchCase[]): { bad: string[]; worstValue: number; worstGrad: number } {
+  const want = cases.map((c) =>
+    tf.tidy(() => {
+      const yTrue = tf.tensor(c.r, c.shape);
+      const f = (x: tf.Tensor) => computeLoss(c.id, yTrue, x, c.o);
+      const { value, grad } = tf.valueAndGrad(f)(tf.tensor(c.p, c.shape));
+      return { value: value.dataSync()[0], grad: grad.dataSync() as Float32Array };
+    }),
+  );
+  const dir = tempDir('export-losses');
+  const concat = (xs: Float32Array[]) => Float32Array.from(xs.flatMap((x) => Array.from(x)));
+  writeFloats(join(dir, 'r.bin'), concat(cases.map((c) => c.r)));
+  writeFloats(join(dir, 'p.bin'), concat(cases.map((c) => c.p)));
+  writeFileSync(
+    join(dir, 'cases.json'),
+    JSON.stringify(cases.map((c) => ({ id: c.id, options: sent(c.id, c.o), shape: c.shape }))),
+  );
+  runPython({ script: join(TESTING_DIR, 'loss_check.py'), args: [dir] });
+  const out = readFloats(join(dir, 'out.bin'));
+  let at = 0;
+  let worstValue = 0;
+  let worstGrad = 0;
+  const bad: string[] = [];
+  cases.forEach((c, k) => {
+    const n = want[k].grad.length;
+    const value = out[at];
+    const grad = out.subarray(at + 1, at + 1 + n);
+    at += 1 + n;
+    const dv = Math.abs(value - want[k].value);
+    let scale = 0;
+    let dg = 0;
+    for (let i = 0; i < n; i++) {
+      scale = Math.max(scale, Math.abs(want[k].grad[i]));
+      dg = Math.max(dg, Math.abs(grad[i] - want[k].grad[i]));
+    }
+    // Relative to the largest gradient; an all-zero gradient (a perfect prediction) must come back as zero.
+    const rel = scale > 0 ? dg / scale : dg;
+    worstValue = Math.max(worstValue, dv);
+    worstGrad = Math.max(worstGrad, rel);
+    if (!(dv <= 1e-5) || !(rel <= 1e-4)) bad.push(`${c.name}: value ${dv}, gradient ${rel}`);
+  });
+  expect(at).toBe(out.length);
+  return { bad, worstValue, worstGrad };
+}
 
 describe.skipIf(skip)('PyTorch losses vs computeLoss', () => {
   beforeAll(async () => {
@@ -26,61 +85,49 @@ describe.skipIf(skip)('PyTorch losses vs computeLoss', () => {
       PYTORCH_LOSS_OPTIONS[c.id] !== undefined &&
       pytorchProblem(c.id, resolveLossOptions(c.id, { ...c.o, perImage: c.perImage }) as unknown as Record<string, unknown>) ===
         null;
-    const cases = lossCases(500).filter(carried);
+    const spread = lossCases(500).filter(carried);
     // Every loss the export carries is checked, over more than one option spread.
-    expect(new Set(cases.map((c) => c.id))).toEqual(new Set(Object.keys(PYTORCH_LOSS_OPTIONS)));
-    expect(cases.length).toBeGreaterThan(100);
+    expect(new Set(spread.map((c) => c.id))).toEqual(new Set(Object.keys(PYTORCH_LOSS_OPTIONS)));
+    expect(spread.length).toBeGreaterThan(300);
     const rng = makeRng(17);
-    const rs: Float32Array[] = [];
-    const ps: Float32Array[] = [];
-    const want = cases.map((c, k) => {
-      const r = Float32Array.from(randomOneHot(rng, c.shape));
+    const cases = spread.map((c, k) => ({
+      id: c.id,
+      o: { ...c.o, perImage: c.perImage },
+      shape: c.shape,
+      r: Float32Array.from(randomOneHot(rng, c.shape)),
       // Half the cases off the simplex (the function everywhere), half as a softmax would output.
-      const p = Float32Array.from(k % 2 ? randomProbs(rng, c.shape) : randomSoftmax(rng, c.shape));
-      rs.push(r);
-      ps.push(p);
-      const o = { ...c.o, perImage: c.perImage };
-      return tf.tidy(() => {
-        const yTrue = tf.tensor(r, c.shape);
-        const f = (x: tf.Tensor) => computeLoss(c.id as LossId, yTrue, x, o);
-        const { value, grad } = tf.valueAndGrad(f)(tf.tensor(p, c.shape));
-        return { value: value.dataSync()[0], grad: grad.dataSync() as Float32Array };
-      });
-    });
-    const dir = tempDir('export-losses');
-    const concat = (xs: Float32Array[]) => Float32Array.from(xs.flatMap((x) => Array.from(x)));
-    writeFloats(join(dir, 'r.bin'), concat(rs));
-    writeFloats(join(dir, 'p.bin'), concat(ps));
-    const sent = (c: (typeof cases)[number]) =>
-      pytorchOptions(c.id, resolveLossOptions(c.id, { ...c.o, perImage: c.perImage }) as unknown as Record<string, unknown>);
-    const list = cases.map((c) => ({ id: c.id, options: sent(c), shape: c.shape }));
-    writeFileSync(join(dir, 'cases.json'), JSON.stringify(list));
-    runPython({ script: join(TESTING_DIR, 'loss_check.py'), args: [dir] });
-    const out = readFloats(join(dir, 'out.bin'));
-    let at = 0;
-    let worstValue = 0;
-    let worstGrad = 0;
-    const bad: string[] = [];
-    cases.forEach((c, k) => {
-      const n = want[k].grad.length;
-      const value = out[at];
-      const grad = out.subarray(at + 1, at + 1 + n);
-      at += 1 + n;
-      const dv = Math.abs(value - want[k].value);
-      let scale = 0;
-      let dg = 0;
-      for (let i = 0; i < n; i++) {
-        scale = Math.max(scale, Math.abs(want[k].grad[i]));
-        dg = Math.max(dg, Math.abs(grad[i] - want[k].grad[i]));
-      }
-      const rel = dg / Math.max(scale, 1e-12);
-      worstValue = Math.max(worstValue, dv);
-      worstGrad = Math.max(worstGrad, rel);
-      if (!(dv <= 1e-5) || !(rel <= 1e-4)) bad.push(`${c.name}: value ${dv}, gradient ${rel}`);
-    });
-    expect(at).toBe(out.length);
+      p: Float32Array.from(k % 2 ? randomProbs(rng, c.shape) : randomSoftmax(rng, c.shape)),
+      name: c.name,
+    }));
+    const { bad, worstValue, worstGrad } = compareWithTorch(cases);
     console.log(
       `${cases.length} cases: worst value ${worstValue.toExponential(2)}, worst gradient ${worstGrad.toExponential(2)} (relative)`,
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it('edge inputs: ties (every error and CE term equal per class), saturated probabilities, an absent class', () => {
+    const shape = [2, 3, 4, 3];
+    const rng = makeRng(19);
+    const r = Float32Array.from(randomOneHot(rng, shape, 0.5));
+    // A softened reference as prediction: Lovász's errors and TopK's terms tie across voxels.
+    const tied = r.map((v) => 0.9 * v + 0.1 / 3);
+    // Class 2 absent from the reference: its voxels become class 1.
+    const absent = r.map((v, i) => (i % 3 === 2 ? 0 : i % 3 === 1 ? v + r[i + 1] : v));
+    // Exactly the reference (errors 0, p at the clip boundaries 0 and 1), confidently wrong on every fourth voxel.
+    const saturated = absent.map((v, i) => (Math.floor(i / 3) % 4 === 0 ? (i % 3 === 0 ? 1 - v : 0) : v));
+    const spread = lossCases(0).filter((c) => c.shape.length === 4 && c.shape[3] === 3 && !c.perImage);
+    const inputs = [
+      { what: 'tied', r, p: tied },
+      { what: 'absent class, softmax', r: absent, p: Float32Array.from(randomSoftmax(rng, shape)) },
+      { what: 'absent class, saturated', r: absent, p: saturated },
+    ];
+    const cases = inputs.flatMap(({ what, r, p }) =>
+      spread.map((c) => ({ id: c.id, o: c.o, shape, r, p, name: `${what}: ${c.id} ${JSON.stringify(c.o)}` })),
+    );
+    const { bad, worstValue, worstGrad } = compareWithTorch(cases);
+    console.log(
+      `${cases.length} edge cases: worst value ${worstValue.toExponential(2)}, worst gradient ${worstGrad.toExponential(2)}`,
     );
     expect(bad).toEqual([]);
   });
@@ -100,11 +147,29 @@ describe('what the export can hand to PyTorch', () => {
     for (const [id, opts] of Object.entries(PYTORCH_LOSS_OPTIONS)) expect(parsed[id]?.sort(), id).toEqual([...opts!].sort());
   });
 
-  it('defaults of options losses.py lacks are dropped; anything else is refused, naming the loss and option', () => {
-    const gdl = resolveLossOptions('gdl', {}) as unknown as Record<string, unknown>;
-    expect(pytorchOptions('gdl', gdl)).toEqual({ weightType: 'square', epsilon: 1e-5, perImage: false });
-    const zero = resolveLossOptions('gdl', { absentWeight: 'zero' }) as unknown as Record<string, unknown>;
-    expect(() => pytorchOptions('gdl', zero)).toThrow(/gdl's option absentWeight=zero has no PyTorch version/);
-    expect(() => pytorchOptions('lovasz', {})).toThrow(/the loss 'lovasz' has no PyTorch version/);
+  it('every loss but the boundary loss is carried with every option it owns', () => {
+    for (const id of LOSS_IDS.filter((l) => !(NEEDS_MORE_THAN_R_AND_P as readonly string[]).includes(l)))
+      expect([...(PYTORCH_LOSS_OPTIONS[id] ?? [])].sort(), id).toEqual([...ownedOptions(id)].sort());
+  });
+
+  it('the value test reaches every carried option at a non-default value', () => {
+    const missing: string[] = [];
+    for (const [id, opts] of Object.entries(PYTORCH_LOSS_OPTIONS) as [LossId, readonly string[]][]) {
+      const defaults = DEFAULT_LOSS_OPTIONS[id] as unknown as Record<string, unknown>;
+      const resolved = lossCases(0)
+        .filter((c) => c.id === id)
+        .map((c) => resolveLossOptions(id, { ...c.o, perImage: c.perImage }) as unknown as Record<string, unknown>);
+      for (const k of opts) if (!resolved.some((o) => o[k] !== defaults[k])) missing.push(`${id}.${k}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('a loss or option losses.py lacks is refused, naming it; its defaults are dropped', () => {
+    const gdl = resolveLossOptions('gdl', { absentWeight: 'zero' }) as unknown as Record<string, unknown>;
+    expect(pytorchOptions('gdl', gdl)).toEqual(gdl);
+    // A boundary loss (it needs distance maps of the reference) stays refused when the registry gains it.
+    expect(() => pytorchOptions('boundary' as LossId, {})).toThrow(/the loss 'boundary' has no PyTorch version/);
+    const future = { ...gdl, futureOption: 3 };
+    expect(pytorchProblem('gdl', future)).toMatch(/gdl's option futureOption=3 has no PyTorch version/);
   });
 });

@@ -7,6 +7,9 @@ export const PYTHON_FILES = [
   'sweep.py',
   'models.py',
   'losses.py',
+  'loss_common.py',
+  'more_losses.py',
+  'metrics.py',
   'data.py',
   'weights.py',
   'export_onnx.py',
@@ -30,7 +33,7 @@ ${runs.join('\n')}
 
 ## Run it
 
-    python3 -m pip install -r requirements.txt      # or Debian: apt install python3-torch python3-nibabel
+    python3 -m pip install -r requirements.txt      # or Debian: apt install python3-torch python3-nibabel python3-scipy
     python3 train.py --data ${e.dataset} --out results/history.json
 
 CPU or CUDA is picked by itself (\`--device cpu\`, \`--device cuda:1\` to choose). \`--steps N\` trains N steps
@@ -63,7 +66,8 @@ output "probabilities" [B, classes, ...], dynamic batch and sizes):
   them (float32, tfjs shapes; weights.py permutes them to PyTorch's). \`step\` in the JSON is where training continues.
 - \`batches.json\`: patch origins of the browser's first batches; \`experiment.json\`: network, patch rule,
   losses with every option resolved, learning rates, steps, seeds and the validation schedule.
-- \`models.py\` (the four networks), \`losses.py\` (every loss; MONAI equivalents in docstrings),
+- \`models.py\` (the four networks), \`losses.py\` with \`loss_common.py\` and \`more_losses.py\` (every loss with
+  every option; MONAI equivalents in docstrings), \`metrics.py\` (the WMH challenge metrics of each validation),
   \`data.py\` (patches and the foreground rule), \`train.py\`, \`sweep.py\`, \`export_onnx.py\`.
 
 ## Carried over, and not
@@ -71,10 +75,13 @@ output "probabilities" [B, classes, ...], dynamic batch and sizes):
 Carried over exactly: the network (layers, padding, dilations, batch norm, initial or trained weights), every
 loss and option, the first batches, Adam (tfjs's: beta 0.9/0.999, epsilon 1e-7 outside the bias correction;
 a run exported from the page also brings its moments and step count, so it continues where it stopped),
-the validation slices and Dice, the run statuses (diverged, collapsed) and the results format.
+the validation slices, their Dice and the WMH challenge metrics (HD95 and AVD on each subject's grid and
+spacing, lesion recall, precision and F1, recall by lesion size), the run statuses (diverged, collapsed) and
+the results format (history JSON with the metrics, and the curves CSV with their columns filled).
 Not carried over: Adam's moments for weights from a tfjs checkpoint file (it holds none), the browser's
 random stream after the batches in batches.json (later patches follow the same rule with numpy's
-generator), GPU non-determinism, the viewer's snapshots and the WMH challenge metrics (validation Dice only).
+generator), GPU non-determinism and the viewer's snapshots. A loss that needs more than the prediction and
+the reference (a boundary loss needs distance maps) is refused at export time, naming it.
 
 ## Checked with
 

@@ -14,9 +14,11 @@ AXES = {"axial": (2, 1, 0), "coronal": (1, 2, 0), "sagittal": (0, 2, 1)}
 
 
 class Subject:
-    def __init__(self, case_id, channels, label):
+    def __init__(self, case_id, channels, label, spacing=(1.0, 1.0, 1.0)):
         self.id, self.channels, self.label = case_id, channels, label
         self.dims = label.shape
+        # Voxel size in mm along x, y, z (the label's header): what the challenge metrics measure in.
+        self.spacing = tuple(float(v) for v in spacing)
         self.pad = [float(c.min()) for c in channels]
         self.fg = (label > 0).astype(np.int64)
         self._table = None
@@ -46,7 +48,8 @@ def load_dataset(folder):
     def load(case_id, images, labels):
         read = lambda p: np.asarray(nib.load(os.path.join(folder, p)).dataobj)
         chans = [read(f"{images}/{case_id}_{c:04d}.nii.gz").astype(np.float32) for c in range(channels)]
-        return Subject(case_id, chans, read(f"{labels}/{case_id}.nii.gz").astype(np.uint8))
+        label = nib.load(os.path.join(folder, f"{labels}/{case_id}.nii.gz"))
+        return Subject(case_id, chans, np.asarray(label.dataobj).astype(np.uint8), label.header.get_zooms()[:3])
 
     train = [load(c, "imagesTr", "labelsTr") for c in meta["playground"]["training"]]
     validation = [load(c, "imagesTs", "labelsTs") for c in meta["playground"]["validation"]]
@@ -146,16 +149,31 @@ def axial_slices(s, zs, m, classes):
 
 
 def validation_batches(subjects, dims, multiple, classes, slices=6, slab=16):
-    """The trainer's fixed held-out batches: lesion slices (2D) or one slab through the lesions (3D)."""
+    """The trainer's fixed held-out batches: lesion slices (2D) or one slab through the lesions (3D), each
+    as (image, one-hot label, the subject's axial slice z of each batch item (2D) or depth (3D))."""
     out = []
     for s in subjects:
         zs = lesion_slices(s, slices)
         if dims == 2:
-            out.append(axial_slices(s, zs, multiple, classes))
+            out.append((*axial_slices(s, zs, multiple, classes), zs))
             continue
         d = round_up(slab, multiple)
         depth = min(round_up(d, multiple), round_up(s.dims[2], multiple))
         start = max(0, min(zs[len(zs) // 2] - d // 2, s.dims[2] - depth))
-        x, y = axial_slices(s, [min(start + k, s.dims[2] - 1) for k in range(depth)], multiple, classes)
-        out.append((np.moveaxis(x, 0, 1)[None], np.moveaxis(y, 0, 1)[None]))
+        zs = [min(start + k, s.dims[2] - 1) for k in range(depth)]
+        x, y = axial_slices(s, zs, multiple, classes)
+        out.append((np.moveaxis(x, 0, 1)[None], np.moveaxis(y, 0, 1)[None], zs))
     return out
+
+
+def on_grid(subject, zs, planes):
+    """Boolean [x, y, z] mask on the subject's grid from axial planes [n, H', W'] (padding dropped, a slice
+    repeated by a clamped slab written once; slices not validated stay empty), as validation-metrics.ts."""
+    nx, ny, nz = subject.dims
+    grid = np.zeros((nx, ny, nz), dtype=bool)
+    seen = set()
+    for k, z in enumerate(zs):
+        if z not in seen:
+            seen.add(z)
+            grid[:, :, z] = planes[k, :ny, :nx].T
+    return grid

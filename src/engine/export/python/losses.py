@@ -1,25 +1,40 @@
 """Every loss of the playground, under the engine's definitions (src/engine/losses/README.md).
 
-`compute_loss(loss_id, y_true, y_pred, options)`: y_true one-hot and y_pred probabilities (softmax
-output), channels-first [B, C, ...spatial]; channel 1 is the foreground. Options use the app's names
-and defaults (OPTIONS below); perImage False pools every element of the batch (the paper's N), True
-averages per-image losses. Where MONAI has the same loss, the docstring gives the equivalent call.
+`compute_loss(loss_id, y_true, y_pred, options)`: y_true one-hot (or soft) and y_pred probabilities
+(softmax output), channels-first [B, C, ...spatial]; channel 1 is the foreground. Options use the app's
+names and defaults (OPTIONS below); perImage False pools every element of the batch (the paper's N), True
+averages per-image losses. Where MONAI has the same loss, a docstring line gives the equivalent call (nr, dr:
+smoothNr / smoothDr, epsilon where -1) and says where its numbers differ. The
+plumbing is in loss_common.py; unified focal, exp-log, Lovász and GWDL in more_losses.py.
 """
 import torch
 
-PROB_CLIP = 1e-7
+from loss_common import (class_weights, floored_pow, group_sum, kept_classes, pooled_count, prepare_reference,
+                         safe_log, smoothing, two_classes, voxel_mean, flatten, PROB_CLIP)
+from more_losses import exp_log, gwdl, lovasz, unified_focal
+
 EPS = 1e-5
 
+# One line per loss (the export's support list is read from this block): every option it owns, its default.
 OPTIONS = {
     "wce": dict(wceWeight="prediction", perImage=False),
     "dl2": dict(epsilon=EPS, perImage=False),
     "ss": dict(**{"lambda": 0.05}, epsilon=EPS, ssVariant="paper", perImage=False),
-    "gdl": dict(weightType="square", epsilon=EPS, perImage=False),
-    "ce": dict(perImage=False),
-    "dice": dict(squared=False, includeBackground=False, epsilon=EPS, perImage=False),
-    "focal": dict(gamma=2.0, focalAlpha=0.25, perImage=False),
-    "tversky": dict(tverskyAlpha=0.3, tverskyBeta=0.7, includeBackground=False, epsilon=EPS, perImage=False),
-    "dice_ce": dict(squared=False, includeBackground=False, epsilon=EPS, perImage=False, diceWeight=1.0, ceWeight=1.0),
+    "gdl": dict(weightType="square", absentWeight="max", includeBackground=True, epsilon=EPS, smoothNr=-1, smoothDr=-1, ignoreIndex=-1, labelSmoothing=0.0, perImage=False),
+    "ce": dict(classWeights="", ignoreIndex=-1, labelSmoothing=0.0, perImage=False),
+    "dice": dict(squared=False, includeBackground=False, epsilon=EPS, smoothNr=-1, smoothDr=-1, classWeights="", ignoreIndex=-1, labelSmoothing=0.0, perImage=False),
+    "focal": dict(gamma=2.0, focalAlpha=0.25, includeBackground=True, classWeights="", ignoreIndex=-1, labelSmoothing=0.0, perImage=False),
+    "tversky": dict(tverskyAlpha=0.3, tverskyBeta=0.7, includeBackground=False, epsilon=EPS, smoothNr=-1, smoothDr=-1, classWeights="", ignoreIndex=-1, labelSmoothing=0.0, perImage=False),
+    "dice_ce": dict(squared=False, includeBackground=False, epsilon=EPS, smoothNr=-1, smoothDr=-1, classWeights="", ignoreIndex=-1, labelSmoothing=0.0, perImage=False, diceWeight=1.0, ceWeight=1.0),
+    "focal_tversky": dict(tverskyAlpha=0.3, tverskyBeta=0.7, includeBackground=False, epsilon=EPS, smoothNr=-1, smoothDr=-1, classWeights="", ignoreIndex=-1, labelSmoothing=0.0, perImage=False, tverskyGamma=0.75),
+    "log_cosh_dice": dict(squared=False, includeBackground=False, epsilon=EPS, smoothNr=-1, smoothDr=-1, classWeights="", ignoreIndex=-1, labelSmoothing=0.0, perImage=False),
+    "topk_ce": dict(topkPercent=10.0, classWeights="", ignoreIndex=-1, labelSmoothing=0.0, perImage=False),
+    "dice_focal": dict(squared=False, includeBackground=False, epsilon=EPS, smoothNr=-1, smoothDr=-1, classWeights="", ignoreIndex=-1, labelSmoothing=0.0, perImage=False, gamma=2.0, focalAlpha=0.25, diceWeight=1.0, focalWeight=1.0),
+    "gdl_focal": dict(weightType="square", absentWeight="max", includeBackground=True, epsilon=EPS, smoothNr=-1, smoothDr=-1, ignoreIndex=-1, labelSmoothing=0.0, perImage=False, gamma=2.0, focalAlpha=0.25, diceWeight=1.0, focalWeight=1.0),
+    "unified_focal": dict(unifiedWeight=0.5, unifiedDelta=0.6, unifiedGamma=0.5, epsilon=EPS, perImage=False),
+    "exp_log": dict(expLogGamma=0.3, diceWeight=0.8, ceWeight=0.2, epsilon=EPS, perImage=False),
+    "lovasz": dict(lovaszClasses="present", perImage=False),
+    "gwdl": dict(classDistances="", epsilon=EPS, smoothNr=-1, smoothDr=-1, perImage=False),
 }
 
 
@@ -35,35 +50,37 @@ def resolve_options(loss_id, options=None):
     return out
 
 
-def flatten(y_true, y_pred):
-    """[B, C, ...] -> [B, M, C] (M = elements per image), as the engine's flatten."""
-    if y_pred.dim() not in (4, 5) or y_true.shape != y_pred.shape or y_pred.shape[1] < 2:
-        raise ValueError(f"losses expect matching [B,C,H,W] or [B,C,D,H,W] with C >= 2, got {tuple(y_true.shape)} and {tuple(y_pred.shape)}")
-    b, c = y_pred.shape[:2]
-    return (y_true.reshape(b, c, -1).transpose(1, 2).to(y_pred.dtype), y_pred.reshape(b, c, -1).transpose(1, 2))
+# --- The cross-entropy family: means over the voxels kept ---
 
 
-def group_sum(x, per_image):
-    """Sums over elements keeping dims: [1,1,C'] pooled (the paper's N), [B,1,C'] per image."""
-    return x.sum(1, keepdim=True) if per_image else x.sum((0, 1), keepdim=True)
-
-
-def pooled_count(r, per_image):
-    return r.shape[1] if per_image else r.shape[0] * r.shape[1]
-
-
-def safe_log(p):
-    return torch.log(p.clamp(PROB_CLIP, 1.0))
-
-
-def two_classes(r, what):
-    if r.shape[2] != 2:
-        raise ValueError(f"{what} is defined for two classes (C = 2), got C = {r.shape[2]}")
+def ce_terms(r, p, weights_text):
+    """Per-voxel CE [B,M]: -sum_l w_l r_ln log p_ln (w_l = 1 without classWeights)."""
+    w = class_weights(r, weights_text)
+    t = r * safe_log(p)
+    return -(t if w is None else w * t).sum(-1)
 
 
 def ce(r, p, o):
-    """-(1/N) sum_n sum_l r log p. Equivalent: torch.nn.NLLLoss()(safe_log(p), labels)."""
-    return -(r * safe_log(p)).sum(-1).mean()
+    """-(1/N) sum_n sum_l w_l r log p. MONAI has no probability CE; torch: NLLLoss()(safe_log(p), labels)
+    without classWeights (with them torch divides by the summed weights, we by the voxel count)."""
+    r, p, mask = prepare_reference(r, p, o)
+    return voxel_mean(ce_terms(r, p, o["classWeights"]), mask)
+
+
+def topk_ce(r, p, o):
+    """Mean of the topkPercent % largest per-voxel CE terms of each group (nnU-Net TopKLoss(k=topkPercent)
+    on logits; no MONAI equivalent)."""
+    r, p, _ = prepare_reference(r, p, o)
+    terms = ce_terms(r, p, o["classWeights"])
+    groups = r.shape[0] if o["perImage"] else 1
+    m = terms.numel() // groups
+    # Math.round in the engine: halves go up (Python's round would go to even).
+    k = max(1, int(m * o["topkPercent"] / 100 + 0.5))
+    rows = terms.reshape(groups, m)
+    # Ties go to the lower voxel index, as tf.topk's: torch.topk leaves them unspecified, and which tied
+    # voxels are in the top k decides where the gradient goes (a perfect prediction ties every voxel).
+    order = torch.sort(rows.detach(), dim=1, descending=True, stable=True).indices[:, :k]
+    return rows.gather(1, order).mean()
 
 
 def wce_weights(r, p, o):
@@ -81,12 +98,22 @@ def wce(r, p, o):
 
 
 def focal(r, p, o):
-    """-(1/N) sum alpha_l (1-p)^gamma r log p. MONAI: FocalLoss(gamma=gamma, alpha=focalAlpha,
-    use_softmax=False, include_background=True) on probabilities, but MONAI's mean also divides by C."""
+    """-(1/N) sum alpha_l w_l (1-p)^gamma r log p; alpha_0 = 1 - focalAlpha (0 without the background). MONAI's
+    takes logits (use_softmax=True: the same alpha per class) and its mean also divides by C.
+    MONAI: FocalLoss(gamma=gamma, alpha=focalAlpha, weight=classWeights, include_background=includeBackground, use_softmax=True)."""
+    r, p, mask = prepare_reference(r, p, o)
     c = r.shape[2]
-    alphas = torch.tensor([1 - o["focalAlpha"]] + [o["focalAlpha"]] * (c - 1), dtype=p.dtype, device=p.device)
+    alphas = [(1 - o["focalAlpha"]) if o["includeBackground"] else 0.0] + [o["focalAlpha"]] * (c - 1)
+    a = torch.tensor(alphas, dtype=p.dtype, device=p.device)
+    w = class_weights(r, o.get("classWeights", ""))
+    a = a if w is None else a * w
+    # Clipped below 1 too: gamma (1-p)^(gamma-1) is NaN at p = 1 for gamma = 0.
     q = p.clamp(PROB_CLIP, 1 - PROB_CLIP)
-    return -(alphas * (1 - q) ** o["gamma"] * r * torch.log(q)).sum(-1).mean()
+    modulating = torch.ones_like(q) if o["gamma"] == 0 else (1 - q) ** o["gamma"]
+    return voxel_mean(-(a * modulating * r * torch.log(q)).sum(-1), mask)
+
+
+# --- The Dice family ---
 
 
 def dl2(r, p, o):
@@ -114,54 +141,116 @@ def ss(r, p, o):
     return ss_terms(p, r, o).sum(-1).mean()
 
 
-def gdl_weights(volumes, weight_type):
-    """Normalised weights; an absent class takes its group's largest finite weight (NiftyNet, MONAI)."""
-    if weight_type == "uniform":
-        return torch.ones_like(volumes) / volumes.shape[-1]
-    raw = 1 / volumes**2 if weight_type == "square" else 1 / volumes
-    finite = torch.isfinite(raw)
-    max_finite = torch.where(finite, raw, torch.zeros_like(raw)).amax(-1, keepdim=True)
-    fill = torch.where(max_finite > 0, max_finite, torch.ones_like(max_finite))
-    w = torch.where(finite, raw, fill.expand_as(raw))
-    return w / w.sum(-1, keepdim=True)
+def overlap_inputs(r, p, o):
+    """(r, p, kept classes, their weights [1,1,C'] or None) after the reference options."""
+    r, p, _ = prepare_reference(r, p, o)
+    kept = kept_classes(r.shape[2], o)
+    w = class_weights(r, o.get("classWeights", ""))
+    return r, p, kept, None if w is None else w[kept].reshape(1, 1, -1)
 
 
-def gdl(r, p, o):
-    """Generalised Dice (Sudre 2017). MONAI: GeneralizedDiceLoss(include_background=True, w_type=weightType,
-    smooth_nr=epsilon, smooth_dr=epsilon, batch=not perImage), which adds epsilon to unnormalised weights."""
-    w = gdl_weights(group_sum(r, o["perImage"]), o["weightType"])
-    num = 2 * (w * group_sum(r * p, o["perImage"])).sum(-1) + o["epsilon"]
-    den = (w * group_sum(r + p, o["perImage"])).sum(-1) + o["epsilon"]
-    return (1 - num / den).mean()
+def weighted_mean(per_class, w):
+    """Mean over groups and kept classes of w_l * term_l (MONAI: weight multiplies each class's loss)."""
+    return (per_class if w is None else w * per_class).mean()
 
 
-def select(x, include_background):
-    return x if include_background else x[..., 1:]
+def dice_per_class(r, p, o):
+    nr, dr = smoothing(o)
+    g = lambda x: group_sum(x, o["perImage"])
+    union = g(p**2 + r**2) if o["squared"] else g(p + r)
+    return 1 - (2 * g(p * r) + nr) / (union + dr)
 
 
 def dice(r, p, o):
-    """Soft Dice, mean over classes. MONAI: DiceLoss(include_background=includeBackground, squared_pred=squared,
-    smooth_nr=epsilon, smooth_dr=epsilon, batch=not perImage) on probabilities."""
-    ps, rs, g = select(p, o["includeBackground"]), select(r, o["includeBackground"]), lambda x: group_sum(x, o["perImage"])
-    union = g(ps**2 + rs**2) if o["squared"] else g(ps + rs)
-    return (1 - (2 * g(ps * rs) + o["epsilon"]) / (union + o["epsilon"])).mean()
+    """Mean over classes of w_l (1 - (2 sum pr + nr)/(sum p + r + dr)).
+    MONAI: DiceLoss(include_background=includeBackground, squared_pred=squared, smooth_nr=nr, smooth_dr=dr, batch=not perImage, weight=classWeights)."""
+    r, p, kept, w = overlap_inputs(r, p, o)
+    return weighted_mean(dice_per_class(r, p, o)[..., kept], w)
+
+
+def tversky_per_class(r, p, o):
+    nr, dr = smoothing(o)
+    g = lambda x: group_sum(x, o["perImage"])
+    # FP = sum p - TP and FN = sum r - TP, as the engine computes them.
+    tp = g(p * r)
+    fp, fn = g(p) - tp, g(r) - tp
+    return 1 - (tp + nr) / (tp + o["tverskyAlpha"] * fp + o["tverskyBeta"] * fn + dr)
 
 
 def tversky(r, p, o):
-    """1 - (TP + e)/(TP + alpha FP + beta FN + e). MONAI: TverskyLoss(include_background=includeBackground,
-    alpha=tverskyAlpha, beta=tverskyBeta, smooth_nr=epsilon, smooth_dr=epsilon, batch=not perImage)."""
-    ps, rs, g = select(p, o["includeBackground"]), select(r, o["includeBackground"]), lambda x: group_sum(x, o["perImage"])
-    tp, fp, fn = g(ps * rs), g(ps * (1 - rs)), g((1 - ps) * rs)
-    return (1 - (tp + o["epsilon"]) / (tp + o["tverskyAlpha"] * fp + o["tverskyBeta"] * fn + o["epsilon"])).mean()
+    """Mean over classes of w_l (1 - TI_l); MONAI's has no class weights.
+    MONAI: TverskyLoss(include_background=includeBackground, alpha=tverskyAlpha, beta=tverskyBeta, smooth_nr=nr, smooth_dr=dr, batch=not perImage)."""
+    r, p, kept, w = overlap_inputs(r, p, o)
+    return weighted_mean(tversky_per_class(r, p, o)[..., kept], w)
+
+
+def focal_tversky(r, p, o):
+    """Mean over classes of w_l max(1 - TI_l, 1e-20)^tverskyGamma (Abraham and Khan 2019; not in MONAI)."""
+    r, p, kept, w = overlap_inputs(r, p, o)
+    return weighted_mean(floored_pow(tversky_per_class(r, p, o)[..., kept], o["tverskyGamma"]), w)
+
+
+def log_cosh_dice(r, p, o):
+    """log(cosh(soft Dice loss)) (Jadon 2020; not in MONAI)."""
+    return torch.log(torch.cosh(dice(r, p, o)))
 
 
 def dice_ce(r, p, o):
-    """diceWeight * dice + ceWeight * ce. MONAI: DiceCELoss(lambda_dice=diceWeight, lambda_ce=ceWeight, ...)
-    takes logits for its CE; on probabilities use this one."""
+    """diceWeight * dice + ceWeight * ce; MONAI's takes logits (softmax=True) for its CE.
+    MONAI: DiceCELoss(include_background=includeBackground, squared_pred=squared, smooth_nr=nr, smooth_dr=dr, lambda_dice=diceWeight, lambda_ce=ceWeight, softmax=True)."""
     return o["diceWeight"] * dice(r, p, o) + o["ceWeight"] * ce(r, p, o)
 
 
-LOSSES = dict(wce=wce, dl2=dl2, ss=ss, gdl=gdl, ce=ce, dice=dice, focal=focal, tversky=tversky, dice_ce=dice_ce)
+def dice_focal(r, p, o):
+    """diceWeight * dice + focalWeight * focal, includeBackground and the reference options in both; MONAI's
+    takes logits, and its focal alpha depends on the version.
+    MONAI: DiceFocalLoss(include_background=includeBackground, squared_pred=squared, gamma=gamma, lambda_dice=diceWeight, lambda_focal=focalWeight, softmax=True)."""
+    return o["diceWeight"] * dice(r, p, o) + o["focalWeight"] * focal(r, p, o)
+
+
+# --- Generalised Dice ---
+
+
+def gdl_weights(volumes, weight_type, absent="max"):
+    """Normalised weights [G,1,C']; an absent class takes its group's largest finite weight ('max': NiftyNet,
+    MONAI) or 0 ('zero'); with no weight left, all are equal. A constant of the reference (detached)."""
+    volumes = volumes.detach()
+    c = volumes.shape[-1]
+    if weight_type == "uniform":
+        return torch.ones_like(volumes) / c
+    raw = 1 / volumes**2 if weight_type == "square" else 1 / volumes
+    finite = torch.isfinite(raw)
+    max_finite = torch.where(finite, raw, torch.zeros_like(raw)).amax(-1, keepdim=True)
+    fill = max_finite if absent == "max" else torch.zeros_like(max_finite)
+    w = torch.where(finite, raw, fill.expand_as(raw))
+    total = w.sum(-1, keepdim=True)
+    return torch.where(total > 0, w / total.clamp_min(1e-30), torch.full_like(w, 1 / c))
+
+
+def gdl(r, p, o):
+    """Generalised Dice (Sudre 2017), weights normalised before the smoothing; MONAI adds the smoothing to
+    unnormalised weights and gives an absent class its largest weight (absentWeight 'max').
+    MONAI: GeneralizedDiceLoss(include_background=includeBackground, w_type=weightType, smooth_nr=nr, smooth_dr=dr, batch=not perImage)."""
+    r, p, _ = prepare_reference(r, p, o)
+    kept = kept_classes(r.shape[2], o)
+    r, p = r[..., kept], p[..., kept]
+    nr, dr = smoothing(o)
+    g = lambda x: group_sum(x, o["perImage"])
+    w = gdl_weights(g(r), o["weightType"], o.get("absentWeight", "max"))
+    num = 2 * (w * g(r * p)).sum(-1) + nr
+    den = (w * g(r + p)).sum(-1) + dr
+    return (1 - num / den).mean()
+
+
+def gdl_focal(r, p, o):
+    """diceWeight * gdl + focalWeight * focal; MONAI's takes logits and has no focal alpha.
+    MONAI: GeneralizedDiceFocalLoss(include_background=includeBackground, w_type=weightType, gamma=gamma, lambda_gdl=diceWeight, lambda_focal=focalWeight)."""
+    return o["diceWeight"] * gdl(r, p, o) + o["focalWeight"] * focal(r, p, dict(o, classWeights=""))
+
+
+LOSSES = dict(wce=wce, dl2=dl2, ss=ss, gdl=gdl, ce=ce, dice=dice, focal=focal, tversky=tversky, dice_ce=dice_ce,
+              focal_tversky=focal_tversky, log_cosh_dice=log_cosh_dice, topk_ce=topk_ce, dice_focal=dice_focal,
+              gdl_focal=gdl_focal, unified_focal=unified_focal, exp_log=exp_log, lovasz=lovasz, gwdl=gwdl)
 
 
 def compute_loss(loss_id, y_true, y_pred, options=None):

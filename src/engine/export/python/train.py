@@ -4,7 +4,7 @@
 
 Per run: the same network and weights (weights/{runId}.json/.bin: initial, or trained with Adam's state), the same loss and
 options, Adam as tfjs has it (beta 0.9/0.999, epsilon 1e-7, epsilon outside the bias correction), the same
-patch rule and validation Dice. Batches listed in batches.json are the browser's own (replayed exactly);
+patch rule, validation Dice and challenge metrics (metrics.py). Batches listed in batches.json are the browser's own (replayed exactly);
 later ones are sampled here with the same rule from numpy's generator. Results are a playground history
 file: import it in the app (History -> Import).
 """
@@ -17,8 +17,9 @@ import time
 import numpy as np
 import torch
 
-from data import batch_from_refs, load_dataset, pick_patch, validation_batches
+from data import batch_from_refs, load_dataset, on_grid, pick_patch, validation_batches
 from losses import compute_loss
+from metrics import segmentation_metrics, summarise
 from models import create_network
 from weights import load_adam, load_into
 
@@ -81,24 +82,40 @@ def js_round(x):
     return math.floor(x + 0.5)
 
 
-def validate(model, batches, device):
+def foreground_planes(t):
+    """[B, K, ...] -> axial planes [n, H', W'] (a 3D batch's depth becomes n)."""
+    return t.reshape(-1, *t.shape[-2:]).cpu().numpy()
+
+
+def validate(model, batches, subjects, device):
+    """Validation Dice (mean over foreground classes) and the challenge metrics (metrics.py), per subject, as
+    trainer.ts validate: the reference is background < 0.5, the prediction argmax != background."""
     model.eval()
-    per_subject, class_sums = [], None
+    per_subject, class_sums, challenge = [], None, []
     with torch.no_grad():
-        for x, y in batches:
+        for (x, y, zs), s in zip(batches, subjects):
             y = torch.from_numpy(y).to(device)
-            counts = hard_counts(y, model(torch.from_numpy(x).to(device)))
+            pred = model(torch.from_numpy(x).to(device))
+            counts = hard_counts(y, pred)
             per_subject.append(mean_dice(counts))
             dice = np.array([dice_from_counts(*row) for row in counts])
             class_sums = dice if class_sums is None else class_sums + dice
+            reference = on_grid(s, zs, foreground_planes(y[:, 0] < 0.5))
+            prediction = on_grid(s, zs, foreground_planes(pred.argmax(1) != 0))
+            challenge.append(segmentation_metrics(reference, prediction, s.spacing))
     model.train()
-    out = {"dice": float(np.mean(per_subject)), "perSubject": per_subject}
+    out = {"dice": float(np.mean(per_subject)), "perSubject": per_subject, "metrics": summarise(challenge)}
     if class_sums is not None and len(class_sums) > 1:
         out["perClass"] = (class_sums / len(batches)).tolist()
     return out
 
 
-def train_run(exp, run, subjects, val_batches, device, args):
+def json_number(v):
+    """NaN (a metric with nothing to measure) as JSON null, as the app writes it."""
+    return None if isinstance(v, float) and math.isnan(v) else v
+
+
+def train_run(exp, run, subjects, val_batches, val_subjects, device, args):
     """One run; returns its RunSummary (the app's format)."""
     spec = dict(exp["network"], seed=run["seed"])
     model = create_network(spec, seed=run["seed"]).to(device)
@@ -144,8 +161,9 @@ def train_run(exp, run, subjects, val_batches, device, args):
             break
         last = step == start_step + total
         if schedule["validateEvery"] > 0 and (step % schedule["validateEvery"] == 0 or last):
-            v = validate(model, val_batches, device)
-            validation.append(dict(step=step, dice=v["dice"], **({"perClass": v["perClass"]} if "perClass" in v else {})))
+            v = validate(model, val_batches, val_subjects, device)
+            metrics = {k: json_number(m) for k, m in v["metrics"].items()}
+            validation.append(dict(step=step, dice=v["dice"], **({"perClass": v["perClass"]} if "perClass" in v else {}), metrics=metrics))
         if step % 10 == 0 or last:
             print(f"{run['label']} step {step}: loss {value:.6f}, train Dice {steps[-1]['trainDice']:.3f}", flush=True)
     if status == "done":
@@ -162,10 +180,9 @@ def train_run(exp, run, subjects, val_batches, device, args):
 
 
 CSV_COLUMNS = ["run", "label", "step", "loss", "train_dice", "predicted_fg", "ms_per_step", "lr", "validation_dice"]
-# The app's challenge-metric columns (src/domain/metrics.ts). This script validates Dice only: they stay empty
-# here, and the app computes them when the results are imported into a session with the same data.
-METRIC_COLUMNS = ["validation_hd95", "validation_avd", "validation_lesion_recall", "validation_lesion_precision",
-                  "validation_lesion_f1", "validation_recall_small", "validation_recall_medium", "validation_recall_large"]
+# The app's challenge-metric columns (src/ui/io/curves.ts, ids of src/domain/metrics.ts) and their ids.
+METRIC_IDS = ["hd95", "avd", "lesionRecall", "lesionPrecision", "lesionF1", "recallSmall", "recallMedium", "recallLarge"]
+METRIC_COLUMNS = ["validation_" + "".join("_" + c.lower() if c.isupper() else c for c in m) for m in METRIC_IDS]
 
 
 def curves_csv(runs):
@@ -182,7 +199,7 @@ def curves_csv(runs):
         for p in r["steps"]:
             v = val.get(p["step"], {})
             cells = [r["id"], r["label"], p["step"], p["loss"], p["trainDice"], p["predictedFg"], p["msPerStep"], p["lr"], v.get("dice")]
-            cells += [None] * len(METRIC_COLUMNS)
+            cells += [v.get("metrics", {}).get(m) for m in METRIC_IDS]
             cells += [(v.get("perClass") or [None] * classes)[l] for l in range(classes)]
             lines.append(",".join(field(c) for c in cells))
     return "\n".join(lines) + "\n"
@@ -208,7 +225,7 @@ def main():
     multiple = 2 ** net["depth"] if net["kind"] in ("unet2d", "unet3d") else 1
     val_batches = validation_batches(val, exp["patch"]["dims"], multiple, net["numClasses"], exp["schedule"]["validationSlices"], exp["schedule"]["slab3d"])
     chosen = [int(i) for i in args.runs.split(",") if i] or list(range(len(exp["runs"])))
-    runs = [train_run(exp, exp["runs"][i], train, val_batches, device, args) for i in chosen]
+    runs = [train_run(exp, exp["runs"][i], train, val_batches, val, device, args) for i in chosen]
     now = int(time.time() * 1000)
     statuses = {r["status"] for r in runs}
     record = dict(id=f"{exp['name']}-pytorch-{now}", name=f"{exp['name']} (PyTorch)", createdAt=now, updatedAt=now,

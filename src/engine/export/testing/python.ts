@@ -11,21 +11,23 @@ export const PYTHON = '/usr/bin/python3';
 export const PYTHON_DIR = fileURLToPath(new URL('../python/', import.meta.url));
 export const TESTING_DIR = fileURLToPath(new URL('./', import.meta.url));
 
-const probe = spawnSync(PYTHON, ['-c', 'import torch, numpy, nibabel'], { encoding: 'utf8' });
-/** True when python3 can import torch, numpy and nibabel. */
+const probe = spawnSync(PYTHON, ['-c', 'import torch, numpy, nibabel, scipy.ndimage'], { encoding: 'utf8' });
+/** True when python3 can import torch, numpy, nibabel and scipy. */
 export const hasTorch = probe.status === 0;
 
 /** Whether to skip a torch test: never in CI (there the missing torch fails the test instead). */
 export function skipWithoutTorch(what: string): boolean {
   if (hasTorch) return false;
   if (process.env.CI) return false;
-  console.warn(`${what}: skipped, ${PYTHON} cannot import torch, numpy and nibabel (apt install python3-torch python3-nibabel)`);
+  console.warn(
+    `${what}: skipped, ${PYTHON} cannot import torch, numpy, nibabel and scipy (apt install python3-torch python3-nibabel python3-scipy)`,
+  );
   return true;
 }
 
 /** Fails with a clear message when torch is missing (reached only in CI). */
 export function requireTorch(): void {
-  if (!hasTorch) throw new Error(`${PYTHON} cannot import torch, numpy and nibabel: ${probe.stderr || probe.error}`);
+  if (!hasTorch) throw new Error(`${PYTHON} cannot import torch, numpy, nibabel and scipy: ${probe.stderr || probe.error}`);
 }
 
 const made: string[] = [];
@@ -40,10 +42,12 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
-/** Runs a script with PYTHONPATH holding the shipped Python project; throws with stderr on failure. */
-export function runPython(params: { script: string; args?: string[]; cwd?: string; timeoutMs?: number }): string {
+/** Runs a script (stdin: `input`) with PYTHONPATH holding the shipped Python project; throws with stderr on failure. */
+export function runPython(params: { script: string; args?: string[]; cwd?: string; timeoutMs?: number; input?: string }): string {
   const run = spawnSync(PYTHON, [params.script, ...(params.args ?? [])], {
     cwd: params.cwd,
+    input: params.input,
+    maxBuffer: 1 << 26,
     encoding: 'utf8',
     timeout: params.timeoutMs ?? 120_000,
     env: { ...process.env, PYTHONPATH: PYTHON_DIR, PYTHONDONTWRITEBYTECODE: '1', OMP_NUM_THREADS: '1' },

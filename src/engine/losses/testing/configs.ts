@@ -60,6 +60,37 @@ export const CONFIGS: Config[] = [
   { id: 'lovasz', o: { lovaszClasses: 'all' } },
   { id: 'gwdl', o: {} },
   { id: 'gwdl', o: { classDistances: '0,1,1,1,0,0.5,1,0.5,0', smoothDr: 1e-3 }, classes: 3 },
+  // Every remaining owned option at a non-default value (the PyTorch export is checked over these too).
+  { id: 'dl2', o: { epsilon: 1e-3 }, twoClassOnly: true },
+  { id: 'dice', o: { epsilon: 1e-2 } },
+  { id: 'tversky', o: { epsilon: 1e-3, smoothDr: 1e-2, ignoreIndex: 2, labelSmoothing: 0.1 }, classes: 3 },
+  { id: 'dice_ce', o: { squared: true, includeBackground: true, smoothNr: 0, smoothDr: 1e-3, ignoreIndex: 2 }, classes: 3 },
+  { id: 'dice_ce', o: { epsilon: 1e-2, ceWeight: 0.5 } },
+  {
+    id: 'focal_tversky',
+    o: { tverskyAlpha: 0.6, tverskyBeta: 0.4, epsilon: 1e-3, smoothDr: 1e-2, classWeights: '0.5,2,1', includeBackground: true },
+    classes: 3,
+  },
+  { id: 'focal_tversky', o: { ignoreIndex: 2, labelSmoothing: 0.1, smoothNr: 0, tverskyGamma: 2 }, classes: 3 },
+  { id: 'log_cosh_dice', o: { epsilon: 1e-3, smoothNr: 0, classWeights: '1,2,0.5', includeBackground: true }, classes: 3 },
+  { id: 'log_cosh_dice', o: { ignoreIndex: 2, labelSmoothing: 0.1, smoothDr: 1e-2 }, classes: 3 },
+  // 12.5% of a 2D image's 20 voxels is 2.5: k rounds half up, as Math.round.
+  { id: 'topk_ce', o: { topkPercent: 12.5, ignoreIndex: 1, labelSmoothing: 0.1 } },
+  {
+    id: 'dice_focal',
+    o: { focalAlpha: 0.6, focalWeight: 0.5, squared: true, epsilon: 1e-3, smoothDr: 1e-2, classWeights: '1,2,0.5' },
+    classes: 3,
+  },
+  { id: 'dice_focal', o: { ignoreIndex: 2, labelSmoothing: 0.1, smoothNr: 0, includeBackground: true }, classes: 3 },
+  {
+    id: 'gdl_focal',
+    o: { absentWeight: 'zero', includeBackground: false, epsilon: 1e-3, smoothNr: 0, gamma: 0.5, diceWeight: 0.5 },
+  },
+  { id: 'gdl_focal', o: { ignoreIndex: 2, labelSmoothing: 0.1, smoothDr: 1e-2 }, classes: 3 },
+  { id: 'unified_focal', o: { unifiedGamma: 0, epsilon: 1e-3 } },
+  { id: 'exp_log', o: { epsilon: 1e-3, expLogGamma: 2 } },
+  { id: 'gwdl', o: { smoothNr: 0, epsilon: 1e-3 } },
+  { id: 'gwdl', o: { classDistances: '0,0.4,0.4,0', smoothNr: 1e-3 }, classes: 2 },
 ];
 
 /** [B,H,W,C] and [B,D,H,W,C], C = 2 and 3. */
