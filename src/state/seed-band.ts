@@ -35,7 +35,7 @@ export class SeedBand<T> {
 
   /** The band's final points (a growing array, the same one between resets) and the provisional tail. */
   update(sources: readonly BandSource<T>[]): { settled: readonly BandPoint[]; tail: BandPoint[] } {
-    if (this.changed(sources)) {
+    if (this.stale(sources)) {
       this.arrays = sources.map((s) => s.points);
       this.cursors = sources.map(() => 0);
       this.settledPoints = [];
@@ -53,8 +53,8 @@ export class SeedBand<T> {
     return { settled: this.settledPoints, tail };
   }
 
-  /** Other series, or one shorter than before (a reset or a restore): start again. */
-  private changed(sources: readonly BandSource<T>[]): boolean {
+  /** Other series than the last update's, or one shorter (a reset or a restore): update() starts again. */
+  stale(sources: readonly BandSource<T>[]): boolean {
     if (sources.length !== this.arrays.length) return true;
     return sources.some((s, i) => s.points !== this.arrays[i] || s.points.length < this.cursors[i]);
   }
