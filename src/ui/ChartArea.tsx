@@ -94,7 +94,6 @@ export function ChartArea({ runs, lastK, metric = 'dice', onMetric, baselineDice
           {own
             ? `Training Dice (thin) and validation ${spec.label} (solid, right axis):`
             : 'Dice: training (thin), validation (solid):'}{' '}
-          {banded && <span className="band-note">lines: median over seeds, shaded: training Dice {BAND_TEXT};</span>}{' '}
           <label className="inline">
             <select
               aria-label="Validation metric"
@@ -110,6 +109,7 @@ export function ChartArea({ runs, lastK, metric = 'dice', onMetric, baselineDice
             </select>
           </label>
           vs step
+          {banded && <span className="band-note">; lines: median over seeds, shaded: training Dice {BAND_TEXT}</span>}{' '}
           {replicates && (
             <label className="inline">
               <input type="checkbox" checked={eachSeed} onChange={(e) => setEachSeed(e.target.checked)} /> show each seed

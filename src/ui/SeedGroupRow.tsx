@@ -56,7 +56,7 @@ export function SeedGroupRow(p: {
       </td>
       <td className={collapses ? 'status failed' : 'status'}>
         {statusCounts(g, p.statusText)}
-        {collapses && <span className="status-verdict">, {collapses}</span>}
+        {collapses && <span className="status-why">{collapses}</span>}
         {verdict && (
           <output
             className="status-why seed-verdict"
