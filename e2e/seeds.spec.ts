@@ -27,7 +27,7 @@ test('two seeds per loss: a median line and a band per loss, grouped rows, and t
     ['gdl', 'wce'].map((loss) => page.getByRole('status', { name: `${loss} verdict across seeds` }).textContent()),
   );
   expect(verdicts.filter((v) => v === 'best mean')).toHaveLength(1);
-  expect(verdicts.find((v) => v !== 'best mean')).toMatch(/^(gdl|wce) better in \d of 2 seeds, p = \d\.\d{3}$/);
+  expect(verdicts.find((v) => v !== 'best mean')).toMatch(/^(gdl vs wce|wce vs gdl): better in \d of 2 seeds, p = \d\.\d{3}$/);
 
   // One band per loss: a filled SVG path of real height in the loss's colour, and the caption says what it spans.
   const chart = page.getByRole('figure', { name: 'Dice chart' });

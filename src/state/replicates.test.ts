@@ -92,7 +92,15 @@ describe('replicates', () => {
       'dice',
     );
     // gdl - wce by seed: +0.2, -0.05 -> better in 1 of 2; ranks 2 and 1, W+ = 2; P(W+ >= 2) = 2/4, so two-sided p = 1.
-    expect(rows.map((r) => verdictLine(r, best))).toEqual(['best mean', 'gdl better in 1 of 2 seeds, p = 1.000']);
+    expect(rows.map((r) => verdictLine(r, best))).toEqual(['best mean', 'gdl vs wce: better in 1 of 2 seeds, p = 1.000']);
+    // Mid-race, wce's seeds 2 and 3 have not validated yet: the best is ranked on seed 1, which both have
+    // (gdl 0.44 > wce 0.34), not on gdl's mean over three seeds (0.22) against wce's one.
+    const ragged = replicateSummary(
+      [run('gdl', 1, 0.44), run('gdl', 2, 0.23), run('gdl', 3, 0), run('wce', 1, 0.34), run('wce', 2, null), run('wce', 3, null)],
+      'dice',
+    );
+    expect(ragged.best).toBe('gdl');
+    expect(verdictLine(ragged.rows[1], ragged.best)).toBe('gdl vs wce: better in 1 of 1 seeds, p = 1.000');
     const none = replicateSummary([run('gdl', 1, null), run('wce', 1, null)], 'dice');
     expect(none.rows.map((r) => verdictLine(r, none.best))).toEqual([null, null]);
   });

@@ -53,15 +53,21 @@ export interface ReplicateRow {
   paired?: { against: string; comparison: PairedComparison; text: string };
 }
 
-/** One row per loss in race order; `best` names the loss with the best mean (null before any validation). */
+/**
+ * One row per loss in race order; `best` names the loss with the best mean (null before any validation),
+ * taken over the seeds every loss has a value for when there are such seeds, so a loss whose other seeds
+ * have not reported yet is not ranked on a different set of seeds.
+ */
 export function replicateSummary(runs: readonly RunSummary[], metric: MetricId): { rows: ReplicateRow[]; best: string | null } {
   const rows: ReplicateRow[] = groupByLoss(runs).map(({ loss, color, runs: rs }) => {
     const values = rs.map((r) => metricOf(r.validation.at(-1), metric));
     return { loss, color, seeds: rs.map((r) => Number(r.config.seed)), values, ci: meanCi(values) };
   });
-  const best = rows.reduce<ReplicateRow | null>((a, r) => (!a || isBetter(metric, r.ci.mean, a.ci.mean) ? r : a), null);
-  if (!best || Number.isNaN(best.ci.mean)) return { rows, best: null };
   const at = (row: ReplicateRow, seed: number) => row.values[row.seeds.indexOf(seed)] ?? Number.NaN;
+  const common = (rows[0]?.seeds ?? []).filter((s) => rows.every((r) => !Number.isNaN(at(r, s))));
+  const rankMean = (r: ReplicateRow) => (common.length ? meanCi(common.map((s) => at(r, s))).mean : r.ci.mean);
+  const best = rows.reduce<ReplicateRow | null>((a, r) => (!a || isBetter(metric, rankMean(r), rankMean(a)) ? r : a), null);
+  if (!best || Number.isNaN(best.ci.mean)) return { rows, best: null };
   for (const row of rows) {
     if (row === best) continue;
     const seeds = best.seeds.filter((s) => row.seeds.includes(s));
@@ -76,12 +82,12 @@ export function replicateSummary(runs: readonly RunSummary[], metric: MetricId):
   return { rows, best: best.loss };
 }
 
-/** The runs table's one-line verdict for a loss ("best mean", "gdl better in 3 of 3 seeds, p = 0.250"); null before any pair. */
+/** The runs table's one-line verdict for a loss ("best mean", "gdl vs wce: better in 3 of 3 seeds, p = 0.250"); null before any pair. */
 export function verdictLine(row: ReplicateRow, best: string | null): string | null {
   if (best === null || Number.isNaN(row.ci.mean)) return null;
   if (row.loss === best) return 'best mean';
   const c = row.paired?.comparison;
   if (!c || c.n === 0) return null;
   const p = c.wilcoxon.p < 0.001 ? '< 0.001' : `= ${c.wilcoxon.p.toFixed(3)}`;
-  return `${best} better in ${c.better} of ${c.n} seeds, p ${p}`;
+  return `${best} vs ${row.loss}: better in ${c.better} of ${c.n} seeds, p ${p}`;
 }
