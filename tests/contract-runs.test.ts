@@ -65,6 +65,19 @@ describe('every state the page can set up trains', () => {
     expectTrained(label, await trainOneStep(stepSettings({ lesson, step, current: DEFAULT_SETTINGS })));
   });
 
+  it('a link with seeds=2: every loss trains once per seed, each seed its own run', async () => {
+    const { settings, notices } = parseSettings('?seeds=2&losses=gdl,wce&steps=6');
+    expect(notices).toEqual([]);
+    const out = await trainOneStep(settings);
+    expect(out.requests.map((r) => [r.runId, r.loss, r.seed])).toEqual([
+      ['gdl-1', 'gdl', 1],
+      ['gdl-2', 'gdl', 2],
+      ['wce-1', 'wce', 1],
+      ['wce-2', 'wce', 2],
+    ]);
+    expectTrained('seeds=2', out);
+  });
+
   it('ce-vs-dice step 5, which could not train before: wceWeight reaches WCE only', () => {
     const lesson = LESSONS.find((l) => l.id === 'ce-vs-dice')!;
     const reqs = buildRunRequests(stepSettings({ lesson, step: 5, current: DEFAULT_SETTINGS }));

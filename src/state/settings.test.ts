@@ -71,6 +71,21 @@ describe('settings <-> URL', () => {
     expect(experimentQuery(settings)).toBe(experimentQuery(DEFAULT_SETTINGS));
   });
 
+  it('seeds: parsed, validated with a notice, written back; links without it mean one seed', () => {
+    const { settings, notices } = parseSettings('?seeds=3&losses=gdl,wce&steps=6');
+    expect(notices).toEqual([]);
+    expect(settings.seeds).toBe(3);
+    expect(serializeSettings(settings)).toBe('losses=gdl%2Cwce&steps=6&seeds=3');
+    expect(parseSettings(`?${serializeSettings(settings)}`).settings).toEqual(settings);
+    expect(parseSettings('?losses=gdl,wce&steps=6').settings.seeds).toBe(1);
+    expect(serializeSettings({ ...settings, seeds: 1 })).toBe('losses=gdl%2Cwce&steps=6');
+    for (const bad of ['0', '11', '2.5', 'two', '']) {
+      const out = parseSettings(`?seeds=${bad}`);
+      expect(out.settings.seeds, bad).toBe(1);
+      expect(out.notices, bad).toEqual([`Ignored seeds=${bad}: expected an integer in [1, 10].`]);
+    }
+  });
+
   it('a preset patch brings its batch (the paper Table 1) unless batch is given', () => {
     expect(patchAndBatch(parseSettings('?patch=S').settings)).toEqual({ patch: 56, batch: 5 });
     expect(patchAndBatch(parseSettings('?patch=L&batch=4').settings)).toEqual({ patch: 88, batch: 4 });

@@ -185,6 +185,7 @@ export function App() {
           <RunsTable
             runs={runs}
             lastK={LAST_K}
+            metric={settings.metric}
             selected={selectedRun?.id ?? null}
             onSelect={setSelected}
             classValues={pg.data?.classValues}

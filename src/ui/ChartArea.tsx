@@ -2,9 +2,12 @@
 // marks the last K steps with the median and IQR of training Dice there (the paper's statistic).
 // The solid validation lines plot the chosen metric ("Validation metric"), on their own axis when not Dice.
 // Lines get at most CHART_MAX_POINTS points each (min/max buckets, see downsample.ts).
+// With several seeds per loss, each loss is one median line with a band across its seeds (SeedBands.tsx)
+// unless "show each seed" is ticked.
 import { useState } from 'react';
 import {
   CartesianGrid,
+  ComposedChart,
   Legend,
   Line,
   LineChart,
@@ -18,7 +21,9 @@ import {
 import { METRIC_IDS, METRICS, type MetricId } from '../domain/metrics';
 import { metricOf, type RunSummary, type ValidationPoint } from '../state/store';
 import { medianIqr } from '../domain/summary';
+import { groupByLoss, hasReplicates, lastKAcrossSeeds, type SeedGroup } from '../state/replicates';
 import { ChartSeriesCache } from './downsample';
+import { BAND_TEXT, SeedBandCache, seedGroupElements } from './SeedBands';
 
 export interface ChartAreaProps {
   runs: RunSummary[];
@@ -36,12 +41,30 @@ function lastWindow(run: RunSummary, k: number) {
   return { x1: pts[0].step, x2: pts[pts.length - 1].step, ...medianIqr(pts.map((p) => p.trainDice)) };
 }
 
+/** A loss's last-K window across seeds: the longest run's window, at the median of the runs' medians. */
+function groupWindow(g: SeedGroup, k: number) {
+  const longest = g.runs.reduce((a, r) => (r.steps.length > a.steps.length ? r : a));
+  const w = lastWindow(longest, k);
+  const { median } = lastKAcrossSeeds(g.runs, k);
+  return w && !Number.isNaN(median) ? { x1: w.x1, x2: w.x2, median } : null;
+}
+
+/** Tooltip numbers to three decimals; a band's [min, max] as "min ~ max". */
+const tooltipValue = (v: unknown) =>
+  Array.isArray(v) ? v.map((x) => Number(x).toFixed(3)).join(' ~ ') : typeof v === 'number' ? v.toFixed(3) : String(v);
+
 export function ChartArea({ runs, lastK, metric = 'dice', onMetric, baselineDice }: ChartAreaProps) {
   const [hidden, setHidden] = useState<Set<string>>(new Set());
   const [logLoss, setLogLoss] = useState(false);
   // Per-line summaries survive redraws, so each redraw reads only the points added since the last.
   const [lines] = useState(() => new ChartSeriesCache());
+  const [bands] = useState(() => new SeedBandCache());
+  const [eachSeed, setEachSeed] = useState(false);
   lines.retain(runs.map((r) => r.id));
+  const groups = groupByLoss(runs);
+  bands.retain(groups.map((g) => g.loss));
+  const replicates = hasReplicates(groups);
+  const banded = replicates && !eachSeed;
   const toggle = (key: string) =>
     setHidden((h) => {
       const n = new Set(h);
@@ -50,7 +73,12 @@ export function ChartArea({ runs, lastK, metric = 'dice', onMetric, baselineDice
       return n;
     });
   const visible = runs.filter((r) => !hidden.has(r.id));
+  // Banded, the seeds' own lines give way to their loss's median and band.
+  const perRun = banded ? [] : visible;
+  const visibleGroups = groups.filter((g) => !hidden.has(`loss\u0000${g.loss}`));
   const onLegend = (e: { dataKey?: unknown; payload?: unknown; id?: unknown; value?: unknown }) => {
+    const group = banded && groups.find((g) => typeof e.value === 'string' && e.value.startsWith(`${g.loss}: median of`));
+    if (group) return toggle(`loss\u0000${group.loss}`);
     const run = runs.find((r) => e.value === r.label || e.value === `${r.label} (train)`);
     if (run) toggle(run.id);
   };
@@ -81,9 +109,15 @@ export function ChartArea({ runs, lastK, metric = 'dice', onMetric, baselineDice
             </select>
           </label>
           vs step
+          {banded && <span className="band-note">; lines: median over seeds, shaded: training Dice {BAND_TEXT}</span>}{' '}
+          {replicates && (
+            <label className="inline">
+              <input type="checkbox" checked={eachSeed} onChange={(e) => setEachSeed(e.target.checked)} /> show each seed
+            </label>
+          )}
         </figcaption>
         <ResponsiveContainer width="100%" height={200}>
-          <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+          <ComposedChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
             <XAxis dataKey="step" type="number" domain={[0, maxStep]} allowDuplicatedCategory={false} />
             <YAxis yAxisId="dice" domain={[0, 1]} />
@@ -95,9 +129,29 @@ export function ChartArea({ runs, lastK, metric = 'dice', onMetric, baselineDice
                 label={{ value: spec.label, angle: 90, position: 'insideRight' }}
               />
             )}
-            <Tooltip />
+            <Tooltip formatter={tooltipValue} />
             <Legend onClick={onLegend} />
-            {visible.map((r) => {
+            {banded &&
+              visibleGroups.map((g) => {
+                const w = groupWindow(g, lastK);
+                return w ? (
+                  <ReferenceLine
+                    key={`med-${g.loss}`}
+                    yAxisId="dice"
+                    segment={[
+                      { x: w.x1, y: w.median },
+                      { x: w.x2, y: w.median },
+                    ]}
+                    stroke={g.color}
+                    strokeDasharray="4 2"
+                  />
+                ) : null;
+              })}
+            {banded &&
+              visibleGroups.flatMap((g) =>
+                seedGroupElements({ group: g, cache: bands, metric, metricAxis: own ? 'metric' : 'dice' }),
+              )}
+            {perRun.map((r) => {
               const w = lastWindow(r, lastK);
               return w ? (
                 <ReferenceArea
@@ -122,7 +176,7 @@ export function ChartArea({ runs, lastK, metric = 'dice', onMetric, baselineDice
                 label={{ value: `threshold ${baselineDice.toFixed(2)}`, position: 'insideTopLeft', fontSize: 11, fill: '#888' }}
               />
             )}
-            {visible.map((r) => {
+            {perRun.map((r) => {
               const w = lastWindow(r, lastK);
               return w ? (
                 <ReferenceLine
@@ -137,7 +191,7 @@ export function ChartArea({ runs, lastK, metric = 'dice', onMetric, baselineDice
                 />
               ) : null;
             })}
-            {visible.map((r) => (
+            {perRun.map((r) => (
               <Line
                 key={`val-${r.id}-${metric}`}
                 yAxisId={own ? 'metric' : 'dice'}
@@ -150,7 +204,7 @@ export function ChartArea({ runs, lastK, metric = 'dice', onMetric, baselineDice
                 isAnimationActive={false}
               />
             ))}
-            {visible.map((r) => (
+            {perRun.map((r) => (
               <Line
                 key={`train-${r.id}`}
                 yAxisId="dice"
@@ -165,7 +219,7 @@ export function ChartArea({ runs, lastK, metric = 'dice', onMetric, baselineDice
                 isAnimationActive={false}
               />
             ))}
-          </LineChart>
+          </ComposedChart>
         </ResponsiveContainer>
       </figure>
       <figure className="chart" aria-label="Loss chart" data-control="loss_chart">

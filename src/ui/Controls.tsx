@@ -6,6 +6,7 @@ import { LESION_KINDS, phantomShape } from '../domain/phantom';
 import type { ReactNode } from 'react';
 import { FRACTION_RANGE, PAPER_LRS, PATCH_PRESETS, PATCH_TABLE, type Settings } from '../state/settings';
 import { LossOptionsPanel } from './LossOptionsPanel';
+import { SeedsField } from './SeedsField';
 import { formatPercent } from './format';
 
 export interface DataInfo {
@@ -324,6 +325,7 @@ export function Controls(props: ControlsProps) {
           onChange={(v) => onChange({ steps: v })}
           disabled={props.disabled}
         />
+        <SeedsField value={s.seeds} onChange={(seeds) => onChange({ seeds })} disabled={props.disabled} />
       </Group>
 
       <Group title="Backend" name="backend" hidden={hidden}>

@@ -1,10 +1,13 @@
 // One row per run: settings, status (with the step where it failed), median (IQR) Dice over the last K steps,
 // and the last validation's metrics the user picked as columns (the "Columns" menu, `cols=` in the URL).
+// A loss raced with several seeds gets a summary row above its seeds (SeedGroupRow.tsx).
 import { formatMetric, METRIC_IDS, METRICS, type MetricId } from '../domain/metrics';
 import type { DataSummary } from '../domain/engine-types';
 import { isFinished } from '../domain/runs';
 import { metricOf, type RunSummary } from '../state/store';
 import { formatMedianIqr, windowStats } from '../domain/summary';
+import { groupByLoss, hasReplicates, replicateSummary } from '../state/replicates';
+import { SeedGroupRow } from './SeedGroupRow';
 
 const STATUS_TEXT: Record<string, string> = {
   idle: 'ready',
@@ -70,6 +73,7 @@ export function RunsTable({
   baseline,
   runs,
   lastK,
+  metric = 'dice',
   selected,
   onSelect,
   classValues,
@@ -87,8 +91,59 @@ export function RunsTable({
   onColumns?: (cols: MetricId[]) => void;
   /** The best single intensity threshold on the validation subject: what a network has to beat. */
   baseline?: Baseline;
+  /** The metric a race with several seeds per loss is compared on (the chart's). */
+  metric?: MetricId;
 }) {
   const shown = METRIC_IDS.filter((id) => columns.includes(id));
+  // With several seeds per loss, each loss's seeds sit under a row that summarises them.
+  const groups = groupByLoss(runs);
+  const replicates = hasReplicates(groups);
+  const summary = replicates ? replicateSummary(runs, metric) : { rows: [], best: null };
+  const row = (r: RunSummary) => {
+    const last = r.steps.at(-1);
+    const failed = r.status === 'diverged' || r.status === 'collapsed' || r.status === 'error';
+    // The trainer's live verdict, until the run ends (its final status says it then).
+    const live = r.verdict && !isFinished(r.status) ? r.verdict : undefined;
+    return (
+      <tr key={r.id} aria-selected={selected === r.id} className={selected === r.id ? 'selected' : undefined}>
+        <th scope="row">
+          <button type="button" className="run-name" onClick={() => onSelect(r.id)} style={{ borderColor: r.color }}>
+            {r.label}
+          </button>
+        </th>
+        <td className="settings-cell" title={settingsText(r.config)}>
+          {settingsText(r.config)}
+        </td>
+        <td className={failed || live ? 'status failed' : 'status'} title={r.message}>
+          {STATUS_TEXT[r.status]}
+          {failed ? ` at step ${r.statusStep}` : ''}
+          {live && (
+            <span className="status-verdict" title="still training: the label goes if it predicts both classes again">
+              , collapsed since {live.since}
+            </span>
+          )}
+          {r.status === 'error' && r.message && <span className="status-why">{r.message}</span>}
+        </td>
+        <td>{last?.step ?? 0}</td>
+        <td>
+          {r.status === 'diverged'
+            ? '0 (0)'
+            : formatMedianIqr(windowStats({ values: r.steps.slice(-lastK).map((p) => p.trainDice), window: lastK }))}
+        </td>
+        {shown.map((id) => (
+          <td key={id}>
+            {id === 'dice'
+              ? validationText(r.validation.at(-1), classValues)
+              : r.validation.length
+                ? formatMetric(id, metricOf(r.validation.at(-1), id))
+                : '–'}
+          </td>
+        ))}
+        <td>{last ? last.msPerStep.toFixed(0) : '–'}</td>
+        {onColumns && <td />}
+      </tr>
+    );
+  };
   return (
     <div className="runs-table">
       <table className="runs" aria-label="Runs" data-control="runs">
@@ -111,53 +166,26 @@ export function RunsTable({
             <td className="columns-cell">{onColumns && <ColumnsMenu columns={columns} onColumns={onColumns} />}</td>
           </tr>
         </thead>
-        <tbody>
-          {runs.map((r) => {
-            const last = r.steps.at(-1);
-            const failed = r.status === 'diverged' || r.status === 'collapsed' || r.status === 'error';
-            // The trainer's live verdict, until the run ends (its final status says it then).
-            const live = r.verdict && !isFinished(r.status) ? r.verdict : undefined;
-            return (
-              <tr key={r.id} aria-selected={selected === r.id} className={selected === r.id ? 'selected' : undefined}>
-                <th scope="row">
-                  <button type="button" className="run-name" onClick={() => onSelect(r.id)} style={{ borderColor: r.color }}>
-                    {r.label}
-                  </button>
-                </th>
-                <td className="settings-cell" title={settingsText(r.config)}>
-                  {settingsText(r.config)}
-                </td>
-                <td className={failed || live ? 'status failed' : 'status'} title={r.message}>
-                  {STATUS_TEXT[r.status]}
-                  {failed ? ` at step ${r.statusStep}` : ''}
-                  {live && (
-                    <span className="status-verdict" title="still training: the label goes if it predicts both classes again">
-                      , collapsed since {live.since}
-                    </span>
-                  )}
-                  {r.status === 'error' && r.message && <span className="status-why">{r.message}</span>}
-                </td>
-                <td>{last?.step ?? 0}</td>
-                <td>
-                  {r.status === 'diverged'
-                    ? '0 (0)'
-                    : formatMedianIqr(windowStats({ values: r.steps.slice(-lastK).map((p) => p.trainDice), window: lastK }))}
-                </td>
-                {shown.map((id) => (
-                  <td key={id}>
-                    {id === 'dice'
-                      ? validationText(r.validation.at(-1), classValues)
-                      : r.validation.length
-                        ? formatMetric(id, metricOf(r.validation.at(-1), id))
-                        : '–'}
-                  </td>
-                ))}
-                <td>{last ? last.msPerStep.toFixed(0) : '–'}</td>
-                {onColumns && <td />}
-              </tr>
-            );
-          })}
-        </tbody>
+        {replicates ? (
+          groups.map((g) => (
+            <tbody key={g.loss} className="seed-group-body">
+              {g.runs.length > 1 && (
+                <SeedGroupRow
+                  group={g}
+                  lastK={lastK}
+                  columns={shown}
+                  replicate={summary.rows.find((row) => row.loss === g.loss)}
+                  best={summary.best}
+                  statusText={STATUS_TEXT}
+                  menuColumn={!!onColumns}
+                />
+              )}
+              {g.runs.map(row)}
+            </tbody>
+          ))
+        ) : (
+          <tbody>{runs.map(row)}</tbody>
+        )}
         {baseline && (
           <tfoot>
             <tr className="baseline-row" aria-label="Threshold baseline">

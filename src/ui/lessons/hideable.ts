@@ -56,6 +56,7 @@ export const HIDEABLE: readonly Hideable[] = [
     ['patch', 'patch preset and size'],
     ['batch', 'batch size'],
     ['steps', 'steps'],
+    ['seeds', 'seeds (replicates per loss)'],
   ]),
   ...h('controls: backend', [['backend', 'the Backend group']]),
   ...h('training bar', [
