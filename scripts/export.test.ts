@@ -96,6 +96,8 @@ describe.skipIf(skip)('train.py on an exported tiny phantom', () => {
         '5',
         '--name',
         `${network} test`,
+        // Two replicates in 2D: each seed is its own batch stream, replayed from batches.json per seed.
+        ...(network === 'unet2d' ? ['--seeds', '3,4'] : []),
       ]);
       const dir = unpack(p.files);
       const data = JSON.parse(readFileSync(join(dir, 'experiment.json'), 'utf8')).dataset;
@@ -118,10 +120,14 @@ describe.skipIf(skip)('train.py on an exported tiny phantom', () => {
           .split('\n')
           .map((l) => l.split(',').map((c) => (c !== '' && Number.isFinite(Number(c)) ? Number(c) : c)));
       expect(cells(readFileSync(join(dir, 'results/history.csv'), 'utf8'))).toEqual(cells(curvesCsv(runs)));
-      expect(runs.map((r) => r.id)).toEqual(p.runs.map((r) => r.runId));
+      // Run ids as the export wrote them (file-safe: 'gdl-lr0.001-seed3' -> 'gdl-lr0_001-seed3'), in the same order.
+      const exported = JSON.parse(readFileSync(join(dir, 'experiment.json'), 'utf8')).runs as { runId: string }[];
+      expect(runs.map((r) => r.id)).toEqual(exported.map((r) => r.runId));
+      expect(runs).toHaveLength(p.runs.length);
+      if (network === 'unet2d') expect(new Set(p.runs.map((r) => r.seed))).toEqual(new Set([3, 4]));
       const engine = await engineLosses(p, 5);
-      const diffs = runs.map((r) => {
-        const ours = engine.get(r.id)!;
+      const diffs = runs.map((r, i) => {
+        const ours = engine.get(p.runs[i].runId)!;
         expect(r.steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5]);
         expect(['done', 'collapsed']).toContain(r.status);
         return r.steps.map((s, k) => Math.abs(s.loss - ours[k].loss));

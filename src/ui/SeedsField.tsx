@@ -19,8 +19,8 @@ export function SeedsField(p: { value: number; onChange: (seeds: number) => void
         disabled={p.disabled}
       />
       <span id="seeds-help" className="hint">
-        {p.value} {p.value === 1 ? 'replicate' : 'replicates'} per loss, each with its own initialisation (all see the same
-        patches); the chart shows their median and a band
+        {p.value} {p.value === 1 ? 'replicate' : 'replicates'} per loss, each with its own initialisation and patch order (a
+        loss's seed k and every other loss's seed k share both); the chart shows their median and a band
       </span>
     </label>
   );

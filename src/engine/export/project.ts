@@ -147,15 +147,25 @@ export function buildProject(p: ProjectParams): NamedBytes[] {
   });
   progress(0.8, 'batches');
   const replay = Math.max(0, p.replaySteps ?? 5);
-  const steps: Record<string, { subject: number; origin: number[] }[]> = {};
-  for (let step = 1; step <= replay; step++)
-    steps[step] = sampleBatch({ subjects: ds.train, spec: ds.spec, seed: ds.seed, step }).patches.map((q) => ({
-      subject: q.subject,
-      origin: [...q.origin],
-    }));
+  // Each run's batch stream is its seed (the engine's Trainer asks the source for stream = run seed).
+  const streamOf = (seed: number) => {
+    const steps: Record<string, { subject: number; origin: number[] }[]> = {};
+    for (let step = 1; step <= replay; step++)
+      steps[step] = sampleBatch({ subjects: ds.train, spec: ds.spec, seed, step }).patches.map((q) => ({
+        subject: q.subject,
+        origin: [...q.origin],
+      }));
+    return steps;
+  };
+  const streams = Object.fromEntries([...new Set(runs.map((r) => r.seed))].map((seed) => [String(seed), streamOf(seed)]));
   files.push({
     name: 'batches.json',
-    bytes: text(JSON.stringify({ note: "the browser's batches: patch origins (x, y, z) per step", steps })),
+    bytes: text(
+      JSON.stringify({
+        note: "the browser's batches: patch origins (x, y, z) per step, per run seed (its batch stream)",
+        streams,
+      }),
+    ),
   });
   files.push({ name: 'experiment.json', bytes: text(`${JSON.stringify(experiment, null, 1)}\n`) });
   for (const [file, source] of Object.entries(p.sources)) files.push({ name: file, bytes: text(source) });

@@ -64,7 +64,7 @@ output "probabilities" [B, classes, ...], dynamic batch and sizes):
   white matter, so nnU-Net's own normalisation changes little.
 - \`weights/{runId}.json/.bin\`: each run's weights (and, from the page, Adam's moments) as the browser had
   them (float32, tfjs shapes; weights.py permutes them to PyTorch's). \`step\` in the JSON is where training continues.
-- \`batches.json\`: patch origins of the browser's first batches; \`experiment.json\`: network, patch rule,
+- \`batches.json\`: patch origins of the browser's first batches, per run seed; \`experiment.json\`: network, patch rule,
   losses with every option resolved, learning rates, steps, seeds and the validation schedule.
 - \`models.py\` (the four networks), \`losses.py\` with \`loss_common.py\` and \`more_losses.py\` (every loss with
   every option; MONAI equivalents in docstrings), \`metrics.py\` (the WMH challenge metrics of each validation),

@@ -201,8 +201,7 @@ export interface DatasetSource extends BatchSource {
 
 /** A BatchSource over the dataset; `multiple` is the size the network needs every axis to divide by. */
 export function createDatasetSource(ds: Dataset, multiple: number): DatasetSource {
-  const seed = ds.seed;
-  const cache = new Map<number, ArrayBatch>();
+  const cache = new Map<string, ArrayBatch>();
   const threeD = ds.spec.dims === 3;
   const slab = roundUp(DATASET_DEFAULTS.slab3d, multiple);
   const validation = ds.validation.map((s): ArrayBatch => {
@@ -216,14 +215,15 @@ export function createDatasetSource(ds: Dataset, multiple: number): DatasetSourc
   let snapZ = Math.floor(ds.display.subject.dims[2] / 2);
   return {
     numClasses: ds.numClasses,
-    trainBatch(step) {
-      // Runs of a race ask for the same step in turn: sample once, keep the last few.
-      const hit = cache.get(step);
+    trainBatch(step, stream = ds.seed) {
+      // Runs of a race ask for the same step in turn: sample once per stream, keep the last few steps.
+      const key = `${stream}:${step}`;
+      const hit = cache.get(key);
       if (hit) return hit;
-      const b = sampleBatch({ subjects: ds.train, spec: ds.spec, seed, step });
+      const b = sampleBatch({ subjects: ds.train, spec: ds.spec, seed: stream, step });
       const batch = { x: b.image, xShape: b.imageShape, y: b.label as Float32Array, yShape: b.labelShape };
-      cache.set(step, batch);
-      for (const k of cache.keys()) if (k < step - 2) cache.delete(k);
+      cache.set(key, batch);
+      for (const k of cache.keys()) if (Number(k.split(':')[1]) < step - 2) cache.delete(k);
       return batch;
     },
     validationBatches: () => validation,

@@ -82,6 +82,7 @@ export function buildRace(p: RaceParams): Race {
           loss: losses[i],
           lr: r.lr,
           steps: r.steps,
+          batchStream: r.seed,
           emit: p.emit,
           ...p.trainer,
         }),

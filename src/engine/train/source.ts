@@ -25,8 +25,11 @@ export interface SubjectGrid {
 
 export interface BatchSource {
   numClasses: number;
-  /** Deterministic in (source seed, step): runs that share a source see the same batches. */
-  trainBatch(step: number): ArrayBatch;
+  /**
+   * Deterministic in (stream, step): runs asking for the same stream see the same batches. `stream` is a
+   * run's seed (replicates each get their own batch order); absent, the source's own seed.
+   */
+  trainBatch(step: number, stream?: number): ArrayBatch;
   /** Fixed held-out batches (unseen subjects) for validation Dice. */
   validationBatches(): ArrayBatch[];
   /** The input behind prediction snapshots (the slice or patch on screen), if any. */

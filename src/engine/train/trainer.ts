@@ -21,6 +21,8 @@ export interface TrainerParams {
   lr: number;
   steps: number;
   emit: RunEmit;
+  /** The run's batch stream (its seed: replicates see different patches); absent, the source's own. */
+  batchStream?: number;
   /** Read scalars back every k steps (one async read for k steps, never dataSync in the loop). */
   readEvery?: number;
   /** Validation Dice on held-out subjects every m steps (0: never). */
@@ -55,7 +57,7 @@ export class Trainer {
   step = 0;
   lr: number;
   readonly history: StepPoint[] = [];
-  private readonly p: Required<Omit<TrainerParams, 'runId' | 'lr'>>;
+  private readonly p: Required<Omit<TrainerParams, 'runId' | 'lr' | 'batchStream'>> & Pick<TrainerParams, 'batchStream'>;
 
   private readonly optimizer: tf.AdamOptimizer;
   private readonly vars: tf.Variable[];
@@ -114,7 +116,7 @@ export class Trainer {
 
   private async stepOnce(): Promise<void> {
     const next = this.step + 1;
-    const batch = this.p.source.trainBatch(next);
+    const batch = this.p.source.trainBatch(next, this.p.batchStream);
     const values = tf.tidy(() => {
       const { x, y } = toTensors(batch);
       let counts: tf.Tensor | null = null;

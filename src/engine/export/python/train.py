@@ -136,7 +136,8 @@ def train_run(exp, run, subjects, val_batches, val_subjects, device, args):
     replay = {}
     if args.batches and os.path.exists(args.batches):
         with open(args.batches) as f:
-            replay = {int(k): v for k, v in json.load(f)["steps"].items()}
+            streams = json.load(f)["streams"]  # per run seed: each replicate has its own batch order
+        replay = {int(k): v for k, v in streams.get(str(run["seed"]), {}).items()}
     rng = np.random.default_rng([exp["dataSeed"], run["seed"]])
     steps, validation = [], []
     status, message, status_step = "done", None, start_step + total
