@@ -17,6 +17,8 @@ export interface Subject {
   numClasses?: number;
   /** Voxel size in mm along [x, y, z] (absent: 1 mm), for distances in the validation metrics. */
   spacing?: [number, number, number];
+  /** Row-major voxel -> world (mm) transform of its grid (the images'), so exports place each subject. */
+  affine?: number[];
 }
 
 /** Classes of a subject's label, background included. */
@@ -98,6 +100,7 @@ export function prepareSubject(params: {
     channels: images.flatMap(channelsOf).map((data) => zScore({ data, mask: mask?.data })),
     label: bin,
     spacing: label.spacing.slice(0, 3) as [number, number, number],
+    affine: [...images[0].affine],
     ...(classes !== undefined && classes !== 2 ? { numClasses: classes } : {}),
   };
 }

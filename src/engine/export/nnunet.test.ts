@@ -3,7 +3,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildDataset } from '../train/dataset';
+import { prepareSubject } from '../data/subjects';
+import { createVolume } from '../data/volume';
+import { buildDataset, buildDatasetFromSubjects } from '../train/dataset';
 import { nnunetDataset, safeName } from './nnunet';
 import { requireTorch, runPython, skipWithoutTorch, TESTING_DIR, tempDir } from './testing/python';
 
@@ -67,6 +69,48 @@ describe.skipIf(skip)('nnU-Net dataset in nibabel', () => {
       labels: { background: 0, lesion: 1 },
       numTraining: 2,
       file_ending: '.nii.gz',
+    });
+  });
+
+  it('user subjects on their own grids: each file carries its subject’s affine and spacing', () => {
+    requireTorch();
+    const grids = [
+      [0.9, 0, 0, -10, 0, 0.9, 0, 12, 0, 0, 3, -5, 0, 0, 0, 1],
+      [-1.2, 0, 0, 30, 0, 1.1, 0, -7, 0, 0, 2.5, 4, 0, 0, 0, 1],
+    ];
+    const subject = (affine: number[], k: number) => {
+      const dims = [16, 12, 6];
+      const n = 16 * 12 * 6;
+      const image = createVolume({ dims, affine, data: Float32Array.from({ length: n }, (_, i) => ((i * (k + 3)) % 17) + 1) });
+      const label = createVolume({ dims, affine, data: Uint8Array.from({ length: n }, (_, i) => (i % 9 === 0 ? 1 : 0)) });
+      return prepareSubject({ images: [image], label, id: `s${k}` });
+    };
+    const [a, b] = grids.map(subject);
+    const ds = buildDatasetFromSubjects({
+      train: [a],
+      validation: [b],
+      display: {
+        images: [createVolume({ dims: [16, 12, 6], affine: grids[1], data: new Float32Array(16 * 12 * 6) })],
+        modalities: ['T1'],
+      },
+      seed: 1,
+      patch: 8,
+      batch: 1,
+      network: 'unet2d',
+    });
+    const { files, cases } = nnunetDataset({ ds, name: 'grids' });
+    const dir = tempDir('export-nnunet-grids');
+    for (const f of files) {
+      mkdirSync(dirname(join(dir, f.name)), { recursive: true });
+      writeFileSync(join(dir, f.name), f.bytes);
+    }
+    const report = JSON.parse(runPython({ script: join(TESTING_DIR, 'nibabel_check.py'), args: [dir] }));
+    cases.forEach((c, k) => {
+      const [images, labels] = c.split === 'train' ? ['imagesTr', 'labelsTr'] : ['imagesTs', 'labelsTs'];
+      for (const file of [`${images}/${c.id}_0000.nii.gz`, `${labels}/${c.id}.nii.gz`])
+        report[file].affine.forEach((v: number, i: number) => {
+          expect(v, `${file} affine[${i}]`).toBeCloseTo(grids[k][i], 5);
+        });
     });
   });
 });

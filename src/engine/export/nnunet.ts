@@ -41,8 +41,9 @@ function labelsOf(numClasses: number, classValues?: number[]): Record<string, nu
 }
 
 /**
- * The files of the nnU-Net dataset (paths relative to the dataset folder). `affine` places every subject
- * (phantoms share one grid: the shown subject's); labels are class indices 0..K-1.
+ * The files of the nnU-Net dataset (paths relative to the dataset folder). Each subject is written on its
+ * own grid (affine and spacing: user volumes differ from subject to subject); `affine` overrides them all.
+ * Labels are class indices 0..K-1.
  */
 export function nnunetDataset(params: { ds: Dataset; name?: string; affine?: readonly number[] }): {
   files: NamedBytes[];
@@ -52,11 +53,12 @@ export function nnunetDataset(params: { ds: Dataset; name?: string; affine?: rea
   const { ds } = params;
   const name = safeName(params.name ?? 'playground');
   const first = ds.display.images[0];
-  const affine = params.affine ?? first.affine;
-  const spacing = first.spacing.slice(0, 3);
+
   const files: NamedBytes[] = [];
   const cases: NnunetCase[] = [];
   const write = (s: Subject, id: string, images: string, labels: string) => {
+    const affine = params.affine ?? s.affine ?? first.affine;
+    const spacing = s.spacing ?? first.spacing.slice(0, 3);
     s.channels.forEach((data, c) => {
       const vol = createVolume({ dims: s.dims, data, affine, spacing });
       const file = `${images}/${id}_${String(c).padStart(4, '0')}.nii.gz`;
