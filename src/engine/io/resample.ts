@@ -146,36 +146,15 @@ export function downsample(params: { volume: Volume; factor: number | readonly n
     method === 'mean'
       ? new Float32Array(n * channels)
       : new (volume.data.constructor as new (n: number) => VolumeArray)(n * channels);
-  const counts = new Map<number, number>();
   const ranges = (f: number, d: number, m: number) => Array.from({ length: m }, (_, i) => boxRange(i, f, d, m));
   const rx = ranges(fx, sx, nx);
   const ry = ranges(fy, sy, ny);
   const rz = ranges(fz, sz, nz);
-  let out = 0;
   for (let ch = 0; ch < channels; ch++) {
     const src = volume.data.subarray(ch * sn, (ch + 1) * sn);
-    for (let z = 0; z < nz; z++)
-      for (let y = 0; y < ny; y++)
-        for (let x = 0; x < nx; x++, out++) {
-          let sum = 0;
-          let k = 0;
-          counts.clear();
-          for (let c = rz[z][0]; c < rz[z][1]; c++)
-            for (let b = ry[y][0]; b < ry[y][1]; b++)
-              for (let a = rx[x][0]; a < rx[x][1]; a++) {
-                const v = src[a + sx * (b + sy * c)];
-                if (method === 'mean') sum += v;
-                else counts.set(v, (counts.get(v) ?? 0) + 1);
-                k++;
-              }
-          if (method === 'mean') data[out] = sum / k;
-          else {
-            let best = 0;
-            let bestCount = -1;
-            for (const [v, c] of counts) if (c > bestCount || (c === bestCount && v > best)) [best, bestCount] = [v, c];
-            data[out] = best;
-          }
-        }
+    const out = data.subarray(ch * n, (ch + 1) * n);
+    if (method === 'mean') boxMeans(src, out as Float32Array, [sx, sy, sz], [rx, ry, rz]);
+    else boxModes(src, out, [sx, sy, sz], [rx, ry, rz]);
   }
   const dims = volume.dims.length > 3 ? [...grid.dims, volume.dims[3]] : [...grid.dims];
   return {
@@ -186,4 +165,98 @@ export function downsample(params: { volume: Volume; factor: number | readonly n
     data,
     datatype: method === 'mean' ? 'float32' : volume.datatype,
   };
+}
+
+type Ranges = [number, number][];
+
+/** Box means as three separable passes of box sums (x, then y, then z) in float64, then / box size. */
+function boxMeans(src: VolumeArray, out: Float32Array, [sx, sy, sz]: number[], [rx, ry, rz]: Ranges[]): void {
+  const nx = rx.length;
+  const ny = ry.length;
+  const nz = rz.length;
+  const a = new Float64Array(nx * sy * sz);
+  for (let row = 0, i = 0; row < sy * sz; row++) {
+    const base = row * sx;
+    for (const [lo, hi] of rx) {
+      let sum = 0;
+      for (let x = lo; x < hi; x++) sum += src[base + x];
+      a[i++] = sum;
+    }
+  }
+  const b = new Float64Array(nx * ny * sz);
+  for (let z = 0; z < sz; z++)
+    for (let y = 0; y < ny; y++) {
+      const [lo, hi] = ry[y];
+      const o = nx * (y + ny * z);
+      for (let yy = lo; yy < hi; yy++) {
+        const r = nx * (yy + sy * z);
+        for (let x = 0; x < nx; x++) b[o + x] += a[r + x];
+      }
+    }
+  const plane = nx * ny;
+  for (let z = 0; z < nz; z++) {
+    const [lo, hi] = rz[z];
+    const o = plane * z;
+    const acc = new Float64Array(plane);
+    for (let zz = lo; zz < hi; zz++) {
+      const r = plane * zz;
+      for (let i = 0; i < plane; i++) acc[i] += b[r + i];
+    }
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        const k = (rx[x][1] - rx[x][0]) * (ry[y][1] - ry[y][0]) * (hi - lo);
+        out[o + x + nx * y] = acc[x + nx * y] / k;
+      }
+  }
+}
+
+/**
+ * Each box's most frequent value, ties to the larger value. Small non-negative integer labels (the usual
+ * case: class indices) count in an array; anything else in a Map.
+ */
+function boxModes(src: VolumeArray, out: VolumeArray, [sx, sy]: number[], [rx, ry, rz]: Ranges[]): void {
+  let max = 0;
+  let small = true;
+  for (let i = 0; i < src.length && small; i++) {
+    const v = src[i];
+    if (!(Number.isInteger(v) && v >= 0 && v < 65536)) small = false;
+    else if (v > max) max = v;
+  }
+  const counts = small ? new Int32Array(max + 1) : null;
+  const seen: number[] = [];
+  const map = new Map<number, number>();
+  let o = 0;
+  for (const [z0, z1] of rz)
+    for (const [y0, y1] of ry)
+      for (const [x0, x1] of rx) {
+        for (let z = z0; z < z1; z++)
+          for (let y = y0; y < y1; y++)
+            for (let x = x0, i = x0 + sx * (y + sy * z); x < x1; x++, i++) {
+              const v = src[i];
+              if (counts) {
+                if (counts[v]++ === 0) seen.push(v);
+              } else map.set(v, (map.get(v) ?? 0) + 1);
+            }
+        let best = 0;
+        let bestCount = -1;
+        if (counts) {
+          for (const v of seen) {
+            const c = counts[v];
+            counts[v] = 0;
+            if (c > bestCount || (c === bestCount && v > best)) {
+              best = v;
+              bestCount = c;
+            }
+          }
+          seen.length = 0;
+        } else {
+          for (const [v, c] of map)
+            if (c > bestCount || (c === bestCount && v > best)) {
+              best = v;
+              bestCount = c;
+            }
+          map.clear();
+        }
+        out[o++] = best;
+      }
 }
