@@ -163,7 +163,7 @@ const median = (xs: number[]) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-const T975 = { 1: 12.706204736174704, 2: 4.302652729749464 } as Record<number, number>;
+const T975 = { 1: 12.706204736174705, 2: 4.302652729749464 } as Record<number, number>;
 function directCi(xs: number[]) {
   const n = xs.length;
   const mean = xs.reduce((a, v) => a + v, 0) / n;

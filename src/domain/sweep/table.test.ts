@@ -181,7 +181,7 @@ describe('assembleTable: the paper layout', () => {
     const t = assembleTable({ spec, results, burden: 0.01 });
     expect(t.seeds).toEqual([1, 2]);
     // Seeds .4 and .6: mean .5, sd .1 sqrt 2, half = t(.975, 1) x .1 = 1.2706.
-    const half = 12.706204736174704 * 0.1;
+    const half = 12.706204736174705 * 0.1;
     const c = t.rows[0].cells[0];
     expect(c.acrossSeeds.lo).toBeCloseTo(0.5 - half, 9);
     expect(c.text).toBe(`0.50 [${(0.5 - half).toFixed(2)}, ${(0.5 + half).toFixed(2)}]`);
