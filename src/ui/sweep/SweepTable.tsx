@@ -19,6 +19,8 @@ function cellTitle(c: CellStats): string {
   return `pooled ${q}; ${c.seedsDone} of ${c.seedsTotal} seeds${f}${seeds}`;
 }
 
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
 /** "1: 0.812, 2: 0.790 (diverged)". */
 const seedValues = (c: CellStats) =>
   c.perSeed
@@ -73,7 +75,8 @@ export function SweepTable({ table, lastK, steps }: { table: Table; lastK: numbe
     <div className="sweep-table-wrap">
       <table className="sweep-table" aria-label="Sweep results">
         <caption>
-          Lesion burden {formatBurden(table.burden)}: {tableCaption({ statistic: table.statistic, seeds, lastK, steps })}
+          Lesion burden {formatBurden(table.burden)}:{' '}
+          {lowerFirst(tableCaption({ statistic: table.statistic, seeds, lastK, steps }))}
         </caption>
         <thead>
           <tr>
