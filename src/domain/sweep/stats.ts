@@ -67,7 +67,7 @@ export function runValues(params: { result: RunResult; lastK: number; statistic?
   return dice.slice(-lastK);
 }
 
-/** Median (IQR) of a cell over the results of its seeds (results of other cells must not be passed). */
+/** A cell over the results of its seeds: pooled median (IQR), each seed's median, their mean [95% CI] (pass no other cell's results). */
 export function cellStats(params: {
   results: readonly RunResult[];
   seeds: number;
