@@ -5,7 +5,8 @@
 //   [--last 100] [--network unet2d] [--lesion tumour] [--noise 0.05] [--difficulty realistic] [--size 64] [--name TEXT]
 //   [--backend wasm|cpu] [--max-race 12] [--out sweeps/NAME]
 //   [--statistic trainDice|dice|hd95|avd|lesionRecall|lesionPrecision|lesionF1|recallSmall|recallMedium|recallLarge]
-//   (what the .md and .csv cells are the median (IQR) of; the .json keeps every run's metrics either way)
+//   (what the .md and .csv cells are of: median (IQR) for one seed per cell, mean [95% CI] of the seeds' medians
+//   for 2+, each seed's value in the .csv and .md, GDL paired against each loss; the .json keeps every run's metrics)
 import type { Difficulty } from '../src/domain/difficulty';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -140,6 +141,6 @@ process.on('SIGINT', () => {
 });
 const state = await runner.run();
 write();
-console.log(`\n${sweepReportMarkdown({ record, command })}`);
+console.log(`\n${sweepReportMarkdown({ record, command, statistic })}`);
 console.log(`${state}: ${record.results.length} runs in ${(record.elapsedMs / 60000).toFixed(1)} min`);
 process.exit(state === 'done' ? 0 : 1);

@@ -201,10 +201,11 @@ export function pairedComparison(params: {
 }
 
 /** "GDL vs WCE: better in 9 of 10 seeds, paired difference +0.12 [0.07, 0.18], Wilcoxon p = 0.004". */
-export function formatPaired(params: { a: string; b: string; c: PairedComparison; digits?: number }): string {
-  const { a, b, c, digits = 2 } = params;
+/** `unit`: what a pair is ("seeds"; a sweep pairs "pairs" of the same cell and seed). */
+export function formatPaired(params: { a: string; b: string; c: PairedComparison; digits?: number; unit?: string }): string {
+  const { a, b, c, digits = 2, unit = 'seeds' } = params;
   const f = (x: number) => (x >= 0 ? `+${x.toFixed(digits)}` : x.toFixed(digits));
   const p = c.wilcoxon.p < 0.001 ? '< 0.001' : `= ${c.wilcoxon.p.toFixed(3)}`;
   const d = c.difference;
-  return `${a} vs ${b}: better in ${c.better} of ${c.n} seeds, paired difference ${f(d.mean)} [${d.lo.toFixed(digits)}, ${d.hi.toFixed(digits)}], Wilcoxon p ${p}`;
+  return `${a} vs ${b}: better in ${c.better} of ${c.n} ${unit}, paired difference ${f(d.mean)} [${d.lo.toFixed(digits)}, ${d.hi.toFixed(digits)}], Wilcoxon p ${p}`;
 }

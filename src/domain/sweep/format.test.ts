@@ -162,3 +162,24 @@ describe('the threshold baseline in sweep files and reports', () => {
     );
   });
 });
+
+describe('files written before per-seed statistics', () => {
+  it('the committed table2 sweep (one seed) still loads: its CSV keeps the old columns, each seed\u2019s value is its median', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { assembleTables, tablesToCsv } = await import('./table');
+    const parsed = parseSweepFile(readFileSync('docs/sweeps/table2.json', 'utf8'));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const tables = assembleTables({ spec: parsed.record.spec, results: parsed.record.results });
+    // The old file's own CSV is exactly the first 15 columns of today's.
+    const old = readFileSync('docs/sweeps/table2.csv', 'utf8').trim().split('\n');
+    const now = tablesToCsv({ tables }).trim().split('\n');
+    expect(now.map((l) => l.split(',').slice(0, 15).join(','))).toEqual(old);
+    expect(now[0].split(',').slice(15)).toEqual(['mean', 'ci_lo', 'ci_hi', 'seeds_used', 'seed_1']);
+    for (const c of tables[0].rows.flatMap((r) => r.cells)) {
+      expect(c.perSeed).toHaveLength(1);
+      expect(c.perSeed[0].value).toBe(c.median);
+      expect(c.text).toBe(c.pooledText);
+    }
+  });
+});

@@ -1,9 +1,11 @@
-// A sweep as a Markdown report: settings, one paper-layout table per burden, data facts and the
-// robustness summary. The Node command writes it; the app can copy it.
+// A sweep as a Markdown report: settings, one paper-layout table per burden (with each seed's values
+// when there are 2+), data facts, the robustness summary and GDL paired against each loss. The Node
+// command writes it; the app can copy it.
 import { phantomShape } from '../phantom';
 import { lossShortLabel } from './labels';
 import { formatBurden, formatLr, runCount } from './plan';
-import { assembleTables, rankLosses, robustness, tableToMarkdown } from './table';
+import { pairSentence, pairsAgainst } from './pairs';
+import { assembleTables, perSeedMarkdown, rankLosses, robustness, tableToMarkdown } from './table';
 import type { SweepRecord, SweepStatistic } from './types';
 import { verdict } from './verdict';
 
@@ -42,7 +44,15 @@ export function sweepReportMarkdown(params: { record: SweepRecord; command?: str
           '',
         );
     }
-    out.push(tableToMarkdown({ table, spec, labels: Object.fromEntries(spec.losses.map((l) => [l, lossShortLabel(l)])) }), '');
+    const labels = Object.fromEntries(spec.losses.map((l) => [l, lossShortLabel(l)]));
+    out.push(tableToMarkdown({ table, spec, labels }), '');
+    if (spec.seeds >= 2)
+      out.push(
+        `Each seed's value (seeds ${table.seeds.join(', ')}, in that order; the median of its window):`,
+        '',
+        perSeedMarkdown({ table, labels }),
+        '',
+      );
   }
   const rows = robustness({ tables });
   out.push(
@@ -62,8 +72,17 @@ export function sweepReportMarkdown(params: { record: SweepRecord; command?: str
     '',
     `Ranked by worst cell, then failures, then mean: ${rankLosses(rows, statistic).map(lossShortLabel).join(' > ')}.`,
     '',
-    verdict(rows, statistic),
-    '',
   );
+  const pairs = pairsAgainst({ tables });
+  if (pairs.length)
+    out.push(
+      '## GDL paired against each loss',
+      '',
+      "Pairs are the same burden, patch, LR and seed (same phantom, patches and initial weights); each side is that run's median. Separated: the 95% interval of the mean paired difference excludes 0 and Wilcoxon p < 0.05.",
+      '',
+      ...pairs.map((p) => `- ${pairSentence(p)}`),
+      '',
+    );
+  out.push(verdict(rows, statistic, { tables, seeds: spec.seeds }), '');
   return out.join('\n');
 }

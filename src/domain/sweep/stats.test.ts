@@ -53,7 +53,7 @@ describe('cellStats: median (IQR) over the last K steps, pooled over seeds', () 
     expect(c.median).toBeCloseTo(0.55, 12);
     expect(c.q1).toBeCloseTo(0.325, 12);
     expect(c.q3).toBeCloseTo(0.775, 12);
-    expect(c.text).toBe('0.55 (0.45)');
+    expect(c.pooledText).toBe('0.55 (0.45)');
   });
 
   it('a diverged run is the paper\u2019s "0 (0)" and a failed cell', () => {
@@ -148,8 +148,88 @@ describe('a validation metric as the cell statistic', () => {
     // hd95 values [2 4 6 8]: median 5; q1 h=0.75 -> 2 + .75*2 = 3.5; q3 h=2.25 -> 6 + .25*2 = 6.5.
     const c = cellStats({ results: [run({ validation }), b], seeds: 2, lastK: 5, statistic: 'hd95' });
     expect([c.median, c.q1, c.q3, c.count]).toEqual([5, 3.5, 6.5, 4]);
-    expect(c.text).toBe('5.00 (3.00)');
+    expect(c.pooledText).toBe('5.00 (3.00)');
+    // Per seed: medians 3 and 7; mean 5 +- t(0.975, 1) x sd 2 sqrt 2 / sqrt 2 = 12.706 x 2.
+    expect(c.perSeed.map((s) => s.value)).toEqual([3, 7]);
+    expect(c.text).toBe('5.00 [-20.41, 30.41]');
     const old = cellStats({ results: [run({})], seeds: 1, lastK: 5, statistic: 'lesionF1' });
     expect(old).toMatchObject({ state: 'ok', count: 0, text: 'n/a' });
+  });
+});
+
+// Independent of the code under test: sorted-middle median and a t interval with the tabled t quantile.
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const T975 = { 1: 12.706204736174705, 2: 4.302652729749464 } as Record<number, number>;
+function directCi(xs: number[]) {
+  const n = xs.length;
+  const mean = xs.reduce((a, v) => a + v, 0) / n;
+  const sd = Math.sqrt(xs.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
+  const half = (T975[n - 1] * sd) / Math.sqrt(n);
+  return { mean, lo: mean - half, hi: mean + half };
+}
+
+describe('cellStats: each seed\u2019s statistic and the mean [95% CI] across seeds', () => {
+  const w1 = [0.7, 0.9, 0.8, 0.6];
+  const w2 = [0.5, 0.4, 0.45];
+  const w3 = [0.2, 0.3, 0.1, 0.25];
+
+  it('per-seed medians of the last K, their mean and t interval match a direct computation', () => {
+    // Given out of seed order: perSeed comes back by seed.
+    const results = [run({ seed: 3, window: w3 }), run({ seed: 1, window: w1 }), run({ seed: 2, window: w2 })];
+    const c = cellStats({ results, seeds: 3, lastK: 4 });
+    const want = [median(w1), median(w2), median(w3)];
+    expect(c.perSeed.map((s) => s.seed)).toEqual([1, 2, 3]);
+    c.perSeed.forEach((s, i) => {
+      expect(s.value).toBeCloseTo(want[i], 12);
+      expect(s.failure).toBeNull();
+    });
+    const d = directCi(want);
+    expect(c.acrossSeeds.n).toBe(3);
+    expect(c.acrossSeeds.mean).toBeCloseTo(d.mean, 12);
+    expect(c.acrossSeeds.lo).toBeCloseTo(d.lo, 9);
+    expect(c.acrossSeeds.hi).toBeCloseTo(d.hi, 9);
+    expect(c.text).toBe(`${d.mean.toFixed(2)} [${d.lo.toFixed(2)}, ${d.hi.toFixed(2)}]`);
+    // The paper's pooled median (IQR) is kept beside it.
+    expect(c.median).toBeCloseTo(median([...w1, ...w2, ...w3]), 12);
+    expect(c.pooledText).toBe(`${c.median.toFixed(2)} (${c.iqr.toFixed(2)})`);
+  });
+
+  it('ragged: a seed missing and a diverged seed counting zeros, as the pooled statistic does', () => {
+    // Seeds 1 and 3 of 3 reported; seed 3 diverged: its K zeros give it a median of 0.
+    const c = cellStats({ results: [run({ seed: 1, window: w1 }), run({ seed: 3, status: 'diverged' })], seeds: 3, lastK: 4 });
+    expect(c.perSeed).toEqual([
+      { seed: 1, value: median(w1), failure: null },
+      { seed: 3, value: 0, failure: 'diverged' },
+    ]);
+    const d = directCi([median(w1), 0]);
+    expect(c.acrossSeeds).toMatchObject({ n: 2 });
+    expect(c.acrossSeeds.mean).toBeCloseTo(d.mean, 12);
+    expect(c.acrossSeeds.lo).toBeCloseTo(d.lo, 9);
+    expect(c.acrossSeeds.hi).toBeCloseTo(d.hi, 9);
+    expect(c).toMatchObject({ state: 'partial', seedsDone: 2, seedsTotal: 3 });
+    expect(c.median).toBeCloseTo(median([...w1, 0, 0, 0, 0]), 12);
+  });
+
+  it('an errored seed has no value and is left out of the interval; one value has no interval', () => {
+    const c = cellStats({ results: [run({ seed: 1, window: w1 }), run({ seed: 2, status: 'error' })], seeds: 2, lastK: 4 });
+    expect(c.perSeed[1].value).toBeNaN();
+    expect(c.acrossSeeds).toMatchObject({ n: 1, mean: median(w1) });
+    expect(c.text).toBe('0.75 (1 seed)');
+  });
+
+  it('one seed per cell keeps the paper\u2019s text; all seeds diverged read "0 [0, 0]"', () => {
+    const one = cellStats({ results: [run({ window: w1 })], seeds: 1, lastK: 4 });
+    expect(one.text).toBe(one.pooledText);
+    expect(one.text).toBe('0.75 (0.15)');
+    const dead = cellStats({
+      results: [run({ seed: 1, status: 'diverged' }), run({ seed: 2, status: 'diverged' })],
+      seeds: 2,
+      lastK: 4,
+    });
+    expect(dead).toMatchObject({ state: 'failed', text: '0 [0, 0]', pooledText: '0 (0)' });
   });
 });

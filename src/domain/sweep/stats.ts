@@ -1,8 +1,10 @@
 // The paper's statistic per cell: median (IQR) of training Dice over the last K steps, pooled over the
-// cell's seeds. A diverged run counts as K zeros (the paper's "0 (0)"); a collapsed run counts as what
+// cell's seeds; and each seed's own statistic (the median of its window, the paper's number for one run)
+// with their mean and 95% t interval, which the table shows once a cell has 2+ seeds. A diverged run counts as K zeros (the paper's "0 (0)"); a collapsed run counts as what
 // it scored; a run that errored has no values. Failed runs are flagged either way.
 // Any validation metric can be the statistic instead: each run gives its window validations' values; a
 // diverged run gives zeros where higher is better and nothing where lower is (no finite worst distance).
+import { type MeanCi, meanCi } from '../paired';
 import { formatMedianIqr, type MedianIqr, medianIqr } from '../summary';
 import type { RunStatus } from '../runs';
 import { METRICS } from '../metrics';
@@ -12,14 +14,39 @@ export type FailureKind = 'diverged' | 'collapsed' | 'error';
 /** ok: every seed trained; failed: every finished seed failed; partial: some did. */
 export type CellState = 'ok' | 'failed' | 'partial' | 'pending';
 
+/** One seed's statistic in a cell: the median of that run's window values (NaN when it has none). */
+export interface SeedStat {
+  seed: number;
+  value: number;
+  failure: FailureKind | null;
+}
+
+/** Pooled median (IQR) fields are the paper's; perSeed and acrossSeeds keep the spread between seeds. */
 export interface CellStats extends MedianIqr {
   state: CellState;
   /** Seeds with a result, out of seedsTotal. */
   seedsDone: number;
   seedsTotal: number;
   failures: FailureKind[];
-  /** The paper's cell text: "0.75 (0.14)", "0 (0)" for diverged runs, "…" while pending. */
+  /** By ascending seed, one per seed with a result. */
+  perSeed: SeedStat[];
+  /** Mean and 95% t interval of the per-seed values (NaN values left out). */
+  acrossSeeds: MeanCi;
+  /** The paper's pooled text: "0.75 (0.14)", "0 (0)" for diverged runs, "…" while pending. */
+  pooledText: string;
+  /** What the table shows: pooledText for one seed per cell, "0.75 [0.70, 0.80]" (mean [95% CI]) for 2+. */
   text: string;
+}
+
+/** The cell's headline number: the pooled median for one seed per cell, the mean across seeds for 2+. */
+export const cellValue = (c: CellStats): number => (c.seedsTotal >= 2 ? c.acrossSeeds.mean : c.median);
+
+/** "0.75 [0.70, 0.80]"; one seed has no interval: "0.75 (1 seed)"; exact zeros print as "0". */
+export function formatMeanCi(ci: MeanCi, digits = 2): string {
+  const f = (x: number) => (x === 0 ? '0' : x.toFixed(digits));
+  if (ci.n === 0) return 'n/a';
+  if (ci.n === 1) return `${f(ci.mean)} (1 seed)`;
+  return `${f(ci.mean)} [${f(ci.lo)}, ${f(ci.hi)}]`;
 }
 
 export function failureOf(status: RunStatus): FailureKind | null {
@@ -40,7 +67,7 @@ export function runValues(params: { result: RunResult; lastK: number; statistic?
   return dice.slice(-lastK);
 }
 
-/** Median (IQR) of a cell over the results of its seeds (results of other cells must not be passed). */
+/** A cell over the results of its seeds: pooled median (IQR), each seed's median, their mean [95% CI] (pass no other cell's results). */
 export function cellStats(params: {
   results: readonly RunResult[];
   seeds: number;
@@ -55,8 +82,17 @@ export function cellStats(params: {
   if (results.length === 0) state = 'pending';
   else if (failures.length === results.length) state = 'failed';
   else if (failures.length > 0) state = 'partial';
-  const text = state === 'pending' ? '…' : state === 'failed' && stats.count === 0 ? 'error' : formatMedianIqr(stats);
-  return { ...stats, state, seedsDone: results.length, seedsTotal: seeds, failures, text };
+  const perSeed = [...results]
+    .sort((a, b) => a.seed - b.seed)
+    .map((r) => ({
+      seed: r.seed,
+      value: medianIqr(runValues({ result: r, lastK, statistic })).median,
+      failure: failureOf(r.status),
+    }));
+  const acrossSeeds = meanCi(perSeed.map((s) => s.value));
+  const pooledText = state === 'pending' ? '…' : state === 'failed' && stats.count === 0 ? 'error' : formatMedianIqr(stats);
+  const text = seeds < 2 || state === 'pending' || pooledText === 'error' ? pooledText : formatMeanCi(acrossSeeds);
+  return { ...stats, state, seedsDone: results.length, seedsTotal: seeds, failures, perSeed, acrossSeeds, pooledText, text };
 }
 
 /** Last K values of a run's Dice series, rounded so stored and recomputed statistics agree exactly. */

@@ -120,10 +120,13 @@ describe('assembleTable: the paper layout', () => {
       .trim()
       .split('\n');
     expect(lines).toHaveLength(1 + 8);
-    expect(lines[0].split(',')).toContain('median');
-    expect(lines[1]).toBe('0.01,L,48,1,0.00001,wce,0.5,0.1,0.45,0.55,3,1,1,ok,');
-    expect(lines[3]).toBe('0.01,L,48,1,0.001,wce,0,0,0,0,3,1,1,failed,diverged');
-    expect(lines[6]).toBe('0.01,S,16,5,0.00001,gdl,,,,,0,0,1,pending,');
+    // The old 15 columns first, then the mean across seeds, its interval, the seeds used and one column per seed.
+    expect(lines[0]).toBe(
+      'burden,patch,side,batch,lr,loss,median,iqr,q1,q3,values,seeds_done,seeds_total,state,failures,mean,ci_lo,ci_hi,seeds_used,seed_1',
+    );
+    expect(lines[1]).toBe('0.01,L,48,1,0.00001,wce,0.5,0.1,0.45,0.55,3,1,1,ok,,0.5,0.5,0.5,1,0.5');
+    expect(lines[3]).toBe('0.01,L,48,1,0.001,wce,0,0,0,0,3,1,1,failed,diverged,0,0,0,1,0');
+    expect(lines[6]).toBe('0.01,S,16,5,0.00001,gdl,,,,,0,0,1,pending,,,,,0,');
   });
 
   it('heat map data: rows by ascending patch side, columns by LR, failed mask', () => {
@@ -166,5 +169,35 @@ describe('assembleTable: the paper layout', () => {
     const md = tableToMarkdown({ table: t, spec: SPEC, labels: { wce: 'WCE', gdl: 'GDL' } }).split('\n');
     expect(md[2]).toBe('| L (48/1) | 1e-5 | 9.00 (0) | **3.00 (0)** |');
     expect(md.at(-1)).toMatch(/^Median \(IQR\) of validation HD95 \(mm\) over the last 3 of 10 steps/);
+  });
+
+  it('two seeds: mean [95% CI] cells, the caption says so, CSV has each seed and the interval', () => {
+    const spec = { ...SPEC, seeds: 2, burdens: [0.01] };
+    const results = [
+      result({ loss: 'wce', lr: 1e-5, patch: 'L', seed: 1, window: around(0.4) }),
+      result({ loss: 'wce', lr: 1e-5, patch: 'L', seed: 2, window: around(0.6) }),
+      result({ loss: 'gdl', lr: 1e-5, patch: 'L', seed: 2, window: around(0.7) }), // seed 1 not trained yet
+    ];
+    const t = assembleTable({ spec, results, burden: 0.01 });
+    expect(t.seeds).toEqual([1, 2]);
+    // Seeds .4 and .6: mean .5, sd .1 sqrt 2, half = t(.975, 1) x .1 = 1.2706.
+    const half = 12.706204736174705 * 0.1;
+    const c = t.rows[0].cells[0];
+    expect(c.acrossSeeds.lo).toBeCloseTo(0.5 - half, 9);
+    expect(c.text).toBe(`0.50 [${(0.5 - half).toFixed(2)}, ${(0.5 + half).toFixed(2)}]`);
+    expect(t.rows[0].cells[1].text).toBe('0.70 (1 seed)');
+    const md = tableToMarkdown({ table: t, spec, labels: { wce: 'WCE', gdl: 'GDL' } }).split('\n');
+    expect(md[2]).toBe('| L (48/1) | 1e-5 | 0.50 [-0.77, 1.77] | **0.70 (1 seed)** |');
+    expect(md.at(-1)).toMatch(
+      /^Mean \[95% CI\] across 2 seeds of each seed's median of training Dice over the last 3 of 10 steps/,
+    );
+    const lines = tablesToCsv({ tables: [t] })
+      .trim()
+      .split('\n');
+    expect(lines[0].split(',').slice(15)).toEqual(['mean', 'ci_lo', 'ci_hi', 'seeds_used', 'seed_1', 'seed_2']);
+    expect(lines[1]).toBe(
+      `0.01,L,48,1,0.00001,wce,0.5,0.15,0.425,0.575,6,2,2,ok,,0.5,${Math.round((0.5 - half) * 1e5) / 1e5},${Math.round((0.5 + half) * 1e5) / 1e5},2,0.4,0.6`,
+    );
+    expect(lines[2]).toBe('0.01,L,48,1,0.00001,gdl,0.7,0.1,0.65,0.75,3,1,2,ok,,0.7,0.7,0.7,1,,0.7');
   });
 });

@@ -1,9 +1,10 @@
 // Results in the paper's layout: one table per lesion burden, rows patch x LR (LR ascending, as the
-// paper's -5, -4, -3), columns losses, cells "median (IQR)"; and a robustness summary per loss.
+// paper's -5, -4, -3), columns losses, cells "median (IQR)" (one seed) or "mean [95% CI]" across seeds
+// (2+); each seed's own value per cell; and a robustness summary per loss.
 import type { LossId } from '../losses';
 import { METRICS } from '../metrics';
 import { formatLr, seedsOf } from './plan';
-import { type CellStats, cellStats } from './stats';
+import { type CellStats, cellStats, cellValue } from './stats';
 import type { PatchChoice, RunResult, SweepSpec, SweepStatistic } from './types';
 
 /** Whether a larger cell value is better for this statistic. */
@@ -28,6 +29,8 @@ export interface SweepTable {
   rows: TableRow[];
   /** What the cells are the median (IQR) of. */
   statistic: SweepStatistic;
+  /** The spec's seeds, ascending (each cell's perSeed holds those that have a result). */
+  seeds: number[];
 }
 
 export function assembleTable(params: {
@@ -62,7 +65,7 @@ export function assembleTable(params: {
           }),
         ),
       });
-  return { burden, losses: [...spec.losses], rows, statistic };
+  return { burden, losses: [...spec.losses], rows, statistic, seeds: seedsOf(spec) };
 }
 
 export function assembleTables(params: {
@@ -134,7 +137,7 @@ export function cellLabel(c: CellStats): string {
   return `${c.text}${marks}${seeds}`;
 }
 
-/** The paper's layout in Markdown; the best median of each row in bold. */
+/** The paper's layout in Markdown; the best cell of each row (median, or mean across 2+ seeds) in bold. */
 export function tableToMarkdown(params: { table: SweepTable; spec: SweepSpec; labels?: Record<string, string> }): string {
   const { table, spec } = params;
   const label = (l: string) => params.labels?.[l] ?? l.toUpperCase();
@@ -144,25 +147,68 @@ export function tableToMarkdown(params: { table: SweepTable; spec: SweepSpec; la
     const first = i === 0 || table.rows[i - 1].patch.id !== row.patch.id;
     const patch = first ? `${row.patch.id} (${row.patch.patch}/${row.patch.batch})` : '';
     const up = higherIsBetter(table.statistic);
-    const finite = row.cells.map((c) => c.median).filter((m) => !Number.isNaN(m));
+    const finite = row.cells.map(cellValue).filter((m) => !Number.isNaN(m));
     const best = finite.length ? (up ? Math.max(...finite) : Math.min(...finite)) : Number.NaN;
     const cells = row.cells.map((c) => {
       const text = cellLabel(c);
-      return c.median === best && (!up || best > 0) && c.state !== 'pending' ? `**${text}**` : text;
+      return cellValue(c) === best && (!up || best > 0) && c.state !== 'pending' ? `**${text}**` : text;
     });
     return `| ${patch} | ${formatLr(row.lr)} | ${cells.join(' | ')} |`;
   });
   const over = table.statistic === 'trainDice' ? 'training Dice' : statisticLabel(table.statistic);
-  const note =
-    `Median (IQR) of ${over} over the last ${spec.lastK} of ${spec.steps} steps` +
-    (spec.seeds > 1 ? `, pooled over ${spec.seeds} seeds` : '') +
-    '. † diverged (scored 0, as the paper\u2019s "0 (0)"), ‡ collapsed to one class, § error.';
+  const note = `${tableCaption({ statistic: table.statistic, seeds: spec.seeds, lastK: spec.lastK, steps: spec.steps, over })}. † diverged (scored 0, as the paper\u2019s "0 (0)"), ‡ collapsed to one class, § error.`;
   return [head, rule, ...lines, '', note].join('\n');
 }
 
-/** Long format, one line per cell: easy to load in a spreadsheet or pandas. */
+/** What the cells are: the paper's pooled median (IQR) for one seed, the mean [95% CI] of the seeds' medians for 2+. */
+export function tableCaption(params: {
+  statistic: SweepStatistic;
+  seeds: number;
+  lastK: number;
+  steps: number;
+  over?: string;
+}): string {
+  const { seeds, lastK, steps } = params;
+  const over = params.over ?? statisticLabel(params.statistic);
+  const window = `over the last ${lastK} of ${steps} steps`;
+  if (seeds < 2) return `Median (IQR) of ${over} ${window}`;
+  return `Mean [95% CI] across ${seeds} seeds of each seed's median of ${over} ${window} (Student t interval; the pooled median (IQR) is in the CSV)`;
+}
+
+/** Each seed's value per cell, "0.81 / 0.79 / 0†" in seed order ("…" for a seed not trained yet). */
+export function perSeedMarkdown(params: { table: SweepTable; labels?: Record<string, string> }): string {
+  const { table } = params;
+  const label = (l: string) => params.labels?.[l] ?? l.toUpperCase();
+  const num = (x: number) => (Number.isNaN(x) ? 'n/a' : x === 0 ? '0' : x.toFixed(2));
+  const head = `| Patch | LR | ${table.losses.map(label).join(' | ')} |`;
+  const rule = `| --- | --- | ${table.losses.map(() => '---').join(' | ')} |`;
+  const lines = table.rows.map((row, i) => {
+    const first = i === 0 || table.rows[i - 1].patch.id !== row.patch.id;
+    const cells = row.cells.map((c) =>
+      table.seeds
+        .map((seed) => {
+          const s = c.perSeed.find((x) => x.seed === seed);
+          return s ? `${num(s.value)}${s.failure ? FAILURE_MARK[s.failure] : ''}` : '…';
+        })
+        .join(' / '),
+    );
+    return `| ${first ? row.patch.id : ''} | ${formatLr(row.lr)} | ${cells.join(' | ')} |`;
+  });
+  return [head, rule, ...lines].join('\n');
+}
+
+/**
+ * Long format, one line per cell: easy to load in a spreadsheet or pandas. The first 15 columns are the
+ * old file's (pooled median, IQR, ...); then the mean across seeds with its 95% interval, the seeds it
+ * used, and one seed_<n> column per seed of the spec (empty where that seed has no value).
+ */
 export function tablesToCsv(params: { tables: readonly SweepTable[] }): string {
-  const header = 'burden,patch,side,batch,lr,loss,median,iqr,q1,q3,values,seeds_done,seeds_total,state,failures';
+  const seeds = params.tables[0]?.seeds ?? [];
+  const header = [
+    'burden,patch,side,batch,lr,loss,median,iqr,q1,q3,values,seeds_done,seeds_total,state,failures',
+    'mean,ci_lo,ci_hi,seeds_used',
+    ...seeds.map((s) => `seed_${s}`),
+  ].join(',');
   const num = (x: number) => (Number.isNaN(x) ? '' : String(Math.round(x * 1e5) / 1e5));
   const lines = params.tables.flatMap((t) =>
     t.rows.flatMap((row) =>
@@ -183,6 +229,11 @@ export function tablesToCsv(params: { tables: readonly SweepTable[] }): string {
           c.seedsTotal,
           c.state,
           c.failures.join(' '),
+          num(c.acrossSeeds.mean),
+          num(c.acrossSeeds.lo),
+          num(c.acrossSeeds.hi),
+          c.acrossSeeds.n,
+          ...seeds.map((s) => num(c.perSeed.find((x) => x.seed === s)?.value ?? Number.NaN)),
         ].join(','),
       ),
     ),

@@ -1,9 +1,11 @@
-// Per loss: mean of the cell medians, the worst cell and the failed cells, and what that says about
-// the paper's claim (GDL most robust under high imbalance).
+// Per loss: mean of the cell medians, the worst cell and the failed cells; GDL paired against each loss
+// over matched (cell, seed) runs; and what that says about the paper's claim (GDL most robust under
+// high imbalance), judged on the pairs when cells have 2+ seeds.
 import { formatBurden, formatLr } from '../../domain/sweep/plan';
 import { lossShortLabel } from '../../domain/sweep/labels';
 import { METRICS } from '../../domain/metrics';
-import type { LossRobustness } from '../../domain/sweep/table';
+import { pairSentence, pairsAgainst } from '../../domain/sweep/pairs';
+import type { LossRobustness, SweepTable } from '../../domain/sweep/table';
 import type { SweepStatistic } from '../../domain/sweep/types';
 import { verdict } from '../../domain/sweep/verdict';
 
@@ -11,13 +13,17 @@ const fmt = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(2));
 
 export function Robustness({
   rows,
-  burdens,
+  tables,
+  seeds,
   statistic = 'trainDice',
 }: {
   rows: LossRobustness[];
-  burdens: number;
+  tables: readonly SweepTable[];
+  seeds: number;
   statistic?: SweepStatistic;
 }) {
+  const burdens = tables.length;
+  const pairs = pairsAgainst({ tables });
   return (
     <section className="sweep-robustness" aria-label="Robustness">
       <table aria-label="Robustness per loss">
@@ -48,8 +54,20 @@ export function Robustness({
           ))}
         </tbody>
       </table>
+      {pairs.length > 0 && (
+        <>
+          <h4>GDL paired over the same cell and seed</h4>
+          <ul aria-label="Paired comparisons">
+            {pairs.map((p) => (
+              <li key={p.b} data-outcome={p.outcome}>
+                {pairSentence(p)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <p role="note" aria-label="Robustness verdict">
-        {verdict(rows, statistic)}
+        {verdict(rows, statistic, { tables, seeds })}
       </p>
     </section>
   );

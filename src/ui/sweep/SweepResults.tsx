@@ -77,7 +77,7 @@ export function SweepResults({ record }: { record: SweepRecord }) {
       )}
       <div className="sweep-results-grid">
         <SweepTable table={table} lastK={spec.lastK} steps={spec.steps} />
-        <Robustness rows={rows} burdens={tables.length} statistic={statistic} />
+        <Robustness rows={rows} tables={tables} seeds={spec.seeds} statistic={statistic} />
       </div>
       <section className="heatmaps" aria-label="Heat maps">
         {maps.map((m) => (
