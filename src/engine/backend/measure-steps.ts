@@ -2,7 +2,7 @@
 // the engine's Trainer on a toy batch. A candidate whose warm-up outlasts `bound` times the best total
 // so far is abandoned (its step may still finish in the background; it is freed then).
 import type { BackendName } from '../../domain/backends';
-import { nearestValidSize } from '../../domain/network-spec';
+import { measuredPatch } from '../../domain/network-spec';
 import { type NetworkKind, networkInfo } from '../../domain/networks';
 import { createRng } from '../data/rng';
 import { computeLoss } from '../losses';
@@ -54,11 +54,6 @@ function toyBatch(p: { dims: 2 | 3; side: number; batch: number; channels: numbe
 function toySource(network: NetworkKind, side: number, batch: number): BatchSource {
   const b = toyBatch({ dims: networkInfo(network).dims, side, batch, channels: MEASURE_DEFAULTS.channels, seed: 7 });
   return { numClasses: 2, trainBatch: () => b, validationBatches: () => [], snapshotInput: () => null };
-}
-
-/** The patch side measured: the given one or the network's default, made valid for the net. */
-export function measuredPatch(network: NetworkKind, patch?: number): number {
-  return nearestValidSize({ kind: network }, patch ?? networkInfo(network).defaultPatchSize);
 }
 
 type Raced<T> = { done: true; value: T } | { done: false };

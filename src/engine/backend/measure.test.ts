@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { autoBackend, autoCandidates, type DeviceProbe, deviceKey, isSoftwareRenderer } from './measure';
-import { fastest, measureCandidates, measuredPatch } from './measure-steps';
+import { measuredPatch } from '../../domain/network-spec';
+import { fastest, measureCandidates } from './measure-steps';
 import { trySetBackend } from './backend';
 
 const SWIFTSHADER_GL = 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)';
@@ -17,8 +18,8 @@ describe('the candidate rule', () => {
     const { candidates, skipped } = autoCandidates({ adapter: softGpu, webglRenderer: SWIFTSHADER_GL, cores: 2 });
     expect(candidates).toEqual(['wasm']);
     expect(skipped).toEqual([
-      { name: 'webgpu', skipped: 'software adapter (swiftshader), skipped' },
       { name: 'webgl', skipped: 'software renderer (SwiftShader), skipped' },
+      { name: 'webgpu', skipped: 'software adapter (swiftshader), skipped' },
     ]);
   });
 
@@ -37,11 +38,11 @@ describe('the candidate rule', () => {
     }
     expect(isSoftwareRenderer(NVIDIA_GL)).toBe(false);
     const all = autoCandidates({ adapter: softGpu, webglRenderer: SWIFTSHADER_GL, cores: 2 }, { includeSoftware: true });
-    expect(all).toEqual({ candidates: ['wasm', 'webgpu', 'webgl'], skipped: [] });
+    expect(all).toEqual({ candidates: ['wasm', 'webgl', 'webgpu'], skipped: [] });
   });
 
   it('no adapter and no context are reasons too', () => {
-    expect(autoCandidates(node).skipped.map((s) => s.skipped)).toEqual(['no WebGPU adapter', 'no WebGL context']);
+    expect(autoCandidates(node).skipped.map((s) => s.skipped)).toEqual(['no WebGL context', 'no WebGPU adapter']);
   });
 
   it('the device key changes with the adapter, the renderer and the cores', () => {
@@ -127,8 +128,8 @@ describe('choices without measuring', () => {
     expect(report.active).toBe('wasm');
     expect(report.measured.every((m) => m.skipped && m.msPerStep === undefined)).toBe(true);
     expect(report.attempts.map((a) => [a.name, a.ok])).toEqual([
-      ['webgpu', false],
       ['webgl', false],
+      ['webgpu', false],
       ['wasm', true],
     ]);
   });

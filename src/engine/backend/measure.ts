@@ -38,7 +38,8 @@ export function isSoftwareRenderer(renderer: string): boolean {
 }
 
 /**
- * The backends auto may time here, in the order timed (wasm first: a tight bound for the rest), and
+ * The backends auto may time here, in the order timed (wasm first: a tight bound for the rest; webgl
+ * before webgpu, whose abandoned warm-up would still load the GPU), and
  * why each other one is left out. `includeSoftware` (the page's _measure=all) admits software ones.
  */
 export function autoCandidates(
@@ -48,16 +49,16 @@ export function autoCandidates(
   const soft = opts.includeSoftware === true;
   const candidates: BackendName[] = ['wasm'];
   const skipped: MeasuredBackend[] = [];
-  const a = probe.adapter;
-  if (!a) skipped.push({ name: 'webgpu', skipped: 'no WebGPU adapter' });
-  else if (a.isFallback && !soft)
-    skipped.push({ name: 'webgpu', skipped: `software adapter (${a.architecture || 'fallback'}), skipped` });
-  else candidates.push('webgpu');
   const r = probe.webglRenderer;
   if (r === null) skipped.push({ name: 'webgl', skipped: 'no WebGL context' });
   else if (isSoftwareRenderer(r) && !soft)
     skipped.push({ name: 'webgl', skipped: `software renderer (${shortRenderer(r)}), skipped` });
   else candidates.push('webgl');
+  const a = probe.adapter;
+  if (!a) skipped.push({ name: 'webgpu', skipped: 'no WebGPU adapter' });
+  else if (a.isFallback && !soft)
+    skipped.push({ name: 'webgpu', skipped: `software adapter (${a.architecture || 'fallback'}), skipped` });
+  else candidates.push('webgpu');
   return { candidates, skipped };
 }
 
