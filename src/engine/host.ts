@@ -43,7 +43,7 @@ export function createEngineHost(emit: Emit, opts: { makePhantoms?: PhantomMaker
         (backend ?? 'auto') === 'auto' && measure ? await autoBackend(measure) : await selectBackend({ requested: backend });
       const w = report.wasm;
       const threads = w ? ` (${w.threads} thread${w.threads === 1 ? '' : 's'}${w.reason ? `: ${w.reason}` : ''})` : '';
-      emit('log', { level: 'info', message: `backend ${report.active}${threads}, ${report.chosenBy}` });
+      emit('log', { level: 'info', message: `backend ${report.active}${threads}` });
       debug = drills === true;
       unwatch();
       unwatch = watchDevice((fault) => emit('fault', fault));

@@ -299,8 +299,11 @@ export class PlaygroundController extends Observable<PlaygroundState> {
     });
 
   /** After a fault: a fresh engine on `backend`, the experiment continued from its last checkpoint. */
-  recover = async (backend: BackendChoice): Promise<void> => {
-    await this.reliability.prepareRecovery();
+  recover = (backend: BackendChoice): Promise<void> => this.restart(backend, true);
+
+  /** A fresh engine on `backend`; the experiment is put back at its last checkpoint (and played on when `autoplay`). */
+  private restart = async (backend: BackendChoice, autoplay: boolean): Promise<void> => {
+    await this.reliability.prepareRecovery(autoplay);
     this.runsCreated = false;
     this.backendOverride = backend;
     this.set({ phase: 'idle', backend: null });
@@ -309,8 +312,15 @@ export class PlaygroundController extends Observable<PlaygroundState> {
 
   /** A fresh engine whose auto times the backends again (runs checkpointed and continued, as in recover). */
   measureAgain = async (): Promise<void> => {
+    const wasPlaying = this.playing;
+    // The engine is healthy: checkpoint the runs at their current step, so the restart loses none.
+    if (this.client && this.runsCreated) {
+      if (wasPlaying) await this.pause();
+      await this.reliability.persister.checkpointNow();
+      await this.reliability.persister.flush();
+    }
     this.remeasure = true;
-    await this.recover('auto');
+    await this.restart('auto', wasPlaying);
   };
 
   /** auto: the page's network for the engine to time, and what this browser remembers for it. */
