@@ -23,11 +23,11 @@ describe('the candidate rule', () => {
     ]);
   });
 
-  it('hardware adapter and renderer: all three, wasm first', () => {
+  it('hardware adapter and renderer: all three, wasm first, webgpu last', () => {
     expect(autoCandidates({ adapter: hardGpu, webglRenderer: NVIDIA_GL, cores: 8 }).candidates).toEqual([
       'wasm',
-      'webgpu',
       'webgl',
+      'webgpu',
     ]);
   });
 

@@ -115,16 +115,20 @@ export interface AutoParams {
 
 /** Activates the backend auto picks and says how it picked it. */
 export async function autoBackend(p: AutoParams): Promise<BackendReport> {
-  const probe = p.probe ?? (await probeDevice());
-  const key = deviceKey(probe);
-  const rule = autoCandidates(probe, { includeSoftware: p.includeSoftware });
-  const candidates = p.candidates ?? rule.candidates;
-  const skipped = rule.skipped.filter((s) => !candidates.includes(s.name));
   let wasm: WasmThreads | undefined;
   const activate = async (name: BackendName) => {
     const w = await trySetBackend(name, p.wasmThreads ?? true);
     if (w) wasm = w;
   };
+  // wasm is always a candidate (and timed first): its fetch and compile overlap the probes. A failure
+  // shows again where wasm is activated next.
+  const early = p.candidates && !p.candidates.includes('wasm') ? null : activate('wasm').catch(() => undefined);
+  const probe = p.probe ?? (await probeDevice());
+  await early;
+  const key = deviceKey(probe);
+  const rule = autoCandidates(probe, { includeSoftware: p.includeSoftware });
+  const candidates = p.candidates ?? rule.candidates;
+  const skipped = rule.skipped.filter((s) => !candidates.includes(s.name));
   const remembered = p.remembered?.find((r) => r.deviceKey === key && r.network === p.network && candidates.includes(r.backend));
   let chosen: BackendName | null;
   let chosenBy: ChosenBy;
