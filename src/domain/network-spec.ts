@@ -1,6 +1,6 @@
 // Network specs: plain data (survives structured cloning and the URL), defaults beside the code.
 
-import { NETWORK_IDS, type NetworkKind, SPATIAL_DIMS } from './networks';
+import { NETWORK_IDS, type NetworkKind, networkInfo, SPATIAL_DIMS } from './networks';
 
 export { NETWORK_IDS, type NetworkKind, SPATIAL_DIMS } from './networks';
 
@@ -89,6 +89,11 @@ export function validSpatialSize(spec: NetworkSpec, size: number | readonly numb
 export function nearestValidSize(spec: NetworkSpec, size: number): number {
   const m = sizeMultiple(spec);
   return Math.max(m, Math.round(size / m) * m);
+}
+
+/** The patch side auto's backend measurement times: the given one or the net's default, made valid. */
+export function measuredPatch(kind: NetworkKind, patch?: number): number {
+  return nearestValidSize({ kind }, patch ?? networkInfo(kind).defaultPatchSize);
 }
 
 /** Distinct, well-mixed uint32 seeds for the i-th initializer of a net (splitmix32-style). */

@@ -3,6 +3,7 @@
 import type { ControlAction, DataRequest, DataSummary, RunRequest } from '../domain/engine-types';
 import type { BenchRequest, BenchResult } from './backend/bench';
 import type { BackendChoice, BackendReport } from './backend/backend';
+import type { AutoParams } from './backend/measure';
 import type { RunCheckpoint } from './train/checkpoint';
 import type { EngineFault, FaultDrill } from './backend/device-watch';
 import type { RunEvents } from './train/events';
@@ -19,11 +20,16 @@ export type {
   VolumeData,
 } from '../domain/engine-types';
 
+/** What the page sends for auto: network, batch, remembered choices, _measure=all. */
+export type AutoMeasureRequest = Pick<AutoParams, 'network' | 'batch' | 'patch' | 'remembered' | 'includeSoftware'>;
+
 export interface EngineApi extends IoApi {
   /** Selects the backend; call before anything that computes. */
   init(req: {
     backend?: BackendChoice /** Enables debugFault (test and teaching drills). */;
     debug?: boolean;
+    /** auto: the page's network to time on each usable backend, and the choices it remembers. */
+    measure?: AutoMeasureRequest;
   }): Promise<BackendReport>;
   /** Generates the phantom subjects and the patch sampler; replaces any previous data (and runs). */
   prepareData(req: DataRequest): Promise<DataSummary>;

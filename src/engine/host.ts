@@ -4,6 +4,7 @@ import { EngineError, engineError } from './errors';
 import { explorerCurves } from './explorer';
 import { runBenchmark } from './backend/bench';
 import { selectBackend } from './backend/backend';
+import { autoBackend } from './backend/measure';
 import { runFaultDrill, watchDevice } from './backend/device-watch';
 import { Session } from './train/session';
 import type { PhantomMaker } from './data/phantom-maker';
@@ -36,8 +37,10 @@ export function createEngineHost(emit: Emit, opts: { makePhantoms?: PhantomMaker
   let debug = false;
   let unwatch = () => {};
   return classified({
-    async init({ backend, debug: drills }) {
-      const report = await selectBackend({ requested: backend });
+    async init({ backend, debug: drills, measure }) {
+      // auto with the page's network: chosen by measurement (or a remembered one); else the fixed order.
+      const report =
+        (backend ?? 'auto') === 'auto' && measure ? await autoBackend(measure) : await selectBackend({ requested: backend });
       const w = report.wasm;
       const threads = w ? ` (${w.threads} thread${w.threads === 1 ? '' : 's'}${w.reason ? `: ${w.reason}` : ''})` : '';
       emit('log', { level: 'info', message: `backend ${report.active}${threads}` });

@@ -3,14 +3,17 @@
 // explicit phase. Settings arrive through setSettings and are diffed: data changes prepare new data,
 // run changes clear the runs. Plain class: React only subscribes (usePlayground).
 import type { BackendChoice, BackendReport } from '../engine/backend/backend';
-import type { DataSummary } from '../engine/api';
+import type { AutoMeasureRequest, DataSummary } from '../engine/api';
 import type { FaultDrill } from '../engine/backend/device-watch';
 import type { EngineClient } from '../worker/client';
 import { markOnce } from '../domain/marks';
 import { estimateRun, type RunEstimate } from '../domain/estimate';
 import { isFinished } from '../domain/runs';
+import { measuredPatch } from '../domain/network-spec';
+import { isNetworkKind } from '../domain/networks';
 import { Observable } from './observable';
 import { withMemoryAdvice } from './persist/faults';
+import { BackendChoices } from './persist/backend-choice';
 import { Reliability } from './persist/reliability';
 import { experimentQuery, recordSettings } from './persist/resume';
 import type { RunsDb } from './persist/runs-db';
@@ -62,6 +65,10 @@ export interface PlaygroundOptions {
   sweepStore?: SweepStore;
   /** Where runs are saved (IndexedDB in the page; a shared memory db lets a test "reload"). */
   db?: RunsDb;
+  /** auto: software backends are measured too (URL flag _measure=all). */
+  measureAll?: boolean;
+  /** Where auto's measured choice is remembered (localStorage in the page). */
+  backendChoices?: BackendChoices;
 }
 
 /** Settings that decide the data (a change prepares new data). */
@@ -85,6 +92,9 @@ export class PlaygroundController extends Observable<PlaygroundState> {
   private source: DataSource | null = null;
   private runsCreated = false;
   private backendOverride: BackendChoice | null = null;
+  private readonly choices: BackendChoices;
+  /** Measure again: the next start times the backends, ignoring what is remembered. */
+  private remeasure = false;
   private prepareTimer: ReturnType<typeof setTimeout> | null = null;
   private detach: () => void = () => {};
   private interrupted: Promise<void>;
@@ -97,6 +107,7 @@ export class PlaygroundController extends Observable<PlaygroundState> {
   constructor(private readonly o: PlaygroundOptions) {
     super({ phase: 'idle', backend: null, data: null, error: null, dataSource: null, engineGeneration: 0, confirm: null });
     this.settings = o.settings;
+    this.choices = o.backendChoices ?? new BackendChoices();
     this.runs = new RunStore(o.throttleMs ?? 250);
     this.reliability = new Reliability({ store: this.runs, db: o.db, debug: o.debug });
     const engine = () => this.client;
@@ -144,9 +155,12 @@ export class PlaygroundController extends Observable<PlaygroundState> {
       const report = await c.call('init', {
         backend: this.backendOverride ?? this.settings.backend,
         debug: this.reliability.debug,
+        ...this.measureRequest(),
       });
       if (this.disposed) return;
       markOnce('backend-ready');
+      this.remeasure = false;
+      this.keepMeasurement(report);
       this.reliability.persister.setBackend(report.active);
       this.client = c;
       this.set({ backend: report, engineGeneration: this.getState().engineGeneration + 1 });
@@ -285,13 +299,53 @@ export class PlaygroundController extends Observable<PlaygroundState> {
     });
 
   /** After a fault: a fresh engine on `backend`, the experiment continued from its last checkpoint. */
-  recover = async (backend: BackendChoice): Promise<void> => {
-    await this.reliability.prepareRecovery();
+  recover = (backend: BackendChoice): Promise<void> => this.restart(backend, true);
+
+  /** A fresh engine on `backend`; the experiment is put back at its last checkpoint (and played on when `autoplay`). */
+  private restart = async (backend: BackendChoice, autoplay: boolean): Promise<void> => {
+    await this.reliability.prepareRecovery(autoplay);
     this.runsCreated = false;
     this.backendOverride = backend;
     this.set({ phase: 'idle', backend: null });
     await this.start();
   };
+
+  /** A fresh engine whose auto times the backends again (runs checkpointed and continued, as in recover). */
+  measureAgain = async (): Promise<void> => {
+    const wasPlaying = this.playing;
+    // The engine is healthy: checkpoint the runs at their current step, so the restart loses none.
+    if (this.client && this.runsCreated) {
+      if (wasPlaying) await this.pause();
+      await this.reliability.persister.checkpointNow();
+      await this.reliability.persister.flush();
+    }
+    this.remeasure = true;
+    await this.restart('auto', wasPlaying);
+  };
+
+  /** auto: the page's network for the engine to time, and what this browser remembers for it. */
+  private measureRequest(): { measure?: AutoMeasureRequest } {
+    const s = this.settings;
+    if ((this.backendOverride ?? s.backend) !== 'auto' || !isNetworkKind(s.network)) return {};
+    const remembered = this.remeasure ? [] : this.choices.forNetwork(s.network);
+    return { measure: { network: s.network, batch: s.batch, remembered, includeSoftware: this.o.measureAll === true } };
+  }
+
+  /** A fresh measurement is remembered for this device and network; its figures also rank fault fallbacks. */
+  private keepMeasurement(report: BackendReport): void {
+    if (report.chosenBy !== 'measured') return;
+    const network = this.settings.network;
+    if (!isNetworkKind(network)) return;
+    this.choices.remember({ deviceKey: report.deviceKey, network, backend: report.active, measured: report.measured });
+    const patch = measuredPatch(network);
+    for (const m of report.measured)
+      if (m.msPerStep)
+        this.reliability.speeds.add(
+          m.name,
+          { patch, batch: this.settings.batch, network, size: this.settings.size },
+          m.msPerStep,
+        );
+  }
 
   /** Reopens a saved experiment; resolves to its settings (the caller applies them, then it is prepared). */
   reopen = async (id: string): Promise<Settings> => {

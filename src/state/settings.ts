@@ -170,13 +170,14 @@ export function parseSettings(search: string): ParsedSettings {
   const q = new URLSearchParams(search);
   const settings: Settings = { ...DEFAULT_SETTINGS, lossOptions: {}, hide: [], cols: [...DEFAULT_SETTINGS.cols] };
   const notices: string[] = [];
-  // _debug=faults turns on the fault drills (src/state/persist/reliability.ts).
+  // _debug=faults turns on the fault drills (src/state/persist/reliability.ts); _measure=all: auto times software backends too.
   const known = new Set<string>([
     ...Object.keys(FIELDS),
     ...LOSS_OPTION_KEYS,
     ...LEGACY_KEYS,
     '_hide',
     '_debug',
+    '_measure',
     'lesson',
     'step',
   ]);

@@ -3,6 +3,7 @@
 // and the settings written back to the address bar so every experiment is a link.
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { createEngineClient } from '../worker/client';
+import { measureAllRequested } from './persist/backend-choice';
 import { faultDrillsRequested } from './persist/reliability';
 import { PlaygroundController, type PlaygroundState } from './playground';
 import { type Settings, serializeSettings } from './settings';
@@ -26,6 +27,7 @@ export type Playground = PlaygroundState &
     | 'step'
     | 'reset'
     | 'recover'
+    | 'measureAgain'
     | 'reopen'
     | 'adoptData'
     | 'setSnapshotSlice'
@@ -43,6 +45,7 @@ export function usePlayground(settings: Settings): Playground {
         settings,
         createClient: () => createEngineClient(),
         debug: faultDrillsRequested(window.location.search),
+        measureAll: measureAllRequested(window.location.search),
         modelsBase: new URL(import.meta.env.BASE_URL, window.location.href).href,
       }),
   );
@@ -74,6 +77,7 @@ export function usePlayground(settings: Settings): Playground {
     reset: ctrl.reset,
     regenerate: () => ctrl.prepare(),
     recover: ctrl.recover,
+    measureAgain: ctrl.measureAgain,
     reopen: ctrl.reopen,
     adoptData: ctrl.adoptData,
     setSnapshotSlice: ctrl.setSnapshotSlice,

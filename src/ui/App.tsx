@@ -71,7 +71,7 @@ export function App() {
 
   return (
     <div className="app">
-      <Header backend={pg.backend} error={pg.error} />
+      <Header backend={pg.backend} error={pg.error} onMeasureAgain={pg.measureAgain} />
       {views.length > 1 && (
         <nav className="views" aria-label="Views" data-control="views">
           {views.map((v) => (

@@ -1,12 +1,23 @@
+import { useState } from 'react';
 import { ThemeToggle } from './ThemeToggle';
 import type { BackendReport } from '../engine/backend/backend';
+import { BackendMeasure } from './BackendMeasure';
 
 export interface HeaderProps {
   backend: BackendReport | null;
   error: string | null;
+  /** auto only: restarts the engine with a fresh measurement (runs continue from their checkpoint). */
+  onMeasureAgain?: () => Promise<void>;
 }
 
-export function Header({ backend, error }: HeaderProps) {
+export function Header({ backend, error, onMeasureAgain }: HeaderProps) {
+  const [measuring, setMeasuring] = useState(false);
+  const measureAgain =
+    onMeasureAgain &&
+    (() => {
+      setMeasuring(true);
+      void onMeasureAgain().finally(() => setMeasuring(false));
+    });
   const fallback = backend?.attempts.filter((a) => !a.ok).map((a) => `${a.name}: ${a.error}`) ?? [];
   if (backend?.wasm?.reason) fallback.push(`wasm single-threaded: ${backend.wasm.reason}`);
   return (
@@ -30,6 +41,8 @@ export function Header({ backend, error }: HeaderProps) {
             ({backend.wasm.threads} {backend.wasm.threads === 1 ? 'thread' : 'threads'})
           </output>
         )}
+        {backend && <BackendMeasure backend={backend} onMeasureAgain={measureAgain} busy={measuring} />}
+        {!backend && measuring && <output aria-label="Backend choice">measuring…</output>}
       </div>
       <details className="about">
         <summary>About</summary>

@@ -13,10 +13,28 @@ export interface BackendAttempt {
   error?: string;
 }
 
+/** One backend auto timed (or left out): ms/step of the page's network, or why there is no figure. */
+export interface MeasuredBackend {
+  name: BackendName;
+  msPerStep?: number;
+  /** The first step (kernel compiles, shader builds) on its own. */
+  warmupMs?: number;
+  error?: string;
+  skipped?: string;
+}
+
+/** How the active backend was picked: timed here, a remembered timing, the only usable one, or ?backend=. */
+export type ChosenBy = 'measured' | 'remembered' | 'only-one' | 'forced';
+
 export interface BackendReport {
   requested: BackendChoice;
   active: BackendName;
   attempts: BackendAttempt[];
+  chosenBy: ChosenBy;
+  /** auto: what was timed or left out (a remembered choice brings its own figures). */
+  measured: MeasuredBackend[];
+  /** auto: webgpu adapter, webgl renderer and cores; a remembered choice applies only where this matches. */
+  deviceKey: string;
   /** Adapter description when webgpu was probed (e.g. "swiftshader", fallback: true). */
   adapter?: { architecture: string; vendor: string; isFallback: boolean };
   /** wasm only: the threads XNNPACK really uses, and why it is single-threaded when it is. */
@@ -34,7 +52,7 @@ const registrars: Partial<Record<BackendName, () => Promise<unknown>>> = {
   webgpu: () => import('@tensorflow/tfjs-backend-webgpu'),
 };
 
-async function probeWebGpuAdapter(): Promise<BackendReport['adapter'] | null> {
+export async function probeWebGpuAdapter(): Promise<BackendReport['adapter'] | null> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpu) return null;
   const adapter = await gpu.requestAdapter();
@@ -47,7 +65,7 @@ async function probeWebGpuAdapter(): Promise<BackendReport['adapter'] | null> {
   return { architecture: info?.architecture ?? '', vendor: info?.vendor ?? '', isFallback };
 }
 
-async function trySetBackend(name: BackendName, wasmThreads: boolean): Promise<WasmThreads | undefined> {
+export async function trySetBackend(name: BackendName, wasmThreads: boolean): Promise<WasmThreads | undefined> {
   let wasm: WasmThreads | undefined;
   if (name === 'wasm') {
     // Threads when the worker allows, else (or on a failed or hung threaded init) single-threaded.
@@ -92,7 +110,8 @@ export async function selectBackend(
       }
       const wasm = await trySetBackend(name, params.wasmThreads ?? true);
       attempts.push({ name, ok: true });
-      return { requested, active: name, attempts, adapter, ...(wasm ? { wasm } : {}) };
+      const chosenBy = requested === 'auto' ? 'only-one' : 'forced';
+      return { requested, active: name, attempts, chosenBy, measured: [], deviceKey: '', adapter, ...(wasm ? { wasm } : {}) };
     } catch (err) {
       attempts.push({ name, ok: false, error: err instanceof Error ? err.message : String(err) });
     }

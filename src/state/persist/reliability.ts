@@ -130,12 +130,12 @@ export class Reliability extends Observable<ReliabilityState> {
   }
 
   /** After a fault: stops what still runs, saves, and makes the experiment the next (autoplay) resume target. */
-  async prepareRecovery(): Promise<void> {
+  async prepareRecovery(autoplay = true): Promise<void> {
     const fault = this.state.fault;
     this.stopRuns(fault?.message ?? 'stopped to continue elsewhere');
     const id = this.persister.current?.id ?? this.lastId;
     this.set({ fault: null });
-    if (id) await this.requestResume(id, true);
+    if (id) await this.requestResume(id, autoplay);
   }
 
   /**
