@@ -27,6 +27,11 @@ export interface BatchSource {
   numClasses: number;
   /** Deterministic in (source seed, step): runs that share a source see the same batches. */
   trainBatch(step: number): ArrayBatch;
+  /**
+   * Signed distance maps (mm) of batch `step`'s labels, yShape, one per item and class (data/distance.ts).
+   * Asked for only by a loss that needs them (the boundary loss), so other runs never pay for them.
+   */
+  trainDistances?(step: number): Float32Array;
   /** Fixed held-out batches (unseen subjects) for validation Dice. */
   validationBatches(): ArrayBatch[];
   /** The input behind prediction snapshots (the slice or patch on screen), if any. */
