@@ -44,8 +44,10 @@ function distanceOf(f: Flat, ctx: ShapedContext): tf.Tensor3D {
 
 /** mean over items, voxels and foreground classes of p * phi (Kervadec's SurfaceLoss, idc = 1..C-1). */
 export function boundaryTerm(f: Flat, phi: tf.Tensor3D): tf.Scalar {
-  const fg = (x: tf.Tensor3D) => tf.slice(x, [0, 0, 1], [-1, -1, -1]);
-  return tf.mean(tf.mul(fg(f.p), fg(phi)));
+  // phi with the background channel zeroed, so p needs no slice (whose gradient is a pad) on the tape.
+  const foreground = tf.tensor3d([0, ...Array(f.classes - 1).fill(1)], [1, 1, f.classes]);
+  const count = f.batch * f.perImageElements * (f.classes - 1);
+  return tf.div(tf.sum(tf.mul(f.p, tf.mul(phi, foreground))), count);
 }
 
 /** (1 - a) region + a boundary, a = boundaryWeightAt(options, step); step 1 without a context. */
