@@ -75,10 +75,6 @@ function crossCheck(id: LossId, o: Record<string, unknown>): LossOptionProblem[]
   if ((id === 'dice_focal' || id === 'gdl_focal') && o.diceWeight === 0 && o.focalWeight === 0) {
     return [{ field: 'focalWeight', message: `${id}: diceWeight and focalWeight cannot both be 0` }];
   }
-  if (id === 'boundary' && (o.boundaryStart as number) > (o.boundaryMax as number)) {
-    const message = `boundary: boundaryStart (${o.boundaryStart}) cannot exceed boundaryMax (${o.boundaryMax}), the weight it rises to`;
-    return [{ field: 'boundaryStart', message }];
-  }
   if (id === 'focal_tversky' && o.tverskyAlpha === 0 && o.tverskyBeta === 0) {
     return [{ field: 'tverskyBeta', message: 'focal_tversky: tverskyAlpha and tverskyBeta cannot both be 0' }];
   }

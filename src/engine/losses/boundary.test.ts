@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { pytorchOptions } from '../export/pytorch-support';
-import { boundaryWeightAt, checkLossOptions, computeLoss, LossOptionsError, resolveLossOptions } from './index';
+import { boundaryWeightAt, checkLossOptions, computeLoss, resolveLossOptions } from './index';
 import {
   type Case,
   centralDiff,
@@ -179,12 +179,10 @@ describe('boundary options and inputs', () => {
     ]);
   });
 
-  it('boundaryStart above boundaryMax is refused: the weight could never rise to it', () => {
-    expect(() => resolveLossOptions('boundary', { boundaryStart: 0.5, boundaryMax: 0.3 })).toThrow(LossOptionsError);
-    expect(() => resolveLossOptions('boundary', { boundaryStart: 0.5, boundaryMax: 0.3 })).toThrow(
-      'boundary: boundaryStart (0.5) cannot exceed boundaryMax (0.3), the weight it rises to',
-    );
-    expect(resolveLossOptions('boundary', { boundaryStart: 0.3, boundaryMax: 0.3 }).boundaryStart).toBe(0.3);
+  it('boundaryStart above boundaryMax is accepted (a link sets them one at a time): the cap holds from step 1', () => {
+    const o = resolveLossOptions('boundary', { boundaryStart: 0.5, boundaryMax: 0.3 });
+    expect(boundaryWeightAt(o, 1)).toBe(0.3);
+    expect(boundaryWeightAt(o, 50)).toBe(0.3);
   });
 
   it('distance maps of another shape than yTrue are refused', () => {
