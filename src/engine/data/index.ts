@@ -1,5 +1,6 @@
 // Public surface of the data layer: phantoms, NIfTI I/O, subjects and batch sampling.
 export { TISSUE } from './anatomy';
+export { batchSignedDistances, distanceTransform, signedDistanceMap, squaredDistanceToFeature } from './distance';
 export {
   NIFTI_MAX_VOXELS,
   NiftiError,
