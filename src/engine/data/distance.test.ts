@@ -125,6 +125,28 @@ describe('distance transforms against brute force', () => {
       }
     expect(() => batchSignedDistances({ label, labelShape: [B, ...spatial, K], spacings: [[1, 1]] })).toThrow(/1 spacings for 2/);
   });
+
+  it('two-class one-hot batches (both maps from one pair of transforms) equal each channel computed alone', () => {
+    const spatial = [3, 6, 5];
+    const M = 90;
+    const rng = createRng(11);
+    const label = new Float32Array(2 * M * 2);
+    for (let n = 0; n < 2 * M; n++) label[n * 2 + (rng.next() < 0.3 ? 1 : 0)] = 1;
+    // Item 1 is soft (0.5 / 0.5 at voxel 0): not complementary at the threshold, so computed per channel.
+    label[M * 2] = 0.5;
+    label[M * 2 + 1] = 0.5;
+    const spacings = [
+      [3, 1, 0.8],
+      [1, 1, 1],
+    ];
+    const maps = batchSignedDistances({ label, labelShape: [2, ...spatial, 2], spacings });
+    for (let b = 0; b < 2; b++)
+      for (let k = 0; k < 2; k++) {
+        const mask = Array.from({ length: M }, (_, m) => label[(b * M + m) * 2 + k]);
+        const phi = signedDistanceMap({ mask, shape: spatial, spacing: spacings[b] });
+        for (let m = 0; m < M; m++) expect(maps[(b * M + m) * 2 + k]).toBeCloseTo(phi[m], 6);
+      }
+  });
 });
 
 describe('distance transforms against scipy.ndimage.distance_transform_edt', () => {

@@ -117,23 +117,37 @@ export function distanceTransform(params: Grid & { mask: ArrayLike<number> }): F
  * a full one (no outside voxel in the grid, so no boundary inside it).
  */
 export function signedDistanceMap(params: Grid & { mask: ArrayLike<number> }): Float32Array {
+  return signedDistancePair(params).map;
+}
+
+/**
+ * The signed map of `mask` and of its complement (the other class of a two-class one-hot label) from the
+ * same two transforms: inside one is outside the other.
+ */
+export function signedDistancePair(params: Grid & { mask: ArrayLike<number> }): { map: Float32Array; complement: Float32Array } {
   const { mask } = params;
   const spacing = checkGrid(mask.length, params);
-  const out = new Float32Array(mask.length);
+  const map = new Float32Array(mask.length);
+  const complement = new Float32Array(mask.length);
   const inside = new Uint8Array(mask.length);
   let count = 0;
   for (let i = 0; i < mask.length; i++) {
     inside[i] = mask[i] >= 0.5 ? 1 : 0;
     count += inside[i];
   }
-  if (count === 0 || count === mask.length) return out;
+  if (count === 0 || count === mask.length) return { map, complement };
   const outside = new Uint8Array(mask.length);
   for (let i = 0; i < mask.length; i++) outside[i] = 1 - inside[i];
   const toInside = squaredDistanceToFeature({ ...params, feature: inside });
   const toOutside = squaredDistanceToFeature({ ...params, feature: outside });
   const h = Math.min(...spacing);
-  for (let i = 0; i < mask.length; i++) out[i] = inside[i] ? h - Math.sqrt(toOutside[i]) : Math.sqrt(toInside[i]);
-  return out;
+  for (let i = 0; i < mask.length; i++) {
+    const dIn = Math.sqrt(toInside[i]);
+    const dOut = Math.sqrt(toOutside[i]);
+    map[i] = inside[i] ? h - dOut : dIn;
+    complement[i] = inside[i] ? dOut : h - dIn;
+  }
+  return { map, complement };
 }
 
 /**
@@ -155,12 +169,28 @@ export function batchSignedDistances(params: {
   if (spacings.length !== B) throw new RangeError(`batchSignedDistances: ${spacings.length} spacings for ${B} items`);
   const out = new Float32Array(label.length);
   const mask = new Float32Array(M);
+  const write = (b: number, k: number, phi: Float32Array) => {
+    for (let m = 0; m < M; m++) out[(b * M + m) * K + k] = phi[m];
+  };
   for (let b = 0; b < B; b++) {
+    // Two complementary classes (the usual one-hot pair): both maps from one pair of transforms.
+    if (K === 2 && isComplementary(label, b * M * 2, M)) {
+      for (let m = 0; m < M; m++) mask[m] = label[(b * M + m) * 2 + 1];
+      const pair = signedDistancePair({ mask, shape: spatial, spacing: spacings[b] });
+      write(b, 0, pair.complement);
+      write(b, 1, pair.map);
+      continue;
+    }
     for (let k = 0; k < K; k++) {
       for (let m = 0; m < M; m++) mask[m] = label[(b * M + m) * K + k];
-      const phi = signedDistanceMap({ mask, shape: spatial, spacing: spacings[b] });
-      for (let m = 0; m < M; m++) out[(b * M + m) * K + k] = phi[m];
+      write(b, k, signedDistanceMap({ mask, shape: spatial, spacing: spacings[b] }));
     }
   }
   return out;
+}
+
+/** Whether channel 0 is inside exactly where channel 1 is not, over M voxels of a two-channel label from `start`. */
+function isComplementary(label: ArrayLike<number>, start: number, M: number): boolean {
+  for (let m = 0; m < M; m++) if (label[start + 2 * m] >= 0.5 === label[start + 2 * m + 1] >= 0.5) return false;
+  return true;
 }
