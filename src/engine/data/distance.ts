@@ -69,15 +69,17 @@ export function squaredDistanceToFeature(params: Grid & { feature: ArrayLike<num
   const { feature, shape } = params;
   const spacing = checkGrid(feature.length, params);
   const out = new Float64Array(feature.length);
-  for (let i = 0; i < out.length; i++) out[i] = feature[i] ? 0 : Number.POSITIVE_INFINITY;
+  const last = shape.length - 1;
+  nearestAlongRows(feature, shape[last], spacing[last], out);
   const longest = Math.max(...shape);
   const line = new Float64Array(longest);
   const res = new Float64Array(longest);
   const v = new Int32Array(longest);
   const z = new Float64Array(longest + 1);
-  // Separable: the exact squared EDT is the 1D transform applied along each axis in turn.
+  // Separable: the exact squared EDT is the 1D transform applied along each axis in turn (the last axis,
+  // contiguous, above; the others as lower envelopes of parabolas).
   let stride = out.length;
-  for (let a = 0; a < shape.length; a++) {
+  for (let a = 0; a < last; a++) {
     const n = shape[a];
     stride /= n;
     const w = spacing[a] * spacing[a];
@@ -92,6 +94,24 @@ export function squaredDistanceToFeature(params: Grid & { feature: ArrayLike<num
     }
   }
   return out;
+}
+
+/** First pass on the binary input: squared distance along each row (length n) to its nearest feature, two scans. */
+function nearestAlongRows(feature: ArrayLike<number>, n: number, s: number, out: Float64Array): void {
+  const w = s * s;
+  for (let start = 0; start < out.length; start += n) {
+    let prev = Number.NEGATIVE_INFINITY;
+    for (let q = 0; q < n; q++) {
+      if (feature[start + q]) prev = q;
+      out[start + q] = q - prev;
+    }
+    let next = Number.POSITIVE_INFINITY;
+    for (let q = n - 1; q >= 0; q--) {
+      if (feature[start + q]) next = q;
+      const d = Math.min(out[start + q], next - q);
+      out[start + q] = d === Number.POSITIVE_INFINITY ? d : w * d * d;
+    }
+  }
 }
 
 /**
