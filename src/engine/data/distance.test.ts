@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-import { batchSignedDistances, distanceTransform, signedDistanceMap, squaredDistanceToFeature } from './distance';
+import {
+  batchSignedDistances,
+  distanceTransform,
+  signedDistanceMap,
+  signedDistancePair,
+  squaredDistanceToFeature,
+} from './distance';
 import { createRng } from './rng';
 
 const PYTHON = '/usr/bin/python3';
@@ -70,11 +76,15 @@ describe('distance transforms against brute force', () => {
       const sq = squaredDistanceToFeature({ feature: c.mask, shape: c.shape, spacing: c.spacing });
       const edt = distanceTransform({ mask: c.mask, shape: c.shape, spacing: c.spacing });
       const phi = signedDistanceMap({ mask: c.mask, shape: c.shape, spacing: c.spacing });
+      const pair = signedDistancePair({ mask: c.mask, shape: c.shape, spacing: c.spacing });
       const h = Math.min(...c.spacing);
       for (let i = 0; i < c.mask.length; i++) {
         expect(sq[i]).toBeCloseTo(toFg[i] ** 2, 9);
         expect(edt[i]).toBeCloseTo(c.mask[i] ? toBg[i] : 0, 9);
         expect(phi[i]).toBeCloseTo(c.mask[i] ? h - toBg[i] : toFg[i], 5);
+        // The complement class: inside where the mask is 0.
+        expect(pair.complement[i]).toBeCloseTo(c.mask[i] ? toBg[i] : h - toFg[i], 5);
+        expect(pair.map[i]).toBe(phi[i]);
       }
     });
   }
