@@ -12,6 +12,7 @@ import type { NetworkKind } from '../../domain/network-spec';
 import { buildDatasetFromSubjects, createDatasetSource, type DatasetSource } from './dataset';
 import { buildRace } from './race';
 import type { BatchSource } from './source';
+import { type LossFn, Trainer } from './trainer';
 
 beforeAll(async () => {
   // The app's backend, and several times faster than cpu for the convolutions of a race step.
@@ -152,4 +153,36 @@ describe('a race pays for distance maps only when a run needs them', () => {
     expect(Math.abs(recomputed[1] - recomputed[0])).toBeGreaterThan(1e-3);
     expect(Math.abs(recomputed[2] - recomputed[0])).toBeGreaterThan(1e-3);
   });
+});
+
+describe('the trainer hands each loss its step, and the maps only to a loss that needs them', () => {
+  for (const needsDistance of [true, false]) {
+    it(`needsDistance ${needsDistance}: context of steps 1-3`, async () => {
+      const s = source('unet2d', 16, 2);
+      const seen: { step?: number; maps: number[] | null }[] = [];
+      const loss: LossFn = Object.assign(
+        (y: tf.Tensor, p: tf.Tensor, context?: { step?: number; distance?: tf.Tensor }) => {
+          seen.push({ step: context?.step, maps: context?.distance ? Array.from(context.distance.dataSync()) : null });
+          return computeLoss('gdl', y, p);
+        },
+        { needsDistance },
+      );
+      const model = createNetwork({ kind: 'unet2d', inChannels: 1, numClasses: 2, seed: 3 });
+      const t = new Trainer({
+        runId: 'r',
+        model,
+        source: s,
+        loss,
+        lr: 1e-3,
+        steps: 3,
+        emit: () => undefined,
+        validateEvery: 0,
+        snapshotEvery: 0,
+      });
+      for (let k = 0; k < 3; k++) await t.advance();
+      t.dispose();
+      expect(seen.map((c) => c.step)).toEqual([1, 2, 3]);
+      for (const [k, c] of seen.entries()) expect(c.maps).toEqual(needsDistance ? Array.from(s.trainDistances(k + 1)) : null);
+    });
+  }
 });
