@@ -197,14 +197,14 @@ const SPECS = {
     kind: 'number',
     min: 0,
     max: 1,
-    default: 0.01,
+    default: 0,
     description: 'a, the weight of the boundary term at step 1; the region loss gets 1 − a (Kervadec et al.: 0.01)',
   },
   boundaryRate: {
     kind: 'number',
     min: 0,
     max: 1,
-    default: 0.005,
+    default: 0.1,
     description: 'added to a every boundaryEvery steps (Kervadec et al.: 0.01 per epoch)',
   },
   boundaryEvery: {
@@ -212,7 +212,7 @@ const SPECS = {
     min: 1,
     max: 100_000,
     integer: true,
-    default: 1,
+    default: 50,
     description: 'steps between two increments of a (the schedule’s “epoch”)',
   },
   boundaryMax: {

@@ -91,7 +91,7 @@ describe('boundary loss by hand', () => {
 describe('boundary loss against the float64 reference', () => {
   for (const shape of SHAPES) {
     for (const o of OPTION_SETS) {
-      for (const step of [1, 7]) {
+      for (const step of [1, 7, 120]) {
         it(`[${shape}] ${JSON.stringify(o)} step ${step}: value, phi from yTrue and handed in`, () => {
           const rng = makeRng(shape.length * 100 + step);
           const c: Case = { shape, r: randomOneHot(rng, shape, 0.35), p: randomSoftmax(rng, shape) };
@@ -137,19 +137,21 @@ describe('the schedule from region loss to boundary loss', () => {
       expect(boundaryWeightAt(o, step)).toBeCloseTo(refBoundaryWeight({ ...o }, step), 12);
   });
 
-  it('defaults: 0.01 at step 1, +0.005 a step, 0.99 from step 197 on', () => {
+  it('defaults: 0 for steps 1-50 (the region loss alone), then +0.1 every 50 steps, 0.99 from step 501 on', () => {
     const d = resolveLossOptions('boundary', {});
-    expect(boundaryWeightAt(d, 1)).toBe(0.01);
-    expect(boundaryWeightAt(d, 101)).toBeCloseTo(0.51, 12);
-    expect(boundaryWeightAt(d, 196)).toBeCloseTo(0.985, 12);
-    expect(boundaryWeightAt(d, 197)).toBe(0.99);
+    expect(boundaryWeightAt(d, 1)).toBe(0);
+    expect(boundaryWeightAt(d, 50)).toBe(0);
+    expect(boundaryWeightAt(d, 51)).toBeCloseTo(0.1, 12);
+    expect(boundaryWeightAt(d, 300)).toBeCloseTo(0.5, 12);
+    expect(boundaryWeightAt(d, 451)).toBeCloseTo(0.9, 12);
+    expect(boundaryWeightAt(d, 501)).toBe(0.99);
   });
 
   it('the loss moves from the region loss (a = 0) to the boundary term (a = 1) with the step it is given', () => {
     const shape = [2, 5, 5, 2];
     const rng = makeRng(3);
     const c: Case = { shape, r: randomOneHot(rng, shape, 0.3), p: randomSoftmax(rng, shape) };
-    const sched = { boundaryStart: 0, boundaryRate: 0.5, boundaryMax: 1 };
+    const sched = { boundaryStart: 0, boundaryRate: 0.5, boundaryEvery: 1, boundaryMax: 1 };
     const region = value(c, { boundaryStart: 0, boundaryRate: 0, boundaryMax: 0 });
     const term = value(c, { boundaryStart: 1, boundaryMax: 1 });
     expect(Math.abs(region - term)).toBeGreaterThan(0.05);

@@ -29,9 +29,6 @@ export interface ShapedContext extends LossContext {
 function distanceOf(f: Flat, ctx: ShapedContext): tf.Tensor3D {
   const shape: [number, number, number] = [f.batch, f.perImageElements, f.classes];
   if (ctx.distance) {
-    const d = ctx.distance.shape;
-    if (d.length !== ctx.shape.length || d.some((v, i) => v !== ctx.shape[i]))
-      throw new Error(`boundary: distance maps of shape [${d.join(',')}] for yTrue [${ctx.shape.join(',')}]`);
     return tf.reshape(tf.cast(ctx.distance, 'float32'), shape) as tf.Tensor3D;
   }
   const spatial = ctx.shape.slice(1, -1);
@@ -57,6 +54,9 @@ export function boundaryTerm(f: Flat, phi: tf.Tensor3D): tf.Scalar {
 
 /** (1 - a) region + a boundary, a = boundaryWeightAt(options, step); step 1 without a context. */
 export function boundaryLoss(f: Flat, o: BoundaryOptions, ctx: ShapedContext): tf.Scalar {
+  const d = ctx.distance?.shape;
+  if (d && (d.length !== ctx.shape.length || d.some((v, i) => v !== ctx.shape[i])))
+    throw new Error(`boundary: distance maps of shape [${d.join(',')}] for yTrue [${ctx.shape.join(',')}]`);
   const a = boundaryWeightAt(o, ctx.step ?? 1);
   const region = () =>
     o.boundaryRegion === 'gdl'

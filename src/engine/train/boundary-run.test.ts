@@ -131,7 +131,11 @@ describe('a race pays for distance maps only when a run needs them', () => {
   });
 
   it('gdl and boundary: the boundary run asks once per step; its step-1 loss uses the mm maps and a at step 1', async () => {
-    const { calls, points, source: s } = await race(['gdl', 'boundary'], { boundaryStart: 0.5, boundaryRate: 0.25 });
+    const {
+      calls,
+      points,
+      source: s,
+    } = await race(['gdl', 'boundary'], { boundaryStart: 0.5, boundaryRate: 0.25, boundaryEvery: 1 });
     expect(calls).toEqual([1, 2, 3]);
     const first = points.find((p) => p.runId === 'boundary' && p.step === 1)!.loss;
     // The same forward pass again (same seed, same initial weights) gives the value to expect.
@@ -140,7 +144,7 @@ describe('a race pays for distance maps only when a run needs them', () => {
       const model = createNetwork({ kind: 'unet2d', inChannels: 1, numClasses: 2, seed: 7 });
       const pred = model.apply(tf.tensor(b.x, b.xShape), { training: true }) as tf.Tensor;
       const y = tf.tensor(b.y, b.yShape);
-      const o = { boundaryStart: 0.5, boundaryRate: 0.25 };
+      const o = { boundaryStart: 0.5, boundaryRate: 0.25, boundaryEvery: 1 };
       const withMaps = computeLoss('boundary', y, pred, o, { step: 1, distance: tf.tensor(s.trainDistances!(1), b.yShape) });
       const at3 = computeLoss('boundary', y, pred, o, { step: 3, distance: tf.tensor(s.trainDistances!(1), b.yShape) });
       const isotropic = computeLoss('boundary', y, pred, o, { step: 1 });

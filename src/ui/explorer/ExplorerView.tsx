@@ -124,8 +124,8 @@ export function ExplorerView({ pg, settings, onChange }: ViewProps) {
               with the lesion a concentric disc at its centre, and φ is the signed distance to the lesion's contour (negative
               inside). Its lesion probe voxel is the lesion's centre, its background probe voxel the one farthest from the lesion
               (about √(N/π) − √(lesion/π) mm), where a false positive costs most. The explorer has no training step: its curves
-              are at step 1 of the schedule, weight a = boundaryStart (0.01 by default, so mostly the region loss); set
-              boundaryStart and boundaryMax to 1 to see the boundary term alone.
+              are at step 1 of the schedule, weight a = boundaryStart (0 by default: the region loss alone); set boundaryStart and
+              boundaryMax to 1 to see the boundary term alone.
             </p>
           )}
         </details>

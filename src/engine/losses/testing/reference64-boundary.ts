@@ -51,8 +51,8 @@ export function refDistanceMaps(c: Case, spacing?: number[]): Float64Array {
 
 /** a at a (1-based) step: start + rate * floor((step - 1) / every), at most max. */
 export function refBoundaryWeight(o: Opts, step: number): number {
-  const start = num(o, 'boundaryStart', 0.01);
-  const raised = start + num(o, 'boundaryRate', 0.005) * Math.floor((step - 1) / num(o, 'boundaryEvery', 1));
+  const start = num(o, 'boundaryStart', 0);
+  const raised = start + num(o, 'boundaryRate', 0.1) * Math.floor((step - 1) / num(o, 'boundaryEvery', 50));
   return Math.min(num(o, 'boundaryMax', 0.99), raised);
 }
 
