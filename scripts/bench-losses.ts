@@ -1,8 +1,10 @@
 // Time of each loss, value + gradient (tf.valueAndGrad), on [4, 64, 64, 2] on the cpu backend.
 // Median of several repetitions after warm-up, interleaved across losses so drift hits all alike;
 // printed relative to `ce` measured in the same run. Usage: npx tsx scripts/bench-losses.ts [--reps 15]
+// The boundary loss gets its distance maps handed in, as in training; their cost is scripts/bench-distance.ts.
 import * as tf from '@tensorflow/tfjs';
 
+import { batchSignedDistances } from '../src/engine/data/distance';
 import { computeLoss, gdlAnalyticGradient, LOSS_IDS } from '../src/engine/losses/index';
 import { makeRng, randomOneHot, randomSoftmax } from '../src/engine/losses/testing/fixtures';
 
@@ -24,12 +26,14 @@ async function main(): Promise<void> {
   // ~5% foreground, a softmax-like prediction.
   const yTrue = tf.tensor(Float32Array.from(randomOneHot(rng, SHAPE, 0.05)), SHAPE);
   const yPred = tf.tensor(Float32Array.from(randomSoftmax(rng, SHAPE)), SHAPE);
+  const spacings = Array.from({ length: SHAPE[0] }, () => [1, 1]);
+  const distance = tf.tensor(batchSignedDistances({ label: yTrue.dataSync(), labelShape: SHAPE, spacings }), SHAPE);
 
   const cases: Array<[string, () => void]> = LOSS_IDS.map((id) => [
     id,
     () =>
       tf.tidy(() => {
-        const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => computeLoss(id, yTrue, x))(yPred);
+        const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => computeLoss(id, yTrue, x, undefined, { distance }))(yPred);
         value.dataSync();
         grad.dataSync();
       }),
@@ -54,7 +58,7 @@ async function main(): Promise<void> {
     const m = median(times.get(name)!);
     console.log(`${name.padEnd(32)}${m.toFixed(2).padStart(9)}${(m / base).toFixed(2).padStart(8)}`);
   }
-  tf.dispose([yTrue, yPred]);
+  tf.dispose([yTrue, yPred, distance]);
   console.log(`tensors left: ${tf.memory().numTensors}`);
 }
 

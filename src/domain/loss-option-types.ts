@@ -141,6 +141,21 @@ export interface GwdlOptions extends SmoothOptions {
   perImage: boolean;
 }
 
+export interface BoundaryOptions {
+  /** The region loss mixed with the boundary term: GDL (Kervadec et al. on WMH and ISLES) or soft Dice. */
+  boundaryRegion: 'gdl' | 'dice';
+  /** a, the boundary term's weight, at step 1 (the region loss gets 1 - a). */
+  boundaryStart: number;
+  /** Added to a every boundaryEvery steps (Kervadec et al.: 0.01 per epoch). */
+  boundaryRate: number;
+  /** Steps per increment of a (an "epoch" of the schedule). */
+  boundaryEvery: number;
+  /** a stops rising here (0.99: the region loss keeps 1%). */
+  boundaryMax: number;
+  /** Pooling of the region loss (the boundary term is a mean over every voxel either way). */
+  perImage: boolean;
+}
+
 export interface LossOptionsMap {
   wce: WceOptions;
   dl2: Dl2Options;
@@ -160,6 +175,7 @@ export interface LossOptionsMap {
   exp_log: ExpLogOptions;
   lovasz: LovaszOptions;
   gwdl: GwdlOptions;
+  boundary: BoundaryOptions;
 }
 
 export type LossId = keyof LossOptionsMap;

@@ -82,7 +82,7 @@ describe('registry', () => {
     expect(LOSSES.map((l) => l.id)).toEqual([...LOSS_IDS]);
     expect(LOSSES.slice(0, 4).map((l) => l.id)).toEqual([...PAPER_LOSSES]);
     expect(PAPER_LOSSES).toEqual(['wce', 'dl2', 'ss', 'gdl']);
-    expect(new Set(LOSS_IDS).size).toBe(18);
+    expect(new Set(LOSS_IDS).size).toBe(19);
     for (const info of LOSSES) {
       expect(resolveLossOptions(info.id, info.defaults)).toEqual(DEFAULT_LOSS_OPTIONS[info.id]);
       expect(info.label.length).toBeGreaterThan(0);

@@ -23,6 +23,7 @@ export const LOSS_IDS: readonly LossId[] = [
   'exp_log',
   'lovasz',
   'gwdl',
+  'boundary',
 ];
 /** The four losses compared in Sudre et al. 2017. */
 export const PAPER_LOSSES: readonly LossId[] = ['wce', 'dl2', 'ss', 'gdl'];
@@ -186,6 +187,41 @@ const SPECS = {
     default: '',
     description: "C × C class distances, row-major, comma-separated, zero diagonal; '' for 0/1 (then GWDL is a Dice)",
   },
+  boundaryRegion: {
+    kind: 'enum',
+    values: ['gdl', 'dice'],
+    default: 'gdl',
+    description: "region loss mixed with the boundary term: 'gdl' (Kervadec et al. on WMH and ISLES) or soft 'dice'",
+  },
+  boundaryStart: {
+    kind: 'number',
+    min: 0,
+    max: 1,
+    default: 0,
+    description: 'a, the weight of the boundary term at step 1; the region loss gets 1 − a (Kervadec et al.: 0.01)',
+  },
+  boundaryRate: {
+    kind: 'number',
+    min: 0,
+    max: 1,
+    default: 0.1,
+    description: 'added to a every boundaryEvery steps (Kervadec et al.: 0.01 per epoch)',
+  },
+  boundaryEvery: {
+    kind: 'number',
+    min: 1,
+    max: 100_000,
+    integer: true,
+    default: 50,
+    description: 'steps between two increments of a (the schedule’s “epoch”)',
+  },
+  boundaryMax: {
+    kind: 'number',
+    min: 0,
+    max: 1,
+    default: 0.99,
+    description: 'largest a: the region loss keeps at least 1 − boundaryMax',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof SPECS;
@@ -219,6 +255,7 @@ const OWNED: { [I in LossId]: readonly (keyof LossOptionsMap[I] & OptionName)[] 
   exp_log: ['expLogGamma', 'diceWeight', 'ceWeight', 'epsilon', 'perImage'],
   lovasz: ['lovaszClasses', 'perImage'],
   gwdl: ['classDistances', ...SMOOTH, 'perImage'],
+  boundary: ['boundaryRegion', 'boundaryStart', 'boundaryRate', 'boundaryEvery', 'boundaryMax', 'perImage'],
 };
 
 // Where a loss's usual default differs from the shared spec's (same meaning, the loss's own literature).
@@ -228,6 +265,23 @@ const DEFAULT_OVERRIDES: { [I in LossId]?: Partial<LossOptionsMap[I]> } = {
   gdl_focal: { includeBackground: true },
   exp_log: { diceWeight: 0.8, ceWeight: 0.2 },
 };
+
+/** Losses that need signed distance maps of the reference (data/distance.ts): only their runs pay for them. */
+// The boundary term needs the reference's signed distance map phi (mm); see src/engine/data/distance.ts.
+export const DISTANCE_LOSSES: readonly LossId[] = ['boundary'];
+
+export function needsDistanceMaps(id: LossId): boolean {
+  return DISTANCE_LOSSES.includes(id);
+}
+
+/** The boundary loss's weight a at a step (1-based): boundaryStart raised by boundaryRate every boundaryEvery steps, up to boundaryMax. */
+export function boundaryWeightAt(
+  o: Pick<LossOptionsMap['boundary'], 'boundaryStart' | 'boundaryRate' | 'boundaryEvery' | 'boundaryMax'>,
+  step: number,
+): number {
+  const raised = o.boundaryStart + o.boundaryRate * Math.floor(Math.max(0, step - 1) / o.boundaryEvery);
+  return Math.min(o.boundaryMax, raised);
+}
 
 export function isLossId(id: unknown): id is LossId {
   return typeof id === 'string' && (LOSS_IDS as readonly string[]).includes(id);
@@ -419,6 +473,15 @@ const ENTRIES: Record<LossId, Entry> = {
     source: 'Fidon et al. 2017 (BrainLes), as MONAI GeneralizedWassersteinDiceLoss',
     formula: String.raw`\mathrm{GWDL} = 1 - \frac{2\sum_n a_n (1 - W_n)}{\sum_n a_n (2 - W_n)}, \quad W_n = \sum_{l,l'} M_{ll'}\, r_{ln}\, p_{l'n}, \quad a_n = 1 - r_{0n}`,
     rewards: 'overlap in which confusing two close classes (small M) costs less than confusing distant ones',
+    multiClass: true,
+  },
+  boundary: {
+    short: 'Boundary',
+    name: 'Boundary loss',
+    source: 'Kervadec et al. 2019 (MIDL; Medical Image Analysis 2021), region loss L_R = GDL or Dice',
+    formula: String.raw`\mathcal{L} = (1 - a_t)\,\mathcal{L}_{R} + a_t \frac{1}{N |L|}\sum_{l \geq 1}\sum_n \phi_{ln}\, p_{ln}, \quad a_t = \min\!\left(a_{\max},\, a_0 + \rho \left\lfloor \tfrac{t - 1}{k} \right\rfloor\right)`,
+    rewards:
+      'foreground probability near or inside the reference contour: each voxel costs its signed distance to it (mm), so distant false positives cost most, whatever the lesion size',
     multiClass: true,
   },
 };

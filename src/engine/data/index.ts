@@ -1,6 +1,13 @@
 // Public surface of the data layer: phantoms, NIfTI I/O, subjects and batch sampling.
 export { TISSUE } from './anatomy';
 export {
+  batchSignedDistances,
+  distanceTransform,
+  signedDistanceMap,
+  signedDistancePair,
+  squaredDistanceToFeature,
+} from './distance';
+export {
   NIFTI_MAX_VOXELS,
   NiftiError,
   type NiftiInfo,

@@ -19,6 +19,7 @@ import {
 
 export * from './synthetic';
 export { agreement, gdlGradientComparison, gdlGradientsAt, gdlWeightCurves } from './gdl';
+export { type SyntheticPicture, syntheticPicture } from './picture';
 export { probeCurves } from './probe';
 export { sweepCurve, sweepLayouts } from './sweep';
 

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import type { LossId } from '../../domain/losses';
 import type { OptionValues, Predictor, ProbeCurves, ProbeSide, SyntheticLayout } from './synthetic';
-import { lesionMask, lossAndVoxelGrad, oneHot, probeSideInput, readScalars } from './tensors';
+import { lesionMask, lossAndVoxelGrad, oneHot, probeContext, probeSideInput, readScalars } from './tensors';
 
 export interface ProbeParams {
   id: LossId;
@@ -22,12 +22,13 @@ export async function probeCurves(params: ProbeParams): Promise<ProbeCurves> {
   const { id, options, layout, predictor, grid } = params;
   const mask = lesionMask(layout);
   const yTrue = oneHot(mask);
+  const context = probeContext(id, layout);
   const side = async (which: 'lesion' | 'background'): Promise<ProbeSide> => {
     const voxel = which === 'lesion' ? 0 : layout.voxels - 1;
     const scalars: tf.Tensor[] = [];
     for (const x of grid) {
       const p = probeSideInput({ mask, which, x, predictor });
-      scalars.push(...lossAndVoxelGrad({ id, options, yTrue, p, voxel }));
+      scalars.push(...lossAndVoxelGrad({ id, options, yTrue, p, voxel, context }));
       p.dispose();
     }
     const v = await readScalars(scalars);
@@ -36,6 +37,6 @@ export async function probeCurves(params: ProbeParams): Promise<ProbeCurves> {
   try {
     return { id, lesion: await side('lesion'), background: await side('background') };
   } finally {
-    tf.dispose([mask, yTrue]);
+    tf.dispose([mask, yTrue, ...(context.distance ? [context.distance] : [])]);
   }
 }

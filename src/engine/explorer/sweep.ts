@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { computeLoss } from '../losses';
 import type { LossId } from '../../domain/losses';
 import { type OptionValues, type Predictor, predictorHardMetrics, type SyntheticLayout, syntheticLayout } from './synthetic';
-import { lesionMask, oneHot, probeInput, readScalars, twoChannel } from './tensors';
+import { lesionMask, oneHot, probeContext, probeInput, readScalars, twoChannel } from './tensors';
 
 /** Layouts of the sweep (each keeps at least one lesion voxel) and the hard metrics of the predictor. */
 export function sweepLayouts(params: { fractions: number[]; voxels?: number; predictor: Predictor }) {
@@ -33,7 +33,7 @@ export async function sweepCurve(params: {
     tf.tidy(() => {
       const mask = lesionMask(layout);
       const p = probeInput({ mask, lesion: predictor.lesion, background: predictor.background });
-      return computeLoss(id, oneHot(mask), twoChannel(p), options as never);
+      return computeLoss(id, oneHot(mask), twoChannel(p), options as never, probeContext(id, layout));
     }),
   );
   return readScalars(scalars);

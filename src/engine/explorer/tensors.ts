@@ -2,8 +2,9 @@
 // lesion, and foreground probabilities [1,1,N,1] set per class.
 import * as tf from '@tensorflow/tfjs';
 
-import { computeLoss } from '../losses';
-import type { LossId } from '../../domain/losses';
+import { computeLoss, type LossContext } from '../losses';
+import { type LossId, needsDistanceMaps } from '../../domain/losses';
+import { syntheticPicture } from './picture';
 import type { OptionValues, SyntheticLayout } from './synthetic';
 
 /** 1 on lesion voxels, 0 elsewhere, shaped [1,1,N,1]. */
@@ -11,6 +12,11 @@ export function lesionMask(layout: SyntheticLayout): tf.Tensor {
   const m = new Float32Array(layout.voxels);
   m.fill(1, 0, layout.lesionVoxels);
   return tf.tensor(m, [1, 1, layout.voxels, 1]);
+}
+
+/** What a loss reads beyond yTrue and yPred: the picture's distance maps [1,1,N,2] for a loss that needs them. */
+export function probeContext(id: LossId, layout: SyntheticLayout): LossContext {
+  return needsDistanceMaps(id) ? { distance: tf.tensor(syntheticPicture(layout).phi, [1, 1, layout.voxels, 2]) } : {};
 }
 
 /** One-hot reference [1,1,N,2] from a mask: channel 0 background, channel 1 lesion. */
@@ -50,10 +56,11 @@ export function lossAndVoxelGrad(params: {
   yTrue: tf.Tensor;
   p: tf.Tensor;
   voxel: number;
+  context?: LossContext;
 }): [tf.Tensor, tf.Tensor] {
-  const { id, options, yTrue, p, voxel } = params;
+  const { id, options, yTrue, p, voxel, context } = params;
   return tf.tidy(() => {
-    const f = (q: tf.Tensor) => computeLoss(id, yTrue, twoChannel(q), options as never);
+    const f = (q: tf.Tensor) => computeLoss(id, yTrue, twoChannel(q), options as never, context);
     const { value, grad } = tf.valueAndGrad(f)(p);
     return [value, voxelValue(grad, voxel)];
   });

@@ -2,6 +2,7 @@
 // yTrue one-hot, yPred probabilities, both [B,H,W,C] or [B,D,H,W,C]; channel 1 is the foreground.
 import * as tf from '@tensorflow/tfjs';
 
+import { boundaryLoss, type LossContext, type ShapedContext } from './boundary';
 import { type Flat, flatten } from './common';
 import { ceLoss, focalLoss, topkCeLoss, wceLoss } from './cross-entropy';
 import { diceCeLoss, diceFocalLoss, diceLoss, dl2Loss, focalTverskyLoss, logCoshDiceLoss, tverskyLoss } from './dice';
@@ -14,7 +15,8 @@ import type { LossId, LossOptionsMap } from '../../domain/loss-option-types';
 import { resolveLossOptions } from '../../domain/loss-options';
 import { ssLoss } from './ss';
 
-const IMPLEMENTATIONS: { [I in LossId]: (f: Flat, o: LossOptionsMap[I]) => tf.Scalar } = {
+// A loss that needs per-step inputs (the step, distance maps) reads them from the third argument.
+const IMPLEMENTATIONS: { [I in LossId]: (f: Flat, o: LossOptionsMap[I], ctx: ShapedContext) => tf.Scalar } = {
   wce: wceLoss,
   dl2: dl2Loss,
   ss: ssLoss,
@@ -33,28 +35,38 @@ const IMPLEMENTATIONS: { [I in LossId]: (f: Flat, o: LossOptionsMap[I]) => tf.Sc
   exp_log: expLogLoss,
   lovasz: lovaszLoss,
   gwdl: gwdlLoss,
+  boundary: boundaryLoss,
 };
 
-/** The loss as a scalar tensor (intermediates disposed); options are validated and defaults filled. */
+/**
+ * The loss as a scalar tensor (intermediates disposed); options are validated and defaults filled.
+ * `context` carries per-step inputs (the step, distance maps) that only some losses read.
+ */
 export function computeLoss<I extends LossId>(
   id: I,
   yTrue: tf.Tensor,
   yPred: tf.Tensor,
   options?: Partial<LossOptionsMap[I]>,
+  context?: LossContext,
 ): tf.Scalar {
   const o = resolveLossOptions(id, options);
-  const impl = IMPLEMENTATIONS[id] as (f: Flat, o: LossOptionsMap[I]) => tf.Scalar;
-  return tf.tidy(() => impl(flatten(yTrue, yPred), o));
+  const impl = IMPLEMENTATIONS[id] as (f: Flat, o: LossOptionsMap[I], ctx: ShapedContext) => tf.Scalar;
+  return tf.tidy(() => impl(flatten(yTrue, yPred), o, { ...context, shape: yTrue.shape }));
 }
 
+export type { LossContext } from './boundary';
+
 export {
+  boundaryWeightAt,
   DEFAULT_LOSS_OPTIONS,
+  DISTANCE_LOSSES,
   type FieldSpec,
   isLossId,
   LOSS_IDS,
   LOSSES,
   type LossInfo,
   lossInfo,
+  needsDistanceMaps,
   OPTION_SPECS,
   ownedOptions,
   ownersOf,

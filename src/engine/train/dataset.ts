@@ -3,9 +3,10 @@
 import { DEFAULT_DIFFICULTY } from '../../domain/difficulty';
 import type { DataRequest, DataSummary, VolumeData } from '../api';
 import { thresholdBaseline } from '../data/baseline';
+import { batchSignedDistances } from '../data/distance';
 import { generatePhantom, type Phantom, type PhantomInput } from '../data/phantom';
 import type { PhantomMaker } from '../data/phantom-maker';
-import { type PatchSpec, patchImbalance, sampleBatch } from '../data/patches';
+import { type PatchRef, type PatchSpec, patchImbalance, sampleBatch } from '../data/patches';
 import { classCount, type Subject, subjectFromPhantom } from '../data/subjects';
 import type { Volume } from '../data/volume';
 import { type NetworkKind, nearestValidSize, SPATIAL_DIMS } from '../../domain/network-spec';
@@ -197,11 +198,21 @@ export function lesionSlices(s: Subject, count: number): number[] {
 
 export interface DatasetSource extends BatchSource {
   setSnapshotSlice(z: number): void;
+  trainDistances(step: number): Float32Array;
+}
+
+/** mm along a patch's axes (patches.ts's layout: 3D [z, y, x]; 2D axial [y, x], coronal [z, x], sagittal [z, y]). */
+export function patchSpacing(spec: PatchSpec, spacing: readonly number[] = [1, 1, 1]): number[] {
+  const [sx, sy, sz] = spacing;
+  if (spec.dims === 3) return [sz, sy, sx];
+  const axis = spec.axis ?? 'axial';
+  return axis === 'axial' ? [sy, sx] : axis === 'coronal' ? [sz, sx] : [sz, sy];
 }
 
 /** A BatchSource over the dataset; `multiple` is the size the network needs every axis to divide by. */
 export function createDatasetSource(ds: Dataset, multiple: number): DatasetSource {
-  const cache = new Map<string, ArrayBatch>();
+  const cache = new Map<string, ArrayBatch & { patches: PatchRef[] }>();
+  const distances = new Map<string, Float32Array>();
   const threeD = ds.spec.dims === 3;
   const slab = roundUp(DATASET_DEFAULTS.slab3d, multiple);
   const validation = ds.validation.map((s): ArrayBatch => {
@@ -213,18 +224,33 @@ export function createDatasetSource(ds: Dataset, multiple: number): DatasetSourc
     return { ...b, grid: grid(Array.from({ length: depth }, (_, k) => Math.min(b.start + k, s.dims[2] - 1))) };
   });
   let snapZ = Math.floor(ds.display.subject.dims[2] / 2);
+  // Cache keys are `${stream}:${step}`.
+  const stepOf = (key: string) => Number(key.slice(key.indexOf(':') + 1));
+  const trainBatch = (step: number, stream = ds.seed) => {
+    // Runs of a race ask for the same step in turn: sample once per stream, keep the last few steps.
+    const key = `${stream}:${step}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const b = sampleBatch({ subjects: ds.train, spec: ds.spec, seed: stream, step });
+    const batch = { x: b.image, xShape: b.imageShape, y: b.label as Float32Array, yShape: b.labelShape, patches: b.patches };
+    cache.set(key, batch);
+    for (const k of cache.keys()) if (stepOf(k) < step - 2) cache.delete(k);
+    return batch;
+  };
   return {
     numClasses: ds.numClasses,
-    trainBatch(step, stream = ds.seed) {
-      // Runs of a race ask for the same step in turn: sample once per stream, keep the last few steps.
+    trainBatch,
+    trainDistances(step, stream = ds.seed) {
+      // Computed on first request only (a boundary run), once per step and stream for the whole race.
       const key = `${stream}:${step}`;
-      const hit = cache.get(key);
+      const hit = distances.get(key);
       if (hit) return hit;
-      const b = sampleBatch({ subjects: ds.train, spec: ds.spec, seed: stream, step });
-      const batch = { x: b.image, xShape: b.imageShape, y: b.label as Float32Array, yShape: b.labelShape };
-      cache.set(key, batch);
-      for (const k of cache.keys()) if (Number(k.split(':')[1]) < step - 2) cache.delete(k);
-      return batch;
+      const b = trainBatch(step, stream);
+      const spacings = b.patches.map((p) => patchSpacing(ds.spec, ds.train[p.subject].spacing));
+      const maps = batchSignedDistances({ label: b.y, labelShape: b.yShape, spacings });
+      distances.set(key, maps);
+      for (const k of distances.keys()) if (stepOf(k) < step - 2) distances.delete(k);
+      return maps;
     },
     validationBatches: () => validation,
     snapshotInput() {

@@ -3,7 +3,7 @@
 // sweep runner both build their races here.
 import { EngineError } from '../../domain/errors';
 import * as tf from '@tensorflow/tfjs';
-import { computeLoss, isLossId, resolveLossOptions } from '../losses';
+import { computeLoss, isLossId, needsDistanceMaps, resolveLossOptions } from '../losses';
 import { createNetwork, type NetworkKind } from '../networks';
 import type { RunEmit } from './events';
 import type { BatchSource } from './source';
@@ -12,7 +12,8 @@ import { type LossFn, Trainer, type TrainerParams } from './trainer';
 function lossFnFor(id: string, options: Record<string, unknown>): LossFn {
   if (!isLossId(id)) throw new EngineError('invalid-request', `unknown loss '${id}'`);
   const resolved = resolveLossOptions(id, options);
-  return (yTrue: tf.Tensor, yPred: tf.Tensor) => computeLoss(id, yTrue, yPred, resolved);
+  const fn: LossFn = (yTrue, yPred, context) => computeLoss(id, yTrue, yPred, resolved, context);
+  return Object.assign(fn, { needsDistance: needsDistanceMaps(id) });
 }
 
 /** Why a loss cannot train on `classes` classes (e.g. the paper's two-class DL2), or null: tried on a 1-voxel input. */

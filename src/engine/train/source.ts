@@ -30,6 +30,12 @@ export interface BatchSource {
    * run's seed (replicates each get their own batch order); absent, the source's own seed.
    */
   trainBatch(step: number, stream?: number): ArrayBatch;
+  /**
+   * Signed distance maps (mm) of batch `step`'s labels (of `stream`, as trainBatch), yShape, one per item
+   * and class (data/distance.ts). Asked for only by a loss that needs them (the boundary loss), so other
+   * runs never pay for them.
+   */
+  trainDistances?(step: number, stream?: number): Float32Array;
   /** Fixed held-out batches (unseen subjects) for validation Dice. */
   validationBatches(): ArrayBatch[];
   /** The input behind prediction snapshots (the slice or patch on screen), if any. */

@@ -3,6 +3,7 @@
 // frees the weights with the optimizer state.
 import * as tf from '@tensorflow/tfjs';
 import type { ErrorCode } from '../../domain/errors';
+import type { LossContext } from '../losses';
 import type { ChallengeMetrics } from '../metrics/challenge';
 import { diceFromCounts } from '../metrics/overlap';
 import { hardOverlapCounts, meanDice, rowCounts } from './dice-stats';
@@ -10,7 +11,8 @@ import type { RunEmit, RunStatus, StepPoint } from './events';
 import type { ArrayBatch, BatchSource } from './source';
 import { batchMetrics, summariseMetrics } from './validation-metrics';
 
-export type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
+/** A loss of one run; `needsDistance`: it reads the source's distance maps (context.distance). */
+export type LossFn = ((yTrue: tf.Tensor, yPred: tf.Tensor, context?: LossContext) => tf.Scalar) & { needsDistance?: boolean };
 
 export interface TrainerParams {
   runId: string;
@@ -117,13 +119,16 @@ export class Trainer {
   private async stepOnce(): Promise<void> {
     const next = this.step + 1;
     const batch = this.p.source.trainBatch(next, this.p.batchStream);
+    // Distance maps only for a loss that reads them; the step goes to every loss (most ignore it).
+    const maps = this.p.loss.needsDistance ? this.p.source.trainDistances?.(next, this.p.batchStream) : undefined;
     const values = tf.tidy(() => {
       const { x, y } = toTensors(batch);
+      const context: LossContext = { step: next, ...(maps ? { distance: tf.tensor(maps, batch.yShape) } : {}) };
       let counts: tf.Tensor | null = null;
       const { value, grads } = tf.variableGrads(() => {
         const pred = this.p.model.apply(x, { training: true }) as tf.Tensor;
         counts = tf.keep(hardOverlapCounts(y, pred));
-        return this.p.loss(y, pred);
+        return this.p.loss(y, pred, context);
       }, this.vars);
       this.optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
       const kept = counts as unknown as tf.Tensor;

@@ -118,6 +118,16 @@ export function ExplorerView({ pg, settings, onChange }: ViewProps) {
             Gradient descent moves pᵢ against its sign. WCE's weight from the prediction is held constant for the gradient, as in
             training.
           </p>
+          {losses.includes('boundary') && (
+            <p>
+              <em>Boundary loss</em> needs to know where voxels lie, so for it the N voxels form a picture: a disc of 1 mm pixels
+              with the lesion a concentric disc at its centre, and φ is the signed distance to the lesion's contour (negative
+              inside). Its lesion probe voxel is the lesion's centre, its background probe voxel the one farthest from the lesion
+              (about √(N/π) − √(lesion/π) mm), where a false positive costs most. The explorer has no training step: its curves
+              are at step 1 of the schedule, weight a = boundaryStart (0 by default: the region loss alone); set boundaryStart and
+              boundaryMax to 1 to see the boundary term alone.
+            </p>
+          )}
         </details>
         <section className="explorer-section" aria-label="Loss and gradient against probability">
           <h2>Loss and gradient against the predicted probability at {formatPercent(layout.fraction)} lesion</h2>

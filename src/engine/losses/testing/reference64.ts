@@ -1,6 +1,7 @@
 // Test-only float64 reference: every loss written again with plain loops over flat channels-last arrays,
 // straight from the formulas in README.md (no tf, no shared code with the implementation).
 import { type Case, layout } from './fixtures';
+import { refBoundary } from './reference64-boundary';
 import { refExpLog, refGwdl, refLovasz, refUnifiedFocal } from './reference64-extra';
 
 const CLIP = 1e-7;
@@ -319,4 +320,5 @@ export const REFERENCES: Record<string, (c: Case, o?: Opts) => number> = {
   exp_log: refExpLog,
   lovasz: refLovasz,
   gwdl: refGwdl,
+  boundary: (c, o) => refBoundary(c, o),
 };
