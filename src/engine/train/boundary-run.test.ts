@@ -89,9 +89,9 @@ function counted(s: DatasetSource): { source: BatchSource; steps: number[] } {
     steps,
     source: {
       ...s,
-      trainDistances: (step: number) => {
+      trainDistances: (step: number, stream?: number) => {
         steps.push(step);
-        return s.trainDistances(step);
+        return s.trainDistances(step, stream);
       },
     },
   };
@@ -138,15 +138,15 @@ describe('a race pays for distance maps only when a run needs them', () => {
     } = await race(['gdl', 'boundary'], { boundaryStart: 0.5, boundaryRate: 0.25, boundaryEvery: 1 });
     expect(calls).toEqual([1, 2, 3]);
     const first = points.find((p) => p.runId === 'boundary' && p.step === 1)!.loss;
-    // The same forward pass again (same seed, same initial weights) gives the value to expect.
+    // The same forward pass again (same seed: same initial weights and batch stream) gives the value to expect.
     const recomputed = tf.tidy(() => {
-      const b = s.trainBatch(1);
+      const b = s.trainBatch(1, 7);
       const model = createNetwork({ kind: 'unet2d', inChannels: 1, numClasses: 2, seed: 7 });
       const pred = model.apply(tf.tensor(b.x, b.xShape), { training: true }) as tf.Tensor;
       const y = tf.tensor(b.y, b.yShape);
       const o = { boundaryStart: 0.5, boundaryRate: 0.25, boundaryEvery: 1 };
-      const withMaps = computeLoss('boundary', y, pred, o, { step: 1, distance: tf.tensor(s.trainDistances!(1), b.yShape) });
-      const at3 = computeLoss('boundary', y, pred, o, { step: 3, distance: tf.tensor(s.trainDistances!(1), b.yShape) });
+      const withMaps = computeLoss('boundary', y, pred, o, { step: 1, distance: tf.tensor(s.trainDistances!(1, 7), b.yShape) });
+      const at3 = computeLoss('boundary', y, pred, o, { step: 3, distance: tf.tensor(s.trainDistances!(1, 7), b.yShape) });
       const isotropic = computeLoss('boundary', y, pred, o, { step: 1 });
       const values = [withMaps, at3, isotropic].map((v) => v.dataSync()[0]);
       model.dispose();
