@@ -198,7 +198,7 @@ export function lesionSlices(s: Subject, count: number): number[] {
 
 export interface DatasetSource extends BatchSource {
   setSnapshotSlice(z: number): void;
-  trainDistances(step: number): Float32Array;
+  trainDistances(step: number, stream?: number): Float32Array;
 }
 
 /** mm along a patch's axes (patches.ts's layout: 3D [z, y, x]; 2D axial [y, x], coronal [z, x], sagittal [z, y]). */
