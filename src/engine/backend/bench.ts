@@ -7,7 +7,7 @@ import type { BackendName } from '../../domain/backends';
 import { activeBackend, selectBackend } from './backend';
 import type { ArrayBatch } from '../train/source';
 import { createToySource } from '../train/toy-source';
-import { Trainer } from '../train/trainer';
+import { timingTrainer } from '../train/trainer';
 
 export interface BenchRequest {
   backend: BackendName;
@@ -97,18 +97,7 @@ export async function runBenchmark(req: BenchRequest): Promise<BenchResult> {
   // Engine path: the Trainer reading back every step, so each step's time is complete.
   const model = createNetwork(spec);
   const params = model.countParams();
-  const trainer = new Trainer({
-    runId: 'bench',
-    model,
-    source,
-    loss,
-    lr: 1e-3,
-    steps: 1e9,
-    emit: () => undefined,
-    readEvery: 1,
-    validateEvery: 0,
-    snapshotEvery: 0,
-  });
+  const trainer = timingTrainer({ runId: 'bench', model, source, loss });
   const engine = await timeLoop(() => trainer.advance(), req);
   trainer.dispose(); // the trainer owns the model
 

@@ -8,7 +8,7 @@ import { createRng } from '../data/rng';
 import { computeLoss } from '../losses';
 import { createNetwork } from '../networks';
 import type { ArrayBatch, BatchSource } from '../train/source';
-import { Trainer } from '../train/trainer';
+import { type Trainer, timingTrainer } from '../train/trainer';
 import type { MeasuredBackend } from './backend';
 
 export const MEASURE_DEFAULTS = {
@@ -81,17 +81,11 @@ export async function measureCandidates(p: MeasureParams): Promise<MeasuredBacke
     try {
       await p.activate(name);
       const model = createNetwork({ kind: p.network, inChannels: MEASURE_DEFAULTS.channels, seed: 1 });
-      trainer = new Trainer({
+      trainer = timingTrainer({
         runId: `measure-${name}`,
         model,
         source: toySource(p.network, side, p.batch),
         loss: (yTrue, yPred) => computeLoss('gdl', yTrue, yPred),
-        lr: 1e-3,
-        steps: 1e9,
-        emit: () => undefined,
-        readEvery: 1,
-        validateEvery: 0,
-        snapshotEvery: 0,
       });
       const t0 = performance.now();
       const limit = bound * best;

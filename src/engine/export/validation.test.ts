@@ -31,16 +31,20 @@ function anisotropic(network: NetworkKind): Dataset {
     trainSubjects: 1,
     validationSubjects: 2,
   });
+  // The voxel axes scaled in the affine too (NIfTI's pixdim follows it); each subject is exported on its own.
+  const scaled = (affine: number[]) => affine.map((a, i) => (i < 12 && i % 4 < 3 ? a * SPACING[i % 4] : a));
+  const onGrid = (s: Dataset['train'][number]) => ({ ...s, spacing: SPACING, affine: scaled(s.affine!) });
   return {
     ...ds,
-    validation: ds.validation.map((s) => ({ ...s, spacing: SPACING })),
+    train: ds.train.map(onGrid),
+    validation: ds.validation.map(onGrid),
     // The voxel axes scaled in the affine too (NIfTI's pixdim follows it).
     display: {
       ...ds.display,
       images: ds.display.images.map((v) => ({
         ...v,
         spacing: [...SPACING],
-        affine: v.affine.map((a, i) => (i < 12 && i % 4 < 3 ? a * SPACING[i % 4] : a)),
+        affine: scaled(v.affine),
       })),
     },
   };

@@ -302,3 +302,8 @@ export function findCollapse(history: readonly StepPoint[], minSteps: number): n
   }
   return start !== null && lastStep - start + 1 >= minSteps ? start : null;
 }
+
+/** A trainer whose every advance() is one complete step (read back, no validation): for timing steps. */
+export function timingTrainer(p: Pick<TrainerParams, 'runId' | 'model' | 'source' | 'loss'>): Trainer {
+  return new Trainer({ ...p, lr: 1e-3, steps: 1e9, emit: () => undefined, readEvery: 1, validateEvery: 0, snapshotEvery: 0 });
+}
