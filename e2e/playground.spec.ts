@@ -76,7 +76,7 @@ test('a URL round trip restores every setting', async ({ page, context }) => {
   await expect(again.getByRole('spinbutton', { name: 'Patch size' })).toHaveValue('32');
   await expect(again.getByRole('spinbutton', { name: 'Batch size' })).toHaveValue('2');
   await expect(again.getByRole('spinbutton', { name: 'Steps' })).toHaveValue('77');
-  await expect(again.getByRole('spinbutton', { name: 'Seed' })).toHaveValue('5');
+  await expect(again.getByRole('spinbutton', { name: 'Seed', exact: true })).toHaveValue('5');
   await expect(again.getByRole('combobox', { name: 'Backend', exact: true })).toHaveValue('cpu');
   await expect(again.getByRole('spinbutton', { name: 'lambda' })).toHaveValue('0.2');
   await expect(again.getByRole('spinbutton', { name: 'epsilon' })).toHaveValue('0.001');

@@ -6,7 +6,7 @@ import type { BackendReport, MeasuredBackend } from '../engine/backend/backend';
 const HOW: Record<BackendReport['chosenBy'], string> = {
   measured: 'measured',
   remembered: 'remembered',
-  'only-one': 'only usable backend',
+  'only-one': 'only one usable',
   forced: 'forced',
 };
 
@@ -29,12 +29,25 @@ export function BackendMeasure({ backend, onMeasureAgain, busy }: BackendMeasure
   const [open, setOpen] = useState(false);
   const own = backend.measured.find((m) => m.name === backend.active && m.msPerStep !== undefined);
   const summary = `${own?.msPerStep !== undefined ? `${msText(own.msPerStep)}, ` : ''}${HOW[backend.chosenBy]}`;
+  // A forced backend with nothing measured has nothing to add: the header names the backend already
+  // (and stays on one line at 1024 px).
+  if (backend.chosenBy === 'forced' && backend.measured.length === 0) return null;
+  const details = backend.measured.length > 0 || backend.requested === 'auto';
   return (
     <span className="backend-measure">
       <output aria-label="Backend choice">{summary}</output>{' '}
-      <button type="button" className="link" aria-expanded={open} aria-controls="backend-measured" onClick={() => setOpen(!open)}>
-        {open ? 'Hide' : 'What was measured'}
-      </button>
+      {details && (
+        <button
+          type="button"
+          className="link"
+          aria-expanded={open}
+          aria-controls="backend-measured"
+          aria-label={open ? 'hide what was measured' : 'details: what was measured'}
+          onClick={() => setOpen(!open)}
+        >
+          {open ? 'hide' : 'details'}
+        </button>
+      )}
       {open && (
         <span id="backend-measured" className="backend-measure-body">
           <output aria-label="Backends measured">
