@@ -102,7 +102,8 @@ export function standardise(data: Float32Array): Float32Array {
   return data;
 }
 
-function gaussianKernel(sigma: number): Float32Array {
+/** Normalised Gaussian taps out to 2 sigma (at least 3). */
+export function gaussianKernel(sigma: number): Float32Array {
   const r = Math.max(1, Math.ceil(2 * sigma));
   const k = new Float32Array(2 * r + 1);
   let sum = 0;
@@ -181,16 +182,27 @@ function blurPass(src: Float32Array, dst: Float32Array, len: number, stride: num
 
 /** Separable Gaussian blur in place; `sigma` in voxels per axis (0 skips that axis). */
 export function gaussianBlur(params: { data: Float32Array; dims: Dims3; sigma: Dims3 }): Float32Array {
-  const { data, dims, sigma } = params;
+  const out = blurSeparable(params);
+  if (out !== params.data) params.data.set(out);
+  return params.data;
+}
+
+/**
+ * The same blur, returning whichever buffer holds the result: `data` itself or a new array, with
+ * `data` then used as scratch. Passes alternate between two buffers instead of copying back.
+ */
+export function blurSeparable(params: { data: Float32Array; dims: Dims3; sigma: Dims3 }): Float32Array {
+  const { dims, sigma } = params;
   const strides = [1, dims[0], dims[0] * dims[1]];
-  let tmp: Float32Array | null = null;
+  let src = params.data;
+  let dst: Float32Array | null = null;
   for (let axis = 0; axis < 3; axis++) {
     if (!(sigma[axis] > 0) || dims[axis] < 2) continue;
-    tmp ??= new Float32Array(data.length);
-    blurPass(data, tmp, dims[axis], strides[axis], gaussianKernel(sigma[axis]));
-    data.set(tmp);
+    dst ??= new Float32Array(src.length);
+    blurPass(src, dst, dims[axis], strides[axis], gaussianKernel(sigma[axis]));
+    [src, dst] = [dst, src];
   }
-  return data;
+  return src;
 }
 
 /** k-th largest value (k >= 1) of `values`, by 3-way quickselect on a scratch copy. */

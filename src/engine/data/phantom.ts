@@ -3,6 +3,7 @@
 // blur -> smooth bias field -> Rician noise. Same options give the same bytes.
 import { DEFAULT_DIFFICULTY, type Difficulty, DIFFICULTY_IDS } from '../../domain/difficulty';
 import { type Anatomy, buildAnatomy, TISSUE, TISSUE_COUNT } from './anatomy';
+import { maskSpans } from './blur-sparse';
 import { DIFFICULTY_MODELS, type DifficultyModel, type Dist, type LesionZone } from './difficulty';
 import type { Dims3 } from './fields';
 import { growLesions, LESION_REGIONS, type LesionKind, type LesionResult } from './lesions';
@@ -138,6 +139,20 @@ export function lesionVoxelTarget(params: { fraction: number; voxels: number }):
   return fraction > 0 ? Math.max(1, Math.round(fraction * voxels)) : 0;
 }
 
+/** 1 where `tissue` is class `c`, else 0. */
+function classMask(tissue: Uint8Array, c: number): Uint8Array {
+  const mask = new Uint8Array(tissue.length);
+  for (let i = 0; i < tissue.length; i++) mask[i] = tissue[i] === c ? 1 : 0;
+  return mask;
+}
+
+/** Voxels per class value (0 .. classes - 1). */
+function classCounts(tissue: Uint8Array, classes: number): Int32Array {
+  const counts = new Int32Array(Math.max(classes, 256));
+  for (let i = 0; i < tissue.length; i++) counts[tissue[i]]++;
+  return counts.slice(0, classes);
+}
+
 /** Generates one subject; see PhantomOptions for the knobs and LESION_REGIONS for each kind's limits. */
 export function generatePhantom(input: PhantomInput = {}): Phantom {
   const options = resolvePhantomOptions(input);
@@ -147,8 +162,7 @@ export function generatePhantom(input: PhantomInput = {}): Phantom {
   const model = DIFFICULTY_MODELS[options.difficulty];
   const anatomy: Anatomy = buildAnatomy({ dims, rng: rng.fork('anatomy'), variation: model?.anatomy });
   const { tissue, brainMask } = anatomy;
-  const wm = new Uint8Array(total);
-  for (let i = 0; i < total; i++) wm[i] = tissue[i] === TISSUE.wm ? 1 : 0;
+  const wm = classMask(tissue, TISSUE.wm);
   const healthy = model ? tissue.slice() : tissue;
   const mimic = model
     ? placeMimics({ anatomy, dims, rimWidth: model.mimics.rimWidth, flowCount: model.mimics.flowCount, rng: rng.fork('mimics') })
@@ -203,8 +217,7 @@ export function generatePhantom(input: PhantomInput = {}): Phantom {
     );
   }
 
-  const counts = new Array<number>(TISSUE_COUNT).fill(0);
-  for (let i = 0; i < total; i++) counts[tissue[i]]++;
+  const counts = classCounts(tissue, TISSUE_COUNT);
   const tissueFractions = Object.fromEntries(Object.entries(TISSUE).map(([name, c]) => [name, counts[c] / total])) as Record<
     keyof typeof TISSUE,
     number
@@ -260,6 +273,7 @@ function renderDifficult(params: {
   const severity = severityField({ label, dims, spacing: options.spacing as Dims3, rng: rng.fork('severity') });
   const { weight, renderZone } = partialVolume({ voxels: lesion.voxels, zone, mimic, dims, weights: model.partialVolume });
   const contrast: NonNullable<PhantomMeta['contrast']> = {};
+  const head = maskSpans([healthy, renderZone, mimic], dims[0]);
   const images = options.modalities.map((modality) => {
     const r = imgRng.fork(modality);
     const c = drawContrast(model, modality, r.fork('contrast'));
@@ -277,6 +291,7 @@ function renderDifficult(params: {
       texture: anatomy.folds,
       bias,
       rng: r,
+      head,
     });
   });
   return { images, zone, contrast };

@@ -1,6 +1,7 @@
 // Images of a realistic or hard phantom: per-subject contrast and gain, lesions drawn from their
 // zone's distribution with partial volume at the border, mimics, then the easy phantom's blur, bias and noise.
 import { TISSUE_COUNT } from './anatomy';
+import type { RowSpans } from './blur-sparse';
 import type { DifficultyModel, Dist, LesionZone } from './difficulty';
 import { MIMIC, type MimicName } from './mimics';
 import type { Modality, PhantomOptions } from './phantom';
@@ -47,6 +48,8 @@ export function renderRealistic(params: {
   texture: Float32Array;
   bias: BiasField | null;
   rng: Rng;
+  /** Row extents of the head (maskSpans of tissue, zone and mimic): air outside them renders as 0. */
+  head?: RowSpans;
 }): Float32Array {
   const { modality, options, model, contrast, tissue, zone, weight, severity, mimic, texture, bias, rng } = params;
   const lut = new Float32Array(TISSUE_COUNT);
@@ -68,17 +71,24 @@ export function renderRealistic(params: {
   }
   const gain = contrast.gain;
   const img = new Float32Array(tissue.length);
-  for (let i = 0; i < img.length; i++) {
-    const m = mimic[i];
-    const under = m ? mimicMean[m] + mimicSd[m] * texture[i] : lut[tissue[i]] * (1 + 0.025 * texture[i]);
-    const z = zone[i];
-    if (z === 0) img[i] = gain * under;
-    else {
-      const w = weight[i];
-      const lesion = zoneMean[z] + zoneSd[z] * severity[i];
-      img[i] = gain * (w * lesion + (1 - w) * under);
+  const sd = options.noise * 1000 * model.noiseScale;
+  // Air draws gain * 0 = +-0: with noise to follow (which erases the sign), only the head's rows are drawn.
+  const head = sd > 0 && lut[0] === 0 ? params.head : undefined;
+  const nx = options.shape[0];
+  for (let r = 0, base = 0; base < img.length; r++, base += nx) {
+    const a = head ? base + head.lo[r] : base;
+    const b = head ? base + head.hi[r] : base + nx - 1;
+    for (let i = a; i <= b; i++) {
+      const m = mimic[i];
+      const under = m ? mimicMean[m] + mimicSd[m] * texture[i] : lut[tissue[i]] * (1 + 0.025 * texture[i]);
+      const z = zone[i];
+      if (z === 0) img[i] = gain * under;
+      else {
+        const w = weight[i];
+        const lesion = zoneMean[z] + zoneSd[z] * severity[i];
+        img[i] = gain * (w * lesion + (1 - w) * under);
+      }
     }
   }
-  const sd = options.noise * 1000 * model.noiseScale;
   return finishImage({ img, options, blur: options.blur * model.blurScale, bias, sd, rng });
 }

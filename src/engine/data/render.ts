@@ -1,7 +1,8 @@
 // Images from a tissue map: per-subject contrasts, lesion texture, partial-volume blur, a smooth
 // separable bias field and Rician noise.
 import { type Anatomy, TISSUE, TISSUE_COUNT } from './anatomy';
-import { type Dims3, gaussianBlur, smoothNoise } from './fields';
+import { blurSparse } from './blur-sparse';
+import { blurSeparable, type Dims3, smoothNoise } from './fields';
 import type { LesionKind } from './lesions';
 import { boundingBox } from './morphology';
 import type { Modality, PhantomOptions } from './phantom';
@@ -64,6 +65,8 @@ export function lesionTexture(params: {
 export interface BiasField {
   amplitude: number;
   profiles: Float32Array[][]; // [term][axis]
+  /** The gain of every voxel, filled by the first image that needs it and shared by the modalities. */
+  gains?: Float32Array;
 }
 
 export function makeBias(options: PhantomOptions, rng: Rng, scale = 1): BiasField | null {
@@ -87,6 +90,16 @@ function biasRow(bias: BiasField, y: number, z: number, out: Float32Array): void
   for (let x = 0; x < out.length; x++) out[x] = Math.max(0.5, 1 + p1 * u1[x] + p2 * u2[x]);
 }
 
+/** The bias gain of every voxel, built once per field (the same numbers biasRow gives row by row). */
+function biasGains(bias: BiasField, dims: Dims3): Float32Array {
+  if (bias.gains) return bias.gains;
+  const [nx, ny, nz] = dims;
+  const gains = new Float32Array(nx * ny * nz);
+  for (let z = 0, i = 0; z < nz; z++) for (let y = 0; y < ny; y++, i += nx) biasRow(bias, y, z, gains.subarray(i, i + nx));
+  bias.gains = gains;
+  return gains;
+}
+
 export function renderModality(params: {
   modality: Modality;
   options: PhantomOptions;
@@ -106,7 +119,10 @@ export function renderModality(params: {
   return finishImage({ img, options, blur: options.blur, bias, sd: options.noise * 1000, rng });
 }
 
-/** Partial-volume blur (`blur` mm), the bias field and Rician noise of sd `sd`, in place; `rng` forks 'noise'. */
+/**
+ * Partial-volume blur (`blur` mm), the bias field and Rician noise of sd `sd`; `rng` forks 'noise'.
+ * Returns the image, which may be a new array (`img` is then used as the blur's scratch).
+ */
 export function finishImage(params: {
   img: Float32Array;
   options: PhantomOptions;
@@ -115,27 +131,30 @@ export function finishImage(params: {
   sd: number;
   rng: Rng;
 }): Float32Array {
-  const { img, options, blur, bias, sd, rng } = params;
+  const { options, blur, bias, sd, rng } = params;
   const dims = options.shape as Dims3;
   const [nx, ny, nz] = dims;
-  if (blur > 0) {
-    const s = options.spacing;
-    gaussianBlur({ data: img, dims, sigma: [blur / s[0], blur / s[1], blur / s[2]] });
-  }
+  const s = options.spacing;
+  const sigma: Dims3 = [blur / s[0], blur / s[1], blur / s[2]];
+  // With noise to follow, the blur may skip the air: the sign of its zeros is all that differs.
+  const img = !(blur > 0)
+    ? params.img
+    : sd > 0
+      ? blurSparse({ data: params.img, dims, sigma })
+      : blurSeparable({ data: params.img, dims, sigma });
   // Rician magnitude |biased signal + complex Gaussian noise|: the background is Rayleigh, not 0.
   const noise = rng.fork('noise');
   const bits = new Uint32Array(2 * nx);
-  const gain = new Float32Array(nx).fill(1); // bias of the current row
+  const gains = bias ? biasGains(bias, dims) : new Float32Array(nx * ny * nz).fill(1);
   for (let z = 0, i = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++, i += nx) {
-      if (bias) biasRow(bias, y, z, gain);
       if (!(sd > 0)) {
-        for (let x = 0; x < nx; x++) img[i + x] *= gain[x];
+        for (let x = 0; x < nx; x++) img[i + x] *= gains[i + x];
         continue;
       }
       noise.fillUint32(bits);
       for (let x = 0; x < nx; x++) {
-        const re = img[i + x] * gain[x] + sd * approxNormalFromBits(bits[2 * x]);
+        const re = img[i + x] * gains[i + x] + sd * approxNormalFromBits(bits[2 * x]);
         const im = sd * approxNormalFromBits(bits[2 * x + 1]);
         img[i + x] = Math.sqrt(re * re + im * im);
       }
