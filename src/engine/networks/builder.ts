@@ -15,6 +15,8 @@ export interface ConvParams {
   dilation?: number;
   /** glorot for linear/maxout/softmax layers, he for ReLU layers. */
   init?: 'he' | 'glorot';
+  /** Multiplies the initial kernel (the same draws, scaled): < 1 starts the layer's outputs small. */
+  gain?: number;
   useBias?: boolean;
 }
 
@@ -63,7 +65,16 @@ export class NetBuilder {
       const y = layer.apply(x) as Sym;
       return activation === 'linear' ? y : this.activation(y, activation, `${p.name}_act`);
     }
-    const kernelInitializer = this.initializer(init);
+    const gain = p.gain ?? 1;
+    const kernelInitializer =
+      gain === 1
+        ? this.initializer(init)
+        : tf.initializers.varianceScaling({
+            scale: gain * gain * (init === 'he' ? 2 : 1),
+            mode: init === 'he' ? 'fanIn' : 'fanAvg',
+            distribution: init === 'he' ? 'normal' : 'uniform',
+            seed: this.nextSeed(),
+          });
     const args = { filters: p.filters, kernelSize: p.kernel, padding: 'same' as const, activation, kernelInitializer, useBias };
     const layer = this.dims === 2 ? tf.layers.conv2d({ ...args, name: p.name }) : tf.layers.conv3d({ ...args, name: p.name });
     return layer.apply(x) as Sym;
@@ -113,7 +124,8 @@ export class NetBuilder {
   }
 
   /** 1x1 conv to numClasses, then softmax over the channel axis. */
-  softmaxHead(x: Sym, p: { numClasses: number }): Sym {
-    return this.conv(x, { filters: p.numClasses, kernel: 1, name: 'head', activation: 'softmax', init: 'glorot' });
+  /** 1x1 conv to class scores with a softmax; `gain` < 1 starts the softmax nearer uniform. */
+  softmaxHead(x: Sym, p: { numClasses: number; gain?: number }): Sym {
+    return this.conv(x, { filters: p.numClasses, kernel: 1, name: 'head', activation: 'softmax', init: 'glorot', gain: p.gain });
   }
 }

@@ -7,6 +7,7 @@ import type { ResolvedSpec } from '../../domain/network-spec';
 type Sym = tf.SymbolicTensor;
 
 export const HIGHRES_DILATIONS = [1, 2, 4] as const;
+export const HIGHRES_HEAD_GAIN = 0.1;
 
 export function buildHighRes(params: { spec: ResolvedSpec }): tf.LayersModel {
   const { spec } = params;
@@ -29,7 +30,10 @@ export function buildHighRes(params: { spec: ResolvedSpec }): tf.LayersModel {
     }
   });
   x = preActivate(b, x, 'final');
-  const output = b.softmaxHead(x, { numClasses: spec.numClasses });
+  // Six unnormalised residual blocks leave features of sd ~1.1-1.6 (the U-Nets' are ~0.2-0.3): a glorot head
+  // then saturates 31% of the softmax at initialisation, where Dice-type gradients vanish and GDL collapses
+  // within a few steps at lr 1e-3 (scripts/highres-collapse.ts). A head at 0.1x starts unsaturated.
+  const output = b.softmaxHead(x, { numClasses: spec.numClasses, gain: HIGHRES_HEAD_GAIN });
   return tf.model({ inputs: input, outputs: output, name: spec.kind });
 }
 

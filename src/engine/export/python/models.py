@@ -18,6 +18,7 @@ DEFAULT_SPECS = {
 }
 COMMON = dict(inChannels=3, numClasses=2, batchNorm=False, seed=1, depth=0, blocks=0, maxoutPieces=0)
 DIMS = {"unet2d": 2, "twopath2d": 2, "unet3d": 3, "highres3d": 3}
+HIGHRES_HEAD_GAIN = 0.1
 HIGHRES_DILATIONS = (1, 2, 4)
 
 
@@ -153,9 +154,11 @@ class Net(nn.Module):
         bn = self.bn(f"{name}_bn", cout)
         return lambda x: F.relu(bn(conv(x)))
 
-    def head(self, cin):
-        """1x1 conv to numClasses; softmax over channels in `classify`."""
-        self.conv("head", cin, self.spec["numClasses"], 1, init="glorot")
+    def head(self, cin, gain=1.0):
+        """1x1 conv to numClasses; softmax over channels in `classify`; `gain` scales the initial kernel."""
+        conv = self.conv("head", cin, self.spec["numClasses"], 1, init="glorot")
+        with torch.no_grad():
+            conv.conv.weight.mul_(gain)
 
     def classify(self, x):
         return torch.softmax(self.layers["head"](x), 1)
@@ -250,7 +253,8 @@ class HighRes(Net):
                 channels = f
         if bn:
             self.bn("final_bn", channels)
-        self.head(channels)
+        # highres.ts HIGHRES_HEAD_GAIN: a glorot head saturates the softmax on these unnormalised features.
+        self.head(channels, HIGHRES_HEAD_GAIN)
 
     @staticmethod
     def pre(bn, x):
