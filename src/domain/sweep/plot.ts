@@ -1,6 +1,7 @@
 // Fig. 1-style plot data per loss: median Dice over (learning rate, patch size), with isolines.
 import type { LossId } from '../losses';
 import { type Isoline, isolines } from './isolines';
+import { cellValue } from './stats';
 import type { SweepTable } from './table';
 import type { PatchChoice } from './types';
 
@@ -38,7 +39,8 @@ export function heatmapData(params: { table: SweepTable; loss: LossId; levels?: 
     const j = lrs.indexOf(row.lr);
     const c = row.cells[col];
     if (c.state === 'pending') continue;
-    z[i][j] = Number.isNaN(c.median) ? 0 : c.median;
+    const v = cellValue(c); // the pooled median for one seed, the seeds' mean for 2+ (as the table)
+    z[i][j] = Number.isNaN(v) ? 0 : v;
     failed[i][j] = c.state === 'failed';
   }
   return {

@@ -200,4 +200,22 @@ describe('assembleTable: the paper layout', () => {
     );
     expect(lines[2]).toBe('0.01,L,48,1,0.00001,gdl,0.7,0.1,0.65,0.75,3,1,2,ok,,0.7,0.7,0.7,1,,0.7');
   });
+  it("two seeds: the heat map and the robustness summary use the seeds' mean, not the pooled windows' median", () => {
+    const spec = { ...SPEC, seeds: 2, burdens: [0.01], losses: ['wce', 'gdl'] as SweepSpec['losses'] };
+    // Seed medians 0.2 and 0.61 (mean 0.405); the six pooled values have median (0.3 + 0.6) / 2 = 0.45.
+    const results = [
+      result({ loss: 'wce', lr: 1e-5, patch: 'L', seed: 1, window: around(0.2) }),
+      result({ loss: 'wce', lr: 1e-5, patch: 'L', seed: 2, window: [0.6, 0.61, 0.62] }),
+    ];
+    const t = assembleTable({ spec, results, burden: 0.01 });
+    const c = t.rows.find((r) => r.lr === 1e-5 && r.patch.id === 'L')!.cells[0];
+    expect(c.median).toBeCloseTo(0.45, 9);
+    expect(c.acrossSeeds.mean).toBeCloseTo(0.405, 9);
+    const h = heatmapData({ table: t, loss: 'wce' });
+    const i = h.patches.findIndex((p) => p.id === 'L');
+    expect(h.z[i][h.lrs.indexOf(1e-5)]).toBeCloseTo(0.405, 9);
+    const [wce] = robustness({ tables: [t] });
+    expect(wce.worst?.median).toBeCloseTo(0.405, 9);
+    expect(wce.mean).toBeCloseTo(0.405, 9);
+  });
 });

@@ -78,9 +78,9 @@ export function assembleTables(params: {
 
 export interface LossRobustness {
   loss: LossId;
-  /** Mean of the cell medians (cells with a result). */
+  /** Mean of the cell values (cells with a result): each cell's median, or its mean across seeds for 2+. */
   mean: number;
-  /** The worst cell median (lowest, or highest where lower is better) and where it is. */
+  /** The worst cell value (lowest, or highest where lower is better) and where it is. */
   worst: { median: number; patch: string; lr: number; burden: number } | null;
   /** Cells whose every seed failed, and cells where some did. */
   failed: number;
@@ -109,8 +109,10 @@ export function robustness(params: { tables: readonly SweepTable[] }): LossRobus
         if (c.state === 'failed') failed++;
         if (c.state === 'partial') partial++;
         // A cell with no values at all (errored) scores 0, like a diverged one; where lower is better it is left out.
-        if (Number.isNaN(c.median) && !up) continue;
-        const m = Number.isNaN(c.median) ? 0 : c.median;
+        // With 2+ seeds the cell is its seeds' mean, not the median of their pooled windows.
+        const v = cellValue(c);
+        if (Number.isNaN(v) && !up) continue;
+        const m = Number.isNaN(v) ? 0 : v;
         sum += m;
         done++;
         if (!worst || (up ? m < worst.median : m > worst.median))
