@@ -58,7 +58,7 @@ export function sweepReportMarkdown(params: { record: SweepRecord; command?: str
   out.push(
     '## Robustness per loss',
     '',
-    '| Loss | Mean of cell medians | Worst cell | Failed cells |',
+    `| Loss | ${spec.seeds >= 2 ? 'Mean of cells (each its seeds’ mean)' : 'Mean of cell medians'} | Worst cell | Failed cells |`,
     '| --- | --- | --- | --- |',
   );
   for (const r of rows) {
