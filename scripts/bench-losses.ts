@@ -1,8 +1,11 @@
-// Time of each loss, value + gradient (tf.valueAndGrad), on [4, 64, 64, 2] on the cpu backend.
+// Time of each loss, value + gradient (tf.valueAndGrad), on [4, 64, 64, 2] on the cpu backend (or --backend wasm,
+// the backend the engine trains on in Node and in most browsers).
 // Median of several repetitions after warm-up, interleaved across losses so drift hits all alike;
-// printed relative to `ce` measured in the same run. Usage: npx tsx scripts/bench-losses.ts [--reps 15]
+// printed relative to `ce` measured in the same run. Usage: npx tsx scripts/bench-losses.ts [--reps 15] [--backend wasm]
 // The boundary loss gets its distance maps handed in, as in training; their cost is scripts/bench-distance.ts.
 import * as tf from '@tensorflow/tfjs';
+
+import { selectBackend } from '../src/engine/backend/backend';
 
 import { batchSignedDistances } from '../src/engine/data/distance';
 import { computeLoss, gdlAnalyticGradient, LOSS_IDS } from '../src/engine/losses/index';
@@ -20,8 +23,11 @@ function median(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  await tf.setBackend('cpu');
-  await tf.ready();
+  const backendArg = process.argv.indexOf('--backend');
+  const requested = backendArg > 0 ? process.argv[backendArg + 1] : 'cpu';
+  if (requested !== 'cpu' && requested !== 'wasm') throw new Error(`--backend must be cpu or wasm, got '${requested}'`);
+  const active = await selectBackend({ requested });
+  if (active.active !== requested) throw new Error(`asked for ${requested}, got ${active.active}`);
   const rng = makeRng(2017);
   // ~5% foreground, a softmax-like prediction.
   const yTrue = tf.tensor(Float32Array.from(randomOneHot(rng, SHAPE, 0.05)), SHAPE);

@@ -217,16 +217,78 @@ export function powConst(x: tf.Tensor, g: number): tf.Tensor {
 export function descendingOrder(rows: tf.Tensor2D): tf.Tensor1D {
   const [r, m] = rows.shape;
   if (tf.getBackend() !== 'cpu' && tf.getBackend() !== 'wasm') return topkFlatIndices(rows, m);
-  return constantFrom(rows, (v) => {
-    const data = v.dataSync();
-    const out = new Int32Array(r * m);
-    const order = new Uint32Array(m);
-    for (let row = 0; row < r; row++) {
-      const base = row * m;
-      for (let i = 0; i < m; i++) order[i] = i;
-      order.sort((a, b) => data[base + b] - data[base + a]);
-      for (let i = 0; i < m; i++) out[base + i] = base + order[i];
+  return constantFrom(rows, (v) => tf.tensor1d(descendingRows(v.dataSync() as Float32Array, r, m), 'int32')) as tf.Tensor1D;
+}
+
+const KEY_F32 = new Float32Array(1);
+const KEY_U32 = new Uint32Array(KEY_F32.buffer);
+
+/**
+ * Flat indices sorting each row of `data` ([r, m], row-major) in decreasing order, ties by index (as a stable
+ * comparator sort gives). Each float32 maps to an order-preserving uint32 key, sorted by a stable 3-pass
+ * radix sort (11 bits a pass): no comparator calls, linear time. NaN sorts first.
+ */
+export function descendingRows(data: Float32Array, r: number, m: number): Int32Array {
+  const out = new Int32Array(r * m);
+  let keys = new Uint32Array(m);
+  let idx = new Uint32Array(m);
+  let keys2 = new Uint32Array(m);
+  let idx2 = new Uint32Array(m);
+  const count = new Uint32Array(2048);
+  for (let row = 0; row < r; row++) {
+    const base = row * m;
+    for (let i = 0; i < m; i++) {
+      KEY_F32[0] = data[base + i];
+      const u = KEY_U32[0];
+      // Ascending uint32 order of floats: flip every bit of a negative, the sign bit of the rest (-0 as +0);
+      // the complement sorts the largest value first.
+      const asc = u === 0x80000000 ? 0x80000000 : u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
+      keys[i] = (0xffffffff - asc) >>> 0;
+      idx[i] = i;
     }
-    return tf.tensor1d(out, 'int32');
-  }) as tf.Tensor1D;
+    for (let shift = 0; shift < 33; shift += 11) {
+      count.fill(0);
+      for (let i = 0; i < m; i++) count[(keys[i] >>> shift) & 2047]++;
+      let sum = 0;
+      for (let b = 0; b < 2048; b++) {
+        const c = count[b];
+        count[b] = sum;
+        sum += c;
+      }
+      for (let i = 0; i < m; i++) {
+        const k = keys[i];
+        const at = count[(k >>> shift) & 2047]++;
+        keys2[at] = k;
+        idx2[at] = idx[i];
+      }
+      [keys, keys2] = [keys2, keys];
+      [idx, idx2] = [idx2, idx];
+    }
+    for (let i = 0; i < m; i++) out[base + i] = base + idx[i];
+  }
+  return out;
+}
+
+/**
+ * x gathered at `order`, a permutation of x's flat indices (a constant): the gradient gathers dy at the
+ * inverse permutation, cheaper than gatherAt's scatter on the cpu and wasm backends.
+ */
+export function permuteAt(x: tf.Tensor, order: tf.Tensor1D): tf.Tensor {
+  const inMemory = tf.getBackend() === 'cpu' || tf.getBackend() === 'wasm';
+  if (!inMemory) return gatherAt(x, order);
+  const shape = x.shape;
+  const op = tf.customGrad(((v: tf.Tensor, idx: tf.Tensor, save: (ts: tf.Tensor[]) => void) => {
+    const o = idx.dataSync();
+    const inverse = new Int32Array(o.length);
+    for (let k = 0; k < o.length; k++) inverse[o[k]] = k;
+    save([tf.tensor1d(inverse, 'int32')]);
+    return {
+      value: tf.gather(tf.reshape(v, [-1]), idx),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+        tf.reshape(tf.gather(tf.reshape(dy, [-1]), saved[0]), shape),
+        tf.zeros(idx.shape),
+      ],
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (v: tf.Tensor, idx: tf.Tensor) => tf.Tensor;
+  return op(x, order);
 }
