@@ -49,10 +49,23 @@ test('two seeds per loss: a median line and a band per loss, grouped rows, and t
   await expect(chart.getByText('gdl: median of 2 seeds')).toBeVisible();
   await chart.screenshot({ path: '/tmp/seeds-chart.png' });
 
+  // The loss chart too: each loss's median over seeds with its band, not a line per seed.
+  const lossChart = page.getByRole('figure', { name: 'Loss chart' });
+  await expect(lossChart).toContainText('lines: median over seeds, shaded: min–max over seeds');
+  const lossBands = lossChart.locator('.seed-band path.recharts-area-area');
+  await expect(lossBands).toHaveCount(2);
+  const lossDrawn = await lossBands.evaluateAll((paths) => paths.map((p) => (p as SVGPathElement).getBBox().width));
+  for (const w of lossDrawn) expect(w).toBeGreaterThan(50);
+  await expect(lossChart.getByText('wce: median of 2 seeds')).toBeVisible();
+  await expect(lossChart.getByText('gdl s2', { exact: true })).toHaveCount(0);
+  await lossChart.screenshot({ path: 'test-results/seeds-loss-chart.png' });
+
   // "show each seed": the seeds' own lines, no band.
   await chart.getByRole('checkbox', { name: 'show each seed' }).check();
   await expect(bands).toHaveCount(0);
   await expect(chart.getByText('gdl s2', { exact: true })).toBeVisible();
+  await expect(lossBands).toHaveCount(0);
+  await expect(lossChart.getByText('gdl s2', { exact: true })).toBeVisible();
   await chart.screenshot({ path: '/tmp/seeds-chart-each.png' });
 
   // The control is keyboard-usable and writes the link.

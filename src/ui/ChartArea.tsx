@@ -10,7 +10,6 @@ import {
   ComposedChart,
   Legend,
   Line,
-  LineChart,
   ReferenceArea,
   ReferenceLine,
   ResponsiveContainer,
@@ -23,7 +22,7 @@ import { metricOf, type RunSummary, type ValidationPoint } from '../state/store'
 import { medianIqr } from '../domain/summary';
 import { groupByLoss, hasReplicates, lastKAcrossSeeds, type SeedGroup } from '../state/replicates';
 import { ChartSeriesCache } from './downsample';
-import { BAND_TEXT, SeedBandCache, seedGroupElements } from './SeedBands';
+import { BAND_TEXT, SeedBandCache, seedGroupElements, seedLossElements } from './SeedBands';
 
 export interface ChartAreaProps {
   runs: RunSummary[];
@@ -224,19 +223,22 @@ export function ChartArea({ runs, lastK, metric = 'dice', onMetric, baselineDice
       </figure>
       <figure className="chart" aria-label="Loss chart" data-control="loss_chart">
         <figcaption>
-          Loss vs step{' '}
+          Loss vs step
+          {banded && <span className="band-note">; lines: median over seeds, shaded: {BAND_TEXT}</span>}{' '}
           <label className="inline">
             <input type="checkbox" checked={logLoss} onChange={(e) => setLogLoss(e.target.checked)} /> log scale
           </label>
         </figcaption>
         <ResponsiveContainer width="100%" height={200}>
-          <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+          <ComposedChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
             <XAxis dataKey="step" type="number" domain={[0, maxStep]} allowDuplicatedCategory={false} />
             <YAxis scale={logLoss ? 'log' : 'auto'} domain={logLoss ? ['auto', 'auto'] : [0, 'auto']} allowDataOverflow />
             <Tooltip />
             <Legend onClick={onLegend} />
-            {visible.map((r) => (
+            {/* Banded, as the Dice chart: each loss's median over seeds and their min-max band. */}
+            {banded && visibleGroups.flatMap((g) => seedLossElements({ group: g, cache: bands, log: logLoss }))}
+            {perRun.map((r) => (
               <Line
                 key={r.id}
                 data={lines.steps(r.id, logLoss ? 'logLoss' : 'loss', r.steps)}
@@ -247,7 +249,7 @@ export function ChartArea({ runs, lastK, metric = 'dice', onMetric, baselineDice
                 isAnimationActive={false}
               />
             ))}
-          </LineChart>
+          </ComposedChart>
         </ResponsiveContainer>
       </figure>
     </div>

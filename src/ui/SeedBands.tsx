@@ -63,6 +63,12 @@ export class SeedBandCache {
     return this.get(`${group.loss}\u0000validation\u0000${metric}`, value).update(sources(group, (r) => r.validation));
   }
 
+  /** The loss across seeds; on a log axis only positive losses count (as the per-run log series). */
+  loss(group: SeedGroup, log: boolean): readonly BandPoint[] {
+    const value = log ? (p: StepPoint) => (p.loss > 0 ? p.loss : Number.NaN) : (p: StepPoint) => p.loss;
+    return this.get<StepPoint>(`${group.loss}\u0000loss${log ? '\u0000log' : ''}`, value).update(sources(group, (r) => r.steps));
+  }
+
   retain(losses: readonly string[]): void {
     for (const key of this.series.keys()) if (!losses.includes(key.split('\u0000')[0])) this.series.delete(key);
   }
@@ -124,6 +130,37 @@ export function seedGroupElements(p: { group: SeedGroup; cache: SeedBandCache; m
       name={`${group.loss}: median of ${n} seeds`}
       stroke={group.color}
       strokeWidth={2}
+      dot={false}
+      isAnimationActive={false}
+    />,
+  ];
+}
+
+/** The loss chart's elements of one group: the band of its seeds' losses and their median. */
+export function seedLossElements(p: { group: SeedGroup; cache: SeedBandCache; log: boolean }) {
+  const { group, cache, log } = p;
+  const data = cache.loss(group, log) as BandPoint[];
+  return [
+    <Area
+      key={`loss-band-${group.loss}`}
+      className="seed-band"
+      data={data}
+      dataKey={range}
+      name={`${group.loss} loss, ${BAND_TEXT} (${group.runs.length})`}
+      fill={group.color}
+      fillOpacity={0.22}
+      stroke="none"
+      legendType="none"
+      dot={false}
+      activeDot={false}
+      isAnimationActive={false}
+    />,
+    <Line
+      key={`loss-${group.loss}`}
+      data={data}
+      dataKey="median"
+      name={`${group.loss}: median of ${group.runs.length} seeds`}
+      stroke={group.color}
       dot={false}
       isAnimationActive={false}
     />,

@@ -45,4 +45,27 @@ describe('SeedBandCache: what the chart draws of a band', () => {
     expect(drawn[0].step).toBe(1);
     expect(drawn.at(-1)!.step).toBe(50_000);
   });
+  it("the loss band: median, min and max of the seeds' losses; on a log axis non-positive losses are left out", () => {
+    const runs = [
+      [2, 0.5, 0],
+      [4, 1.5, 3],
+      [3, 1, 0.2],
+    ].map((losses, s) => ({
+      id: `gdl-${s + 1}`,
+      status: 'done',
+      steps: losses.map((loss, i) => ({ ...pt(i + 1, 0.5), loss })),
+      validation: [],
+    })) as unknown as RunSummary[];
+    const g: SeedGroup = { loss: 'gdl', color: '#3bb273', runs };
+    const cache = new SeedBandCache();
+    expect(cache.loss(g, false).map((p) => [p.median, p.lo, p.hi])).toEqual([
+      [3, 2, 4],
+      [1, 0.5, 1.5],
+      [0.2, 0, 3],
+    ]);
+    // Step 3 on a log axis: the seed at loss 0 has no point there.
+    expect(cache.loss(g, true).at(-1)).toMatchObject({ step: 3, lo: 0.2, hi: 3, n: 2 });
+    // Separate series: the linear band is unchanged by the log one.
+    expect(cache.loss(g, false).at(-1)).toMatchObject({ lo: 0, hi: 3, n: 3 });
+  });
 });
