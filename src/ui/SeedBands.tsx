@@ -89,26 +89,39 @@ function sources<T>(group: SeedGroup, points: (r: RunSummary) => readonly T[]): 
 
 const range = (p: BandPoint): [number, number] => [p.lo, p.hi];
 
-/** The recharts elements of one group: its band, median training Dice and median validation line. */
-export function seedGroupElements(p: { group: SeedGroup; cache: SeedBandCache; metric: MetricId; metricAxis: string }) {
-  const { group, cache, metric } = p;
-  const n = group.runs.length;
-  return [
+/** A shaded band from each point's lo to hi, out of the legend. */
+function bandArea(p: { key: string; data: readonly BandPoint[]; name: string; color: string; yAxisId?: string }) {
+  return (
     <Area
-      key={`band-${group.loss}`}
+      key={p.key}
       className="seed-band"
-      yAxisId="dice"
-      data={cache.trainDice(group) as BandPoint[]}
+      {...(p.yAxisId ? { yAxisId: p.yAxisId } : {})}
+      data={p.data as BandPoint[]}
       dataKey={range}
-      name={`${group.loss} training Dice, ${BAND_TEXT} (${n})`}
-      fill={group.color}
+      name={p.name}
+      fill={p.color}
       fillOpacity={0.22}
       stroke="none"
       legendType="none"
       dot={false}
       activeDot={false}
       isAnimationActive={false}
-    />,
+    />
+  );
+}
+
+/** The recharts elements of one group: its band, median training Dice and median validation line. */
+export function seedGroupElements(p: { group: SeedGroup; cache: SeedBandCache; metric: MetricId; metricAxis: string }) {
+  const { group, cache, metric } = p;
+  const n = group.runs.length;
+  return [
+    bandArea({
+      key: `band-${group.loss}`,
+      yAxisId: 'dice',
+      data: cache.trainDice(group),
+      name: `${group.loss} training Dice, ${BAND_TEXT} (${n})`,
+      color: group.color,
+    }),
     <Line
       key={`train-${group.loss}`}
       yAxisId="dice"
@@ -141,20 +154,12 @@ export function seedLossElements(p: { group: SeedGroup; cache: SeedBandCache; lo
   const { group, cache, log } = p;
   const data = cache.loss(group, log) as BandPoint[];
   return [
-    <Area
-      key={`loss-band-${group.loss}`}
-      className="seed-band"
-      data={data}
-      dataKey={range}
-      name={`${group.loss} loss, ${BAND_TEXT} (${group.runs.length})`}
-      fill={group.color}
-      fillOpacity={0.22}
-      stroke="none"
-      legendType="none"
-      dot={false}
-      activeDot={false}
-      isAnimationActive={false}
-    />,
+    bandArea({
+      key: `loss-band-${group.loss}`,
+      data,
+      name: `${group.loss} loss, ${BAND_TEXT} (${group.runs.length})`,
+      color: group.color,
+    }),
     <Line
       key={`loss-${group.loss}`}
       data={data}
