@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { autoBackend, autoCandidates, type DeviceProbe, deviceKey, isSoftwareRenderer } from './measure';
+import { autoBackend, autoCandidates, type DeviceProbe, deviceKey, isSoftwareRenderer, sameDevice } from './measure';
 import { measuredPatch } from '../../domain/network-spec';
 import { fastest, measureCandidates } from './measure-steps';
 import { trySetBackend } from './backend';
@@ -120,6 +120,17 @@ describe('choices without measuring', () => {
       expect(report.chosenBy).toBe('measured');
       expect(report.measured.every((m) => m.msPerStep !== 1)).toBe(true);
     }
+  });
+
+  it('a probe that reads no renderer or adapter this time is not another device; one that gained a GPU is', async () => {
+    const gpu = { adapter: softGpu, webglRenderer: SWIFTSHADER_GL, cores: 2 };
+    const key = deviceKey(gpu);
+    expect(sameDevice(key, key)).toBe(true);
+    expect(sameDevice(key, deviceKey({ ...gpu, webglRenderer: null }))).toBe(true);
+    expect(sameDevice(key, deviceKey({ ...gpu, adapter: null }))).toBe(true);
+    expect(sameDevice(key, deviceKey({ ...gpu, cores: 8 }))).toBe(false);
+    expect(sameDevice(key, deviceKey({ ...gpu, webglRenderer: 'ANGLE (NVIDIA GeForce RTX 4090)' }))).toBe(false);
+    expect(sameDevice(deviceKey({ ...gpu, webglRenderer: null, adapter: null }), key)).toBe(false);
   });
 
   it('one usable backend: activated without a measurement, the skipped ones say why', async () => {

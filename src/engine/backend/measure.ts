@@ -74,6 +74,20 @@ export function deviceKey(probe: DeviceProbe): string {
   return `webgpu:${gpu}|webgl:${probe.webglRenderer ?? 'none'}|cores:${probe.cores}`;
 }
 
+/**
+ * Whether a remembered device key is this device: the same cores, and the same adapter and renderer except
+ * where this load's probe read none (a page reloaded before the old one freed its WebGL contexts reads no
+ * renderer; that is not another device). A key remembered without a GPU never matches one probed with it.
+ */
+export function sameDevice(remembered: string, current: string): boolean {
+  const parts = (key: string) =>
+    Object.fromEntries(key.split('|').map((kv) => [kv.slice(0, kv.indexOf(':')), kv.slice(kv.indexOf(':') + 1)]));
+  const r = parts(remembered);
+  const c = parts(current);
+  if (r.cores !== c.cores) return false;
+  return ['webgpu', 'webgl'].every((k) => r[k] === c[k] || c[k] === 'none');
+}
+
 /** The WebGL renderer, read in this thread from an OffscreenCanvas (null where there is none). */
 export function probeWebGlRenderer(): string | null {
   const Canvas = (globalThis as { OffscreenCanvas?: typeof OffscreenCanvas }).OffscreenCanvas;
@@ -129,7 +143,9 @@ export async function autoBackend(p: AutoParams): Promise<BackendReport> {
   const rule = autoCandidates(probe, { includeSoftware: p.includeSoftware });
   const candidates = p.candidates ?? rule.candidates;
   const skipped = rule.skipped.filter((s) => !candidates.includes(s.name));
-  const remembered = p.remembered?.find((r) => r.deviceKey === key && r.network === p.network && candidates.includes(r.backend));
+  const remembered = p.remembered?.find(
+    (r) => sameDevice(r.deviceKey, key) && r.network === p.network && candidates.includes(r.backend),
+  );
   let chosen: BackendName | null;
   let chosenBy: ChosenBy;
   let measured: MeasuredBackend[];
