@@ -60,7 +60,7 @@ export interface EngineApi extends IoApi {
 export interface EngineEvents extends RunEvents {
   log: { level: 'info' | 'warn' | 'error'; message: string };
   /** Posted from a worker between kernels of a long step (at most once a second): it is alive, only busy. */
-  alive: { t: number };
+  alive: { t: number; longestKernelMs: number };
   sweep: SweepProgress;
   /** The GPU under the backend went away: the runs cannot go on in this engine. */
   fault: EngineFault;

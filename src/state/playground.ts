@@ -138,6 +138,7 @@ export class PlaygroundController extends Observable<PlaygroundState> {
       backend: () => this.getState().backend?.active ?? '',
       settings: () => memorySettings(this.settings),
       onStopped: () => this.set({ phase: 'paused' }),
+      expectedStepMs: () => (this.playing ? this.estimate().msPerStep : 0),
     });
     const offs = (['status', 'steps', 'validation', 'snapshot', 'lr'] as const).map((name) =>
       c.on(name, (payload) => this.runs.apply(name, payload as never)),

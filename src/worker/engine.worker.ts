@@ -7,6 +7,6 @@ import { type EnginePort, serveEngine } from './serve';
 // Typed as the few members used: the DOM lib and the WebWorker lib cannot both be loaded.
 serveEngine(self as unknown as EnginePort, (emit) => {
   // The page's heartbeat hears from a long step between its kernels, not only between steps.
-  reportAliveBetweenKernels({ alive: (t) => emit('alive', { t }) });
+  reportAliveBetweenKernels({ alive: (t, longestKernelMs) => emit('alive', { t, longestKernelMs }) });
   return createEngineHost(emit, { makePhantoms: createPhantomPool() });
 });

@@ -104,4 +104,37 @@ describe('heartbeat', () => {
     expect(events).toEqual(['silent 1000']);
     beat.stop();
   });
+
+  // One silent stretch of `ms` after a sign carrying `kernelMs`: the first silence reported, if any.
+  async function silenceAfter(p: { kernelMs?: number; expectedStepMs?: number; ms: number }): Promise<string[]> {
+    let t = 0;
+    const events: string[] = [];
+    const beat = startHeartbeat({
+      ping: () => new Promise(() => {}),
+      onSilent: (ms) => events.push(`silent ${ms}`),
+      everyMs: 100,
+      timeoutMs: 1000,
+      expectedStepMs: p.expectedStepMs === undefined ? undefined : () => p.expectedStepMs!,
+      now: () => t,
+    });
+    beat.sign(p.kernelMs);
+    for (let i = 0; i < p.ms / 100; i++) {
+      t += 100;
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    beat.stop();
+    return events;
+  }
+
+  it('allows twice the longest kernel the worker reported before calling it silent', async () => {
+    expect(await silenceAfter({ kernelMs: 300, ms: 1500 })).toEqual(['silent 1000']); // short kernels: the timeout
+    expect(await silenceAfter({ kernelMs: 4000, ms: 7900 })).toEqual([]);
+    expect(await silenceAfter({ kernelMs: 4000, ms: 8500 })).toEqual(['silent 8000']);
+  });
+
+  it('allows half the expected step before any kernel is known, and the timeout for a fast one', async () => {
+    expect(await silenceAfter({ expectedStepMs: 10_000, ms: 4900 })).toEqual([]);
+    expect(await silenceAfter({ expectedStepMs: 10_000, ms: 5500 })).toEqual(['silent 5000']);
+    expect(await silenceAfter({ expectedStepMs: 50, ms: 1500 })).toEqual(['silent 1000']);
+  });
 });

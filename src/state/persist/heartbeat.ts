@@ -2,8 +2,14 @@
 // reported silent (a worker killed by the browser sends no error event at all), and alive again if it
 // answers after all. A sign is a ping's answer or any event: the worker posts 'alive' between kernels of
 // a long step (postMessage works while its thread computes), so a slow step is not taken for a death.
+// One kernel cannot be interrupted, though (a 3D convolution on the plain cpu backend can take longer than
+// the timeout): the silence allowed grows to twice the longest kernel the worker has reported, and, before
+// any is known, to half the step time the run's estimate expects.
 
 export const HEARTBEAT_DEFAULTS = { everyMs: 1000, timeoutMs: 6000 };
+/** Silence allowed per ms of the longest kernel seen, and per ms of the expected step. */
+export const KERNEL_ALLOWANCE = 2;
+export const STEP_ALLOWANCE = 0.5;
 
 export interface HeartbeatParams {
   ping: () => Promise<unknown>;
@@ -11,12 +17,16 @@ export interface HeartbeatParams {
   onAlive?: () => void;
   everyMs?: number;
   timeoutMs?: number;
+  /** What one training step is expected to take now (the run estimate), if anything runs. */
+  expectedStepMs?: () => number;
   now?: () => number;
 }
 
 export interface Heartbeat {
-  /** The engine showed it is alive (an event arrived). */
-  sign(): void;
+  /** The engine showed it is alive (an event arrived), with the longest kernel it has run if it says. */
+  sign(longestKernelMs?: number): void;
+  /** The silence taken for a death now. */
+  allowedMs(): number;
   stop(): void;
 }
 
@@ -29,8 +39,12 @@ export function startHeartbeat(p: HeartbeatParams): Heartbeat {
   let pinging = false;
   let silent = false;
   let stopped = false;
-  const sign = () => {
+  let longestKernel = 0;
+  const allowedMs = () => Math.max(timeoutMs, KERNEL_ALLOWANCE * longestKernel, STEP_ALLOWANCE * (p.expectedStepMs?.() ?? 0));
+  const sign = (longestKernelMs?: number) => {
     if (stopped) return;
+    if (longestKernelMs !== undefined && Number.isFinite(longestKernelMs))
+      longestKernel = Math.max(longestKernel, longestKernelMs);
     lastSign = now();
     if (silent) {
       silent = false;
@@ -40,7 +54,7 @@ export function startHeartbeat(p: HeartbeatParams): Heartbeat {
   const tick = () => {
     if (stopped) return;
     const waited = now() - lastSign;
-    if (!silent && waited >= timeoutMs) {
+    if (!silent && waited >= allowedMs()) {
       silent = true;
       p.onSilent(waited);
     }
@@ -59,6 +73,7 @@ export function startHeartbeat(p: HeartbeatParams): Heartbeat {
   tick();
   return {
     sign,
+    allowedMs,
     stop: () => {
       stopped = true;
       clearInterval(timer);

@@ -41,6 +41,8 @@ export interface WatchHooks {
   settings: () => MemorySettings;
   /** Training stopped because of a fault: the page leaves its playing state. */
   onStopped: () => void;
+  /** The estimated ms of one training step for the current settings (a slow backend's silence is longer). */
+  expectedStepMs?: () => number;
 }
 
 export class Reliability extends Observable<ReliabilityState> {
@@ -200,14 +202,15 @@ export class Reliability extends Observable<ReliabilityState> {
     const beat = startHeartbeat({
       ping: () => client.call('ping', { t: Date.now() }),
       timeoutMs: this.heartbeatTimeoutMs,
-      // Only reported: a single kernel longer than the timeout can look like this and answer later (onAlive clears it).
+      expectedStepMs: hooks.expectedStepMs,
+      // Only reported: a kernel longer than any seen can still look like this and answer later (onAlive clears it).
       onSilent: (ms) => raise('worker-silent', `no answer for ${Math.round(ms / 1000)} s`),
       onAlive: () => {
         if (this.state.fault?.cause === 'worker-silent') this.set({ fault: null });
       },
     });
     // The worker's 'alive' (posted between kernels of a long step) and its step points are signs of life.
-    const offSigns = (['alive', 'steps'] as const).map((name) => client.on(name, () => beat.sign()));
+    const offSigns = [client.on('alive', (a) => beat.sign(a.longestKernelMs)), client.on('steps', () => beat.sign())];
     return () => {
       offFault();
       offLog();
