@@ -3,7 +3,7 @@
 // layers are listed here as channels and scale, so parameters and activations are counted, not guessed.
 import type { BackendName } from './backends';
 import { DEFAULT_SPECS, type NetworkKind, type ResolvedSpec } from './network-spec';
-import { stepCostMs } from './sweep/estimate';
+import { stepCostMs } from './step-cost';
 
 /** One layer's output: channels, its share of the input's voxels, its weights and its patch matrix. */
 interface Layer {
@@ -121,8 +121,6 @@ export const MEMORY_LIMIT_BYTES: Record<BackendName, number> = {
 };
 /** A step longer than this makes the page look frozen and delays fault detection. */
 export const SLOW_STEP_MS = 30_000;
-/** Step time relative to wasm, measured here (docs/benchmarks.md: reference net, software WebGL/WebGPU). */
-export const BACKEND_SLOWDOWN: Record<BackendName, number> = { wasm: 1, webgl: 29, webgpu: 95, cpu: 90 };
 
 export interface RunShape {
   network: NetworkKind;
@@ -164,8 +162,8 @@ export function estimateRun(p: RunShape): RunEstimate {
   const data = FLOAT * p.size ** 3 * (DEFAULT_SPECS[p.network].inChannels + 1);
   const bytes = stepBytes(p) + others + data;
   const limitBytes = MEMORY_LIMIT_BYTES[p.backend];
-  // The wasm step-cost model scaled by the backend's benchmarked slowdown (one model for every backend).
-  const msPerStep = stepCostMs({ ...p, backend: 'wasm' }) * BACKEND_SLOWDOWN[p.backend];
+  // The wasm step-cost model scaled by the backend's measured slowdown (one model for every backend).
+  const msPerStep = stepCostMs(p);
   const problems: string[] = [];
   if (bytes > limitBytes)
     problems.push(`needs about ${formatBytes(bytes)}, more than ${p.backend} can usually hold (${formatBytes(limitBytes)})`);

@@ -1,19 +1,10 @@
 // Run count and a time estimate before a sweep starts. Step costs were measured here with the
 // reference networks in Node on 2 cores (scripts/sweep.ts prints the real rate); they are a guide.
 import type { BackendName } from '../backends';
-import type { NetworkKind } from '../network-spec';
+import { stepCostMs } from '../step-cost';
 import { planSweep } from './plan';
 import type { SweepSpec } from './types';
 
-/** wasm ms per training step of one run: fixed + perVoxel x (voxels per patch x batch). */
-const WASM_COST: Record<NetworkKind, { fixed: number; perVoxel: number }> = {
-  unet2d: { fixed: 14, perVoxel: 0.003 },
-  twopath2d: { fixed: 8, perVoxel: 0.014 },
-  unet3d: { fixed: 45, perVoxel: 0.0005 },
-  highres3d: { fixed: 60, perVoxel: 0.012 },
-};
-/** tfjs's plain cpu backend: measured ~3.5 ms per voxel-batch for the 2D U-Net (hundreds of times wasm). */
-const CPU_MS_PER_VOXEL = 3.5;
 /** Phantom generation for one group (3 subjects) at side 64, scaling with the volume. */
 const DATA_MS_AT_64 = 500;
 /** Building a model and its first (kernel-compiling) steps, per run. */
@@ -28,14 +19,6 @@ export interface SweepEstimate {
   msPerStep: Record<string, number>;
   /** How much to trust the number. */
   basis: string;
-}
-
-export function stepCostMs(params: { network: NetworkKind; patch: number; batch: number; backend: BackendName }): number {
-  const { network, patch, batch, backend } = params;
-  const voxels = patch ** (network.endsWith('3d') ? 3 : 2) * batch;
-  if (backend === 'cpu') return CPU_MS_PER_VOXEL * voxels;
-  const c = WASM_COST[network];
-  return c.fixed + c.perVoxel * voxels;
 }
 
 export function estimateSweep(params: { spec: SweepSpec; backend: BackendName; skip?: ReadonlySet<string> }): SweepEstimate {
@@ -58,7 +41,7 @@ export function estimateSweep(params: { spec: SweepSpec; backend: BackendName; s
     backend === 'wasm'
       ? 'measured on wasm (2 CPU cores)'
       : backend === 'cpu'
-        ? 'rough: plain cpu backend, measured for the 2D U-Net only'
-        : `rough: ${backend} not measured, assumed as fast as wasm`;
+        ? 'rough: plain cpu backend, measured per network against wasm'
+        : `rough: ${backend} as measured on software rendering here (a real GPU is much faster)`;
   return { runs, groups: groupsToRun, runSteps: runs * spec.steps, ms, msPerStep, basis };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { estimateSweep, stepCostMs } from './estimate';
+import { stepCostMs } from '../step-cost';
+import { estimateSweep } from './estimate';
 import { cellKey, checkSweepSpec, formatBurden, formatLr, planSweep, runCount } from './plan';
 import { presetSpec, SWEEP_PRESETS } from './presets';
 import type { SweepSpec } from './types';

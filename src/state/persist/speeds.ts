@@ -1,10 +1,10 @@
 // How fast each backend trains here, for choosing where to continue after a fault. Measurements are ms per
 // step over the step cost the estimate expects on wasm for the same settings (a "slowdown"), so one taken
 // on another network or patch still ranks backends; unmeasured backends use the benchmark's slowdowns.
-import { BACKEND_SLOWDOWN, formatMs } from '../../domain/estimate';
+import { formatMs } from '../../domain/estimate';
 import { BACKENDS, type BackendName, isBackendName } from '../../domain/backends';
 import { isNetworkKind } from '../../domain/networks';
-import { stepCostMs } from '../../domain/sweep/estimate';
+import { slowdown, wasmStepMs } from '../../domain/step-cost';
 import { patchAndBatch } from '../settings';
 import { recordSettings } from './resume';
 import type { ExperimentRecord } from './records';
@@ -19,7 +19,7 @@ export interface BackendSpeed {
 
 /** The step cost the estimate expects on wasm: the unit measurements are divided by. */
 function wasmCost(s: MemorySettings): number | null {
-  return isNetworkKind(s.network) ? stepCostMs({ network: s.network, patch: s.patch, batch: s.batch, backend: 'wasm' }) : null;
+  return isNetworkKind(s.network) ? wasmStepMs({ network: s.network, patch: s.patch, batch: s.batch }) : null;
 }
 
 /** Median of the last points' ms/step over runs (the first steps compile kernels and are slow). */
@@ -54,7 +54,8 @@ export class SpeedBook {
   speed(backend: BackendName, settings: MemorySettings): BackendSpeed {
     const cost = wasmCost(settings) ?? 50;
     const list = this.slowdowns.get(backend);
-    if (!list?.length) return { backend, msPerStep: cost * BACKEND_SLOWDOWN[backend], measured: false };
+    const network = isNetworkKind(settings.network) ? settings.network : 'unet2d';
+    if (!list?.length) return { backend, msPerStep: cost * slowdown(backend, network), measured: false };
     const sorted = [...list].sort((a, b) => a - b);
     return { backend, msPerStep: cost * sorted[Math.floor(sorted.length / 2)], measured: true };
   }
