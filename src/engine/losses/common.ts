@@ -50,14 +50,53 @@ export function pooledCount(f: Flat, perImage: boolean): number {
   return perImage ? f.perImageElements : f.batch * f.perImageElements;
 }
 
-/** Sum over elements, keeping dims: [1,1,C'] when pooled (the paper's N), [B,1,C'] per image. */
+/** The cpu and wasm backends keep tensors in CPU memory (a read-back costs a copy, not a GPU sync). */
+export function inMemoryBackend(): boolean {
+  const b = tf.getBackend();
+  return b === 'cpu' || b === 'wasm';
+}
+
+/**
+ * Sum over elements, keeping dims: [1,1,C'] when pooled (the paper's N), [B,1,C'] per image. On cpu and wasm
+ * it is a product with a row of ones: tf.sum's gradient broadcasts [G,1,C'] over [B,M,C'] through their slow
+ * general broadcasting path (2-8 ms on [4,4096,2], measured by tf.profile), the product's is an outer
+ * product. GPU backends keep tf.sum (a matMul with one output row would run on a handful of threads).
+ */
 export function groupSum(x: tf.Tensor, perImage: boolean): tf.Tensor {
-  return perImage ? tf.sum(x, 1, true) : tf.sum(x, [0, 1], true);
+  if (!inMemoryBackend() || x.rank !== 3) return perImage ? tf.sum(x, 1, true) : tf.sum(x, [0, 1], true);
+  const [b, m, c] = x.shape;
+  const rows = perImage ? (x as tf.Tensor3D) : (tf.reshape(x, [1, b * m, c]) as tf.Tensor3D);
+  return tf.matMul(tf.ones([rows.shape[0], 1, rows.shape[1]]), rows);
+}
+
+/**
+ * sum_l w_l x_l over the last axis of x [B,M,C]: [B,M]. w is [C] (one weight per channel) or [G,1,C] (per
+ * group, G = 1 or B). A matMul with a [C,1] column: a broadcast multiply [C] x [B,M,C] and its gradient take
+ * the backends' general broadcasting path, several times slower than a product whose gradient is another.
+ */
+export function channelDot(x: tf.Tensor3D, w: tf.Tensor): tf.Tensor2D {
+  const [b, m, c] = x.shape;
+  if (w.size === c) return tf.reshape(tf.matMul(tf.reshape(x, [b * m, c]), tf.reshape(w, [c, 1])), [b, m]);
+  const g = w.size / c;
+  const rows = tf.reshape(x, [g, (b * m) / g, c]) as tf.Tensor3D;
+  return tf.reshape(tf.matMul(rows, tf.reshape(w, [g, c, 1])), [b, m]);
+}
+
+/** Channel l of x [B,M,C] as [B,M,1]: a slice on GPU backends, a product with a one-hot column on cpu and wasm
+ * (their last-axis slice walks the elements one by one: ~20 ms for [4,4096,2] on cpu). */
+export function channel(x: tf.Tensor3D, l: number): tf.Tensor3D {
+  const [b, m, c] = x.shape;
+  if (!inMemoryBackend()) return tf.slice(x, [0, 0, l], [-1, -1, 1]);
+  const pick = tf.tensor2d(
+    Array.from({ length: c }, (_, k) => (k === l ? 1 : 0)),
+    [c, 1],
+  );
+  return tf.reshape(tf.matMul(tf.reshape(x, [b * m, c]), pick), [b, m, 1]);
 }
 
 /** Foreground channel (channel 1) as [B, M, 1]. */
 export function foreground(x: tf.Tensor3D): tf.Tensor3D {
-  return tf.slice(x, [0, 0, 1], [-1, -1, 1]);
+  return channel(x, 1);
 }
 
 /** Channels 1..C-1 (or all channels) as [B, M, C']. */
@@ -216,7 +255,7 @@ export function powConst(x: tf.Tensor, g: number): tf.Tensor {
  */
 export function descendingOrder(rows: tf.Tensor2D): tf.Tensor1D {
   const [r, m] = rows.shape;
-  if (tf.getBackend() !== 'cpu' && tf.getBackend() !== 'wasm') return topkFlatIndices(rows, m);
+  if (!inMemoryBackend()) return topkFlatIndices(rows, m);
   return constantFrom(rows, (v) => tf.tensor1d(descendingRows(v.dataSync() as Float32Array, r, m), 'int32')) as tf.Tensor1D;
 }
 
@@ -267,28 +306,4 @@ export function descendingRows(data: Float32Array, r: number, m: number): Int32A
     for (let i = 0; i < m; i++) out[base + i] = base + idx[i];
   }
   return out;
-}
-
-/**
- * x gathered at `order`, a permutation of x's flat indices (a constant): the gradient gathers dy at the
- * inverse permutation, cheaper than gatherAt's scatter on the cpu and wasm backends.
- */
-export function permuteAt(x: tf.Tensor, order: tf.Tensor1D): tf.Tensor {
-  const inMemory = tf.getBackend() === 'cpu' || tf.getBackend() === 'wasm';
-  if (!inMemory) return gatherAt(x, order);
-  const shape = x.shape;
-  const op = tf.customGrad(((v: tf.Tensor, idx: tf.Tensor, save: (ts: tf.Tensor[]) => void) => {
-    const o = idx.dataSync();
-    const inverse = new Int32Array(o.length);
-    for (let k = 0; k < o.length; k++) inverse[o[k]] = k;
-    save([tf.tensor1d(inverse, 'int32')]);
-    return {
-      value: tf.gather(tf.reshape(v, [-1]), idx),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
-        tf.reshape(tf.gather(tf.reshape(dy, [-1]), saved[0]), shape),
-        tf.zeros(idx.shape),
-      ],
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (v: tf.Tensor, idx: tf.Tensor) => tf.Tensor;
-  return op(x, order);
 }

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import {
+  channelDot,
   classWeightTensor,
   type Flat,
   gatherAt,
@@ -21,8 +22,8 @@ import type { CeFullOptions, FocalOptions, TopkCeOptions, WceOptions } from '../
 /** Per-voxel CE [B,M]: -sum_l w_l r_ln log p_ln (w_l = 1 without classWeights). */
 function ceTerms(f: Flat, classWeights: string | undefined): tf.Tensor {
   const w = classWeightTensor(f, classWeights);
-  const t = tf.mul(f.r, safeLog(f.p));
-  return tf.neg(tf.sum(w ? tf.mul(w, t) : t, -1));
+  const t = tf.mul(f.r, safeLog(f.p)) as tf.Tensor3D;
+  return tf.neg(channelDot(t, w ?? tf.ones([f.classes])));
 }
 
 /** -(1/N) sum_n sum_l w_l r_ln log p_ln over the voxels kept. */
@@ -61,7 +62,7 @@ export function wceWeights(f: Flat, o: WceOptions): tf.Tensor {
 /** -(1/N) sum_n [w r_n log p_n + (1 - r_n) log(1 - p_n)], written per channel: sum_l w_l r_ln log p_ln. */
 export function wceLoss(f: Flat, o: WceOptions): tf.Scalar {
   const w = wceWeights(f, o);
-  return tf.neg(tf.mean(tf.sum(tf.mul(tf.mul(w, f.r), safeLog(f.p)), -1)));
+  return tf.neg(tf.mean(channelDot(tf.mul(f.r, safeLog(f.p)) as tf.Tensor3D, w)));
 }
 
 /** -(1/N) sum_n sum_l alpha_l w_l (1 - p_ln)^gamma r_ln log p_ln; alpha_0 = 0 without the background. */
@@ -75,6 +76,6 @@ export function focalLoss(f0: Flat, o: FocalOptions): tf.Scalar {
   // Clipping below 1 keeps (1 - p)^gamma's gradient finite (gamma * 0^(gamma-1) is NaN at gamma = 0).
   const p = tf.clipByValue(f.p, PROB_CLIP, 1 - PROB_CLIP);
   const modulating = o.gamma === 0 ? tf.onesLike(p) : powConst(tf.sub(1, p), o.gamma);
-  const perClass = tf.mul(tf.mul(a, modulating), tf.mul(f.r, tf.log(p)));
-  return voxelMean(tf.neg(tf.sum(perClass, -1)), f.mask);
+  const perClass = tf.mul(modulating, tf.mul(f.r, tf.log(p))) as tf.Tensor3D;
+  return voxelMean(tf.neg(channelDot(perClass, a)), f.mask);
 }

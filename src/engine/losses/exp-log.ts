@@ -2,7 +2,7 @@
 // a power gamma < 1 of its -log, so that classes with poor (small) scores keep large gradients.
 import * as tf from '@tensorflow/tfjs';
 
-import { type Flat, groupSum, PROB_CLIP, stopGradient } from './common';
+import { channelDot, type Flat, groupSum, PROB_CLIP, stopGradient } from './common';
 import { POW_FLOOR } from './dice';
 import type { ExpLogOptions } from '../../domain/loss-option-types';
 
@@ -27,7 +27,7 @@ export function expLogCross(f: Flat, o: ExpLogOptions): tf.Scalar {
   const freq = stopGradient(tf.maximum(groupSum(f.r, o.perImage), PROB_CLIP));
   const w = tf.sqrt(tf.div(tf.sum(freq, -1, true), freq));
   const nll = tf.neg(tf.log(tf.clipByValue(f.p, PROB_CLIP, 1)));
-  return tf.mean(tf.sum(tf.mul(tf.mul(w, f.r), flooredPow(nll, o.expLogGamma)), -1));
+  return tf.mean(channelDot(tf.mul(f.r, flooredPow(nll, o.expLogGamma)) as tf.Tensor3D, w));
 }
 
 /** diceWeight * L_Dice + ceWeight * L_Cross (Wong et al.: 0.8 and 0.2). */

@@ -1,10 +1,12 @@
-// The radix sort behind descendingOrder against a comparator sort (ties by index, negatives, -0), and
-// permuteAt's inverse-permutation gradient against gatherAt's scatter.
+// The radix sort behind descendingOrder against a comparator sort (ties by index, negatives, -0), and the
+// Lovász loss's in-memory weights against its tensor path (the one GPU backends run).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/backend';
 import { createRng } from '../data/rng';
-import { descendingRows, gatherAt, permuteAt } from './common';
+import { descendingRows, flatten } from './common';
+import { lovaszByTensors, lovaszLoss } from './lovasz';
+import { makeRng, randomOneHot, randomSoftmax } from './testing/fixtures';
 
 beforeAll(async () => {
   await selectBackend({ requested: 'cpu' });
@@ -49,21 +51,24 @@ describe('descendingRows', () => {
   });
 });
 
-describe('permuteAt', () => {
-  it('has gatherAt’s value and gradient for a permutation', () => {
-    const rng = createRng(8);
-    const x = tf.tensor2d(
-      Array.from({ length: 60 }, () => rng.next()),
-      [3, 20],
-    );
-    const w = tf.tensor1d(Array.from({ length: 60 }, () => rng.next() - 0.5));
-    const perm = Array.from({ length: 60 }, (_, i) => i).sort(() => rng.next() - 0.5);
-    const order = tf.tensor1d(perm, 'int32');
-    const f = (gather: typeof gatherAt) => (v: tf.Tensor) => tf.sum(tf.mul(gather(v, order), w));
-    const a = tf.valueAndGrad(f(permuteAt as typeof gatherAt))(x);
-    const b = tf.valueAndGrad(f(gatherAt))(x);
-    expect(a.value.dataSync()[0]).toBeCloseTo(b.value.dataSync()[0], 6);
-    expect(Array.from(a.grad.dataSync())).toEqual(Array.from(b.grad.dataSync()));
-    tf.dispose([x, w, order, a.value, a.grad, b.value, b.grad]);
+describe('Lovász on cpu and wasm: weights on the unsorted errors', () => {
+  it('equals the tensor path (sorted errors, gathered Jaccard steps) in value and gradient', () => {
+    const rng = makeRng(8);
+    for (const [shape, perImage, lovaszClasses] of [
+      [[2, 6, 5, 3], false, 'present'],
+      [[3, 4, 4, 2], true, 'all'],
+      [[2, 3, 3, 4, 3], true, 'present'],
+    ] as const) {
+      const r = tf.tensor(Float32Array.from(randomOneHot(rng, [...shape], 0.2)), [...shape]);
+      const p = tf.tensor(Float32Array.from(randomSoftmax(rng, [...shape])), [...shape]);
+      const o = { perImage, lovaszClasses };
+      const loss = (path: typeof lovaszLoss) => (x: tf.Tensor) => path(flatten(r, x), o as never);
+      const a = tf.valueAndGrad(loss(lovaszLoss))(p);
+      const b = tf.valueAndGrad(loss(lovaszByTensors))(p);
+      expect(a.value.dataSync()[0]).toBeCloseTo(b.value.dataSync()[0], 6);
+      const [ga, gb] = [a.grad.dataSync(), b.grad.dataSync()];
+      for (let k = 0; k < ga.length; k++) expect(ga[k]).toBeCloseTo(gb[k], 6);
+      tf.dispose([r, p, a.value, a.grad, b.value, b.grad]);
+    }
   });
 });

@@ -3,7 +3,7 @@
 // (plain CE, FT exponent 1 - gamma < 1). lambda mixes the two terms as in the paper's equation.
 import * as tf from '@tensorflow/tfjs';
 
-import { type Flat, groupSum, PROB_CLIP } from './common';
+import { channelDot, type Flat, groupSum, PROB_CLIP } from './common';
 import { POW_FLOOR } from './dice';
 import type { UnifiedFocalOptions } from '../../domain/loss-option-types';
 
@@ -15,11 +15,14 @@ function byChannel(classes: number, bg: number, rare: number): tf.Tensor1D {
 /** L_maF = -(1/N) sum_n [(1 - delta)(1 - p_0)^gamma r_0 log p_0 + delta sum_{l>=1} r_l log p_l]. */
 export function asymmetricFocal(f: Flat, o: UnifiedFocalOptions): tf.Scalar {
   const p = tf.clipByValue(f.p, PROB_CLIP, 1 - PROB_CLIP);
-  // Only the background is modulated: (1 - p)^gamma on channel 0, 1 elsewhere.
-  const bgMask = byChannel(f.classes, 1, 0);
-  const modulating = tf.add(tf.mul(bgMask, tf.pow(tf.sub(1, p), o.unifiedGamma)), tf.sub(1, bgMask));
-  const weights = byChannel(f.classes, 1 - o.unifiedDelta, o.unifiedDelta);
-  return tf.neg(tf.mean(tf.sum(tf.mul(tf.mul(weights, modulating), tf.mul(f.r, tf.log(p))), -1)));
+  const t = tf.mul(f.r, tf.log(p)) as tf.Tensor3D;
+  // Only the background is modulated: its term from the modulated product, the rare classes' from the plain one.
+  const background = channelDot(
+    tf.mul(tf.pow(tf.sub(1, p), o.unifiedGamma), t) as tf.Tensor3D,
+    byChannel(f.classes, 1 - o.unifiedDelta, 0),
+  );
+  const rare = channelDot(t, byChannel(f.classes, 0, o.unifiedDelta));
+  return tf.neg(tf.mean(tf.add(background, rare)));
 }
 
 /** L_maFT = mean over classes: 1 - mTI_0 for the background, (1 - mTI_l)^(1 - gamma) for l >= 1. */
