@@ -60,6 +60,17 @@ describe('export refusals', () => {
     await expect(exportFromArgs(['--losses', 'gdl,nope'])).rejects.toThrow(/unknown loss 'nope'/);
   });
 
+  it('--last K is the sweep file’s window; a grid the Sweeps view cannot hold has none', async () => {
+    const sweepOf = async (argv: string[]) => {
+      const p = await exportFromArgs(['--losses', 'gdl,dice', '--patch', '16', '--batch', '1', '--steps', '10', ...argv]);
+      const json = p.files.find((f) => f.name.endsWith('/experiment.json'))!.bytes;
+      return JSON.parse(new TextDecoder().decode(json)).sweep;
+    };
+    expect((await sweepOf(['--size', '32', '--seeds', '1,2', '--last', '3'])).spec).toMatchObject({ seeds: 2, lastK: 3 });
+    expect(await sweepOf(['--size', '24', '--seeds', '1,2'])).toBeUndefined(); // a sweep's phantom is 32 or more
+    await expect(exportFromArgs(['--losses', 'gdl', '--last', '0'])).rejects.toThrow(/--last must be a whole number/);
+  });
+
   it('every path is OS-safe and the zip holds what was built', async () => {
     const p = await exportFromArgs(['--losses', 'gdl', '--size', '24', '--patch', '16', '--batch', '1', '--name', 'a:b/c?*']);
     const names = Object.keys(unzipSync(zipProject(p.files)));

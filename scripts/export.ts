@@ -4,7 +4,8 @@
 //          [--size 64 --lesion tumour --fraction 0.01 --noise 0.05 --patch 32 --batch 4]
 //          [--train-subjects 2 --validation-subjects 1] [--option epsilon=1e-5]
 //          [--checkpoint models/unet2d/model.json --checkpoint-step 600] [--name my-run] [--out export.zip]
-//        A sweep: --lrs 1e-3,1e-4 --seeds 1,2,3 expands losses x lrs x seeds (sweep.py spreads it over the GPUs).
+//        A sweep: --lrs 1e-3,1e-4 --seeds 1,2,3 expands losses x lrs x seeds (sweep.py spreads it over the GPUs
+//          and writes results/sweep.json for the Sweeps view; --last K: its statistic's window, default steps / 5).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,7 +15,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { phantomShape } from '../src/domain/phantom';
 import type { NetworkKind } from '../src/domain/network-spec';
 import { isLossId, optionsFor } from '../src/engine/losses';
-import { buildProject, type ProjectRun, zipProject } from '../src/engine/export/project';
+import { buildProject, type ExperimentJson, type ProjectRun, zipProject } from '../src/engine/export/project';
 import { PYTHON_FILES } from '../src/engine/export/readme';
 import { CheckpointStore } from '../src/engine/io/model-io';
 import type { NamedBytes } from '../src/engine/io/exports';
@@ -26,7 +27,7 @@ import { DEFAULT_SETTINGS, type Settings, serializeSettings } from '../src/state
 const PYTHON_DIR = fileURLToPath(new URL('../src/engine/export/python/', import.meta.url));
 
 const KNOWN = new Set(
-  'losses loss network lr lrs seeds steps seed size lesion fraction noise patch batch train-subjects validation-subjects option checkpoint checkpoint-step replay name out help'.split(
+  'losses loss network lr lrs seeds steps seed size lesion fraction noise patch batch train-subjects validation-subjects option checkpoint checkpoint-step replay last name out help'.split(
     ' ',
   ),
 );
@@ -84,6 +85,10 @@ export async function exportFromArgs(
   const num2 = (k: string, raw: string) => {
     const v = Number(raw);
     if (!Number.isFinite(v)) throw new Error(`--${k} must be numbers, got '${raw}'`);
+    return v;
+  };
+  const positiveInt = (k: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a whole number of steps >= 1, got '${v}'`);
     return v;
   };
   const losses = str('losses', str('loss', 'gdl')).split(',').filter(Boolean);
@@ -170,6 +175,7 @@ export async function exportFromArgs(
     sources: pythonSources(),
     trained,
     replaySteps: num('replay', 5),
+    ...(args.has('last') ? { lastK: positiveInt('last', num('last', 0)) } : {}),
     versions: versions(),
   });
   for (const t of trained ?? []) t.model.dispose();
@@ -191,6 +197,13 @@ async function main(): Promise<void> {
   writeFileSync(out, zip);
   const folder = files[0].name.split('/')[0];
   console.log(`wrote ${out} (${(zip.length / 2 ** 20).toFixed(2)} MiB, ${files.length} files)`);
+  const experiment = JSON.parse(
+    new TextDecoder().decode(files.find((f) => f.name.endsWith('/experiment.json'))!.bytes),
+  ) as ExperimentJson;
+  if (experiment.sweep)
+    console.log(
+      `a sweep of the app: sweep.py also writes results/sweep.json (Sweeps -> Import), Dice over the last ${experiment.sweep.spec.lastK} steps`,
+    );
   console.log(
     `next: unzip ${out} && cd ${folder} && python3 train.py --data ${files.find((f) => f.name.endsWith('dataset.json'))!.name.slice(folder.length + 1, -'/dataset.json'.length)}`,
   );

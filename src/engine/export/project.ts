@@ -16,6 +16,7 @@ import { DATASET_DEFAULTS, type Dataset } from '../train/dataset';
 import { TRAINER_DEFAULTS } from '../train/trainer';
 import { nnunetDataset, safeName } from './nnunet';
 import { projectReadme } from './readme';
+import { type ExportedSweep, exportedSweep } from './sweep-grid';
 import { type AdamState, exportWeights } from './weights';
 
 export interface ProjectRun {
@@ -43,6 +44,8 @@ export interface ProjectParams {
   /** Browser batches written to batches.json (patch origins of steps 1..n; default 5). */
   replaySteps?: number;
   validateEvery?: number;
+  /** The sweep statistic's window (sweep.json's lastK: median (IQR) of Dice over the last K steps); default a fifth of the steps. */
+  lastK?: number;
   /** Names the exact versions in the README. */
   versions?: Record<string, string>;
   onProgress?: (fraction: number, what: string) => void;
@@ -68,6 +71,8 @@ export interface ExperimentJson {
     steps: number;
     seed: number;
   }[];
+  /** The runs as an app sweep (sweep.py writes results/sweep.json from it); absent when they are not one. */
+  sweep?: ExportedSweep;
 }
 
 /** Refuses what the Python side cannot run, with a sentence naming the part. */
@@ -129,6 +134,15 @@ export function buildProject(p: ProjectParams): NamedBytes[] {
     },
     runs,
   };
+  const grid = exportedSweep({
+    name: p.name,
+    ds,
+    network: p.network,
+    runs,
+    lastK: p.lastK,
+    fromTrained: (p.trained ?? []).some((t) => t !== null && t !== undefined),
+  });
+  if ('sweep' in grid) experiment.sweep = grid.sweep;
   const text = (s: string) => new TextEncoder().encode(s);
   const files: NamedBytes[] = [];
   progress(0.05, 'dataset');
@@ -169,7 +183,10 @@ export function buildProject(p: ProjectParams): NamedBytes[] {
   });
   files.push({ name: 'experiment.json', bytes: text(`${JSON.stringify(experiment, null, 1)}\n`) });
   for (const [file, source] of Object.entries(p.sources)) files.push({ name: file, bytes: text(source) });
-  files.push({ name: 'README.md', bytes: text(projectReadme({ experiment, versions: p.versions ?? {} })) });
+  files.push({
+    name: 'README.md',
+    bytes: text(projectReadme({ experiment, versions: p.versions ?? {}, noSweep: 'reason' in grid ? grid.reason : undefined })),
+  });
   progress(0.9, 'zip');
   return files.map((f) => ({ name: `${name}/${f.name}`, bytes: f.bytes }));
 }

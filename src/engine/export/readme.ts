@@ -1,4 +1,5 @@
 // The README inside an export: what is in the folder, the exact commands, and what is and is not carried over.
+import { formatBurden, formatLr } from '../../domain/sweep/plan';
 import type { ExperimentJson } from './project';
 
 /** The Python files every export ships (python/ in this folder), in the order the README lists them. */
@@ -16,7 +17,12 @@ export const PYTHON_FILES = [
   'requirements.txt',
 ] as const;
 
-export function projectReadme(params: { experiment: ExperimentJson; versions: Record<string, string> }): string {
+export function projectReadme(params: {
+  experiment: ExperimentJson;
+  versions: Record<string, string>;
+  /** Why the runs are not an app sweep (no results/sweep.json); absent when experiment.sweep is there. */
+  noSweep?: string;
+}): string {
   const { experiment: e, versions } = params;
   const runs = e.runs.map(
     (r) => `| ${r.runId} | ${r.loss} | ${JSON.stringify(r.lossOptions)} | ${r.lr} | ${r.steps} | ${r.seed} |`,
@@ -50,6 +56,8 @@ A SLURM cluster (one array task per run; then merge):
 
     python3 sweep.py --data ${e.dataset} --slurm > sweep.sbatch && sbatch sweep.sbatch
     python3 sweep.py --merge results/ --out results/history.json
+
+${sweepText(e, params.noSweep)}
 
 The weights as a plain PyTorch state dict, and the model as ONNX (opset 13; input "image" [B, C, ...],
 output "probabilities" [B, classes, ...], dynamic batch and sizes):
@@ -87,4 +95,22 @@ the reference (a boundary loss needs distance maps) is refused at export time, n
 
 ${checked.join('\n') || '- (versions not recorded)'}
 `;
+}
+
+/** What sweep.py writes for the Sweeps view, or why it writes nothing there. */
+function sweepText(e: ExperimentJson, noSweep: string | undefined): string {
+  const g = e.sweep;
+  if (!g)
+    return `These runs are not a sweep of the app: ${noSweep ?? 'no grid'}. sweep.py writes only the history (History -> Import).`;
+  const s = g.spec;
+  const seeds = s.seeds > 1 ? `seeds ${s.firstSeed}..${s.firstSeed + s.seeds - 1}` : `seed ${s.firstSeed}`;
+  return `\`results/sweep.json\` imports in the app's **Sweeps** view (Import). sweep.py writes it beside the history (and
+after \`--merge\`) in the app's own sweep file format: the grid ${s.losses.join(', ')} x lr ${s.lrs.map(formatLr).join(', ')} x ${seeds}
+(patch ${s.patches[0].patch}, batch ${s.patches[0].batch}, burden ${formatBurden(s.burdens[0])}, ${s.steps} steps), and per run its
+training Dice over the last ${s.lastK} steps (the statistic of the Sweeps tables), its curve and the metrics of its
+${g.windowValidations} validations in that window (for the validation statistics; sweep.py has train.py validate where the
+app's sweep would). \`--last K\` sets the window and \`--steps N\` the steps; the file records both.
+\`results/history.json\` imports in History as before. Every seed trains on this export's phantom (in the app's own
+sweeps each seed also draws its own phantom), and the derived plot data are left out (\`plots: []\`: the app
+recomputes them).`;
 }

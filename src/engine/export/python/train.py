@@ -161,14 +161,17 @@ def train_run(exp, run, subjects, val_batches, val_subjects, device, args):
             status, message, status_step = "diverged", f"loss became {value} at step {step}", step
             break
         last = step == start_step + total
-        if schedule["validateEvery"] > 0 and (step % schedule["validateEvery"] == 0 or last):
+        scheduled = schedule["validateEvery"] > 0 and (step % schedule["validateEvery"] == 0 or last)
+        # A sweep's window validations (trainer.ts validateFrom): multiples of EVERY from FROM on, and the last step.
+        in_window = args.window_every > 0 and ((step >= args.window_from and step % args.window_every == 0) or last)
+        if scheduled or in_window:
             v = validate(model, val_batches, val_subjects, device)
             metrics = {k: json_number(m) for k, m in v["metrics"].items()}
             validation.append(dict(step=step, dice=v["dice"], **({"perClass": v["perClass"]} if "perClass" in v else {}), metrics=metrics))
         if step % 10 == 0 or last:
             print(f"{run['label']} step {step}: loss {value:.6f}, train Dice {steps[-1]['trainDice']:.3f}", flush=True)
     if status == "done":
-        collapsed = find_collapse(steps, max(5, js_round(total * 0.2)))
+        collapsed = find_collapse(steps, args.collapse_steps or max(5, js_round(total * 0.2)))
         if collapsed is not None:
             status, message, status_step = "collapsed", f"prediction is one class from step {collapsed} on", collapsed
     if args.save:
@@ -217,7 +220,12 @@ def main():
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:1, ... (auto: cuda when present)")
     p.add_argument("--save", default="", help="folder for the trained state dicts ({runId}.pt)")
     p.add_argument("--out", default="results/history.json")
+    p.add_argument("--validate-window", default="", metavar="EVERY,FROM",
+                   help="also validate at the multiples of EVERY from step FROM on, and at the last step (sweep.py: the app's sweep validations)")
+    p.add_argument("--collapse-steps", type=int, default=0,
+                   help="final one-class steps that make a run collapsed (default: a fifth of the run, at least 5; sweep.py: the sweep's last K)")
     args = p.parse_args()
+    args.window_every, args.window_from = (int(v) for v in args.validate_window.split(",")) if args.validate_window else (0, 0)
     device = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if args.device == "auto" else args.device)
     with open(args.experiment) as f:
         exp = json.load(f)
