@@ -84,7 +84,7 @@ const asFactors = (f: number | readonly number[]): Factors => (typeof f === 'num
 export const shrunkCount = (d: number, r: number): number => Math.floor((d - 0.5) / r) + 1;
 
 /** The source voxels [lo, hi) of target voxel i (centres in its box; the last box takes the rest). */
-function boxRange(i: number, r: number, d: number, n: number): [number, number] {
+export function boxRange(i: number, r: number, d: number, n: number): [number, number] {
   const lo = Math.max(0, Math.ceil(i * r - 0.5));
   const hi = i === n - 1 ? d : Math.min(d, Math.ceil((i + 1) * r - 0.5));
   return [lo, hi];

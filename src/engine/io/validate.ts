@@ -7,13 +7,19 @@ import { alignSubject } from './align';
 import { assignFiles, type FileRole, groupSubjects, pairStem, stripNiftiExtension, type UserFile } from './files';
 import { type Grid, isIdentityOrientation, type Orientation } from './geometry';
 import type { LabelNames } from './label-table';
-import { applySeries, pairImages, readTable, readVolume, type SeriesChoice, seriesFor } from './read-user';
+import { applySeries, openVolume, pairImages, readTable, type SeriesChoice, seriesFor } from './read-user';
+import { isStreamed, streamVoxels, type UserVolume } from './streamed-read';
 
 export type { SeriesChoice } from './read-user';
+export { USER_STREAM_MAX_VOXELS } from './streamed-read';
 
 /** Voxels per volume above which user volumes are downsampled (160^3 ≈ 4.1 M). */
 export const USER_MAX_VOXELS = 160 ** 3;
-/** Files larger than this are refused (the reader's own limit, 2^27); anything over USER_MAX_VOXELS is downsampled. */
+/**
+ * Files up to this many voxels (the whole-file reader's limit, 2^27) are read whole when they fit the working
+ * size; files over the working size (USER_MAX_VOXELS or choices.maxVoxels) or over this are streamed into the
+ * working grid (streamed-read.ts), up to USER_STREAM_MAX_VOXELS (2^31).
+ */
 export const USER_READ_MAX_VOXELS = NIFTI_MAX_VOXELS;
 /** More distinct label values than this: probably an image, not a label map (inia19 has 725, AAL 116). */
 const MAX_LABEL_VALUES = 10_000;
@@ -114,36 +120,59 @@ export interface UserSubject {
   factors: [number, number, number];
 }
 
-/** Label checks: integer, non-negative, few distinct values. Returns value counts or a problem. */
-function labelValues(v: Volume): { counts: Map<number, number>; problem?: string } {
+/**
+ * Label checks: integer, non-negative, few distinct values. Returns value counts or a problem. A streamed label
+ * is read here once for its counts (and again when aligned, for its boxes: the classes depend on every label).
+ */
+function labelValues(v: UserVolume, notices: string[]): { counts: Map<number, number>; problem?: string } {
   const counts = new Map<number, number>();
   const [nx, ny] = v.dims;
-  for (let i = 0; i < v.data.length; i++) {
-    const x = v.data[i];
-    if (!Number.isInteger(x) || x < 0) {
-      const at = [i % nx, Math.floor(i / nx) % ny, Math.floor(i / (nx * ny))];
-      const what = x < 0 ? 'negative' : 'not a whole number';
-      return {
-        counts,
-        problem: `label ${v.name} must hold class numbers 0, 1, 2, …; voxel (${at.join(', ')}) holds ${x} (${what}): is it an image or a probability map?`,
-      };
+  let problem: string | undefined;
+  const add = (start: number, data: ArrayLike<number>): boolean => {
+    for (let j = 0; j < data.length; j++) {
+      const x = data[j];
+      if (!Number.isInteger(x) || x < 0) {
+        const i = start + j;
+        const at = [i % nx, Math.floor(i / nx) % ny, Math.floor(i / (nx * ny))];
+        const what = x < 0 ? 'negative' : 'not a whole number';
+        problem = `label ${v.name} must hold class numbers 0, 1, 2, …; voxel (${at.join(', ')}) holds ${x} (${what}): is it an image or a probability map?`;
+        return false;
+      }
+      counts.set(x, (counts.get(x) ?? 0) + 1);
+      if (counts.size > MAX_LABEL_VALUES) {
+        problem = `label ${v.name} has more than ${MAX_LABEL_VALUES} distinct values: is it an image, not a label map?`;
+        return false;
+      }
     }
-    counts.set(x, (counts.get(x) ?? 0) + 1);
-    if (counts.size > MAX_LABEL_VALUES)
-      return {
-        counts,
-        problem: `label ${v.name} has more than ${MAX_LABEL_VALUES} distinct values: is it an image, not a label map?`,
-      };
+    return true;
+  };
+  if (!isStreamed(v)) {
+    add(0, v.data);
+    return { counts, ...(problem ? { problem } : {}) };
   }
-  return { counts };
+  const stop = new Error('stop');
+  try {
+    const head = streamVoxels(v, (start, values) => {
+      if (!add(start, values)) throw stop;
+    });
+    if (head.nifti.nonFiniteReplaced) notices.push(`${v.name}: ${head.nifti.nonFiniteReplaced} NaN/Inf values were set to 0`);
+  } catch (err) {
+    if (err !== stop) problem = `${v.name}: cannot read it as NIfTI (${err instanceof Error ? err.message : String(err)})`;
+  }
+  return { counts, ...(problem ? { problem } : {}) };
 }
 
-/** Reads, checks and aligns user files into subjects; never throws for bad input. */
-export function loadUserSubjects(params: { files: readonly UserFile[]; choices?: UserDataChoices }): {
+/**
+ * Reads, checks and aligns user files into subjects; never throws for bad input. Files over the working size
+ * are streamed into the working grid (read-user.ts openVolume); `stream: false` reads them whole first (the
+ * path before streaming: the same subjects, more memory; kept to compare the two).
+ */
+export function loadUserSubjects(params: { files: readonly UserFile[]; choices?: UserDataChoices; stream?: boolean }): {
   report: UserDataReport;
   subjects: UserSubject[];
 } {
   const { files, choices = {} } = params;
+  const maxVoxels = choices.maxVoxels ?? USER_MAX_VOXELS;
   const errors: string[] = [];
   const notices: string[] = [];
   const dupName = files.map((f) => f.name).find((n, i, all) => all.indexOf(n) !== i);
@@ -154,7 +183,7 @@ export function loadUserSubjects(params: { files: readonly UserFile[]; choices?:
   const pairedNames = new Set([...paired.values()].map((f) => f.name));
   const listed = files.filter((f) => !pairedNames.has(f.name) && !lone.includes(f.name));
   const assigned = assignFiles({ names: listed.map((f) => f.name), roles: choices.roles, subjects: choices.subjects });
-  const volumes = new Map<string, Volume>();
+  const volumes = new Map<string, UserVolume>();
   const tables = new Map<string, LabelNames>();
   const fileReports: FileReport[] = assigned.map((a, i) => {
     if (a.role === 'ignore') return { ...a };
@@ -165,7 +194,11 @@ export function loadUserSubjects(params: { files: readonly UserFile[]; choices?:
       return { ...a, ...(t.error ? { error: t.error } : {}) };
     }
     const img = paired.get(pairStem(a.name));
-    const r = readVolume(listed[i], img, USER_READ_MAX_VOXELS);
+    const r = openVolume(listed[i], img, {
+      workingVoxels: maxVoxels,
+      wholeMax: USER_READ_MAX_VOXELS,
+      stream: params.stream !== false,
+    });
     if (r.notices) notices.push(...r.notices);
     let error = r.error;
     let v = r.volume;
@@ -201,7 +234,7 @@ export function loadUserSubjects(params: { files: readonly UserFile[]; choices?:
   for (const g of groups) {
     const lv = g.label ? volumes.get(g.label) : undefined;
     if (!lv) continue;
-    const { counts, problem } = labelValues(lv);
+    const { counts, problem } = labelValues(lv, notices);
     if (problem) labelProblems.set(g.id, problem);
     else for (const [v, c] of counts) allCounts.set(v, (allCounts.get(v) ?? 0) + c);
   }
@@ -249,12 +282,13 @@ export function loadUserSubjects(params: { files: readonly UserFile[]; choices?:
     });
     const s = alignSubject({
       id: g.id,
-      images: images as Volume[],
+      images: images as UserVolume[],
       label,
       modalities,
       classOf,
+      classCount: classValues ? classValues.length : 2,
       resample: choices.resample === true,
-      maxVoxels: choices.maxVoxels ?? USER_MAX_VOXELS,
+      maxVoxels,
       problems,
       notices,
     });
