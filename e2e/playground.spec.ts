@@ -97,3 +97,19 @@ test('a malformed URL shows notices, not a crash', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled();
   expect(errors).toEqual([]);
 });
+
+test("a loss's options show its own defaults: GDL includes the background, and turning it off sticks", async ({ page }) => {
+  await page.goto('/?loss=gdl&losses=&backend=wasm&size=48&patch=16&batch=2');
+  await waitForData(page);
+  const box = page.getByRole('checkbox', { name: 'includeBackground' });
+  await expect(box).toBeChecked();
+  await box.uncheck();
+  await expect(page).toHaveURL(/includeBackground=false/);
+  await page.reload();
+  await waitForData(page);
+  await expect(page.getByRole('checkbox', { name: 'includeBackground' })).not.toBeChecked();
+  // Raced with Dice (its own default: false), the box says each keeps its default until one is chosen.
+  await page.goto('/?losses=gdl,dice&backend=wasm&size=48&patch=16&batch=2');
+  await waitForData(page);
+  await expect(page.getByText('(each its default: gdl true, dice false)')).toBeVisible();
+});

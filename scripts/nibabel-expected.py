@@ -10,6 +10,7 @@ Run with /usr/bin/python3 (Debian's python3-nibabel): `/usr/bin/python3 scripts/
    value counts of an atlas, the time mean of a series, box means after RAS reorientation), with numpy.
 """
 
+import gzip
 import json
 import pathlib
 import subprocess
@@ -172,6 +173,20 @@ def box_mean(data, factors):
     return out
 
 
+def thick_flair():
+    """Every 3rd slice (third voxel axis) of the example FLAIR as a 3 mm scan; gzip without a time stamp."""
+    src = nib.load(HERE.parent.parent.parent / 'public' / 'examples' / 'niivue-example_FLAIR.nii.gz')
+    data = np.asanyarray(src.dataobj)[:, :, ::3]
+    affine = src.affine.copy()
+    affine[:3, 2] *= 3
+    img = nib.Nifti1Image(data, affine, header=src.header.copy())
+    img.header.set_zooms(tuple(src.header.get_zooms()[:2]) + (float(src.header.get_zooms()[2]) * 3,))
+    img.set_qform(affine, int(src.header['qform_code']))
+    img.set_sform(affine, int(src.header['sform_code']))
+    (HERE / 'nv_flair_thick.nii.gz').write_bytes(gzip.compress(img.to_bytes(), mtime=0))
+    return img
+
+
 def canonical(path):
     """The image in the nearest RAS voxel order (nibabel's own reorientation), data in float64."""
     return nib.as_closest_canonical(nib.load(path))
@@ -217,6 +232,20 @@ def user_expected():
             {'index': list(map(int, p)), 'value': float(small[p])}
             for p in [(0, 0, 0), tuple(d // 2 for d in small.shape), (40, 60, 50)]
         ],
+    }
+    # Thick slices: every 3rd slice of the real niivue FLAIR (public/examples/), 3 mm apart, written here; over
+    # a 64^3 working size it shrinks in-plane only (its slices kept), by numpy's factor search and box means.
+    thick = thick_flair()
+    t_data = np.asanyarray(nib.as_closest_canonical(thick).dataobj).astype(np.float64)
+    t_zooms = [float(z) for z in nib.as_closest_canonical(thick).header.get_zooms()[:3]]
+    t_factors = shrink_factors(t_data.shape, t_zooms, 64**3)
+    t_small = box_mean(t_data, t_factors)
+    out['nv_flair_thick.nii.gz'] = {
+        'canonicalShape': [int(s) for s in t_data.shape],
+        'spacing': t_zooms,
+        'factors64': t_factors,
+        'downsampledShape64': [int(s) for s in t_small.shape],
+        'downsampledSum64': float(t_small.sum()),
     }
     return out
 

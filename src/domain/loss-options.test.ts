@@ -10,6 +10,8 @@ import {
   OPTION_SPECS,
   type OptionName,
   optionDefaultText,
+  ownDefaultsText,
+  sharedDefaultText,
   ownedOptions,
   ownersOf,
   PAPER_LOSSES,
@@ -190,6 +192,16 @@ describe('the options of issue #19', () => {
     expect(DEFAULT_LOSS_OPTIONS.exp_log).toMatchObject({ diceWeight: 0.8, ceWeight: 0.2 });
     expect(optionDefaultText('includeBackground', 'gdl')).toBe('true');
     expect(optionDefaultText('includeBackground')).toBe('false');
+  });
+
+  it('the options panel default of selected losses: their common own default, or none when they differ', () => {
+    expect(sharedDefaultText('includeBackground', ['gdl'])).toBe('true');
+    expect(sharedDefaultText('includeBackground', ['gdl', 'focal'])).toBe('true');
+    expect(sharedDefaultText('includeBackground', ['dice', 'tversky'])).toBe('false');
+    expect(sharedDefaultText('includeBackground', ['gdl', 'dice'])).toBeNull();
+    expect(ownDefaultsText('includeBackground', ['wce', 'gdl', 'dice'])).toBe('gdl true, dice false');
+    expect(sharedDefaultText('diceWeight', ['exp_log', 'dice_ce'])).toBeNull();
+    expect(sharedDefaultText('epsilon', ['gdl', 'dice'])).toBe(optionDefaultText('epsilon'));
   });
 
   it('compound weights cannot both be 0', () => {

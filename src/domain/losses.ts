@@ -514,3 +514,21 @@ export function optionDefaultText(field: OptionName, loss?: LossId): string {
   const own = loss ? (DEFAULT_LOSS_OPTIONS[loss] as unknown as Record<string, unknown>)[field] : undefined;
   return String(own ?? SPECS[field].default);
 }
+
+/**
+ * The default of an option for the losses selected together: their common own default, or null when they
+ * differ (GDL includes the background by default, Dice does not): then each keeps its own unless one is set.
+ */
+export function sharedDefaultText(field: OptionName, lossIds: readonly string[]): string | null {
+  const owners = ownersOf(field).filter((id) => lossIds.includes(id));
+  const texts = new Set(owners.map((id) => optionDefaultText(field, id)));
+  return texts.size === 1 ? [...texts][0] : texts.size === 0 ? optionDefaultText(field) : null;
+}
+
+/** "gdl true, dice false": each selected owner's own default of an option. */
+export function ownDefaultsText(field: OptionName, lossIds: readonly string[]): string {
+  return ownersOf(field)
+    .filter((id) => lossIds.includes(id))
+    .map((id) => `${id} ${optionDefaultText(field, id)}`)
+    .join(', ');
+}

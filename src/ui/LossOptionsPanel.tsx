@@ -3,7 +3,15 @@
 import katex from 'katex';
 import 'katex/dist/katex.min.css';
 import { useLayoutEffect, useMemo, useRef } from 'react';
-import { LOSSES, OPTION_SPECS, optionDefaultText, optionFieldsOf, ownersOf } from '../domain/losses';
+import {
+  LOSSES,
+  OPTION_SPECS,
+  optionDefaultText,
+  optionFieldsOf,
+  ownDefaultsText,
+  ownersOf,
+  sharedDefaultText,
+} from '../domain/losses';
 
 export interface LossOptionsPanelProps {
   lossIds: string[];
@@ -50,12 +58,18 @@ export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOp
     const owners = ownersOf(field).filter((id) => lossIds.includes(id));
     return owners.length === infos.length ? '' : ` (${owners.join(', ')})`;
   };
+  // Each loss's own default (GDL includes the background, Dice does not): a value equal to the selected
+  // losses' common default is left unset; where their defaults differ, any value chosen is set for all.
   const set = (field: (typeof fields)[number], v: string) => {
     const next = { ...values };
-    if (v === optionDefaultText(field)) delete next[field];
+    if (v === sharedDefaultText(field, lossIds) || v === '') delete next[field];
     else next[field] = v;
     onChange(next);
   };
+  const mixed = (field: (typeof fields)[number]) =>
+    values[field] === undefined && sharedDefaultText(field, lossIds) === null
+      ? ` (each its default: ${ownDefaultsText(field, lossIds)})`
+      : '';
   return (
     <div className="loss-options" data-control="loss_options">
       {infos.length === 1 && (
@@ -77,7 +91,11 @@ export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOp
       )}
       {fields.map((field) => {
         const spec = OPTION_SPECS[field];
-        const value = values[field] ?? optionDefaultText(field);
+        // Mixed own defaults: an empty number box (each loss its own), a checkbox or choice at the shared spec's.
+        const value =
+          values[field] ??
+          sharedDefaultText(field, lossIds) ??
+          (spec.kind === 'boolean' || spec.kind === 'enum' ? optionDefaultText(field) : '');
         if (spec.kind === 'boolean') {
           return (
             <label key={field} className="inline" data-control={field} title={spec.description}>
@@ -89,6 +107,7 @@ export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOp
               />
               {field}
               {reaches(field)}
+              {mixed(field)}
             </label>
           );
         }
@@ -111,6 +130,7 @@ export function LossOptionsPanel({ lossIds, values, onChange, disabled }: LossOp
           <label key={field} data-control={field} title={spec.description}>
             {field}
             {reaches(field)}
+            {mixed(field)}
             <input
               aria-label={field}
               type={spec.kind === 'list' ? 'text' : 'number'}

@@ -2,7 +2,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { DataSummary, VolumeData } from '../engine/api';
 import type { FileGrid } from '../engine/io/api';
-import { locateVoxel } from '../engine/io/file-grid';
 import type { Snapshot } from '../state/store';
 import {
   DEFAULT_LAYERS,
@@ -12,6 +11,7 @@ import {
   type ViewPlane,
   type VoxelInfo,
 } from '../viewer/SliceViewer';
+import { whereText } from './voxel-where';
 
 export interface ViewerPanelProps {
   data: DataSummary | null;
@@ -41,17 +41,6 @@ function LayerToggle({ name, state, onChange }: { name: string; state: LayerStat
       />
     </span>
   );
-}
-
-const mm = (w: readonly number[]) => `(${w.map((v) => v.toFixed(1)).join(', ')}) mm`;
-
-/** Where the clicked voxel is: the user file's own voxel index and world mm (the phantom: its grid is the file's). */
-function whereText(voxel: readonly number[], volume: VolumeData | null, file: FileGrid | undefined): string {
-  if (!volume) return `voxel (${voxel.join(', ')})`;
-  const { world, fileVoxel } = locateVoxel({ voxel, displayAffine: volume.affine, file });
-  if (!file || !fileVoxel) return `voxel (${voxel.join(', ')}) at ${mm(world)}`;
-  const shown = fileVoxel.join() === voxel.join() ? '' : `, shown as (${voxel.join(', ')})`;
-  return `voxel (${fileVoxel.join(', ')}) of ${file.name.split('/').pop()} at ${mm(world)}${shown}`;
 }
 
 /** A voxel's label: the file's label value when every class of a label map is kept, else 0/1. */

@@ -55,6 +55,8 @@ export interface SegmentResult {
   probs: Float32Array;
   /** Hard Dice against the subject's label, null without one. */
   dice: number | null;
+  /** A user volume's first file as read (the readout names its own voxels); absent for the phantom. */
+  fileGrid?: FileGrid;
   files: PredictionFiles;
   ms: number;
 }
@@ -316,6 +318,7 @@ export class IoController {
       },
       probs,
       dice: label ? hardDice(seg, label) : null,
+      fileGrid: user ? { name: user.originalName, dims: [...user.original.dims], affine: [...user.original.affine] } : undefined,
       files: predictionFiles({
         probs,
         geometry: g,

@@ -175,6 +175,22 @@ describe('a volume over 2^25 voxels (BigBrain, 310 x 374 x 317)', () => {
   });
 });
 
+describe('a thick-slice scan (every 3rd slice of the niivue FLAIR: 1 x 1 x 3 mm, 124 x 160 x 47)', () => {
+  it('shrinks in-plane only over a 64^3 working size, as numpy box means it, and says its slices are kept', () => {
+    const thick = expected['nv_flair_thick.nii.gz'];
+    const files = [file(`${FIX}nv_flair_thick.nii.gz`, 'thick_FLAIR.nii.gz')];
+    const { report, subjects } = loadUserSubjects({ files, choices: { maxVoxels: 64 ** 3 } });
+    expect(report.errors).toEqual([]);
+    const s = subjects[0];
+    expect(s.original.dims).toEqual(thick.canonicalShape);
+    expectFactors(s.factors, thick.factors64);
+    expect(s.working.dims).toEqual(thick.downsampledShape64);
+    expect(sum(s.images[0].data) / thick.downsampledSum64).toBeCloseTo(1, 5);
+    const [fx, fy] = thick.factors64.map((f: number) => Number(f.toFixed(3)));
+    expect(report.notices.some((n) => n.includes(`downsampled by ${fx} x ${fy} x 1 (x, y, z; thick slices kept)`))).toBe(true);
+  });
+});
+
 describe('exports keep the input file header (nv_hippo.nii.gz: qform and sform code 4, MNI)', () => {
   it('a prediction on an MNI file says MNI, holds the chosen label value and is tagged as a label map', async () => {
     const { predictionFiles } = await import('./exports');

@@ -67,6 +67,8 @@ export interface SubjectReport {
   label: string | null;
   /** Grid used for training (after reorientation and downsampling). */
   dims?: [number, number, number];
+  /** Input channels: one per image, or a 4D image's volumes taken as channels. */
+  channels?: number;
   foregroundVoxels?: number;
   problems: string[];
 }
@@ -300,6 +302,7 @@ export function loadUserSubjects(params: { files: readonly UserFile[]; choices?:
     if (!isIdentityOrientation(s.orientation) && !notices.some((n) => n.startsWith('volumes are shown')))
       notices.push('volumes are shown and trained in RAS voxel order (axial slices); exports go back to each file’s own grid');
     report.dims = [...s.working.dims];
+    report.channels = s.images.length;
     if (s.label) {
       let fg = 0;
       for (let i = 0; i < s.label.data.length; i++) if (s.label.data[i] > 0) fg++;

@@ -6,6 +6,7 @@ import type { FileRole, UserDataChoices, UserDataReport } from '../../engine/io/
 import { fileName } from '../../state/user-data';
 import { LabelClasses } from './LabelClasses';
 import { SeriesChoiceSelect } from './SeriesChoice';
+import { WorkingSize } from './WorkingSize';
 
 export interface FilePanelProps {
   files: File[];
@@ -32,6 +33,10 @@ function formatSize(n: number): string {
   if (n < 1024) return `${n} B`;
   return n < 1024 ** 2 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
 }
+
+/** ", 20 channels" when a 4D image gives more input channels than there are images. */
+const channelsText = (s: { images: string[]; channels?: number }) =>
+  s.channels !== undefined && s.channels !== s.images.length ? `, ${s.channels} channels` : '';
 
 export function FilePanel(p: FilePanelProps) {
   const [over, setOver] = useState(false);
@@ -105,8 +110,8 @@ export function FilePanel(p: FilePanelProps) {
         <span className="hint">
           Names like sub01_T1, sub01_FLAIR, sub01_label group into subjects, BIDS names (sub-01[_ses-1]_T1w with
           _desc-lesion_mask, _dseg or _label-*) by sub and ses, and a one-word name by its folder; a file with seg, mask or label
-          in its name is a label. Limits: files up to 2^27 voxels are read; volumes over 160^3 voxels are downsampled (in-plane
-          first, thick slices kept); kept classes: at most 15 foreground labels.
+          in its name is a label. Limits: files up to 2^27 voxels are read; volumes over the working size (160^3 voxels unless
+          chosen below) are downsampled (in-plane first, thick slices kept); kept classes: at most 15 foreground labels.
         </span>
       </section>
       {p.files.length > 0 && (
@@ -195,6 +200,7 @@ export function FilePanel(p: FilePanelProps) {
             />{' '}
             Resample onto the first image's grid
           </label>
+          <WorkingSize choices={choices} onChoices={p.onChoices} />
           {report && <LabelClasses report={report} choices={choices} onChoices={p.onChoices} />}
         </div>
       )}
@@ -231,7 +237,7 @@ export function FilePanel(p: FilePanelProps) {
           {report.subjects
             .map(
               (s) =>
-                `${s.id} (${s.images.length} image${s.images.length === 1 ? '' : 's'}, ${s.dims?.join('x')}, ${s.foregroundVoxels ?? 'no'} foreground voxels)`,
+                `${s.id} (${s.images.length} image${s.images.length === 1 ? '' : 's'}${channelsText(s)}, ${s.dims?.join('x')}, ${s.foregroundVoxels ?? 'no'} foreground voxels)`,
             )
             .join('; ')}
           {report.classValues && ` · ${report.classValues.length} classes kept (label values ${report.classValues.join(', ')})`}

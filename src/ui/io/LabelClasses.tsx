@@ -60,8 +60,12 @@ export function LabelClasses(p: { report: UserDataReport; choices: UserDataChoic
             onChange={(e) => setQuery(e.target.value)}
           />
         </label>{' '}
+        {/* "Only" replaces the choice (every label is chosen by default, so adding to it would change nothing). */}
+        <button type="button" onClick={() => setForeground(matching.map((v) => v.value))} disabled={!matching.length}>
+          Only the {matching.length} listed
+        </button>{' '}
         <button type="button" onClick={() => setForeground([...fg, ...matching.map((v) => v.value)])} disabled={!matching.length}>
-          Choose all {matching.length} listed
+          Add the {matching.length} listed
         </button>{' '}
         <button type="button" onClick={() => setForeground([])}>
           Every label (default)

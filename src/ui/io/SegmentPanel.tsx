@@ -1,8 +1,10 @@
 // A checkpoint's segmentation of a volume: the slice viewer with the reference outline and the
-// predicted probability, the Dice, per-slice counts and the NIfTI downloads.
+// predicted probability, the Dice, per-slice counts, a voxel readout in the file's own indices and mm, and
+// the NIfTI downloads.
 import { useMemo, useState } from 'react';
 import type { SegmentResult } from '../../engine/io/api';
-import { DEFAULT_LAYERS, SliceViewer } from '../../viewer/SliceViewer';
+import { DEFAULT_LAYERS, SliceViewer, type VoxelInfo } from '../../viewer/SliceViewer';
+import { whereText } from '../voxel-where';
 import { downloadFiles } from './download';
 
 export function SegmentPanel({ result }: { result: SegmentResult }) {
@@ -21,6 +23,7 @@ export function SegmentPanel({ result }: { result: SegmentResult }) {
     }
     return best;
   });
+  const [voxel, setVoxel] = useState<VoxelInfo | null>(null);
   const prediction = useMemo(
     () => ({ z, height: ny, width: nx, probs: result.probs.subarray(z * nx * ny, (z + 1) * nx * ny) }),
     [result, z, nx, ny],
@@ -49,7 +52,17 @@ export function SegmentPanel({ result }: { result: SegmentResult }) {
             layers={DEFAULT_LAYERS}
             slice={z}
             ariaLabel="Segmentation viewer"
+            onVoxel={setVoxel}
           />
+          <p>
+            <output className="voxel" aria-live="polite" aria-label="Segmentation voxel">
+              {voxel
+                ? `${whereText(voxel.voxel, volume, result.fileGrid)}: intensity ${voxel.intensity.toFixed(2)}, p(lesion) ${
+                    voxel.probability === null ? '–' : voxel.probability.toFixed(3)
+                  }`
+                : 'Click the image for a voxel readout'}
+            </output>
+          </p>
           <label>
             Slice <output aria-label="Segmentation slice">{z}</output>
             <input
