@@ -3,7 +3,7 @@
 // (plain CE, FT exponent 1 - gamma < 1). lambda mixes the two terms as in the paper's equation.
 import * as tf from '@tensorflow/tfjs';
 
-import { channelDot, type Flat, groupSum, PROB_CLIP } from './common';
+import { channelDot, type Flat, groupSum, PROB_CLIP, powConst } from './common';
 import { POW_FLOOR } from './dice';
 import type { UnifiedFocalOptions } from '../../domain/loss-option-types';
 
@@ -18,7 +18,7 @@ export function asymmetricFocal(f: Flat, o: UnifiedFocalOptions): tf.Scalar {
   const t = tf.mul(f.r, tf.log(p)) as tf.Tensor3D;
   // Only the background is modulated: its term from the modulated product, the rare classes' from the plain one.
   const background = channelDot(
-    tf.mul(tf.pow(tf.sub(1, p), o.unifiedGamma), t) as tf.Tensor3D,
+    tf.mul(powConst(tf.sub(1, p), o.unifiedGamma), t) as tf.Tensor3D,
     byChannel(f.classes, 1 - o.unifiedDelta, 0),
   );
   const rare = channelDot(t, byChannel(f.classes, 0, o.unifiedDelta));
