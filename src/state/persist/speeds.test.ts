@@ -57,7 +57,7 @@ describe('fallback ranking', () => {
     speeds.add('wasm', S, recentMsPerStep([runWith([900, 400, 90, 89, 90, 91, 90])]));
     const f = describeFault({ cause: 'worker-silent', backend: 'wasm', settings: S, speeds });
     expect(f.fallbacks[0]).toBe('wasm');
-    // Unmeasured: software WebGL 29x wasm, software WebGPU 95x, the cpu backend 170x for the 2D U-Net.
+    // Unmeasured: software WebGL 29x wasm, software WebGPU 95x, the cpu backend 250x for the 2D U-Net.
     expect(f.fallbacks.slice(1)).toEqual(['webgl', 'webgpu', 'cpu']);
     expect(f.expect.wasm).toBe('about 90 ms/step here');
     expect(f.expect.webgl).toMatch(/not measured here/);
