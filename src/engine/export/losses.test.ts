@@ -1,16 +1,19 @@
 // python/losses.py against the engine's computeLoss on the same tensors: every loss the export carries over
 // the shared CONFIGS it can express (2D/3D, C = 2 and 3, both pooling rules); value within 1e-5, d/dp within
 // 1e-4 of max |d/dp|, and edge inputs (ties, clip boundaries, an absent class). The options reach Python as
-// the export sends them (pytorchOptions).
+// the export sends them (pytorchOptions). The boundary loss (not in CONFIGS: it also takes distance maps and
+// the step) over BOUNDARY_OPTIONS at several steps, with the engine's own maps (data/distance.ts, anisotropic
+// spacing) handed to both sides, or none (each side computes 1 mm maps from the reference).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { batchSignedDistances } from '../data/distance';
 import { computeLoss, DEFAULT_LOSS_OPTIONS, LOSS_IDS, type LossId, ownedOptions, resolveLossOptions } from '../losses';
-import { NEEDS_MORE_THAN_R_AND_P, PYTORCH_LOSS_OPTIONS, pytorchOptions, pytorchProblem } from './pytorch-support';
-import { lossCases } from '../losses/testing/configs';
+import { PYTORCH_LOSS_OPTIONS, pytorchOptions, pytorchProblem } from './pytorch-support';
+import { lossCases, SHAPES } from '../losses/testing/configs';
 import { makeRng, randomOneHot, randomProbs, randomSoftmax } from '../losses/testing/fixtures';
 import { readFloats, requireTorch, runPython, skipWithoutTorch, TESTING_DIR, tempDir, writeFloats } from './testing/python';
 
@@ -23,6 +26,51 @@ interface TorchCase {
   r: Float32Array;
   p: Float32Array;
   name: string;
+  /** The boundary loss's context: the step, and signed distance maps of r (r's shape) when handed in. */
+  step?: number;
+  distance?: Float32Array;
+}
+
+// The boundary loss's option spreads (every owned option at a non-default value somewhere); steps around the
+// schedule's increments, and past its cap.
+const BOUNDARY_OPTIONS: Record<string, unknown>[] = [
+  {},
+  { boundaryStart: 0.2, boundaryRate: 0.1, boundaryEvery: 3, boundaryMax: 0.7 },
+  { boundaryRegion: 'dice', boundaryStart: 0.05, boundaryRate: 0.25, boundaryEvery: 2, boundaryMax: 0.9 },
+  { boundaryStart: 1, boundaryMax: 1 },
+];
+const BOUNDARY_STEPS = [1, 4, 51, 400];
+const BOUNDARY_SHAPES = [...SHAPES, [2, 9, 7, 2], [2, 5, 6, 7, 2], [1, 6, 8, 3]];
+
+/** Boundary cases: every spread x pooling x step on each shape, maps handed in on two of three. */
+function boundaryCases(seed: number): TorchCase[] {
+  const rng = makeRng(seed);
+  const out: TorchCase[] = [];
+  let k = 0;
+  for (const shape of BOUNDARY_SHAPES)
+    for (const o of BOUNDARY_OPTIONS)
+      for (const perImage of [false, true])
+        for (const step of BOUNDARY_STEPS) {
+          const r = Float32Array.from(randomOneHot(rng, shape, 0.35));
+          const B = shape[0];
+          const spatial = shape.slice(1, -1);
+          // Per item an anisotropic spacing (mm), as patches of subjects on different grids.
+          const spacings = Array.from({ length: B }, () => spatial.map(() => [0.5, 0.75, 1, 1.25, 2.5][Math.floor(rng() * 5)]));
+          const handed = k % 3 !== 2;
+          const distance = handed ? batchSignedDistances({ label: r, labelShape: shape, spacings }) : undefined;
+          out.push({
+            id: 'boundary',
+            o: { ...o, perImage },
+            shape,
+            r,
+            p: Float32Array.from(k % 2 ? randomProbs(rng, shape) : randomSoftmax(rng, shape)),
+            step,
+            distance,
+            name: `boundary ${JSON.stringify(o)} shape [${shape}] perImage=${perImage} step ${step} ${handed ? `maps [${spacings.join(' | ')}] mm` : '1 mm maps from r'}`,
+          });
+          k++;
+        }
+  return out;
 }
 
 const sent = (id: LossId, o: Record<string, unknown>) =>
@@ -33,7 +81,11 @@ function compareWithTorch(cases: TorchCase[]): { bad: string[]; worstValue: numb
   const want = cases.map((c) =>
     tf.tidy(() => {
       const yTrue = tf.tensor(c.r, c.shape);
-      const f = (x: tf.Tensor) => computeLoss(c.id, yTrue, x, c.o);
+      const context = {
+        ...(c.step !== undefined ? { step: c.step } : {}),
+        ...(c.distance ? { distance: tf.tensor(c.distance, c.shape) } : {}),
+      };
+      const f = (x: tf.Tensor) => computeLoss(c.id, yTrue, x, c.o, context);
       const { value, grad } = tf.valueAndGrad(f)(tf.tensor(c.p, c.shape));
       return { value: value.dataSync()[0], grad: grad.dataSync() as Float32Array };
     }),
@@ -42,9 +94,18 @@ function compareWithTorch(cases: TorchCase[]): { bad: string[]; worstValue: numb
   const concat = (xs: Float32Array[]) => Float32Array.from(xs.flatMap((x) => Array.from(x)));
   writeFloats(join(dir, 'r.bin'), concat(cases.map((c) => c.r)));
   writeFloats(join(dir, 'p.bin'), concat(cases.map((c) => c.p)));
+  writeFloats(join(dir, 'd.bin'), concat(cases.flatMap((c) => (c.distance ? [c.distance] : []))));
   writeFileSync(
     join(dir, 'cases.json'),
-    JSON.stringify(cases.map((c) => ({ id: c.id, options: sent(c.id, c.o), shape: c.shape }))),
+    JSON.stringify(
+      cases.map((c) => ({
+        id: c.id,
+        options: sent(c.id, c.o),
+        shape: c.shape,
+        ...(c.step !== undefined ? { step: c.step } : {}),
+        ...(c.distance ? { distance: true } : {}),
+      })),
+    ),
   );
   runPython({ script: join(TESTING_DIR, 'loss_check.py'), args: [dir] });
   const out = readFloats(join(dir, 'out.bin'));
@@ -86,8 +147,6 @@ describe.skipIf(skip)('PyTorch losses vs computeLoss', () => {
       pytorchProblem(c.id, resolveLossOptions(c.id, { ...c.o, perImage: c.perImage }) as unknown as Record<string, unknown>) ===
         null;
     const spread = lossCases(500).filter(carried);
-    // Every loss the export carries is checked, over more than one option spread.
-    expect(new Set(spread.map((c) => c.id))).toEqual(new Set(Object.keys(PYTORCH_LOSS_OPTIONS)));
     expect(spread.length).toBeGreaterThan(300);
     const rng = makeRng(17);
     const cases = spread.map((c, k) => ({
@@ -99,9 +158,21 @@ describe.skipIf(skip)('PyTorch losses vs computeLoss', () => {
       p: Float32Array.from(k % 2 ? randomProbs(rng, c.shape) : randomSoftmax(rng, c.shape)),
       name: c.name,
     }));
+    // Every loss the export carries is checked, over more than one option spread.
+    expect(new Set([...cases.map((c) => c.id), 'boundary'])).toEqual(new Set(Object.keys(PYTORCH_LOSS_OPTIONS)));
     const { bad, worstValue, worstGrad } = compareWithTorch(cases);
     console.log(
       `${cases.length} cases: worst value ${worstValue.toExponential(2)}, worst gradient ${worstGrad.toExponential(2)} (relative)`,
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it('the boundary loss: option spreads, steps of its schedule, 2D and 3D, maps handed in (mm) or from r', () => {
+    const cases = boundaryCases(23);
+    expect(cases.filter((c) => c.distance).length).toBeGreaterThan(100);
+    const { bad, worstValue, worstGrad } = compareWithTorch(cases);
+    console.log(
+      `${cases.length} boundary cases: worst value ${worstValue.toExponential(2)}, worst gradient ${worstGrad.toExponential(2)} (relative)`,
     );
     expect(bad).toEqual([]);
   });
@@ -147,18 +218,21 @@ describe('what the export can hand to PyTorch', () => {
     for (const [id, opts] of Object.entries(PYTORCH_LOSS_OPTIONS)) expect(parsed[id]?.sort(), id).toEqual([...opts!].sort());
   });
 
-  it('every loss but the boundary loss is carried with every option it owns', () => {
-    for (const id of LOSS_IDS.filter((l) => !(NEEDS_MORE_THAN_R_AND_P as readonly string[]).includes(l)))
-      expect([...(PYTORCH_LOSS_OPTIONS[id] ?? [])].sort(), id).toEqual([...ownedOptions(id)].sort());
+  it('every loss, the boundary loss included, is carried with every option it owns', () => {
+    for (const id of LOSS_IDS) expect([...(PYTORCH_LOSS_OPTIONS[id] ?? [])].sort(), id).toEqual([...ownedOptions(id)].sort());
   });
 
   it('the value test reaches every carried option at a non-default value', () => {
     const missing: string[] = [];
     for (const [id, opts] of Object.entries(PYTORCH_LOSS_OPTIONS) as [LossId, readonly string[]][]) {
       const defaults = DEFAULT_LOSS_OPTIONS[id] as unknown as Record<string, unknown>;
-      const resolved = lossCases(0)
+      const spreads = [
+        ...lossCases(0).map((c) => ({ id: c.id, o: { ...c.o, perImage: c.perImage } })),
+        ...BOUNDARY_OPTIONS.flatMap((o) => [false, true].map((perImage) => ({ id: 'boundary', o: { ...o, perImage } }))),
+      ];
+      const resolved = spreads
         .filter((c) => c.id === id)
-        .map((c) => resolveLossOptions(id, { ...c.o, perImage: c.perImage }) as unknown as Record<string, unknown>);
+        .map((c) => resolveLossOptions(id, c.o) as unknown as Record<string, unknown>);
       for (const k of opts) if (!resolved.some((o) => o[k] !== defaults[k])) missing.push(`${id}.${k}`);
     }
     expect(missing).toEqual([]);
@@ -167,8 +241,10 @@ describe('what the export can hand to PyTorch', () => {
   it('a loss or option losses.py lacks is refused, naming it; its defaults are dropped', () => {
     const gdl = resolveLossOptions('gdl', { absentWeight: 'zero' }) as unknown as Record<string, unknown>;
     expect(pytorchOptions('gdl', gdl)).toEqual(gdl);
-    // A boundary loss (it needs distance maps of the reference) stays refused when the registry gains it.
-    expect(() => pytorchOptions('boundary' as LossId, {})).toThrow(/the loss 'boundary' has no PyTorch version/);
+    // A loss losses.py does not have (one the registry might gain) is refused, naming it; boundary is carried.
+    expect(() => pytorchOptions('hinge' as LossId, {})).toThrow(/the loss 'hinge' has no PyTorch version/);
+    const boundary = resolveLossOptions('boundary', { boundaryStart: 0.3 }) as unknown as Record<string, unknown>;
+    expect(pytorchOptions('boundary', boundary)).toEqual(boundary);
     const future = { ...gdl, futureOption: 3 };
     expect(pytorchProblem('gdl', future)).toMatch(/gdl's option futureOption=3 has no PyTorch version/);
   });

@@ -1,6 +1,7 @@
 // The Python project as the page ships it: the files under python/, bundled as text by Vite (?raw).
 // Node scripts and tests read the same files from disk (scripts/export.ts pythonSources).
 import data from './python/data.py?raw';
+import distance from './python/distance.py?raw';
 import exportOnnx from './python/export_onnx.py?raw';
 import lossCommon from './python/loss_common.py?raw';
 import losses from './python/losses.py?raw';
@@ -20,6 +21,7 @@ export const PYTHON_SOURCES: Record<(typeof PYTHON_FILES)[number], string> = {
   'losses.py': losses,
   'loss_common.py': lossCommon,
   'more_losses.py': moreLosses,
+  'distance.py': distance,
   'metrics.py': metrics,
   'data.py': data,
   'weights.py': weights,

@@ -4,13 +4,11 @@
 import { EngineError } from '../../domain/errors';
 import { DEFAULT_LOSS_OPTIONS, LOSS_IDS, type LossId, ownedOptions } from '../../domain/losses';
 
-/** Losses that need more than (r, p) and stay refused: a boundary loss needs distance maps of the reference. */
-export const NEEDS_MORE_THAN_R_AND_P = ['boundary'] as const;
-
-// Every loss of the registry but those, each with every option it owns (losses.test.ts checks this against
-// losses.py's own OPTIONS, so a loss or option added to the registry fails there until Python has it).
+// Every loss of the registry, each with every option it owns (losses.test.ts checks this against losses.py's
+// own OPTIONS, so a loss or option added to the registry fails there until Python has it). The boundary loss
+// gets each patch's signed distance maps from data.py (batch_distances) and the step from train.py.
 export const PYTORCH_LOSS_OPTIONS: Readonly<Partial<Record<LossId, readonly string[]>>> = Object.fromEntries(
-  LOSS_IDS.filter((id) => !(NEEDS_MORE_THAN_R_AND_P as readonly string[]).includes(id)).map((id) => [id, ownedOptions(id)]),
+  LOSS_IDS.map((id) => [id, ownedOptions(id)]),
 );
 
 /** Whether the PyTorch project can train this loss with these (resolved) options. */

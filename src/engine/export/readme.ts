@@ -10,6 +10,7 @@ export const PYTHON_FILES = [
   'losses.py',
   'loss_common.py',
   'more_losses.py',
+  'distance.py',
   'metrics.py',
   'data.py',
   'weights.py',
@@ -75,8 +76,9 @@ output "probabilities" [B, classes, ...], dynamic batch and sizes):
 - \`batches.json\`: patch origins of the browser's first batches, per run seed; \`experiment.json\`: network, patch rule,
   losses with every option resolved, learning rates, steps, seeds and the validation schedule.
 - \`models.py\` (the four networks), \`losses.py\` with \`loss_common.py\` and \`more_losses.py\` (every loss with
-  every option; MONAI equivalents in docstrings), \`metrics.py\` (the WMH challenge metrics of each validation),
-  \`data.py\` (patches and the foreground rule), \`train.py\`, \`sweep.py\`, \`export_onnx.py\`.
+  every option; MONAI equivalents in docstrings), \`distance.py\` (the boundary loss's signed distance maps),
+  \`metrics.py\` (the WMH challenge metrics of each validation), \`data.py\` (patches and the foreground rule),
+  \`train.py\`, \`sweep.py\`, \`export_onnx.py\`.
 
 ## Carried over, and not
 
@@ -88,8 +90,11 @@ spacing, lesion recall, precision and F1, recall by lesion size), the run status
 the results format (history JSON with the metrics, and the curves CSV with their columns filled).
 Not carried over: Adam's moments for weights from a tfjs checkpoint file (it holds none), the browser's
 random stream after the batches in batches.json (later patches follow the same rule with numpy's
-generator), GPU non-determinism and the viewer's snapshots. A loss that needs more than the prediction and
-the reference (a boundary loss needs distance maps) is refused at export time, naming it.
+generator), GPU non-determinism and the viewer's snapshots. The boundary loss (Kervadec et al. 2019) gets the
+signed distance map of each patch's reference as the browser computes it (\`distance.py\`: scipy's exact
+Euclidean transform in mm, with the subject's spacing along the patch axes; 0 for a class absent from or
+filling the patch) and its schedule from the step; the maps are computed only for a boundary run, and only
+at steps where its weight is above 0.
 
 ## Checked with
 

@@ -212,9 +212,8 @@ describe('boundary options and inputs', () => {
 });
 
 describe('export', () => {
-  it('the PyTorch export refuses a boundary run with a sentence (losses.py has no boundary loss)', () => {
-    expect(() => pytorchOptions('boundary', { ...resolveLossOptions('boundary', {}) })).toThrow(
-      /^This run cannot be handed to PyTorch: the loss 'boundary' has no PyTorch version in this export yet \(it has: wce, /,
-    );
+  it('the PyTorch export carries a boundary run with its options (python/losses.py has the loss)', () => {
+    const o = resolveLossOptions('boundary', { boundaryStart: 0.3 });
+    expect(pytorchOptions('boundary', { ...o })).toEqual({ ...o });
   });
 });

@@ -9,6 +9,8 @@ import os
 import nibabel as nib
 import numpy as np
 
+from distance import signed_distance_maps
+
 # Patch axes (outer -> inner) as volume axes 0 = x, 1 = y, 2 = z, as layoutOf in patches.ts.
 AXES = {"axial": (2, 1, 0), "coronal": (1, 2, 0), "sagittal": (0, 2, 1)}
 
@@ -121,6 +123,19 @@ def batch_from_refs(subjects, patch, refs, classes):
     label = np.stack(labels).astype(np.int64)
     onehot = np.moveaxis(np.eye(classes, dtype=np.float32)[label], -1, 1)
     return np.stack(images).astype(np.float32), np.ascontiguousarray(onehot)
+
+
+def patch_spacing(subject, patch):
+    """mm along a patch's axes, as dataset.ts patchSpacing: 3D [z, y, x]; 2D in-plane (axial [y, x], coronal
+    [z, x], sagittal [z, y])."""
+    axes, _, _, _ = layout(patch)
+    return [subject.spacing[a] for a in (axes if patch["dims"] == 3 else axes[1:])]
+
+
+def batch_distances(subjects, patch, refs, onehot):
+    """Signed distance maps [B, K, ...] (mm, float32) of a batch's one-hot label, each patch with its subject's
+    spacing along the patch axes (the engine's trainDistances; distance.py). Only a boundary run asks."""
+    return signed_distance_maps(onehot, [patch_spacing(subjects[k], patch) for k, _ in refs])
 
 
 def round_up(n, m):

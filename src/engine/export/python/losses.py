@@ -3,10 +3,14 @@
 `compute_loss(loss_id, y_true, y_pred, options)`: y_true one-hot (or soft) and y_pred probabilities
 (softmax output), channels-first [B, C, ...spatial]; channel 1 is the foreground. Options use the app's
 names and defaults (OPTIONS below); perImage False pools every element of the batch (the paper's N), True
-averages per-image losses. Where MONAI has the same loss, a docstring line gives the equivalent call (nr, dr:
-smoothNr / smoothDr, epsilon where -1) and says where its numbers differ. The
-plumbing is in loss_common.py; unified focal, exp-log, Lovász and GWDL in more_losses.py.
+averages per-image losses. The boundary loss also takes the reference's signed distance maps and the
+training step (`compute_loss(..., distance=phi, step=t)`; distance.py, data.py batch_distances). Where MONAI
+has the same loss, a docstring line gives the equivalent call (nr, dr: smoothNr / smoothDr, epsilon where -1)
+and says where its numbers differ. The plumbing is in loss_common.py; unified focal, exp-log, Lovász and GWDL
+in more_losses.py.
 """
+import math
+
 import torch
 
 from loss_common import (class_weights, floored_pow, group_sum, kept_classes, pooled_count, prepare_reference,
@@ -35,7 +39,11 @@ OPTIONS = {
     "exp_log": dict(expLogGamma=0.3, diceWeight=0.8, ceWeight=0.2, epsilon=EPS, perImage=False),
     "lovasz": dict(lovaszClasses="present", perImage=False),
     "gwdl": dict(classDistances="", epsilon=EPS, smoothNr=-1, smoothDr=-1, perImage=False),
+    "boundary": dict(boundaryRegion="gdl", boundaryStart=0.0, boundaryRate=0.1, boundaryEvery=50, boundaryMax=0.99, perImage=False),
 }
+
+# Losses that need signed distance maps of the reference (the engine's DISTANCE_LOSSES).
+DISTANCE_LOSSES = ("boundary",)
 
 
 def resolve_options(loss_id, options=None):
@@ -248,13 +256,60 @@ def gdl_focal(r, p, o):
     return o["diceWeight"] * gdl(r, p, o) + o["focalWeight"] * focal(r, p, dict(o, classWeights=""))
 
 
+# --- Boundary loss (Kervadec et al. 2019) ---
+
+
+def boundary_weight_at(o, step):
+    """a at a step (1-based): boundaryStart + boundaryRate every boundaryEvery steps, capped at boundaryMax
+    (the engine's boundaryWeightAt, in the same float64 arithmetic)."""
+    raised = o["boundaryStart"] + o["boundaryRate"] * math.floor(max(0, step - 1) / o["boundaryEvery"])
+    return min(o["boundaryMax"], raised)
+
+
+def boundary(r, p, o, phi, step):
+    """(1 - a) region + a mean over items, voxels and classes 1..C-1 of p phi (Kervadec's SurfaceLoss with
+    idc = the foreground classes), region GDL or soft Dice at their defaults with this perImage; phi [B,M,C]
+    (a callable: only evaluated when a > 0). Not in MONAI."""
+    a = boundary_weight_at(o, step)
+    region_id = "gdl" if o["boundaryRegion"] == "gdl" else "dice"
+    region = LOSSES[region_id](r, p, resolve_options(region_id, dict(perImage=o["perImage"])))
+    # While a = 0 the maps are not needed. (At a = 1 the region stays: it is the loss's only path to r.)
+    if a == 0:
+        return region
+    b, m, c = p.shape
+    term = (p[..., 1:] * phi()[..., 1:].detach()).sum() / (b * m * (c - 1))
+    return (1 - a) * region + a * term
+
+
+def needs_distance(loss_id, options=None, step=1):
+    """Whether compute_loss reads distance maps at this step (a boundary loss whose weight a is above 0)."""
+    return loss_id in DISTANCE_LOSSES and boundary_weight_at(resolve_options(loss_id, options), step) > 0
+
+
 LOSSES = dict(wce=wce, dl2=dl2, ss=ss, gdl=gdl, ce=ce, dice=dice, focal=focal, tversky=tversky, dice_ce=dice_ce,
               focal_tversky=focal_tversky, log_cosh_dice=log_cosh_dice, topk_ce=topk_ce, dice_focal=dice_focal,
               gdl_focal=gdl_focal, unified_focal=unified_focal, exp_log=exp_log, lovasz=lovasz, gwdl=gwdl)
 
 
-def compute_loss(loss_id, y_true, y_pred, options=None):
-    """The loss as a scalar tensor; y_true one-hot, y_pred probabilities, both [B, C, ...]."""
+def compute_loss(loss_id, y_true, y_pred, options=None, distance=None, step=1):
+    """The loss as a scalar tensor; y_true one-hot, y_pred probabilities, both [B, C, ...]. `distance`: the
+    signed distance maps of y_true in mm (y_true's shape; distance.py), which only the boundary loss reads
+    (absent: computed from y_true with 1 mm voxels, as the engine does); `step`: the training step (1-based),
+    which only the boundary loss's schedule reads."""
     o = resolve_options(loss_id, options)
     r, p = flatten(y_true, y_pred)
-    return LOSSES[loss_id](r, p, o)
+    if loss_id not in DISTANCE_LOSSES:
+        return LOSSES[loss_id](r, p, o)
+    if distance is not None and tuple(distance.shape) != tuple(y_true.shape):
+        raise ValueError(f"boundary: distance maps of shape {tuple(distance.shape)} for y_true {tuple(y_true.shape)}")
+
+    def phi():
+        d = distance
+        if d is None:
+            # Imported here: the other losses need no scipy.
+            from distance import signed_distance_maps
+
+            d = torch.from_numpy(signed_distance_maps(y_true.detach().cpu().numpy()))
+        return flatten(d.to(device=y_pred.device, dtype=y_pred.dtype), y_pred)[0]
+
+    return boundary(r, p, o, phi, step)

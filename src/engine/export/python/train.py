@@ -3,8 +3,8 @@
     python train.py --experiment experiment.json --data nnUNet_raw/Dataset501_playground --out results/history.json
 
 Per run: the same network and weights (weights/{runId}.json/.bin: initial, or trained with Adam's state), the same loss and
-options, Adam as tfjs has it (beta 0.9/0.999, epsilon 1e-7, epsilon outside the bias correction), the same
-patch rule, validation Dice and challenge metrics (metrics.py). Batches listed in batches.json are the browser's own (replayed exactly);
+options (a boundary loss with each patch's signed distance maps and the step), Adam as tfjs has it (beta
+0.9/0.999, epsilon 1e-7, epsilon outside the bias correction), the same patch rule, validation Dice and challenge metrics (metrics.py). Batches listed in batches.json are the browser's own (replayed exactly);
 later ones are sampled here with the same rule from numpy's generator. Results are a playground history
 file: import it in the app (History -> Import).
 """
@@ -17,8 +17,8 @@ import time
 import numpy as np
 import torch
 
-from data import batch_from_refs, load_dataset, on_grid, pick_patch, validation_batches
-from losses import compute_loss
+from data import batch_distances, batch_from_refs, load_dataset, on_grid, pick_patch, validation_batches
+from losses import compute_loss, needs_distance
 from metrics import segmentation_metrics, summarise
 from models import create_network
 from weights import load_adam, load_into
@@ -145,9 +145,15 @@ def train_run(exp, run, subjects, val_batches, val_subjects, device, args):
     for step in range(start_step + 1, start_step + total + 1):
         t0 = time.perf_counter()
         refs = [(r["subject"], r["origin"]) for r in replay[step]] if step in replay else [pick_patch(subjects, patch, rng) for _ in range(patch["batch"])]
-        x, y = (torch.from_numpy(a).to(device) for a in batch_from_refs(subjects, patch, refs, classes))
+        x, y = batch_from_refs(subjects, patch, refs, classes)
+        # The boundary loss's signed distance maps of the reference (mm, each patch's spacing), only at steps
+        # where its weight is above 0; every loss gets the step (only the boundary schedule reads it).
+        phi = None
+        if needs_distance(run["loss"], run["lossOptions"], step):
+            phi = torch.from_numpy(batch_distances(subjects, patch, refs, y)).to(device)
+        x, y = torch.from_numpy(x).to(device), torch.from_numpy(y).to(device)
         pred = model(x)
-        loss = compute_loss(run["loss"], y, pred, run["lossOptions"])
+        loss = compute_loss(run["loss"], y, pred, run["lossOptions"], distance=phi, step=step)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
