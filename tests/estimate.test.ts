@@ -8,7 +8,7 @@ import { LOSS_IDS } from '../src/domain/losses';
 import { NETWORK_IDS, type NetworkKind } from '../src/domain/networks';
 import { countParams, createNetwork } from '../src/engine/networks';
 import { PlaygroundController } from '../src/state/playground';
-import { DEFAULT_SETTINGS } from '../src/state/settings';
+import { DEFAULT_SETTINGS, patchAndBatch } from '../src/state/settings';
 import { createEngineClient } from '../src/worker/client';
 import fixture from './fixtures/step-peaks.json';
 
@@ -43,6 +43,29 @@ describe('run estimate', () => {
     // Memory grows with the batch: doubling it cannot shrink the estimate.
     const one = stepBytes({ network: 'highres3d', patch: 32, batch: 1 });
     expect(stepBytes({ network: 'highres3d', patch: 32, batch: 2 })).toBeGreaterThan(1.9 * one);
+  });
+
+  it('takes a speed measured on this device over the model (a real GPU is not software WebGPU)', () => {
+    const run = { network: 'highres3d', patch: 32, batch: 2, runs: 1, steps: 300, size: 96, backend: 'webgpu' } as const;
+    const modelled = estimateRun(run);
+    expect(modelled.problems.join()).toMatch(/takes about .* per step on webgpu/);
+    const measured = estimateRun({ ...run, measuredMsPerStep: 400 });
+    expect(measured.msPerStep).toBe(400);
+    expect(measured.fits).toBe(true);
+  });
+});
+
+describe("the page's estimate", () => {
+  it('uses the speeds this page measured (auto, earlier runs) for its settings', () => {
+    const settings = { ...DEFAULT_SETTINGS, backend: 'wasm' as const, network: 'unet2d' as const, size: 48 };
+    const c = new PlaygroundController({ settings, createClient: () => createEngineClient({ inline: true }), debounceMs: 0 });
+    try {
+      const model = c.estimate().msPerStep;
+      c.reliability.speeds.add('wasm', { ...patchAndBatch(settings), network: 'unet2d', size: 48 }, 3 * model);
+      expect(c.estimate().msPerStep).toBeCloseTo(3 * model, 6);
+    } finally {
+      c.dispose();
+    }
   });
 });
 

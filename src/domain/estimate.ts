@@ -132,6 +132,8 @@ export interface RunShape {
   /** Phantom side (the volume the patches are cut from). */
   size: number;
   backend: BackendName;
+  /** ms/step measured on this device for these settings (auto's timing, earlier runs), used over the model. */
+  measuredMsPerStep?: number;
 }
 
 export interface RunEstimate {
@@ -162,8 +164,9 @@ export function estimateRun(p: RunShape): RunEstimate {
   const data = FLOAT * p.size ** 3 * (DEFAULT_SPECS[p.network].inChannels + 1);
   const bytes = stepBytes(p) + others + data;
   const limitBytes = MEMORY_LIMIT_BYTES[p.backend];
-  // The wasm step-cost model scaled by the backend's measured slowdown (one model for every backend).
-  const msPerStep = stepCostMs(p);
+  // What this device measured, else the wasm step-cost model scaled by the backend's slowdown measured here
+  // (software WebGL/WebGPU: a real GPU is much faster, and auto's timing then says so).
+  const msPerStep = p.measuredMsPerStep ?? stepCostMs(p);
   const problems: string[] = [];
   if (bytes > limitBytes)
     problems.push(`needs about ${formatBytes(bytes)}, more than ${p.backend} can usually hold (${formatBytes(limitBytes)})`);

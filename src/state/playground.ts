@@ -287,7 +287,16 @@ export class PlaygroundController extends Observable<PlaygroundState> {
   estimate(): RunEstimate {
     const s = this.settings;
     const backend = this.getState().backend?.active ?? 'wasm';
-    return estimateRun({ ...memorySettings(s), network: s.network, runs: buildRunRequests(s).length, steps: s.steps, backend });
+    const speed = this.reliability.speeds.speed(backend, memorySettings(s));
+    const measuredMsPerStep = speed.measured ? speed.msPerStep : undefined;
+    return estimateRun({
+      ...memorySettings(s),
+      network: s.network,
+      runs: buildRunRequests(s).length,
+      steps: s.steps,
+      backend,
+      measuredMsPerStep,
+    });
   }
 
   /** Stops and forgets the runs (their predictions go with them); the data stays. */
