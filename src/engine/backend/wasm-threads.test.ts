@@ -118,7 +118,6 @@ describe('setBackendWithRetry', () => {
     // First init never settles (as a threaded init whose pthreads never load); the retry works.
     const factory = () => (++calls === 1 ? new Promise<tf.KernelBackend>(() => undefined) : new MathBackendCPU());
     tf.registerBackend('hangs-once', factory, 0);
-    const t0 = performance.now();
     const reason = await setBackendWithRetry({
       name: 'hangs-once',
       timeoutMs: 150,
@@ -128,7 +127,6 @@ describe('setBackendWithRetry', () => {
       },
       priority: 0,
     });
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(reason).toBe('test init did not finish within 150 ms');
     expect(retried).toBe(true);
     expect(calls).toBe(2);
