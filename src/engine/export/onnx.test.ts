@@ -8,22 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type NetworkSpec, resolveSpec } from '../../domain/network-spec';
 import { makeRng } from '../losses/testing/fixtures';
 import { createNetwork } from '../networks';
+import { requireOrt, skipWithoutOrt } from './testing/ort';
 import { requireTorch, runPython, skipWithoutTorch, TESTING_DIR, tempDir } from './testing/python';
 import { exportWeights } from './weights';
-
-/** The part of onnxruntime-node's API used here (typed locally: tsc passes where it is not installed). */
-interface Ort {
-  InferenceSession: {
-    create(
-      path: string,
-    ): Promise<{ run(feeds: Record<string, unknown>): Promise<Record<string, { data: unknown }>>; release(): Promise<void> }>;
-  };
-  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => unknown;
-}
-// A devDependency; the specifier is a variable so that type checking does not need the package.
-const ORT = 'onnxruntime-node';
-const ort: Ort | null = await import(/* @vite-ignore */ ORT).catch(() => null);
-if (!ort && !process.env.CI) console.warn('export/onnx.test: skipped, onnxruntime-node is not installed (npm install)');
 
 const CASES: { name: string; spec: NetworkSpec; size: number[] }[] = [
   { name: 'unet2d', spec: { kind: 'unet2d', seed: 11 }, size: [20, 12] },
@@ -37,12 +24,12 @@ function channelsFirst(x: tf.Tensor): tf.Tensor {
   return tf.transpose(x, [0, x.rank - 1, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 1)]);
 }
 
-const skip = skipWithoutTorch('export/onnx.test') || (!ort && !process.env.CI);
+const skip = skipWithoutTorch('export/onnx.test') || skipWithoutOrt('export/onnx.test');
 
 describe.skipIf(skip)('ONNX export vs tfjs', () => {
   beforeAll(async () => {
     requireTorch();
-    if (!ort) throw new Error('onnxruntime-node is not installed');
+    requireOrt();
     await tf.setBackend('cpu');
   });
 
@@ -69,10 +56,11 @@ describe.skipIf(skip)('ONNX export vs tfjs', () => {
     });
     writeFileSync(join(dir, 'cases.json'), JSON.stringify(CASES.map((c) => ({ name: c.name }))));
     runPython({ script: join(TESTING_DIR, 'onnx_check.py'), args: [dir] });
+    const ort = requireOrt();
     const errors: string[] = [];
     for (const c of inputs) {
-      const session = await ort!.InferenceSession.create(join(dir, `${c.name}.onnx`));
-      const result = await session.run({ image: new ort!.Tensor('float32', c.x, c.xShape) });
+      const session = await ort.InferenceSession.create(join(dir, `${c.name}.onnx`));
+      const result = await session.run({ image: new ort.Tensor('float32', c.x, c.xShape) });
       const got = result.probabilities.data as Float32Array;
       expect(got.length, c.name).toBe(c.want.length);
       let max = 0;
