@@ -46,6 +46,21 @@ test('the PyTorch project from the page trains on from the browser, step for ste
     const root = join(dir, Object.keys(files)[0].split('/')[0]);
     const experiment = JSON.parse(readFileSync(join(root, 'experiment.json'), 'utf8'));
     expect(experiment.runs.map((r: { runId: string }) => r.runId).sort()).toEqual(['gdl-1', 'wce-1']);
+    // The page wrote each run's ONNX model: it loads in onnxruntime and gives class probabilities.
+    const ort = await import('onnxruntime-node');
+    for (const id of ['gdl-1', 'wce-1']) {
+      const session = await ort.InferenceSession.create(join(root, `onnx/${id}.onnx`));
+      const x = new ort.Tensor(
+        'float32',
+        Float32Array.from({ length: 3 * 16 * 16 }, (_, i) => Math.cos(i)),
+        [1, 3, 16, 16],
+      );
+      const p = (await session.run({ image: x })).probabilities;
+      expect([...p.dims], id).toEqual([1, 2, 16, 16]);
+      const probs = p.data as Float32Array;
+      expect(Math.abs(probs[0] + probs[256] - 1), id).toBeLessThan(1e-5);
+      await session.release();
+    }
 
     // The page's third step, after the export: what train.py's first step must reproduce.
     await page.getByRole('button', { name: 'Step' }).click();

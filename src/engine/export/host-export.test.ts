@@ -4,7 +4,12 @@ import { unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createEngineHost } from '../host';
+import { resolveSpec } from '../../domain/network-spec';
+import { createNetwork } from '../networks';
+import { onnxModel } from './onnx';
+import { ort } from './testing/ort';
 import { PYTHON_DIR } from './testing/python';
+import { exportWeights, type WeightIndex } from './weights';
 import { PYTHON_FILES } from './readme';
 
 describe('engine exportProject', () => {
@@ -48,5 +53,33 @@ describe('engine exportProject', () => {
     expect(names).toContain('page_export/nnUNet_raw/Dataset501_page_export/dataset.json');
     expect(names.filter((n) => n.includes('/imagesTr/')).length).toBe(2 * 3);
     expect(new TextDecoder().decode(files['page_export/experiment.json'])).toContain('"query": "losses=gdl,wce"');
+
+    // Each run's ONNX model is the trained one (step 2), not the seed's initial weights.
+    expect(names.filter((n) => n.endsWith('.onnx')).sort()).toEqual([
+      'page_export/onnx/gdl-2.onnx',
+      'page_export/onnx/wce-2.onnx',
+    ]);
+    if (!ort) return void console.warn('host-export.test: ONNX outputs not compared, onnxruntime-node is not installed');
+    const x = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 3 * 16 * 16 }, (_, i) => Math.sin(i)),
+      [1, 3, 16, 16],
+    );
+    const predict = async (model: Uint8Array) => {
+      const session = await ort!.InferenceSession.create(model);
+      const out = (await session.run({ image: x })).probabilities.data as Float32Array;
+      await session.release();
+      return [...out];
+    };
+    const fromZip = onnxModel({ index: index as WeightIndex, bin: files['page_export/weights/gdl-2.bin'], producerVersion: '' });
+    const initial = createNetwork(resolveSpec({ kind: 'unet2d', seed: 2 }));
+    const atStart = onnxModel({
+      ...exportWeights({ model: initial, spec: resolveSpec({ kind: 'unet2d', seed: 2 }) }),
+      producerVersion: '',
+    });
+    initial.dispose();
+    const shipped = await predict(files['page_export/onnx/gdl-2.onnx']);
+    expect(shipped).toEqual(await predict(fromZip));
+    expect(shipped).not.toEqual(await predict(atStart));
   });
 });

@@ -15,6 +15,7 @@ import { createNetwork } from '../networks';
 import { DATASET_DEFAULTS, type Dataset } from '../train/dataset';
 import { TRAINER_DEFAULTS } from '../train/trainer';
 import { nnunetDataset, safeName } from './nnunet';
+import { onnxModel } from './onnx';
 import { projectReadme } from './readme';
 import { type ExportedSweep, exportedSweep } from './sweep-grid';
 import { type AdamState, exportWeights } from './weights';
@@ -155,6 +156,8 @@ export function buildProject(p: ProjectParams): NamedBytes[] {
       const { index, bin } = exportWeights({ model, spec: { ...spec, seed: r.seed }, adam: given?.adam });
       files.push({ name: `weights/${r.runId}.json`, bytes: text(JSON.stringify({ ...index, step: given?.step ?? 0 })) });
       files.push({ name: `weights/${r.runId}.bin`, bytes: bin });
+      // Written here, not traced by PyTorch: the zip carries a model for inference as it comes.
+      files.push({ name: `onnx/${r.runId}.onnx`, bytes: onnxModel({ index, bin, producerVersion: `step ${given?.step ?? 0}` }) });
     } finally {
       if (!given) model.dispose();
     }

@@ -60,8 +60,13 @@ A SLURM cluster (one array task per run; then merge):
 
 ${sweepText(e, params.noSweep)}
 
-The weights as a plain PyTorch state dict, and the model as ONNX (opset 13; input "image" [B, C, ...],
-output "probabilities" [B, classes, ...], dynamic batch and sizes):
+Each run's model as the browser had it is already here as ONNX, in \`onnx/{runId}.onnx\` (opset 13; input
+"image" [B, C, ...], z-scored, output "probabilities" [B, classes, ...], dynamic batch and sizes), for
+inference with onnxruntime (Python, C++, JavaScript) or any ONNX runtime; the tests check it in
+onnxruntime against the browser's own output within 1e-4.
+
+The weights as a plain PyTorch state dict, and ONNX again after training on here (export_onnx.py traces
+models.py; point it at weights you saved in the same format):
 
     python3 weights.py weights/${e.runs[0]?.runId}.json weights/${e.runs[0]?.runId}.bin ${e.runs[0]?.runId}.pt
     python3 export_onnx.py weights/${e.runs[0]?.runId}.json weights/${e.runs[0]?.runId}.bin ${e.runs[0]?.runId}.onnx
@@ -73,6 +78,7 @@ output "probabilities" [B, classes, ...], dynamic batch and sizes):
   white matter, so nnU-Net's own normalisation changes little.
 - \`weights/{runId}.json/.bin\`: each run's weights (and, from the page, Adam's moments) as the browser had
   them (float32, tfjs shapes; weights.py permutes them to PyTorch's). \`step\` in the JSON is where training continues.
+- \`onnx/{runId}.onnx\`: the same weights as an ONNX model, written by the page (no PyTorch involved).
 - \`batches.json\`: patch origins of the browser's first batches, per run seed; \`experiment.json\`: network, patch rule,
   losses with every option resolved, learning rates, steps, seeds and the validation schedule.
 - \`models.py\` (the four networks), \`losses.py\` with \`loss_common.py\` and \`more_losses.py\` (every loss with
