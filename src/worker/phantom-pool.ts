@@ -1,12 +1,16 @@
 // Spreads a dataset's phantoms over helper workers and this thread, so the cores a machine has
-// generate them side by side. A helper that fails or cannot start leaves its phantoms to this thread.
+// generate them side by side: each lane takes the next phantom when it is free; this thread's lane
+// waits while its gate is held (the backend starting). A helper that fails leaves its work to the others.
 import { generatePhantom, type Phantom, type PhantomInput } from '../engine/data/phantom';
-import type { PhantomMaker } from '../engine/data/phantom-maker';
+import type { PhantomMaker, ThreadGate } from '../engine/data/phantom-maker';
 
 type Reply = { id: number; phantom?: Phantom; error?: string };
 
+/** The part of a Worker the pool uses (tests hand in their own). */
+export type HelperWorker = Pick<Worker, 'postMessage' | 'onmessage' | 'onerror'>;
+
 interface Helper {
-  worker: Worker;
+  worker: HelperWorker;
   waiting: Map<number, { resolve: (p: Phantom) => void; reject: (e: Error) => void }>;
 }
 
@@ -15,16 +19,30 @@ export function helperCount(cores: number | undefined, max = 3): number {
   return Math.max(0, Math.min(max, (cores ?? 1) - 1));
 }
 
-export function createPhantomPool(count = helperCount(globalThis.navigator?.hardwareConcurrency)): PhantomMaker {
+export interface PoolOptions {
+  count?: number;
+  /** Held while this thread is needed elsewhere; helpers go on meanwhile. */
+  gate?: ThreadGate;
+  /** Start the helpers now rather than at the first request. */
+  eager?: boolean;
+  /** Makes a helper; default a module Worker of phantom.worker.ts (none where Worker is missing). */
+  spawn?: () => HelperWorker;
+}
+
+const spawnWorker = (): HelperWorker | null =>
+  typeof Worker === 'undefined' ? null : new Worker(new URL('./phantom.worker.ts', import.meta.url), { type: 'module' });
+
+export function createPhantomPool(opts: PoolOptions = {}): PhantomMaker {
+  const count = opts.count ?? helperCount(globalThis.navigator?.hardwareConcurrency);
   let helpers: Helper[] | null = null;
   let nextId = 0;
   const start = (): Helper[] => {
     if (helpers) return helpers;
     helpers = [];
-    if (typeof Worker === 'undefined') return helpers;
     for (let i = 0; i < count; i++) {
       try {
-        const worker = new Worker(new URL('./phantom.worker.ts', import.meta.url), { type: 'module' });
+        const worker = opts.spawn ? opts.spawn() : spawnWorker();
+        if (!worker) break;
         const h: Helper = { worker, waiting: new Map() };
         worker.onmessage = (ev: MessageEvent<Reply>) => {
           const w = h.waiting.get(ev.data.id);
@@ -50,12 +68,38 @@ export function createPhantomPool(count = helperCount(globalThis.navigator?.hard
       h.waiting.set(id, { resolve, reject });
       h.worker.postMessage({ id, input });
     });
+  // A nested worker starts only while its parent's thread is free: started now, helpers are ready
+  // before this thread's first phantom (made synchronously) would hold them up.
+  if (opts.eager) start();
+  // Between phantoms this thread yields, so helpers' replies and other requests are heard.
+  const breathe = () => new Promise((r) => setTimeout(r, 0));
   return async (inputs) => {
     const pool = start();
-    // Round-robin over this thread and the helpers; this thread's share is made while they work.
-    const lanes = pool.length + 1;
-    const remote = inputs.map((input, i) => (i % lanes === 0 ? null : ask(pool[(i % lanes) - 1], input)));
-    const local = inputs.map((input, i) => (i % lanes === 0 ? generatePhantom(input) : null));
-    return Promise.all(inputs.map((input, i) => local[i] ?? remote[i]!.catch(() => generatePhantom(input))));
+    const queue = inputs.map((input, i) => ({ input, i }));
+    const out: Phantom[] = [];
+    const helperLane = async (h: Helper) => {
+      for (let task = queue.shift(); task; task = queue.shift()) {
+        try {
+          out[task.i] = await ask(h, task.input);
+        } catch {
+          queue.unshift(task); // this helper is done; the others (and this thread) take it
+          return;
+        }
+      }
+    };
+    const localLane = async () => {
+      if (opts.gate) {
+        await opts.gate.free();
+        await breathe(); // the reply that ended the hold (init's) goes out before this thread is busy
+      }
+      for (let task = queue.shift(); task; task = queue.shift()) {
+        out[task.i] = generatePhantom(task.input);
+        if (queue.length) await breathe();
+      }
+    };
+    await Promise.all([localLane(), ...pool.map(helperLane)]);
+    // A helper that failed after this thread's lane ended left its phantom in the queue.
+    for (let task = queue.shift(); task; task = queue.shift()) out[task.i] = generatePhantom(task.input);
+    return out;
   };
 }

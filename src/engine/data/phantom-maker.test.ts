@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generatePhantom, type PhantomInput } from './phantom';
-import { cachedMaker, makePhantomsHere, type PhantomMaker } from './phantom-maker';
+import { cachedMaker, makePhantomsHere, type PhantomMaker, ThreadGate } from './phantom-maker';
 
 const input = (seed: number): PhantomInput => ({ seed, shape: [24, 24, 16], lesion: { kind: 'tumour', fraction: 0.01 } });
 
@@ -42,5 +42,48 @@ describe('phantom makers', () => {
     await cached([input(1), input(2)]);
     await cached([input(1), input(2)]);
     expect(asked).toEqual([1, 2, 1, 2]);
+  });
+
+  it('a request for phantoms still being made (a prefetch) waits for them instead of making them again', async () => {
+    const { make, asked } = counting();
+    const cached = cachedMaker(make);
+    const prefetch = cached([input(1), input(2)]);
+    const asking = cached([input(2), input(1)]);
+    const [a, b] = await Promise.all([prefetch, asking]);
+    expect(asked).toEqual([1, 2]);
+    expect(b[0]).toBe(a[1]);
+  });
+
+  it('a failed make is not remembered: the next request makes it again', async () => {
+    let calls = 0;
+    const cached = cachedMaker(async (inputs) => {
+      if (calls++ === 0) throw new Error('helper stopped');
+      return makePhantomsHere(inputs);
+    });
+    await expect(cached([input(1)])).rejects.toThrow('helper stopped');
+    expect((await cached([input(1)]))[0].options.seed).toBe(1);
+    expect(calls).toBe(2);
+  });
+});
+
+describe('ThreadGate', () => {
+  it('is free at once when nothing holds it, and after every hold, including ones added while waiting', async () => {
+    const gate = new ThreadGate();
+    await gate.free();
+    const order: string[] = [];
+    let endFirst = () => {};
+    let endSecond = () => {};
+    gate.hold(new Promise<void>((r) => (endFirst = r)));
+    const freed = gate.free().then(() => order.push('free'));
+    gate.hold(new Promise<void>((r) => (endSecond = r)));
+    endFirst();
+    await new Promise((r) => setTimeout(r, 5));
+    order.push('first ended');
+    endSecond();
+    await freed;
+    expect(order).toEqual(['first ended', 'free']);
+    // A failed hold frees it too.
+    gate.hold(Promise.reject(new Error('backend failed')));
+    await gate.free();
   });
 });
