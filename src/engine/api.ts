@@ -30,6 +30,8 @@ export interface EngineApi extends IoApi {
     debug?: boolean;
     /** auto: the page's network to time on each usable backend, and the choices it remembers. */
     measure?: AutoMeasureRequest;
+    /** The data the page will ask for next: its phantoms are made while the backend starts (unless backends are timed). */
+    prefetch?: DataRequest;
   }): Promise<BackendReport>;
   /** Generates the phantom subjects and the patch sampler; replaces any previous data (and runs). */
   prepareData(req: DataRequest): Promise<DataSummary>;

@@ -7,7 +7,7 @@ import { selectBackend } from './backend/backend';
 import { autoBackend } from './backend/measure';
 import { runFaultDrill, watchDevice } from './backend/device-watch';
 import { Session } from './train/session';
-import type { PhantomMaker } from './data/phantom-maker';
+import type { PhantomMaker, ThreadGate } from './data/phantom-maker';
 import { createSweepMethods } from './sweep/host';
 import { IoController, ioMethods } from './io/io-host';
 import { exportProjectFrom } from './export/host-export';
@@ -27,7 +27,13 @@ function classified(api: EngineApi): EngineApi {
   return out as unknown as EngineApi;
 }
 
-export function createEngineHost(emit: Emit, opts: { makePhantoms?: PhantomMaker } = {}): EngineApi {
+export interface HostOptions {
+  makePhantoms?: PhantomMaker;
+  /** Held while the backend starts, so that this thread's phantom work waits (helpers go on). */
+  gate?: ThreadGate;
+}
+
+export function createEngineHost(emit: Emit, opts: HostOptions = {}): EngineApi {
   // Warm starts copy weights from checkpoints loaded through the io methods.
   const session = new Session(emit, {
     warmStart: (id, model) => io.checkpoints.applyTo(id, model),
@@ -37,10 +43,22 @@ export function createEngineHost(emit: Emit, opts: { makePhantoms?: PhantomMaker
   let debug = false;
   let unwatch = () => {};
   return classified({
-    async init({ backend, debug: drills, measure }) {
+    async init({ backend, debug: drills, measure, prefetch }) {
+      let fetched = false;
+      const prefetchNow = () => {
+        if (prefetch && !fetched) session.prefetch(prefetch);
+        fetched = true;
+      };
       // auto with the page's network: chosen by measurement (or a remembered one); else the fixed order.
-      const report =
-        (backend ?? 'auto') === 'auto' && measure ? await autoBackend(measure) : await selectBackend({ requested: backend });
+      // The phantoms are made meanwhile, except while backends are timed (they would share the cores).
+      const auto = (backend ?? 'auto') === 'auto' && measure;
+      if (!auto) prefetchNow();
+      const starting = auto
+        ? autoBackend({ ...measure, onPlan: ({ measuring }) => !measuring && prefetchNow() })
+        : selectBackend({ requested: backend });
+      opts.gate?.hold(starting);
+      const report = await starting;
+      prefetchNow();
       const w = report.wasm;
       const threads = w ? ` (${w.threads} thread${w.threads === 1 ? '' : 's'}${w.reason ? `: ${w.reason}` : ''})` : '';
       emit('log', { level: 'info', message: `backend ${report.active}${threads}` });

@@ -9,6 +9,7 @@ import { BackendChoices } from './persist/backend-choice';
 import { memoryStore } from './persist/db';
 import { RunsDb } from './persist/runs-db';
 import { PlaygroundController } from './playground';
+import { buildDataRequest } from './run-requests';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
 
 const TINY: Settings = { ...DEFAULT_SETTINGS, size: 32, patch: 16, batch: 2, steps: 500, losses: ['gdl'] };
@@ -100,7 +101,21 @@ describe('auto through the controller', () => {
       backendChoices: new BackendChoices(new MapStorage()),
     }));
     await c.start();
-    expect(inits).toEqual([{ backend: 'cpu', debug: false }]);
+    // The page's phantoms go with it, to be made while the backend starts.
+    expect(inits).toEqual([{ backend: 'cpu', debug: false, prefetch: buildDataRequest({ ...TINY, backend: 'cpu' }) }]);
     expect(c.getState().backend).toMatchObject({ active: 'cpu', chosenBy: 'forced' });
+  });
+
+  it('phantoms larger than the default are not prefetched (they wait for the run estimate)', async () => {
+    const inits: unknown[] = [];
+    const c = (ctrl = new PlaygroundController({
+      settings: { ...TINY, backend: 'cpu', size: 160 },
+      createClient: () => recording(inits),
+      backendChoices: new BackendChoices(new MapStorage()),
+    }));
+    void c.start();
+    await expect.poll(() => inits.length).toBe(1);
+    expect(inits[0]).toEqual({ backend: 'cpu', debug: false });
+    c.stop();
   });
 });

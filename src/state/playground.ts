@@ -3,10 +3,11 @@
 // explicit phase. Settings arrive through setSettings and are diffed: data changes prepare new data,
 // run changes clear the runs. Plain class: React only subscribes (usePlayground).
 import type { BackendChoice, BackendReport } from '../engine/backend/backend';
-import type { AutoMeasureRequest, DataSummary } from '../engine/api';
+import type { AutoMeasureRequest, DataRequest, DataSummary } from '../engine/api';
 import type { FaultDrill } from '../engine/backend/device-watch';
 import type { EngineClient } from '../worker/client';
 import { markOnce } from '../domain/marks';
+import { cheapToPrefetch } from '../domain/phantom';
 import { estimateRun, type RunEstimate } from '../domain/estimate';
 import { isFinished } from '../domain/runs';
 import { measuredPatch } from '../domain/network-spec';
@@ -157,6 +158,7 @@ export class PlaygroundController extends Observable<PlaygroundState> {
         backend: this.backendOverride ?? this.settings.backend,
         debug: this.reliability.debug,
         ...this.measureRequest(),
+        ...this.prefetchRequest(),
       });
       if (this.disposed) return;
       markOnce('backend-ready');
@@ -334,6 +336,12 @@ export class PlaygroundController extends Observable<PlaygroundState> {
   };
 
   /** auto: the page's network for the engine to time, and what this browser remembers for it. */
+  /** The phantom data the page will ask for, made while the backend starts (never user data, never big phantoms). */
+  private prefetchRequest(): { prefetch?: DataRequest } {
+    if (this.source || !cheapToPrefetch(this.settings.size)) return {};
+    return { prefetch: buildDataRequest(this.settings) };
+  }
+
   private measureRequest(): { measure?: AutoMeasureRequest } {
     const s = this.settings;
     if ((this.backendOverride ?? s.backend) !== 'auto' || !isNetworkKind(s.network)) return {};

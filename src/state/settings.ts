@@ -6,7 +6,7 @@ import { checkLossOptions, LEGACY_OPTION_NAMES, readLegacyOptions } from '../dom
 import { LOSS_IDS, type LossId, OPTION_SPECS, ownersOf, PAPER_LOSSES } from '../domain/losses';
 import { DEFAULT_DIFFICULTY, DIFFICULTY_IDS, type Difficulty } from '../domain/difficulty';
 import { NETWORK_IDS, type NetworkKind } from '../domain/networks';
-import { LESION_KINDS, type LesionKind } from '../domain/phantom';
+import { DEFAULT_PHANTOM_SIZE, LESION_KINDS, type LesionKind } from '../domain/phantom';
 import { METRIC_IDS, type MetricId } from '../domain/metrics';
 
 export { NETWORK_IDS } from '../domain/networks';
@@ -73,7 +73,7 @@ export const DEFAULT_SETTINGS: Settings = {
   fraction: 0.005,
   noise: 0.05,
   difficulty: DEFAULT_DIFFICULTY,
-  size: 128,
+  size: DEFAULT_PHANTOM_SIZE,
   patch: 'M',
   batch: 3,
   steps: 300,

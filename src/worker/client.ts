@@ -124,7 +124,22 @@ export function createWorkerClient(worker: WorkerLike): EngineClient {
 }
 
 /** The app's default: a module worker when the platform has one, else the engine in-thread. */
+let early: EngineClient | null = null;
+
+/**
+ * Starts the engine worker before the page renders, so its script loads and compiles beside React's
+ * first render; the next createEngineClient() takes it.
+ */
+export function startEngineEarly(): void {
+  if (!early && typeof Worker !== 'undefined') early = createEngineClient();
+}
+
 export function createEngineClient(opts: { inline?: boolean } = {}): EngineClient {
+  if (!opts.inline && early) {
+    const c = early;
+    early = null;
+    return c;
+  }
   if (!opts.inline && typeof Worker !== 'undefined') {
     try {
       const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' });

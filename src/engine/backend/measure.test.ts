@@ -72,7 +72,15 @@ describe('measuring wasm and cpu in Node (real tfjs)', () => {
     const [w, c] = measured.map((m) => m.msPerStep ?? 0);
     expect(fastest(measured)).toBe(w < c ? 'wasm' : 'cpu');
 
-    const report = await autoBackend({ ...tiny, probe: node, candidates: ['wasm', 'cpu'], bound: Infinity });
+    const plans: { measuring: boolean }[] = [];
+    const report = await autoBackend({
+      ...tiny,
+      probe: node,
+      candidates: ['wasm', 'cpu'],
+      bound: Infinity,
+      onPlan: (p) => plans.push(p),
+    });
+    expect(plans).toEqual([{ measuring: true }]);
     expect(report.chosenBy).toBe('measured');
     expect(report.measured.filter((m) => m.msPerStep).map((m) => m.name)).toEqual(['wasm', 'cpu']);
     expect(report.active).toBe(fastest(report.measured));
@@ -107,8 +115,16 @@ describe('choices without measuring', () => {
 
   it('a remembered choice for this device is used as it is (cpu, though wasm is faster), with its figures', async () => {
     const remembered = [{ deviceKey: deviceKey(node), network: 'unet2d', backend: 'cpu' as const, measured: figures }];
-    const report = await autoBackend({ ...tiny, probe: node, candidates: ['wasm', 'cpu'], remembered });
+    const plans: { measuring: boolean }[] = [];
+    const report = await autoBackend({
+      ...tiny,
+      probe: node,
+      candidates: ['wasm', 'cpu'],
+      remembered,
+      onPlan: (p) => plans.push(p),
+    });
     expect(report).toMatchObject({ active: 'cpu', chosenBy: 'remembered', measured: figures });
+    expect(plans).toEqual([{ measuring: false }]);
     expect(tf.getBackend()).toBe('cpu');
   });
 

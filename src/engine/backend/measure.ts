@@ -122,6 +122,8 @@ export interface AutoParams {
   wasmThreads?: boolean;
   timedSteps?: number;
   bound?: number;
+  /** Told, before any timing starts, whether candidates will be timed (other work should wait if so). */
+  onPlan?: (plan: { measuring: boolean }) => void;
   /** Tests: a probe instead of the real one, and the backends that may be timed (cpu in Node). */
   probe?: DeviceProbe;
   candidates?: readonly BackendName[];
@@ -138,7 +140,6 @@ export async function autoBackend(p: AutoParams): Promise<BackendReport> {
   // shows again where wasm is activated next.
   const early = p.candidates && !p.candidates.includes('wasm') ? null : activate('wasm').catch(() => undefined);
   const probe = p.probe ?? (await probeDevice());
-  await early;
   const key = deviceKey(probe);
   const rule = autoCandidates(probe, { includeSoftware: p.includeSoftware });
   const candidates = p.candidates ?? rule.candidates;
@@ -146,6 +147,9 @@ export async function autoBackend(p: AutoParams): Promise<BackendReport> {
   const remembered = p.remembered?.find(
     (r) => sameDevice(r.deviceKey, key) && r.network === p.network && candidates.includes(r.backend),
   );
+  // Known from the probe alone: other work may start while wasm is still compiling.
+  p.onPlan?.({ measuring: !remembered && candidates.length > 1 });
+  await early;
   let chosen: BackendName | null;
   let chosenBy: ChosenBy;
   let measured: MeasuredBackend[];

@@ -47,7 +47,7 @@ export async function buildDatasetWith(req: DataRequest, make: PhantomMaker): Pr
 }
 
 /** The phantoms a request needs: training subjects, then validation subjects. */
-function phantomInputs(req: DataRequest): PhantomInput[] {
+export function phantomInputs(req: DataRequest): PhantomInput[] {
   const n =
     (req.trainSubjects ?? DATASET_DEFAULTS.trainSubjects) + (req.validationSubjects ?? DATASET_DEFAULTS.validationSubjects);
   return Array.from({ length: n }, (_, i) => ({

@@ -6,7 +6,14 @@ import { SPATIAL_DIMS } from '../../domain/network-spec';
 import { countParams, type NetworkKind, sizeMultiple } from '../networks';
 import { EngineError } from '../../domain/errors';
 import { captureTrainer, type RunCheckpoint, restoreTrainer } from './checkpoint';
-import { buildDatasetWith, createDatasetSource, type Dataset, type DatasetSource, displayVolumes } from './dataset';
+import {
+  buildDatasetWith,
+  createDatasetSource,
+  type Dataset,
+  type DatasetSource,
+  displayVolumes,
+  phantomInputs,
+} from './dataset';
 import type { RunEmit } from './events';
 import { cachedMaker, makePhantomsHere, type PhantomMaker } from '../data/phantom-maker';
 import { buildRace, type TrainerSchedule } from './race';
@@ -34,6 +41,11 @@ export class Session {
     private readonly options: SessionOptions = {},
   ) {
     this.makePhantoms = cachedMaker(options.makePhantoms ?? makePhantomsHere);
+  }
+
+  /** Starts making the phantoms of `req` (while the backend starts); prepareData with it then waits for them. */
+  prefetch(req: DataRequest): void {
+    this.makePhantoms(phantomInputs(req)).catch(() => undefined); // prepareData reports a failure itself
   }
 
   async prepareData(req: DataRequest): Promise<DataSummary> {
