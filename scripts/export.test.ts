@@ -3,7 +3,7 @@
 // (batches.json replays the browser's patch origins), and whose results import with parseHistoryJson.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -171,11 +171,14 @@ describe.skipIf(skip)('train.py on an exported tiny phantom', () => {
     const data = JSON.parse(readFileSync(join(dir, 'experiment.json'), 'utf8')).dataset;
     runPython({
       script: join(dir, 'sweep.py'),
-      args: ['--data', data, '--out', 'results/history.json'],
+      args: ['--data', data, '--out', 'elsewhere/history.json'],
       cwd: dir,
       timeoutMs: 240_000,
     });
-    const imported = parseHistoryJson(readFileSync(join(dir, 'results/history.json'), 'utf8'));
+    // Everything goes beside --out: the workers' parts too.
+    expect(existsSync(join(dir, 'results'))).toBe(false);
+    expect(readdirSync(join(dir, 'elsewhere/parts')).sort()).toEqual(['cpu.csv', 'cpu.json']);
+    const imported = parseHistoryJson(readFileSync(join(dir, 'elsewhere/history.json'), 'utf8'));
     if (!imported.ok) throw new Error(imported.message);
     expect(imported.experiments[0].runs.map((r) => r.id)).toEqual([
       'gdl-lr0_001-seed1',
@@ -184,7 +187,16 @@ describe.skipIf(skip)('train.py on an exported tiny phantom', () => {
       'dice-lr0_01-seed1',
     ]);
     expect(imported.experiments[0].runs.map((r) => r.config.lr)).toEqual([1e-3, 1e-2, 1e-3, 1e-2]);
-    const slurm = runPython({ script: join(dir, 'sweep.py'), args: ['--data', data, '--slurm'], cwd: dir });
+    const slurm = runPython({
+      script: join(dir, 'sweep.py'),
+      args: ['--data', data, '--slurm', '--out', 'cluster/h.json'],
+      cwd: dir,
+    });
     expect(slurm).toContain('#SBATCH --array=0-3');
+    // SLURM opens its log before the job runs: the folder is made when the script is written.
+    expect(slurm).toContain('#SBATCH --output=cluster/slurm-%A_%a.log');
+    expect(existsSync(join(dir, 'cluster'))).toBe(true);
+    expect(slurm).toContain('--out cluster/run-$SLURM_ARRAY_TASK_ID.json');
+    expect(slurm).toContain('python3 sweep.py --merge cluster/ --out cluster/h.json');
   }, 300_000);
 });

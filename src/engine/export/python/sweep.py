@@ -162,20 +162,26 @@ def write_sweep(sweep, history, out, last, name):
     return out
 
 
+def results_dir(args):
+    """Where the run files go: the folder of --out (SLURM needs it before the job starts)."""
+    return os.path.dirname(args.out) or "."
+
+
 def slurm(args, n_runs, sweep):
     flags = " ".join((["--steps", str(args.steps)] if args.steps else []) + train_flags(sweep, args.steps, args.last))
     merge_flags = f" --last {args.last}" if args.last else ""
+    out_dir = results_dir(args)
+    os.makedirs(out_dir, exist_ok=True)
     return f"""#!/bin/bash
 #SBATCH --job-name=playground-sweep
 #SBATCH --array=0-{n_runs - 1}
 #SBATCH --gres=gpu:1
 #SBATCH --cpus-per-task=4
 #SBATCH --time=04:00:00
-#SBATCH --output=results/slurm-%A_%a.log
-cd {os.path.abspath(HERE)}
-mkdir -p results
-python3 train.py --experiment {args.experiment} --data {args.data} --runs $SLURM_ARRAY_TASK_ID --device cuda --out results/run-$SLURM_ARRAY_TASK_ID.json{" " + flags if flags else ""}
-# when every task has finished: python3 sweep.py --merge results/ --out results/history.json{merge_flags}
+#SBATCH --output={out_dir}/slurm-%A_%a.log
+cd {os.path.abspath(os.getcwd())}
+python3 {os.path.join(HERE, "train.py")} --experiment {args.experiment} --data {args.data} --runs $SLURM_ARRAY_TASK_ID --device cuda --out {out_dir}/run-$SLURM_ARRAY_TASK_ID.json{" " + flags if flags else ""}
+# when every task has finished: python3 sweep.py --merge {out_dir}/ --out {args.out}{merge_flags}
 """
 
 
@@ -209,10 +215,11 @@ def main():
         return
     gpus = torch.cuda.device_count() if args.gpus < 0 else args.gpus
     devices = [f"cuda:{k}" for k in range(gpus)] or ["cpu"]
-    os.makedirs("results/parts", exist_ok=True)
+    parts = os.path.join(results_dir(args), "parts")
+    os.makedirs(parts, exist_ok=True)
     procs = []
     for device, runs in zip(devices, shards(n_runs, len(devices))):
-        out = f"results/parts/{device.replace(':', '-')}.json"
+        out = os.path.join(parts, f"{device.replace(':', '-')}.json")
         cmd = [sys.executable, os.path.join(HERE, "train.py"), "--experiment", args.experiment, "--data", args.data,
                "--runs", ",".join(map(str, runs)), "--device", device, "--out", out]
         if args.steps:
