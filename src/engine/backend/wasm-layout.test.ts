@@ -1,4 +1,4 @@
-// Slice, SplitV, Tile and the axis-merging reductions registered for wasm, against the cpu backend.
+// Slice, SplitV, Concat, Tile and the axis-merging reductions registered for wasm, against the cpu backend.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -68,6 +68,45 @@ describe('wasm layout kernels vs cpu', () => {
     const worst = await worstError(cases);
     console.log(`SplitV: ${cases.length} cases, max rel error ${worst.toExponential(2)}`);
     expect(worst).toBe(0);
+  });
+
+  it('Concat of 2-4 inputs (empty ones, narrow and wide rows, float, int and bool) on ranks 1-5 along every axis', async () => {
+    const cases: Array<() => tf.Tensor> = [];
+    for (const shape of [[6], [3, 40], [2, 5, 3], [2, 6, 5, 4], [2, 3, 4, 5, 3]])
+      for (let axis = 0; axis < shape.length; axis++) {
+        const widths = [1, shape[axis], 0, 2];
+        const parts = widths.map((w) => input(shape.map((d, i) => (i === axis ? w : d))));
+        cases.push(() =>
+          tf.concat(
+            parts.map((p) => p()),
+            axis,
+          ),
+        );
+        cases.push(() => tf.concat([parts[1](), parts[3]()], axis));
+        cases.push(() =>
+          tf.cast(tf.concat([tf.cast(tf.mul(parts[0](), 10), 'int32'), tf.cast(parts[1](), 'int32')], axis), 'float32'),
+        );
+        cases.push(() => tf.cast(tf.concat([tf.greater(parts[3](), 0), tf.greater(parts[1](), 0)], axis), 'float32'));
+      }
+    const worst = await worstError(cases);
+    console.log(`Concat: ${cases.length} cases, max rel error ${worst.toExponential(2)}`);
+    expect(worst).toBe(0);
+  });
+
+  it('Concat along channels is each input in its columns, row by row (a hand-built reference)', async () => {
+    await tf.setBackend('wasm');
+    const a = tf.tensor([1, 2, 3, 4, 5, 6], [3, 2]);
+    const b = tf.tensor(
+      Array.from({ length: 3 * 40 }, (_, i) => 100 + i),
+      [3, 40],
+    );
+    const got = Array.from(await tf.concat([a, b, a], 1).data());
+    const want: number[] = [];
+    for (let r = 0; r < 3; r++)
+      want.push(1 + 2 * r, 2 + 2 * r, ...Array.from({ length: 40 }, (_, i) => 100 + 40 * r + i), 1 + 2 * r, 2 + 2 * r);
+    expect(got).toEqual(want);
+    tf.dispose([a, b]);
+    await tf.setBackend('cpu');
   });
 
   it("Tile over ranks 1-5 (float, int and bool), including batch norm's [1,1,1,C] -> [B,H,W,C]", async () => {
