@@ -2,6 +2,7 @@
 // doesn't know the network or the data; it reports only through events. It owns its model: dispose()
 // frees the weights with the optimizer state.
 import * as tf from '@tensorflow/tfjs';
+import { createAdam } from '../backend/wasm-adam';
 import type { ErrorCode } from '../../domain/errors';
 import type { LossContext } from '../losses';
 import type { ChallengeMetrics } from '../metrics/challenge';
@@ -78,7 +79,7 @@ export class Trainer {
     this.lr = params.lr;
     const collapseMinSteps = params.collapseMinSteps ?? Math.max(5, Math.round(params.steps * 0.2));
     this.p = { ...TRAINER_DEFAULTS, ...params, collapseMinSteps };
-    this.optimizer = tf.train.adam(params.lr);
+    this.optimizer = createAdam(params.lr);
     this.vars = params.model.trainableWeights.map((w) => w.read() as tf.Variable);
   }
 
