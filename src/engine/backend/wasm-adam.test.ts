@@ -58,8 +58,8 @@ describe('FusedAdamOptimizer', () => {
     await tf.setBackend('wasm');
     expect(fused.names).toEqual(stock.names);
     for (const other of [stock, cpu]) {
-      fused.values.forEach((v, k) => expect(v).toEqual(other.values[k]));
-      fused.moments.forEach((m, k) => expect(m).toEqual(other.moments[k]));
+      expect(fused.values).toEqual(other.values);
+      expect(fused.moments).toEqual(other.moments);
     }
   });
 
@@ -81,7 +81,7 @@ describe('FusedAdamOptimizer', () => {
           w[i] -= (lrAt(t) * mHat) / (Math.sqrt(vHat) + 1e-7);
         }
       }
-      w.forEach((x, i) => (worst = Math.max(worst, Math.abs(fused.values[k][i] - x) / Math.max(1, Math.abs(x)))));
+      for (const [i, x] of w.entries()) worst = Math.max(worst, Math.abs(fused.values[k][i] - x) / Math.max(1, Math.abs(x)));
     });
     console.log(`fused Adam vs float64 Adam after ${STEPS} steps: max rel error ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-5);
