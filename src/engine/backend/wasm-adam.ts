@@ -30,8 +30,10 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     const grads: (readonly [string, tf.Tensor | undefined])[] = Array.isArray(variableGradients)
       ? variableGradients.map((v) => [v.name, v.tensor] as const)
       : Object.entries(variableGradients);
-    if (tf.getBackend() !== 'wasm' || grads.some(([, g]) => g && g.dtype !== 'float32'))
-      return super.applyGradients(variableGradients);
+    if (tf.getBackend() !== 'wasm' || grads.some(([, g]) => g && g.dtype !== 'float32')) {
+      super.applyGradients(variableGradients);
+      return;
+    }
     const self = this as unknown as AdamFields;
     const backend = asWasm(tf.backend());
     const registered = tf.engine().registeredVariables;
