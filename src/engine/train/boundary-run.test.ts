@@ -130,6 +130,11 @@ describe('a race pays for distance maps only when a run needs them', () => {
     expect((await race(['gdl', 'ce'])).calls).toEqual([]);
   });
 
+  it('a boundary run whose weight is still 0 (steps 1-2 here) asks for no maps until it rises', async () => {
+    // a = 0 + 0.5 * floor((step - 1) / 2): 0, 0, 0.5
+    expect((await race(['boundary'], { boundaryStart: 0, boundaryRate: 0.5, boundaryEvery: 2 })).calls).toEqual([3]);
+  });
+
   it('gdl and boundary: the boundary run asks once per step; its step-1 loss uses the mm maps and a at step 1', async () => {
     const {
       calls,
@@ -160,8 +165,9 @@ describe('a race pays for distance maps only when a run needs them', () => {
 });
 
 describe('the trainer hands each loss its step, and the maps only to a loss that needs them', () => {
-  for (const needsDistance of [true, false]) {
-    it(`needsDistance ${needsDistance}: context of steps 1-3`, async () => {
+  for (const needs of [true, false]) {
+    it(`needsDistance ${needs}: context of steps 1-3`, async () => {
+      const needsDistance = () => needs;
       const s = source('unet2d', 16, 2);
       const seen: { step?: number; maps: number[] | null }[] = [];
       const loss: LossFn = Object.assign(
@@ -186,7 +192,7 @@ describe('the trainer hands each loss its step, and the maps only to a loss that
       for (let k = 0; k < 3; k++) await t.advance();
       t.dispose();
       expect(seen.map((c) => c.step)).toEqual([1, 2, 3]);
-      for (const [k, c] of seen.entries()) expect(c.maps).toEqual(needsDistance ? Array.from(s.trainDistances(k + 1)) : null);
+      for (const [k, c] of seen.entries()) expect(c.maps).toEqual(needs ? Array.from(s.trainDistances(k + 1)) : null);
     });
   }
 });

@@ -2,6 +2,7 @@
 // its run's seed (same seed -> same initial weights, the paper's fair start). The Session and the
 // sweep runner both build their races here.
 import { EngineError } from '../../domain/errors';
+import { boundaryWeightAt } from '../../domain/losses';
 import * as tf from '@tensorflow/tfjs';
 import { computeLoss, isLossId, needsDistanceMaps, resolveLossOptions } from '../losses';
 import { createNetwork, type NetworkKind } from '../networks';
@@ -13,7 +14,10 @@ function lossFnFor(id: string, options: Record<string, unknown>): LossFn {
   if (!isLossId(id)) throw new EngineError('invalid-request', `unknown loss '${id}'`);
   const resolved = resolveLossOptions(id, options);
   const fn: LossFn = (yTrue, yPred, context) => computeLoss(id, yTrue, yPred, resolved, context);
-  return Object.assign(fn, { needsDistance: needsDistanceMaps(id) });
+  if (!needsDistanceMaps(id)) return fn;
+  // The boundary loss reads the maps only while its weight is above 0 (as train.py's needs_distance).
+  const o = resolved as Parameters<typeof boundaryWeightAt>[0];
+  return Object.assign(fn, { needsDistance: (step: number) => boundaryWeightAt(o, step) > 0 });
 }
 
 /** Why a loss cannot train on `classes` classes (e.g. the paper's two-class DL2), or null: tried on a 1-voxel input. */

@@ -12,8 +12,10 @@ import type { RunEmit, RunStatus, StepPoint } from './events';
 import type { ArrayBatch, BatchSource } from './source';
 import { batchMetrics, summariseMetrics } from './validation-metrics';
 
-/** A loss of one run; `needsDistance`: it reads the source's distance maps (context.distance). */
-export type LossFn = ((yTrue: tf.Tensor, yPred: tf.Tensor, context?: LossContext) => tf.Scalar) & { needsDistance?: boolean };
+/** A loss of one run; `needsDistance(step)`: it reads the source's distance maps (context.distance) at that step. */
+export type LossFn = ((yTrue: tf.Tensor, yPred: tf.Tensor, context?: LossContext) => tf.Scalar) & {
+  needsDistance?: (step: number) => boolean;
+};
 
 export interface TrainerParams {
   runId: string;
@@ -120,8 +122,8 @@ export class Trainer {
   private async stepOnce(): Promise<void> {
     const next = this.step + 1;
     const batch = this.p.source.trainBatch(next, this.p.batchStream);
-    // Distance maps only for a loss that reads them; the step goes to every loss (most ignore it).
-    const maps = this.p.loss.needsDistance ? this.p.source.trainDistances?.(next, this.p.batchStream) : undefined;
+    // Distance maps only for a loss that reads them at this step; the step goes to every loss (most ignore it).
+    const maps = this.p.loss.needsDistance?.(next) ? this.p.source.trainDistances?.(next, this.p.batchStream) : undefined;
     const values = tf.tidy(() => {
       const { x, y } = toTensors(batch);
       const context: LossContext = { step: next, ...(maps ? { distance: tf.tensor(maps, batch.yShape) } : {}) };
