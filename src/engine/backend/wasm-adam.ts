@@ -57,10 +57,12 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         if (gradient == null) return;
         const m = self.accumulatedFirstMoment[i].variable;
         const v = self.accumulatedSecondMoment[i].variable;
-        // Views first, new tensors after: a malloc may grow (and detach) the heap.
-        const [g, m0, v0, w0] = [gradient, m, v, value].map((t) => backend.typedArrayFromHeap(t) as Float32Array);
+        // Outputs first, views after: a malloc may grow (and detach) the heap.
+        const outs = [m, v, value].map((t) => backend.makeOutput([...t.shape], 'float32'));
+        const [g, m0, v0, w0, m1, v1, w1] = [gradient, m, v, value, ...outs].map(
+          (t) => backend.typedArrayFromHeap(t) as Float32Array,
+        );
         const n = w0.length;
-        const [m1, v1, w1] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
         for (let k = 0; k < n; k++) {
           const gk = g[k];
           const mk = f32(f32(m0[k] * b1) + f32(gk * c1));
@@ -71,9 +73,10 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
           v1[k] = vk;
           w1[k] = f32(f32(f32(mHat / f32(f32(Math.sqrt(vHat)) + eps)) * minusLr) + w0[k]);
         }
-        m.assign(tf.tensor(m1, m.shape));
-        v.assign(tf.tensor(v1, v.shape));
-        value.assign(tf.tensor(w1, value.shape));
+        const [mT, vT, wT] = outs.map((o) => tf.engine().makeTensorFromTensorInfo(o));
+        m.assign(mT);
+        v.assign(vT);
+        value.assign(wT);
       });
       self.accBeta1.assign(tf.scalar(f32(accB1 * b1)));
       self.accBeta2.assign(tf.scalar(f32(accB2 * b2)));
