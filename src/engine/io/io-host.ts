@@ -63,7 +63,8 @@ export interface SegmentResult {
 
 /** Hard Dice of a 0/1 segmentation against a label map (any value > 0 is foreground). */
 function hardDice(seg: Uint8Array, label: ArrayLike<number>): number {
-  const reference = Uint8Array.from(label, (v) => (v > 0 ? 1 : 0));
+  const reference = new Uint8Array(label.length); // a loop: Uint8Array.from with a map function is ~25x slower
+  for (let i = 0; i < label.length; i++) reference[i] = label[i] > 0 ? 1 : 0;
   return diceFromCounts(countsFromLabels({ predicted: seg, reference, numClasses: 2 })[1]);
 }
 

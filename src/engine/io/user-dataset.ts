@@ -13,6 +13,13 @@ const MASK_RANGE = { min: 0.02, max: 0.95 };
  * Normalised subject: each channel z-scored over the non-zero voxels of the first image when zeros
  * are background (skull-stripped or padded scans), else over all voxels. A missing label is all 0.
  */
+/** 1 where v is not 0; a plain loop (Uint8Array.from with a map function takes ~25x longer on 4 M voxels). */
+function nonzeroMask(v: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i] !== 0 ? 1 : 0;
+  return out;
+}
+
 export function subjectFromUser(u: UserSubject): Subject {
   const first = u.images[0];
   const n = first.data.length;
@@ -20,7 +27,7 @@ export function subjectFromUser(u: UserSubject): Subject {
   for (let i = 0; i < n; i++) if (first.data[i] !== 0) nonzero++;
   const useMask = nonzero > MASK_RANGE.min * n && nonzero < MASK_RANGE.max * n;
   const mask: Volume | undefined = useMask
-    ? createVolume({ dims: first.dims.slice(0, 3), data: Uint8Array.from(first.data, (v) => (v !== 0 ? 1 : 0)) })
+    ? createVolume({ dims: first.dims.slice(0, 3), data: nonzeroMask(first.data) })
     : undefined;
   const label = u.label ?? createVolume({ dims: first.dims.slice(0, 3), data: new Uint8Array(n) });
   const classes = u.classValues?.length;

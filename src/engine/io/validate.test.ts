@@ -103,6 +103,22 @@ describe('loadUserSubjects', () => {
     for (let i = 0; i < lab.length; i++) expect(lab[i]).toBe(i % 8 === 7 ? 1 : 0);
   });
 
+  it('label values small and large (FreeSurfer-style 2035, 12000) are counted exactly; over 10,000 distinct is refused', () => {
+    const values = [0, 3, 4095, 4096, 2035, 12000, 65535];
+    const f = (i: number) => values[i % values.length];
+    const { report } = loadUserSubjects({
+      files: [image('s_T1.nii'), nii('s_label.nii', [8, 6, 4], f)],
+      choices: { classes: 'all' },
+    });
+    const want = values.map((value) => ({
+      value,
+      count: Array.from({ length: 192 }, (_, i) => f(i)).filter((v) => v === value).length,
+    }));
+    expect(report.labelValues.map(({ value, count }) => ({ value, count }))).toEqual(want.sort((a, b) => a.value - b.value));
+    const many = loadUserSubjects({ files: [image('s_T1.nii', [30, 30, 12]), nii('s_label.nii', [30, 30, 12], (i) => i)] });
+    expect(many.report.errors[0]).toMatch(/has more than 10000 distinct values: is it an image, not a label map\?/);
+  });
+
   it('labels must be whole non-negative numbers; multi-label maps merge by default or take a choice', () => {
     const frac = loadUserSubjects({ files: [image('s_T1.nii'), nii('s_label.nii', [8, 6, 4], (i) => (i === 9 ? 0.5 : 0))] });
     expect(frac.report.errors[0]).toMatch(/voxel \(1, 1, 0\) holds 0\.5 \(not a whole number\)/);

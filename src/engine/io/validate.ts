@@ -128,29 +128,42 @@ export interface UserSubject {
  */
 function labelValues(v: UserVolume, notices: string[]): { counts: Map<number, number>; problem?: string } {
   const counts = new Map<number, number>();
+  // Values below SMALL are counted in an array (a Map per voxel cost ~250 ms on a 256^3 label), the rest in `counts`.
+  const SMALL = 4096;
+  const small = new Float64Array(SMALL);
+  let distinct = 0;
   const [nx, ny] = v.dims;
   let problem: string | undefined;
   const add = (start: number, data: ArrayLike<number>): boolean => {
     for (let j = 0; j < data.length; j++) {
       const x = data[j];
-      if (!Number.isInteger(x) || x < 0) {
+      if (x >= 0 && x < SMALL && (x | 0) === x) {
+        if (small[x]++ === 0) distinct++;
+      } else if (!Number.isInteger(x) || x < 0) {
         const i = start + j;
         const at = [i % nx, Math.floor(i / nx) % ny, Math.floor(i / (nx * ny))];
         const what = x < 0 ? 'negative' : 'not a whole number';
         problem = `label ${v.name} must hold class numbers 0, 1, 2, …; voxel (${at.join(', ')}) holds ${x} (${what}): is it an image or a probability map?`;
         return false;
+      } else {
+        const c = counts.get(x) ?? 0;
+        if (c === 0) distinct++;
+        counts.set(x, c + 1);
       }
-      counts.set(x, (counts.get(x) ?? 0) + 1);
-      if (counts.size > MAX_LABEL_VALUES) {
+      if (distinct > MAX_LABEL_VALUES) {
         problem = `label ${v.name} has more than ${MAX_LABEL_VALUES} distinct values: is it an image, not a label map?`;
         return false;
       }
     }
     return true;
   };
+  const merged = () => {
+    for (let x = 0; x < SMALL; x++) if (small[x]) counts.set(x, small[x]);
+    return counts;
+  };
   if (!isStreamed(v)) {
     add(0, v.data);
-    return { counts, ...(problem ? { problem } : {}) };
+    return { counts: merged(), ...(problem ? { problem } : {}) };
   }
   const stop = new Error('stop');
   try {
@@ -161,7 +174,7 @@ function labelValues(v: UserVolume, notices: string[]): { counts: Map<number, nu
   } catch (err) {
     if (err !== stop) problem = `${v.name}: cannot read it as NIfTI (${err instanceof Error ? err.message : String(err)})`;
   }
-  return { counts, ...(problem ? { problem } : {}) };
+  return { counts: merged(), ...(problem ? { problem } : {}) };
 }
 
 /**
