@@ -1,6 +1,7 @@
 // npm run bench:startup [-- --loads=5 --port=4198 --query=backend=auto]: builds the app, serves it, and
-// in Debian's Chromium opens the default page cold (a fresh browser profile each time) and then warm (the
-// same profile again), `loads` times each. Prints, per load, when each start-up milestone happened after
+// in Debian's Chromium opens the default page cold (a fresh browser profile each time), then warm (the
+// same profile again, another link), then as a revisit (a link opened before, whose phantoms the engine
+// stored), `loads` times each. Prints, per load, when each start-up milestone happened after
 // navigation (HTML, scripts, engine start, backend ready, data ready = Train enabled, first viewer frame)
 // and how long from pressing Train to the first step on screen; then the medians. Goals (issue "Fast
 // everywhere"): Train enabled within 1.5 s, first step within 2 s of Train.
@@ -16,7 +17,8 @@ const query = args.get('query') ?? '';
 const outDir = args.get('outDir') ?? '/tmp/dist-startup';
 
 interface Load {
-  kind: 'cold' | 'warm';
+  /** warm: a browser that has loaded the page before, another link; revisit: the same link again (its phantoms stored). */
+  kind: 'cold' | 'warm' | 'revisit';
   html: number;
   scripts: number;
   engineStart: number;
@@ -29,6 +31,9 @@ interface Load {
 
 async function measure(page: Page, kind: Load['kind'], seed: number): Promise<Load> {
   // A seed of its own per load: a warm profile would otherwise restore the previous load's run.
+  page.on('console', (m) => {
+    if (process.env.BENCH_DEBUG && m.text().startsWith('phantoms')) console.log(`${kind} ${seed}: ${m.text()}`);
+  });
   await page.goto(`http://127.0.0.1:${port}/?${query}${query ? '&' : ''}seed=${seed}`);
   const train = page.getByRole('button', { name: 'Train', exact: true });
   await train.waitFor({ state: 'visible', timeout: 120_000 });
@@ -64,6 +69,18 @@ async function measure(page: Page, kind: Load['kind'], seed: number): Promise<Lo
   return { kind, ...t, trainEnabled, trainToStep: shown - t.trainPressed };
 }
 
+/** In the page: whether the engine's phantom store holds the phantoms of link seed `seed` (inputs seed*1000 + i). */
+const phantomsStored = (seed: number) => `new Promise((resolve) => {
+  const r = indexedDB.open('slp-phantoms');
+  r.onsuccess = () => {
+    const db = r.result;
+    if (!db.objectStoreNames.contains('phantoms')) return resolve(false);
+    const k = db.transaction('phantoms').objectStore('phantoms').getAllKeys();
+    k.onsuccess = () => resolve(k.result.filter((key) => String(key).includes('"seed":${seed * 1000}')).length === 1);
+  };
+  r.onerror = () => resolve(false);
+})`;
+
 function median(xs: number[]): number {
   const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)] : Number.NaN;
@@ -86,10 +103,17 @@ function print(rows: Load[]): void {
   console.log(head);
   for (const [i, r] of rows.entries())
     console.log([`${r.kind} ${i % loads}`, ...COLS.map((c) => r[c].toFixed(0))].map((v) => v.padStart(12)).join(''));
-  for (const kind of ['cold', 'warm'] as const) {
+  for (const kind of ['cold', 'warm', 'revisit'] as const) {
     const of = rows.filter((r) => r.kind === kind);
     console.log(
       [`median ${kind}`, ...COLS.map((c) => median(of.map((r) => r[c])).toFixed(0))].map((v) => v.padStart(12)).join(''),
+    );
+  }
+  const revisit = rows.filter((r) => r.kind === 'revisit');
+  if (revisit.length) {
+    const [e, st] = [median(revisit.map((r) => r.trainEnabled)), median(revisit.map((r) => r.trainToStep))];
+    console.log(
+      `revisit: Train enabled at ${(e / 1000).toFixed(2)} s, ${((e + st) / 1000).toFixed(2)} s from the link to a moving curve`,
     );
   }
   const cold = rows.filter((r) => r.kind === 'cold');
@@ -125,6 +149,18 @@ async function main(): Promise<void> {
     };
     await once('cold', 100);
     for (let i = 0; i < loads; i++) rows.push(await once('warm', 101 + i));
+    // The same link again, once the engine has stored its phantoms (2 s after the data are ready).
+    for (let i = 0; i < loads; i++) {
+      const page = await warm.newPage();
+      await page.goto(`http://127.0.0.1:${port}/?${query}${query ? '&' : ''}seed=${201 + i}`);
+      // page.evaluate awaits the promise (waitForFunction would take the promise itself as truthy).
+      for (let t = 0; !(await page.evaluate(phantomsStored(201 + i))); t++) {
+        if (t > 240) throw new Error(`the phantoms of seed ${201 + i} were not stored within a minute`);
+        await page.waitForTimeout(250);
+      }
+      await page.close();
+      rows.push(await once('revisit', 201 + i));
+    }
     await warm.close();
     print(rows);
   } finally {

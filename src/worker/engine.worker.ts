@@ -1,14 +1,28 @@
 // The dedicated worker that owns the engine: requests in, responses and events out.
 import { ThreadGate } from '../engine/data/phantom-maker';
+import { storedMaker } from '../engine/data/phantom-store';
 import { createEngineHost } from '../engine/host';
 import { reportAliveBetweenKernels } from '../engine/train/alive';
+import { indexedDbPhantomStore } from './phantom-idb';
 import { createPhantomPool } from './phantom-pool';
 import { type EnginePort, serveEngine } from './serve';
+
+/** The build's identity: its hashed chunk name changes with the code (dev serves unhashed code: no store there). */
+const buildVersion = import.meta.env.DEV ? null : new URL(import.meta.url).pathname;
 
 // Typed as the few members used: the DOM lib and the WebWorker lib cannot both be loaded.
 serveEngine(self as unknown as EnginePort, (emit) => {
   // The page's heartbeat hears from a long step between its kernels, not only between steps.
   reportAliveBetweenKernels({ alive: (t, longestKernelMs) => emit('alive', { t, longestKernelMs }) });
   const gate = new ThreadGate();
-  return createEngineHost(emit, { makePhantoms: createPhantomPool({ gate, eager: true }), gate });
+  const pool = createPhantomPool({ gate, eager: true });
+  const store = buildVersion ? indexedDbPhantomStore() : null;
+  // A revisit reads the last dataset's phantoms back instead of making them again.
+  const makePhantoms = store
+    ? storedMaker(pool, store, {
+        version: buildVersion as string,
+        onResult: ({ stored, made }) => console.info(`phantoms: ${stored} read back from this browser, ${made} made`),
+      })
+    : pool;
+  return createEngineHost(emit, { makePhantoms, gate });
 });
