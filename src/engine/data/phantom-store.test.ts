@@ -30,7 +30,7 @@ describe('storedMaker', () => {
     const made = await visit1([input(1), input(2)]);
     expect(first.asked).toEqual([1, 2]);
     expect(store.keys()).toEqual([]); // written later, off the path to Train
-    writes.splice(0).forEach((w) => w());
+    for (const w of writes.splice(0)) w();
     await Promise.resolve();
     expect(store.keys()).toEqual([phantomKey('b1', input(1)), phantomKey('b1', input(2))]);
     const second = counting();

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type NetworkSpec, resolveSpec } from '../../domain/network-spec';
 import { makeRng } from '../losses/testing/fixtures';
 import { createNetwork } from '../networks';
-import { requireOrt, skipWithoutOrt } from './testing/ort';
+import { predictCase, requireOrt, skipWithoutOrt } from './testing/ort';
 import { requireTorch, runPython, skipWithoutTorch, TESTING_DIR, tempDir } from './testing/python';
 import { exportWeights } from './weights';
 
@@ -18,11 +18,6 @@ const CASES: { name: string; spec: NetworkSpec; size: number[] }[] = [
   { name: 'unet3d', spec: { kind: 'unet3d', seed: 13 }, size: [4, 8, 12] },
   { name: 'highres3d', spec: { kind: 'highres3d', seed: 14 }, size: [6, 9, 7] },
 ];
-
-/** [B, ...s, C] -> [B, C, ...s] */
-function channelsFirst(x: tf.Tensor): tf.Tensor {
-  return tf.transpose(x, [0, x.rank - 1, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 1)]);
-}
 
 const skip = skipWithoutTorch('export/onnx.test') || skipWithoutOrt('export/onnx.test');
 
@@ -42,15 +37,9 @@ describe.skipIf(skip)('ONNX export vs tfjs', () => {
       const { index, bin } = exportWeights({ model, spec: r });
       writeFileSync(join(dir, `${name}.json`), JSON.stringify(index));
       writeFileSync(join(dir, `${name}.bin`), bin);
-      const shape = [2, ...size, r.inChannels];
-      const x = tf.tensor(
-        Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => 2 * rng() - 1),
-        shape,
-      );
-      const want = tf.tidy(() => channelsFirst(model.predict(x) as tf.Tensor));
-      const xFirst = channelsFirst(x);
+      const { xFirst, want } = predictCase({ model, size, inChannels: r.inChannels, rng });
       const out = { name, x: xFirst.dataSync() as Float32Array, xShape: xFirst.shape, want: want.dataSync() as Float32Array };
-      tf.dispose([x, xFirst, want]);
+      tf.dispose([xFirst, want]);
       model.dispose();
       return out;
     });

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type NetworkSpec, resolveSpec } from '../../../domain/network-spec';
 import { makeRng } from '../../losses/testing/fixtures';
 import { createNetwork } from '../../networks';
-import { requireOrt, skipWithoutOrt } from '../testing/ort';
+import { predictCase, requireOrt, skipWithoutOrt } from '../testing/ort';
 import { exportWeights } from '../weights';
 import { ONNX_INPUT, ONNX_OUTPUT, onnxModel } from './index';
 
@@ -21,8 +21,6 @@ const CASES: { name: string; spec: NetworkSpec; size: number[] }[] = [
   { name: 'highres3d', spec: { kind: 'highres3d', seed: 9 }, size: [9, 8, 7] },
   { name: 'highres3d-bn', spec: { kind: 'highres3d', seed: 10, batchNorm: true, blocks: 1 }, size: [6, 5, 8] },
 ];
-
-const channelsFirst = (x: tf.Tensor) => tf.transpose(x, [0, x.rank - 1, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 1)]);
 
 /** Moving means and variances, gammas and betas away from their initial 0/1 (as after training). */
 function perturbBatchNorm(model: tf.LayersModel, rng: () => number): void {
@@ -51,13 +49,7 @@ describe.skipIf(skipWithoutOrt('export/onnx-writer.test'))('the page-written ONN
     const model = createNetwork(r);
     perturbBatchNorm(model, rng);
     const file = onnxModel({ ...exportWeights({ model, spec: r }), producerVersion: 'test' });
-    const shape = [2, ...size, r.inChannels];
-    const x = tf.tensor(
-      Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => 2 * rng() - 1),
-      shape,
-    );
-    const want = tf.tidy(() => channelsFirst(model.predict(x) as tf.Tensor));
-    const xFirst = channelsFirst(x);
+    const { xFirst, want } = predictCase({ model, size, inChannels: r.inChannels, rng });
     const session = await ort.InferenceSession.create(file);
     const out = (await session.run({ [ONNX_INPUT]: new ort.Tensor('float32', xFirst.dataSync() as Float32Array, xFirst.shape) }))[
       ONNX_OUTPUT
@@ -72,7 +64,7 @@ describe.skipIf(skipWithoutOrt('export/onnx-writer.test'))('the page-written ONN
     expect(max).toBeLessThan(1e-4);
     // Not a trivial agreement: the classes are not all equal.
     expect(Math.max(...ref) - Math.min(...ref)).toBeGreaterThan(0.01);
-    tf.dispose([x, xFirst, want]);
+    tf.dispose([xFirst, want]);
     model.dispose();
   });
 
