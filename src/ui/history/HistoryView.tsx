@@ -120,7 +120,7 @@ export function HistoryView({ pg, settings, onChange, notify }: ViewProps) {
         <h2>Saved runs</h2>
         <p className="history-storage" role="status" aria-label="Storage">
           {relState.durable
-            ? `Saved in this browser only (IndexedDB)${usage ? `: ${formatBytes(usage.usage)} used of ${formatBytes(usage.quota)} by these runs and the Sweeps tab's sweeps together` : ''}.`
+            ? `Saved in this browser only (IndexedDB)${usage ? `: ${formatBytes(usage.usage)} used of ${formatBytes(usage.quota)} by these runs, the Sweeps tab's sweeps and the last phantom dataset (kept so a link opens faster) together` : ''}.`
             : 'This window cannot save (no IndexedDB, e.g. a private window): export runs to keep them.'}
         </p>
         <div className="history-actions">
