@@ -67,7 +67,7 @@ function shortRenderer(r: string): string {
   return r.match(SOFTWARE_RENDERER)?.[0] ?? r.slice(0, 40);
 }
 
-/** What a remembered choice is bound to: the adapter, the renderer and the cores. */
+/** What a remembered choice is bound to: the adapter and the renderer (the cores are recorded, not compared). */
 export function deviceKey(probe: DeviceProbe): string {
   const a = probe.adapter;
   const gpu = a ? `${a.vendor}/${a.architecture}${a.isFallback ? ' (fallback)' : ''}` : 'none';
@@ -75,16 +75,17 @@ export function deviceKey(probe: DeviceProbe): string {
 }
 
 /**
- * Whether a remembered device key is this device: the same cores, and the same adapter and renderer except
- * where this load's probe read none (a page reloaded before the old one freed its WebGL contexts reads no
- * renderer; that is not another device). A key remembered without a GPU never matches one probed with it.
+ * Whether a remembered device key is this device: the same adapter and renderer except where this load's
+ * probe read none (a page reloaded before the old one freed its WebGL contexts reads no renderer; that is not
+ * another device). A key remembered without a GPU never matches one probed with it. The cores are not
+ * compared: the choices live in this browser's storage, on one machine, and a virtual machine's visible CPU
+ * count can change between two loads (seen here: 2, then 4, a minute apart); "Measure again" re-times.
  */
 export function sameDevice(remembered: string, current: string): boolean {
   const parts = (key: string) =>
     Object.fromEntries(key.split('|').map((kv) => [kv.slice(0, kv.indexOf(':')), kv.slice(kv.indexOf(':') + 1)]));
   const r = parts(remembered);
   const c = parts(current);
-  if (r.cores !== c.cores) return false;
   return ['webgpu', 'webgl'].every((k) => r[k] === c[k] || c[k] === 'none');
 }
 
