@@ -38,7 +38,7 @@ export function storedMaker(make: PhantomMaker, store: PhantomStore, o: StoredMa
   };
 }
 
-/** A store in memory (tests, and where IndexedDB is missing). */
+/** A store in memory, for tests (where IndexedDB is missing the worker keeps no store at all). */
 export function memoryPhantomStore(): PhantomStore & { keys(): string[] } {
   let kept = new Map<string, Phantom>();
   return {
