@@ -4,6 +4,7 @@ import { markOnce } from '../domain/marks';
 import { NVImage, Niivue, SLICE_TYPE } from '@niivue/niivue';
 import { useEffect, useRef } from 'react';
 import type { VolumeData } from '../engine/api';
+import { gradientsRequested, withoutUnusedGradients } from './gradients';
 import { axialOutline, type PredictionMode, type PredictionSlice, writeErrorSlice, writePredictionSlice } from './overlays';
 
 const NIFTI_FLOAT32 = 16;
@@ -58,6 +59,9 @@ export const DEFAULT_LAYERS: ViewerLayers = {
   prediction: { on: true, opacity: 0.6, mode: 'heat' },
   errors: { on: false, opacity: 0.8 },
 };
+
+// Read at load: the page rewrites its URL to the settings it shows, without the debug flags.
+const KEEP_GRADIENTS = typeof window !== 'undefined' && gradientsRequested(window.location.search);
 
 // Overlay order in nv.volumes: base image, reference outline, prediction, error map.
 const REF = 1;
@@ -117,6 +121,8 @@ export function SliceViewer(props: SliceViewerProps) {
   predictionRef.current = prediction;
   const sliceRef = useRef(slice);
   sliceRef.current = slice;
+  const layersRef = useRef(layers);
+  layersRef.current = layers;
 
   useEffect(() => {
     const host = hostRef.current;
@@ -171,7 +177,7 @@ export function SliceViewer(props: SliceViewerProps) {
       ];
       errorLut(images[ERR]);
       if (cancelled || nvRef.current !== nv) return;
-      setOpacities(images, layers);
+      setOpacities(images, layers, predictionRef.current !== null);
       writePrediction(images, volume, labelRef.current, predictionRef.current, layers.prediction.mode);
       // All four at once: addVolume and setOpacity each re-upload every layer (and recompute the base
       // image's 3D gradients), which on a software GPU cost seconds at start-up.
@@ -179,7 +185,10 @@ export function SliceViewer(props: SliceViewerProps) {
       nv.back = images[0];
       nv.overlays = images.slice(1);
       nv.opts.sliceType = PLANES[plane];
-      nv.updateGLVolume();
+      const skipped = withoutUnusedGradients(nv, () => nv.updateGLVolume(), {
+        keep: KEEP_GRADIENTS,
+      });
+      if (hostRef.current) hostRef.current.dataset.gradientDrawsSkipped = String(skipped);
       loadedRef.current = volume;
       markOnce('first-frame');
       // niivue keeps the old crosshair fraction: put it on the app's slice of the new volume's depth.
@@ -196,7 +205,7 @@ export function SliceViewer(props: SliceViewerProps) {
 
   useEffect(() => {
     const nv = nvRef.current;
-    if (nv && loadedRef.current) applyLayers(nv, layers);
+    if (nv && loadedRef.current) applyLayers(nv, layers, predictionRef.current !== null);
   }, [layers]);
 
   useEffect(() => {
@@ -204,10 +213,12 @@ export function SliceViewer(props: SliceViewerProps) {
     if (nv && loadedRef.current) nv.setSliceType(PLANES[plane]);
   }, [plane]);
 
+  // The mode is read from layersRef (current at render); it is listed so that a new mode repaints.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the mode triggers the repaint
   useEffect(() => {
     const nv = nvRef.current;
     const v = loadedRef.current;
-    if (nv && v) paintPrediction(nv, v, label, prediction, layers.prediction.mode);
+    if (nv && v) paintPrediction(nv, v, label, prediction, layersRef.current);
   }, [prediction, layers.prediction.mode, label]);
 
   useEffect(() => {
@@ -222,15 +233,16 @@ export function SliceViewer(props: SliceViewerProps) {
   return <div ref={hostRef} className="viewer" data-testid="viewer" />;
 }
 
-function setOpacities(volumes: NVImage[], layers: ViewerLayers): void {
+/** Without a prediction its two overlays are empty: at opacity 0 niivue skips them (a full-volume pass each). */
+function setOpacities(volumes: NVImage[], layers: ViewerLayers, predicted: boolean): void {
   volumes[REF].opacity = layers.reference.on ? layers.reference.opacity : 0;
-  volumes[PRED].opacity = layers.prediction.on ? layers.prediction.opacity : 0;
-  volumes[ERR].opacity = layers.errors.on ? layers.errors.opacity : 0;
+  volumes[PRED].opacity = layers.prediction.on && predicted ? layers.prediction.opacity : 0;
+  volumes[ERR].opacity = layers.errors.on && predicted ? layers.errors.opacity : 0;
 }
 
-function applyLayers(nv: Niivue, layers: ViewerLayers): void {
+function applyLayers(nv: Niivue, layers: ViewerLayers, predicted: boolean): void {
   if (nv.volumes.length < 4) return;
-  setOpacities(nv.volumes, layers);
+  setOpacities(nv.volumes, layers, predicted);
   refreshOverlays(nv);
 }
 
@@ -259,10 +271,12 @@ function paintPrediction(
   v: VolumeData,
   label: Uint8Array | null,
   p: PredictionSlice | null,
-  mode: PredictionMode,
+  layers: ViewerLayers,
 ): void {
   if (nv.volumes.length < 4) return;
-  if (writePrediction(nv.volumes, v, label, p, mode)) refreshOverlays(nv);
+  if (!writePrediction(nv.volumes, v, label, p, layers.prediction.mode)) return;
+  setOpacities(nv.volumes, layers, p !== null);
+  refreshOverlays(nv);
 }
 
 /**
