@@ -1,7 +1,7 @@
 // Before a run starts: how much memory and time a training step will take, from the network, patch, batch,
 // number of runs and backend. tf-free (the page asks before the engine builds anything): the networks'
 // layers are listed here as channels and scale, so parameters and activations are counted, not guessed.
-import type { BackendName } from './backends';
+import type { BackendName, GpuKind } from './backends';
 import { DEFAULT_SPECS, type NetworkKind, type ResolvedSpec } from './network-spec';
 import { stepCostMs } from './step-cost';
 
@@ -132,6 +132,8 @@ export interface RunShape {
   /** Phantom side (the volume the patches are cut from). */
   size: number;
   backend: BackendName;
+  /** webgl/webgpu: a hardware or a software GPU (the model's GPU figures are software ones). */
+  gpu?: GpuKind;
   /** ms/step measured on this device for these settings (auto's timing, earlier runs), used over the model. */
   measuredMsPerStep?: number;
 }

@@ -2,7 +2,7 @@
 // the wasm cost measured per network, times each backend's slowdown measured here (2 CPU cores, software
 // WebGL/WebGPU). The plain cpu backend's slowdown depends on the network (its convolutions' gradients are
 // plain JS loops, the wasm ones XNNPACK), so it is per network.
-import type { BackendName } from './backends';
+import type { BackendName, GpuKind } from './backends';
 import type { NetworkKind } from './network-spec';
 
 /** wasm ms per training step of one run: fixed + perVoxel x (voxels per patch x batch). */
@@ -23,7 +23,12 @@ export const BACKEND_SLOWDOWN: Record<Exclude<BackendName, 'cpu'>, number> = { w
  */
 export const CPU_SLOWDOWN: Record<NetworkKind, number> = { unet2d: 250, twopath2d: 220, unet3d: 65, highres3d: 50 };
 
-export function slowdown(backend: BackendName, network: NetworkKind): number {
+/**
+ * A backend's step time over wasm's. The webgl and webgpu figures are software GPUs' (all this machine has): on a
+ * hardware GPU (`gpu`) nothing was measured here, so it is taken as wasm's until the device's own steps are recorded.
+ */
+export function slowdown(backend: BackendName, network: NetworkKind, gpu?: GpuKind): number {
+  if (gpu === 'hardware' && (backend === 'webgl' || backend === 'webgpu')) return 1;
   return backend === 'cpu' ? CPU_SLOWDOWN[network] : BACKEND_SLOWDOWN[backend];
 }
 
@@ -35,6 +40,12 @@ export function wasmStepMs(p: { network: NetworkKind; patch: number; batch: numb
 }
 
 /** Expected ms per training step of one run on a backend. */
-export function stepCostMs(p: { network: NetworkKind; patch: number; batch: number; backend: BackendName }): number {
-  return wasmStepMs(p) * slowdown(p.backend, p.network);
+export function stepCostMs(p: {
+  network: NetworkKind;
+  patch: number;
+  batch: number;
+  backend: BackendName;
+  gpu?: GpuKind;
+}): number {
+  return wasmStepMs(p) * slowdown(p.backend, p.network, p.gpu);
 }

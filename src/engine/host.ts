@@ -4,7 +4,7 @@ import { EngineError, engineError } from './errors';
 import { explorerCurves } from './explorer';
 import { runBenchmark } from './backend/bench';
 import { selectBackend } from './backend/backend';
-import { autoBackend } from './backend/measure';
+import { autoBackend, gpuKind, probeWebGlRenderer } from './backend/measure';
 import { runFaultDrill, watchDevice } from './backend/device-watch';
 import { Session } from './train/session';
 import type { PhantomMaker, ThreadGate } from './data/phantom-maker';
@@ -57,7 +57,9 @@ export function createEngineHost(emit: Emit, opts: HostOptions = {}): EngineApi 
         ? autoBackend({ ...measure, onPlan: ({ measuring }) => !measuring && prefetchNow() })
         : selectBackend({ requested: backend });
       opts.gate?.hold(starting);
-      const report = await starting;
+      const active = await starting;
+      const gpu = gpuKind(active.active, active.adapter, probeWebGlRenderer);
+      const report = gpu ? { ...active, gpu } : active;
       prefetchNow();
       const w = report.wasm;
       const threads = w ? ` (${w.threads} thread${w.threads === 1 ? '' : 's'}${w.reason ? `: ${w.reason}` : ''})` : '';

@@ -288,8 +288,10 @@ export class PlaygroundController extends Observable<PlaygroundState> {
   /** The estimate for the runs Train would create now (memory and time per step on the active backend). */
   estimate(): RunEstimate {
     const s = this.settings;
-    const backend = this.getState().backend?.active ?? 'wasm';
-    const speed = this.reliability.speeds.speed(backend, memorySettings(s));
+    const report = this.getState().backend;
+    const backend = report?.active ?? 'wasm';
+    const gpu = report?.gpu;
+    const speed = this.reliability.speeds.speed(backend, memorySettings(s), gpu);
     const measuredMsPerStep = speed.measured ? speed.msPerStep : undefined;
     return estimateRun({
       ...memorySettings(s),
@@ -297,6 +299,7 @@ export class PlaygroundController extends Observable<PlaygroundState> {
       runs: buildRunRequests(s).length,
       steps: s.steps,
       backend,
+      ...(gpu ? { gpu } : {}),
       measuredMsPerStep,
     });
   }

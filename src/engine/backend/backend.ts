@@ -2,7 +2,7 @@
 // backend tf.ready() really leaves active (tf.getBackend() can lie until then).
 import * as tf from '@tensorflow/tfjs';
 
-import type { BackendChoice, BackendName } from '../../domain/backends';
+import type { BackendChoice, BackendName, GpuKind } from '../../domain/backends';
 import type { WasmThreads } from './wasm-setup';
 
 export { BACKENDS, type BackendChoice, type BackendName, isBackendName } from '../../domain/backends';
@@ -39,6 +39,8 @@ export interface BackendReport {
   adapter?: { architecture: string; vendor: string; isFallback: boolean };
   /** wasm only: the threads XNNPACK really uses, and why it is single-threaded when it is. */
   wasm?: WasmThreads;
+  /** webgl and webgpu only: a hardware GPU or a software one (the page's time estimates differ). */
+  gpu?: GpuKind;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { autoBackend, autoCandidates, type DeviceProbe, deviceKey, isSoftwareRenderer, sameDevice } from './measure';
+import { autoBackend, autoCandidates, type DeviceProbe, deviceKey, gpuKind, isSoftwareRenderer, sameDevice } from './measure';
 import { measuredPatch } from '../../domain/network-spec';
 import { fastest, measureCandidates } from './measure-steps';
 import { trySetBackend } from './backend';
@@ -39,6 +39,20 @@ describe('the candidate rule', () => {
     expect(isSoftwareRenderer(NVIDIA_GL)).toBe(false);
     const all = autoCandidates({ adapter: softGpu, webglRenderer: SWIFTSHADER_GL, cores: 2 }, { includeSoftware: true });
     expect(all).toEqual({ candidates: ['wasm', 'webgl', 'webgpu'], skipped: [] });
+  });
+
+  it("a GPU backend's kind: webgpu's from its adapter, webgl's from the renderer (read only for webgl)", () => {
+    const never = () => {
+      throw new Error('the renderer is read for webgl only');
+    };
+    expect(gpuKind('webgpu', hardGpu, never)).toBe('hardware');
+    expect(gpuKind('webgpu', softGpu, never)).toBe('software');
+    expect(gpuKind('webgpu', undefined, never)).toBeUndefined();
+    expect(gpuKind('webgl', undefined, () => NVIDIA_GL)).toBe('hardware');
+    expect(gpuKind('webgl', hardGpu, () => SWIFTSHADER_GL)).toBe('software');
+    expect(gpuKind('webgl', undefined, () => null)).toBeUndefined();
+    expect(gpuKind('wasm', hardGpu, never)).toBeUndefined();
+    expect(gpuKind('cpu', undefined, never)).toBeUndefined();
   });
 
   it('no adapter and no context are reasons too', () => {

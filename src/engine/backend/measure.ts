@@ -1,7 +1,7 @@
 // `auto` by measurement: which backends are usable here (hardware WebGPU, wasm, WebGL on a hardware
 // renderer), a remembered choice when this device matches, else the page's network timed on each and
 // the fastest activated. With one candidate nothing is timed, so start-up costs only the two probes.
-import type { BackendName } from '../../domain/backends';
+import type { BackendName, GpuKind } from '../../domain/backends';
 import type { NetworkKind } from '../../domain/networks';
 import {
   type BackendAttempt,
@@ -60,6 +60,18 @@ export function autoCandidates(
     skipped.push({ name: 'webgpu', skipped: `software adapter (${a.architecture || 'fallback'}), skipped` });
   else candidates.push('webgpu');
   return { candidates, skipped };
+}
+
+/** A GPU backend's kind: webgpu from its adapter, webgl from the renderer string; undefined for wasm and cpu. */
+export function gpuKind(
+  active: BackendName,
+  adapter: BackendReport['adapter'] | undefined,
+  renderer: () => string | null,
+): GpuKind | undefined {
+  if (active === 'webgpu') return adapter ? (adapter.isFallback ? 'software' : 'hardware') : undefined;
+  if (active !== 'webgl') return undefined;
+  const r = renderer();
+  return r === null ? undefined : isSoftwareRenderer(r) ? 'software' : 'hardware';
 }
 
 /** "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) ...), SwiftShader driver)" -> "SwiftShader". */

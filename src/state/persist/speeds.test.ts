@@ -85,4 +85,13 @@ describe('fallback ranking', () => {
     speeds.add('wasm', { ...S, network: 'resnet' }, 3);
     expect(speeds.speed('wasm', S).measured).toBe(false);
   });
+
+  it('an unmeasured hardware GPU is expected at wasm speed, not at the software GPU ratio; a measurement wins', () => {
+    const speeds = new SpeedBook();
+    const wasm = speeds.speed('wasm', S).msPerStep;
+    expect(speeds.speed('webgpu', S, 'hardware')).toEqual({ backend: 'webgpu', msPerStep: wasm, measured: false });
+    expect(speeds.speed('webgpu', S, 'software').msPerStep).toBeCloseTo(95 * wasm);
+    speeds.add('webgpu', S, wasm / 4);
+    expect(speeds.speed('webgpu', S, 'hardware')).toEqual({ backend: 'webgpu', msPerStep: wasm / 4, measured: true });
+  });
 });

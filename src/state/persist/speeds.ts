@@ -2,7 +2,7 @@
 // step over the step cost the estimate expects on wasm for the same settings (a "slowdown"), so one taken
 // on another network or patch still ranks backends; unmeasured backends use the benchmark's slowdowns.
 import { formatMs } from '../../domain/estimate';
-import { BACKENDS, type BackendName, isBackendName } from '../../domain/backends';
+import { BACKENDS, type BackendName, type GpuKind, isBackendName } from '../../domain/backends';
 import { isNetworkKind } from '../../domain/networks';
 import { slowdown, wasmStepMs } from '../../domain/step-cost';
 import { patchAndBatch } from '../settings';
@@ -50,12 +50,15 @@ export class SpeedBook {
     }
   }
 
-  /** Expected ms/step of each backend for these settings: measured where known, else the benchmark's ratio. */
-  speed(backend: BackendName, settings: MemorySettings): BackendSpeed {
+  /**
+   * Expected ms/step of each backend for these settings: measured where known, else the benchmark's ratio
+   * (`gpu`: the kind of GPU the backend runs on, where the engine said).
+   */
+  speed(backend: BackendName, settings: MemorySettings, gpu?: GpuKind): BackendSpeed {
     const cost = wasmCost(settings) ?? 50;
     const list = this.slowdowns.get(backend);
     const network = isNetworkKind(settings.network) ? settings.network : 'unet2d';
-    if (!list?.length) return { backend, msPerStep: cost * slowdown(backend, network), measured: false };
+    if (!list?.length) return { backend, msPerStep: cost * slowdown(backend, network, gpu), measured: false };
     const sorted = [...list].sort((a, b) => a - b);
     return { backend, msPerStep: cost * sorted[Math.floor(sorted.length / 2)], measured: true };
   }
