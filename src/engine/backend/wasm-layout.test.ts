@@ -166,6 +166,40 @@ describe('wasm layout kernels vs cpu', () => {
     expect(worst).toBeLessThan(2e-5);
   });
 
+  it('Sum and Mean over the leading axes (bias gradients): every channel count, exactly the float64 column sums', async () => {
+    await tf.setBackend('wasm');
+    // (One channel merges to a plain 1D sum: the stock kernel's, tested above.)
+    for (const c of [2, 3, 4, 5, 8, 13, 32]) {
+      const shape = [3, 7, 5, c];
+      const v = Float32Array.from(seededValues({ size: 105 * c, seed: c }));
+      const x = tf.tensor(v, shape);
+      const sums = Array.from({ length: c }, (_, k) => {
+        let a = 0;
+        for (let r = 0; r < 105; r++) a += v[r * c + k];
+        return a;
+      });
+      expect(Array.from(await tf.sum(x, [0, 1, 2]).data())).toEqual(sums.map(Math.fround));
+      expect(Array.from(await tf.mean(x, [0, 1, 2]).data())).toEqual(sums.map((a) => Math.fround(a / 105)));
+      x.dispose();
+    }
+    await tf.setBackend('cpu');
+  });
+
+  it('Identity (what tfjs saves for the backward pass) shares the data: no copy, and each reference outlives the other', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor(seededValues({ size: 24, seed: 3 }), [2, 3, 4]);
+    const want = Array.from(await x.data());
+    const buffers = backendDataIds();
+    const y = tf.clone(x);
+    expect(backendDataIds()).toBe(buffers);
+    expect(y.shape).toEqual([2, 3, 4]);
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual(want);
+    y.dispose();
+    expect(backendDataIds()).toBe(buffers - 1);
+    await tf.setBackend('cpu');
+  });
+
   it('frees every intermediate', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor(seededValues({ size: 2 * 4 * 6 * 5 * 6, seed: 1 }), [2, 4, 6, 5, 6]);

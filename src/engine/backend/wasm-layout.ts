@@ -1,9 +1,10 @@
 // Layout kernels that dominate training steps on stock wasm: Slice/SplitV above rank 4 fall back
 // to a per-element JS loop (~1 s per step for the 3D U-Net's concat gradients), reductions over all
 // but the channel axis transpose rank-5 tensors the slow way, Tile copies element by element and
-// Concat takes a subarray per row.
-// Here slices and tiles are memcpy runs on the heap, and reductions first merge neighbouring axes,
-// then call the stock kernel.
+// Concat takes a subarray per row; Identity copies the tensor, and tfjs clones (Identity) every tensor
+// it saves for the backward pass (~2 ms per 2D U-Net step).
+// Here slices and tiles are memcpy runs on the heap, reductions first merge neighbouring axes, then
+// call the stock kernel, and Identity shares the data as cpu's and webgl's do (no kernel writes its inputs).
 import {
   backend_util,
   type KernelConfig,
@@ -150,16 +151,70 @@ export function mergeReduction(shape: number[], axes: number[]): { shape: number
   return { shape: merged, axes: mergedAxes };
 }
 
-/** Column sums of a [n, c] float32 block in float64, divided by n for a mean (bias/BN gradients). */
+/**
+ * Column sums of a [n, c] float32 block in float64, divided by n for a mean (bias/BN gradients). Eight
+ * (then four) columns at a time in locals (an array accumulator costs a load and a store per element); each column
+ * is still summed row by row in float64, so the sums are the same.
+ */
 function columnSums(backend: WasmBackend, x: TensorInfo, n: number, c: number, mean: boolean, outShape: number[]) {
   const out = backend.makeOutput(outShape, 'float32');
   const src = backend.typedArrayFromHeap(x);
   const dst = backend.typedArrayFromHeap(out);
-  const acc = new Float64Array(c);
-  for (let i = 0, o = 0; i < n; i++, o += c) for (let k = 0; k < c; k++) acc[k] += src[o + k];
-  for (let k = 0; k < c; k++) dst[k] = mean ? acc[k] / n : acc[k];
+  const total = n * c;
+  let k = 0;
+  for (; k + 8 <= c; k += 8) {
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    let a4 = 0;
+    let a5 = 0;
+    let a6 = 0;
+    let a7 = 0;
+    for (let o = k; o < total; o += c) {
+      a0 += src[o];
+      a1 += src[o + 1];
+      a2 += src[o + 2];
+      a3 += src[o + 3];
+      a4 += src[o + 4];
+      a5 += src[o + 5];
+      a6 += src[o + 6];
+      a7 += src[o + 7];
+    }
+    const sums = [a0, a1, a2, a3, a4, a5, a6, a7];
+    for (let j = 0; j < 8; j++) dst[k + j] = mean ? sums[j] / n : sums[j];
+  }
+  for (; k + 4 <= c; k += 4) {
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let o = k; o < total; o += c) {
+      a0 += src[o];
+      a1 += src[o + 1];
+      a2 += src[o + 2];
+      a3 += src[o + 3];
+    }
+    dst[k] = mean ? a0 / n : a0;
+    dst[k + 1] = mean ? a1 / n : a1;
+    dst[k + 2] = mean ? a2 / n : a2;
+    dst[k + 3] = mean ? a3 / n : a3;
+  }
+  for (; k < c; k++) {
+    let a = 0;
+    for (let o = k; o < total; o += c) a += src[o];
+    dst[k] = mean ? a / n : a;
+  }
   return out;
 }
+
+/** Identity without a copy: a new reference to the same data (tfjs tensors are never written in place). */
+const identity: KernelFunc = (args) => {
+  const x = args.inputs.x as TensorInfo;
+  if (x.dtype === 'string') return stockKernel('Identity').kernelFunc(args);
+  asWasm(args.backend).incRef(x.dataId);
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+};
 
 function reduction(name: string): KernelFunc {
   return (args) => {
@@ -194,5 +249,6 @@ export const layoutKernels: KernelConfig[] = [
   { kernelName: 'SplitV', backendName: 'wasm', kernelFunc: splitV },
   { kernelName: 'Tile', backendName: 'wasm', kernelFunc: tile },
   { kernelName: 'Concat', backendName: 'wasm', kernelFunc: concat },
+  { kernelName: 'Identity', backendName: 'wasm', kernelFunc: identity },
   ...REDUCTIONS.map((name) => ({ kernelName: name, backendName: 'wasm', kernelFunc: reduction(name) })),
 ];
