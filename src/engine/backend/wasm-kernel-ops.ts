@@ -3,6 +3,8 @@
 import { getKernel, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
+type TypedArray = Float32Array | Int32Array | Uint8Array;
+
 export type WasmBackend = BackendWasm;
 
 /** Zero-or-positive pads per spatial side; negative values mean "crop this many". */
@@ -124,16 +126,25 @@ export function crop(s: Scope, x: TensorInfo, begin: number[], size: number[]): 
   for (let n = 0; n < outer; n++) {
     let off = b0[rank - 1] + (rank > 1 ? b0[rank - 2] * rowStride : 0);
     for (let d = 0; d < rank - 2; d++) off += (b0[d] + idx[d]) * strides[d];
-    for (let r = 0; r < rows; r++, off += rowStride, o += run) {
-      if (run >= 32) dst.set(src.subarray(off, off + run), o);
-      else for (let k = 0; k < run; k++) dst[o + k] = src[off + k];
-    }
+    if (run >= 32) for (let r = 0; r < rows; r++, off += rowStride, o += run) dst.set(src.subarray(off, off + run), o);
+    else if (src instanceof Float32Array && dst instanceof Float32Array) copyRowsF32(src, dst, rows, run, off, rowStride, o);
+    else copyRows(src, dst, rows, run, off, rowStride, o);
+    if (run < 32) o += rows * run;
     for (let d = rank - 3; d >= 0; d--) {
       if (++idx[d] < sz[d]) break;
       idx[d] = 0;
     }
   }
   return out;
+}
+
+/** `rows` runs of `run` values, `rowStride` apart in src, packed in dst from `o` (float32 alone keeps V8's loads monomorphic). */
+function copyRowsF32(src: Float32Array, dst: Float32Array, rows: number, run: number, off: number, rowStride: number, o: number) {
+  for (let r = 0; r < rows; r++, off += rowStride, o += run) for (let k = 0; k < run; k++) dst[o + k] = src[off + k];
+}
+
+function copyRows(src: TypedArray, dst: TypedArray, rows: number, run: number, off: number, rowStride: number, o: number) {
+  for (let r = 0; r < rows; r++, off += rowStride, o += run) for (let k = 0; k < run; k++) dst[o + k] = src[off + k];
 }
 
 /** Stacks same-shaped tensors along a new first axis with heap copies. */

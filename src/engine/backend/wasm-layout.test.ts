@@ -64,6 +64,12 @@ describe('wasm layout kernels vs cpu', () => {
         const first = Math.max(1, Math.floor(shape[axis] / 3));
         // Concatenate the pieces back in reverse, so every piece's values and place are checked.
         cases.push(() => tf.concat(tf.split(x(), [first, shape[axis] - first], axis).reverse(), axis));
+        // Equal pieces (the U-Net's skip concat and its gradient): each piece on its own, and back in reverse.
+        for (const k of [2, 3])
+          if (shape[axis] % k === 0) {
+            cases.push(() => tf.stack(tf.split(x(), k, axis)));
+            cases.push(() => tf.concat(tf.split(x(), k, axis).reverse(), axis));
+          }
       }
     const worst = await worstError(cases);
     console.log(`SplitV: ${cases.length} cases, max rel error ${worst.toExponential(2)}`);
@@ -204,7 +210,13 @@ describe('wasm layout kernels vs cpu', () => {
     await tf.setBackend('wasm');
     const x = tf.tensor(seededValues({ size: 2 * 4 * 6 * 5 * 6, seed: 1 }), [2, 4, 6, 5, 6]);
     const run = () =>
-      tf.tidy(() => tf.addN([tf.sum(tf.concat(tf.split(x, [2, 4], 4), 4), [0, 1, 2, 3]), tf.max(x, [0, 1, 2, 3])]));
+      tf.tidy(() =>
+        tf.addN([
+          tf.sum(tf.concat(tf.split(x, [2, 4], 4), 4), [0, 1, 2, 3]),
+          tf.sum(tf.concat(tf.split(x, 2, 4), 4), [0, 1, 2, 3]),
+          tf.max(x, [0, 1, 2, 3]),
+        ]),
+      );
     run().dispose();
     const tensors = tf.memory().numTensors;
     const buffers = backendDataIds();

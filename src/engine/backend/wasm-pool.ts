@@ -34,6 +34,10 @@ function maxPoolGradOnHeap(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, 
   const dyv = backend.typedArrayFromHeap(dy);
   const dx = backend.typedArrayFromHeap(out);
   dx.fill(0);
+  if (isPlain2x2(g)) {
+    maxPoolGrad2x2(xv as Float32Array, dyv as Float32Array, dx as Float32Array, g);
+    return out;
+  }
   const c = g.channels;
   const [D, H, W] = g.inShape;
   const [OD, OH, OW] = g.outShape;
@@ -81,6 +85,65 @@ function maxPoolGradOnHeap(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, 
     }
   }
   return out;
+}
+
+/** The U-Nets' pool: 2D, 2x2 windows at stride 2, unpadded, inside the image (each input voxel in one window). */
+function isPlain2x2(g: PoolGeometry): boolean {
+  const [, H, W] = g.inShape;
+  const [, OH, OW] = g.outShape;
+  return (
+    g.inShape[0] === 1 &&
+    g.filter[1] === 2 &&
+    g.filter[2] === 2 &&
+    g.strides[1] === 2 &&
+    g.strides[2] === 2 &&
+    g.pads[1] === 0 &&
+    g.pads[2] === 0 &&
+    2 * OH <= H &&
+    2 * OW <= W &&
+    !g.lastTieWins
+  );
+}
+
+/**
+ * maxPoolGradOnHeap for isPlain2x2 windows, the four taps unrolled in the general scan's order (row by
+ * row), with its rules: the first strict maximum above -Infinity wins, NaN never does.
+ */
+function maxPoolGrad2x2(xv: Float32Array, dyv: Float32Array, dx: Float32Array, g: PoolGeometry): void {
+  const c = g.channels;
+  const [, H, W] = g.inShape;
+  const [, OH, OW] = g.outShape;
+  const rowStride = W * c;
+  let o = 0;
+  for (let n = 0; n < g.batch; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      let base = n * H * rowStride + 2 * oh * rowStride;
+      for (let ow = 0; ow < OW; ow++, base += 2 * c) {
+        for (let k = 0; k < c; k++, o++) {
+          const i0 = base + k;
+          const i1 = i0 + c;
+          const i2 = i0 + rowStride;
+          const i3 = i2 + c;
+          let best = Number.NEGATIVE_INFINITY;
+          let where = -1;
+          if (xv[i0] > best) {
+            best = xv[i0];
+            where = i0;
+          }
+          if (xv[i1] > best) {
+            best = xv[i1];
+            where = i1;
+          }
+          if (xv[i2] > best) {
+            best = xv[i2];
+            where = i2;
+          }
+          if (xv[i3] > best) where = i3;
+          if (where >= 0) dx[where] += dyv[o];
+        }
+      }
+    }
+  }
 }
 
 const maxPoolGrad: KernelFunc = ({ inputs, attrs, backend }) => {
