@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { registerWasmTrainingKernels } from './wasm-kernels';
+import { mergeTranspose } from './wasm-kernel-ops';
 import { mergeReduction } from './wasm-layout';
 import { backendDataIds, maxRelError, seededValues, valuesOn } from './wasm-test-utils';
 
@@ -34,6 +35,45 @@ describe('mergeReduction', () => {
     expect(mergeReduction([2, 1, 8, 3], [0, 2])).toEqual({ shape: [16, 3], axes: [0] });
     expect(mergeReduction([2, 3, 4], [1])).toEqual({ shape: [2, 3, 4], axes: [1] });
     expect(mergeReduction([5, 6], [0, 1])).toEqual({ shape: [30], axes: [0] });
+  });
+});
+
+/** Plain transpose of a flat array: out[i_0..] = x[i_perm...], by index arithmetic. */
+function naiveTranspose(x: number[], shape: number[], perm: number[]): number[] {
+  const out = new Array<number>(x.length);
+  const outShape = perm.map((a) => shape[a]);
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  for (let o = 0; o < x.length; o++) {
+    let rest = o;
+    let src = 0;
+    for (let i = outShape.length - 1; i >= 0; i--) {
+      src += (rest % outShape[i]) * strides[perm[i]];
+      rest = Math.floor(rest / outShape[i]);
+    }
+    out[o] = x[src];
+  }
+  return out;
+}
+
+describe('mergeTranspose', () => {
+  it('the merged permutation moves every value where the full one does (size-1 axes, runs, identity)', () => {
+    const cases: [number[], number[]][] = [
+      [[4, 6, 5, 3], [3, 1, 2, 0]],
+      [[4, 6, 5, 3], [1, 2, 0, 3]],
+      [[2, 1, 3, 1, 4], [4, 0, 2, 1, 3]],
+      [[2, 3, 4], [0, 1, 2]],
+      [[1, 1], [1, 0]],
+      [[2, 3, 4, 5, 2], [2, 3, 4, 0, 1]],
+      [[3, 2, 2, 3], [0, 2, 1, 3]],
+    ];
+    for (const [shape, perm] of cases) {
+      const x = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i);
+      const m = mergeTranspose(shape, perm);
+      expect(m.shape.reduce((a, b) => a * b, 1)).toBe(x.length);
+      expect(naiveTranspose(x, m.shape, m.perm)).toEqual(naiveTranspose(x, shape, perm));
+    }
+    expect(mergeTranspose([4, 64, 64, 8], [3, 1, 2, 0])).toEqual({ shape: [4, 4096, 8], perm: [2, 1, 0] });
+    expect(mergeTranspose([2, 3, 4], [0, 1, 2])).toEqual({ shape: [24], perm: [0] });
   });
 });
 
