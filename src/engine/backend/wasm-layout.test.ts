@@ -58,13 +58,34 @@ function naiveTranspose(x: number[], shape: number[], perm: number[]): number[] 
 describe('mergeTranspose', () => {
   it('the merged permutation moves every value where the full one does (size-1 axes, runs, identity)', () => {
     const cases: [number[], number[]][] = [
-      [[4, 6, 5, 3], [3, 1, 2, 0]],
-      [[4, 6, 5, 3], [1, 2, 0, 3]],
-      [[2, 1, 3, 1, 4], [4, 0, 2, 1, 3]],
-      [[2, 3, 4], [0, 1, 2]],
-      [[1, 1], [1, 0]],
-      [[2, 3, 4, 5, 2], [2, 3, 4, 0, 1]],
-      [[3, 2, 2, 3], [0, 2, 1, 3]],
+      [
+        [4, 6, 5, 3],
+        [3, 1, 2, 0],
+      ],
+      [
+        [4, 6, 5, 3],
+        [1, 2, 0, 3],
+      ],
+      [
+        [2, 1, 3, 1, 4],
+        [4, 0, 2, 1, 3],
+      ],
+      [
+        [2, 3, 4],
+        [0, 1, 2],
+      ],
+      [
+        [1, 1],
+        [1, 0],
+      ],
+      [
+        [2, 3, 4, 5, 2],
+        [2, 3, 4, 0, 1],
+      ],
+      [
+        [3, 2, 2, 3],
+        [0, 2, 1, 3],
+      ],
     ];
     for (const [shape, perm] of cases) {
       const x = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i);
