@@ -1,5 +1,6 @@
 // npm run bench: builds the app, serves it, and in Debian's Chromium trains the reference net
-// (2D U-Net, depth 2, 8 base filters, batch 4) at 64x64 and 128x128 on every available backend,
+// (2D U-Net, depth 2, 8 base filters, batch 4) at 64x64 and 128x128 on every available backend
+// (--networks=unet2d,unet3d adds the 3D U-Net at --sizes3d=32, batch 2),
 // through the engine and through a bare tfjs loop; wasm both multi-threaded and single-threaded
 // (--wasmThreads=both|on|off, --rounds=N back-to-back pairs). Prints a table and writes
 // bench-results/bench.json. PyTorch (Debian's python3-torch, scripts/bench_torch.py: the same net, batch, loss
@@ -20,6 +21,8 @@ const outDir = args.get('outDir') ?? '/tmp/dist-bench';
 const query = new URLSearchParams({
   backends: args.get('backends') ?? 'webgpu,wasm,webgl,cpu',
   sizes: args.get('sizes') ?? '64,128',
+  networks: args.get('networks') ?? 'unet2d',
+  sizes3d: args.get('sizes3d') ?? '32',
   steps: args.get('steps') ?? '20',
   budget: args.get('budget') ?? '20000',
   wasmThreads: args.get('wasmThreads') ?? 'both',
@@ -33,6 +36,7 @@ function fmt(x: number | undefined, digits = 0): string {
 
 /** One PyTorch timing of the same net (scripts/bench_torch.py). */
 interface TorchRow {
+  network: string;
   size: number;
   threads: number;
   isa: 'native' | '128-bit';
@@ -52,16 +56,35 @@ function torchMissing(): string | null {
   }
 }
 
-/** PyTorch on the sizes and thread counts the browser ran, native and held to 128-bit SIMD. */
-function runTorch(sizes: number[]): TorchRow[] {
+/** The networks, sizes and batches the browser runs (the page's own rule: 2D at `sizes`, batch 4; 3D at `sizes3d`, batch 2). */
+function benchCases(): { network: string; size: number; batch: number }[] {
+  const list = (key: string) => (query.get(key) ?? '').split(',').filter(Boolean);
+  return list('networks').flatMap((network) =>
+    list(network === 'unet3d' ? 'sizes3d' : 'sizes').map((s) => ({
+      network,
+      size: Number(s),
+      batch: network === 'unet3d' ? 2 : 4,
+    })),
+  );
+}
+
+/** PyTorch on the cases and thread counts the browser ran, native and held to 128-bit SIMD. */
+function runTorch(): TorchRow[] {
   const rows: TorchRow[] = [];
-  for (const size of sizes)
+  for (const { network, size, batch } of benchCases())
     for (const threads of [1, 2])
       for (const isa of ['native', '128-bit'] as const) {
         const env = { ...process.env, ...(isa === '128-bit' ? HOLD_128 : {}) };
         const out = execFileSync(
           PYTHON,
-          ['scripts/bench_torch.py', `--size=${size}`, `--threads=${threads}`, `--steps=${query.get('steps')}`],
+          [
+            'scripts/bench_torch.py',
+            `--network=${network}`,
+            `--size=${size}`,
+            `--batch=${batch}`,
+            `--threads=${threads}`,
+            `--steps=${query.get('steps')}`,
+          ],
           { env, encoding: 'utf8' },
         );
         rows.push({ ...(JSON.parse(out.trim().split('\n').at(-1)!) as TorchRow), isa });
@@ -71,9 +94,8 @@ function runTorch(sizes: number[]): TorchRow[] {
 
 async function main(): Promise<void> {
   const missing = torchMissing();
-  const sizes = (query.get('sizes') ?? '64').split(',').map(Number);
   // PyTorch before and after the browser, so the baseline brackets the browser's run on a noisy machine.
-  const torch = missing ? [] : runTorch(sizes);
+  const torch = missing ? [] : runTorch();
   const server = await buildAndServe({ outDir, port });
   try {
     const browser = await chromium.launch({
@@ -88,7 +110,7 @@ async function main(): Promise<void> {
     const rows = (await page.evaluate(() => window.benchResults)) as Row[];
     const userAgent = await page.evaluate(() => navigator.userAgent);
     await browser.close();
-    if (!missing) torch.push(...runTorch(sizes));
+    if (!missing) torch.push(...runTorch());
     report(rows, userAgent, torch, missing);
   } finally {
     server.stop();
@@ -104,13 +126,18 @@ function median(xs: number[]): number {
  * wasm: single-threaded ms/step over multi-threaded ms/step per size, from the same run: the ratio of
  * the medians of all steps pooled over rounds, and each round's own ratio (its pair ran back to back).
  */
+/** "64x64" for the reference net, "3D U-Net 32^3" for the 3D one. */
+function caseLabel(r: { network?: string; size: number }): string {
+  return r.network === 'unet3d' ? `3D U-Net ${r.size}^3` : `${r.size}x${r.size}`;
+}
+
 function threadRatios(rows: Row[]): string[] {
   const ok = rows.filter((r) => r.backend === 'wasm' && r.engine && r.bare);
   const single = (r: Row) => r.threadsReason === 'single-threaded on request';
   const out: string[] = [];
-  for (const size of new Set(ok.map((r) => r.size))) {
-    const multi = ok.filter((r) => r.size === size && (r.threads ?? 1) > 1);
-    const one = ok.filter((r) => r.size === size && single(r));
+  for (const label of new Set(ok.map(caseLabel))) {
+    const multi = ok.filter((r) => caseLabel(r) === label && (r.threads ?? 1) > 1);
+    const one = ok.filter((r) => caseLabel(r) === label && single(r));
     if (!multi.length || !one.length) continue;
     const pooled = (rs: Row[], loop: 'engine' | 'bare') => median(rs.flatMap((r) => r[loop]!.stepsMs));
     const perRound = multi.flatMap((m) => {
@@ -118,13 +145,13 @@ function threadRatios(rows: Row[]): string[] {
       return s ? [fmt(s.engine!.median / m.engine!.median, 2)] : [];
     });
     out.push(
-      `wasm ${size}x${size}: ${multi[0].threads} threads ${fmt(pooled(multi, 'engine'))} ms/step vs 1 thread ` +
+      `wasm ${label}: ${multi[0].threads} threads ${fmt(pooled(multi, 'engine'))} ms/step vs 1 thread ` +
         `${fmt(pooled(one, 'engine'))}: ${fmt(pooled(one, 'engine') / pooled(multi, 'engine'), 2)}x ` +
         `(bare loop ${fmt(pooled(one, 'bare') / pooled(multi, 'bare'), 2)}x; per round ${perRound.join(', ')})`,
     );
   }
   for (const r of ok.filter((r) => r.threadsReason && !single(r)))
-    out.push(`wasm ${r.size}x${r.size} ran single-threaded: ${r.threadsReason}`);
+    out.push(`wasm ${caseLabel(r)} ran single-threaded: ${r.threadsReason}`);
   return out;
 }
 
@@ -133,12 +160,17 @@ function torchRatios(rows: Row[], torch: TorchRow[]): string[] {
   const out: string[] = [];
   for (const r of rows.filter((r) => r.backend === 'wasm' && r.engine)) {
     const threads = r.threadsReason === 'single-threaded on request' ? 1 : (r.threads ?? 1);
+    const network = r.network ?? 'unet2d';
     const of = (isa: TorchRow['isa']) =>
-      median(torch.filter((t) => t.size === r.size && t.threads === threads && t.isa === isa).map((t) => t.median));
+      median(
+        torch
+          .filter((t) => (t.network ?? 'unet2d') === network && t.size === r.size && t.threads === threads && t.isa === isa)
+          .map((t) => t.median),
+      );
     const held = of('128-bit');
     const native = of('native');
     out.push(
-      `wasm ${r.size}x${r.size}, ${threads} thread${threads > 1 ? 's' : ''}: ${fmt(r.engine!.median)} ms/step; PyTorch 128-bit ` +
+      `wasm ${caseLabel(r)}, ${threads} thread${threads > 1 ? 's' : ''}: ${fmt(r.engine!.median)} ms/step; PyTorch 128-bit ` +
         `${fmt(held)} ms (wasm/PyTorch ${fmt(r.engine!.median / held, 2)}x), native ${fmt(native)} ms (${fmt(r.engine!.median / native, 2)}x)`,
     );
   }
@@ -146,19 +178,19 @@ function torchRatios(rows: Row[], torch: TorchRow[]): string[] {
 }
 
 function report(rows: Row[], userAgent: string, torch: TorchRow[] = [], torchMissingWhy: string | null = null): void {
-  const webgl = new Map(rows.filter((r) => r.backend === 'webgl' && r.engine).map((r) => [r.size, r.engine!.median]));
+  const webgl = new Map(rows.filter((r) => r.backend === 'webgl' && r.engine).map((r) => [caseLabel(r), r.engine!.median]));
   const header =
     '| backend | threads | size | ms/step median (min-max) | first step ms | bare loop ms | engine/bare | webgl/this | tensors before/after | heap MB | longest main-thread task ms |';
   const lines = [header, '|---|---|---|---|---|---|---|---|---|---|---|'];
   for (const r of rows) {
     if (!r.available || !r.engine || !r.bare) {
-      lines.push(`| ${r.backend} | | ${r.size} | unavailable: ${r.error ?? ''} | | | | | | | |`);
+      lines.push(`| ${r.backend} | | ${caseLabel(r)} | unavailable: ${r.error ?? ''} | | | | | | | |`);
       continue;
     }
-    const w = webgl.get(r.size);
+    const w = webgl.get(caseLabel(r));
     const heap = r.wasmHeap ?? r.bytesAfter;
     lines.push(
-      `| ${r.backend} | ${r.threads ?? ''} | ${r.size} | ${fmt(r.engine.median)} (${fmt(r.engine.min)}-${fmt(r.engine.max)}), n=${r.engine.stepsMs.length} | ${fmt(r.engine.firstStepMs)} | ${fmt(r.bare.median)} | ${fmt(r.overhead, 3)} | ${w ? fmt(w / r.engine.median, 1) : '–'} | ${r.tensorsBefore}/${r.tensorsAfter} | ${fmt((heap ?? 0) / 2 ** 20, 1)} | ${fmt(r.longestTaskMs)} |`,
+      `| ${r.backend} | ${r.threads ?? ''} | ${caseLabel(r)} | ${fmt(r.engine.median)} (${fmt(r.engine.min)}-${fmt(r.engine.max)}), n=${r.engine.stepsMs.length} | ${fmt(r.engine.firstStepMs)} | ${fmt(r.bare.median)} | ${fmt(r.overhead, 3)} | ${w ? fmt(w / r.engine.median, 1) : '–'} | ${r.tensorsBefore}/${r.tensorsAfter} | ${fmt((heap ?? 0) / 2 ** 20, 1)} | ${fmt(r.longestTaskMs)} |`,
     );
   }
   const vsTorch = torchMissingWhy ? [torchMissingWhy] : torchRatios(rows, torch);
@@ -170,7 +202,9 @@ function report(rows: Row[], userAgent: string, torch: TorchRow[] = [], torchMis
     'Against PyTorch (same net, batch, loss and optimizer, same run):',
     ...vsTorch,
   ].join('\n');
-  console.log(`Reference net: 2D U-Net, depth 2, 8 base filters, 3 channels, batch 4, GDL, Adam.\n${userAgent}\n`);
+  console.log(
+    `Reference net: 2D U-Net, depth 2, 8 base filters, 3 channels, batch 4, GDL, Adam (3D U-Net: depth 2, 4 base filters, batch 2).\n${userAgent}\n`,
+  );
   console.log(table);
   mkdirSync('bench-results', { recursive: true });
   writeFileSync('bench-results/bench.json', JSON.stringify({ date: new Date().toISOString(), userAgent, rows, torch }, null, 1));

@@ -23,6 +23,10 @@ const backends = (q.get('backends')?.split(',') ?? [...BACKENDS]).filter((b): b 
   (BACKENDS as readonly string[]).includes(b),
 );
 const sizes = (q.get('sizes') ?? '64,128').split(',').map(Number);
+// unet2d: the reference net at `sizes`, batch 4; unet3d: the 3D U-Net at `sizes3d` (cubes), batch 2.
+const networks = (q.get('networks') ?? 'unet2d').split(',').filter((n): n is Network => n === 'unet2d' || n === 'unet3d');
+const sizes3d = (q.get('sizes3d') ?? '32').split(',').map(Number);
+type Network = 'unet2d' | 'unet3d';
 // wasm threads: 'both' (multi- and single-threaded, back to back, for the ratio), 'on' or 'off'.
 const wasmThreads = q.get('wasmThreads') ?? 'both';
 // wasm pairs are repeated this many times, alternating which goes first (load drifts cancel out).
@@ -30,7 +34,9 @@ const rounds = Math.max(1, Number(q.get('rounds') ?? 1));
 
 interface Config {
   backend: BackendName;
+  network: Network;
   size: number;
+  batch: number;
   /** wasm only: multi-threaded (true) or single-threaded (false). */
   threads?: boolean;
   round: number;
@@ -38,15 +44,18 @@ interface Config {
 
 function configs(): Config[] {
   const list: Config[] = [];
+  const cases = networks.flatMap((network) =>
+    (network === 'unet3d' ? sizes3d : sizes).map((size) => ({ network, size, batch: network === 'unet3d' ? 2 : 4 })),
+  );
   for (const backend of backends) {
-    for (const size of sizes) {
+    for (const c of cases) {
       if (backend !== 'wasm') {
-        list.push({ backend, size, round: 0 });
+        list.push({ backend, ...c, round: 0 });
         continue;
       }
       const modes = [...(wasmThreads !== 'off' ? [true] : []), ...(wasmThreads !== 'on' ? [false] : [])];
       for (let round = 0; round < rounds; round++) {
-        for (const threads of round % 2 ? [...modes].reverse() : modes) list.push({ backend, size, threads, round });
+        for (const threads of round % 2 ? [...modes].reverse() : modes) list.push({ backend, ...c, threads, round });
       }
     }
   }
@@ -63,16 +72,16 @@ new PerformanceObserver((list) => {
 async function main(): Promise<void> {
   const results: PageResult[] = [];
   window.benchResults = results;
-  for (const { backend, size, threads, round } of configs()) {
+  for (const { backend, network, size, batch, threads, round } of configs()) {
     // A fresh worker per configuration: backends and their caches start cold, as for a user.
     const client = createEngineClient();
     longest = 0;
     try {
-      const r = await client.call('benchmark', { backend, size, batch: 4, steps, budgetMs, wasmThreads: threads });
+      const r = await client.call('benchmark', { backend, network, size, batch, steps, budgetMs, wasmThreads: threads });
       results.push({ ...r, longestTaskMs: longest, round });
     } catch (err) {
       const error = String(err);
-      results.push({ backend, size, batch: 4, params: 0, available: false, error, longestTaskMs: longest, round });
+      results.push({ backend, network, size, batch, params: 0, available: false, error, longestTaskMs: longest, round });
     } finally {
       client.dispose();
     }

@@ -1,5 +1,5 @@
-// Training-speed measurement of the reference net (2D U-Net, depth 2, 8 base filters) on the
-// active backend: through the engine's Trainer and through a bare tfjs loop, same model, same data.
+// Training-speed measurement of the reference net (2D U-Net, depth 2, 8 base filters; or the 3D U-Net)
+// on the active backend: through the engine's Trainer and through a bare tfjs loop, same model, same data.
 import * as tf from '@tensorflow/tfjs';
 import { computeLoss } from '../losses';
 import { createNetwork, trainableVariables } from '../networks';
@@ -11,6 +11,8 @@ import { timingTrainer } from '../train/trainer';
 
 export interface BenchRequest {
   backend: BackendName;
+  /** unet2d (default, the reference net) or unet3d (size^3 patches). */
+  network?: 'unet2d' | 'unet3d';
   size: number;
   batch: number;
   /** Timed steps at most, and a wall-time budget that may stop earlier (slow backends). */
@@ -31,6 +33,7 @@ export interface LoopTiming {
 
 export interface BenchResult {
   backend: string;
+  network?: 'unet2d' | 'unet3d';
   available: boolean;
   error?: string;
   size: number;
@@ -82,16 +85,18 @@ function wasmHeapBytes(): number | undefined {
 }
 
 export async function runBenchmark(req: BenchRequest): Promise<BenchResult> {
-  const base = { backend: req.backend, size: req.size, batch: req.batch, params: 0 };
+  const network = req.network ?? 'unet2d';
+  const base = { backend: req.backend, network, size: req.size, batch: req.batch, params: 0 };
   const report = await selectBackend({ requested: req.backend, order: [req.backend], wasmThreads: req.wasmThreads }).catch(
     (e: Error) => e,
   );
   if (report instanceof Error || activeBackend() !== req.backend) {
     return { ...base, available: false, error: report instanceof Error ? report.message : `got ${activeBackend()}` };
   }
-  const source = createToySource({ seed: 1, size: req.size, batch: req.batch, channels: 3 });
+  const dims = network === 'unet3d' ? 3 : 2;
+  const source = createToySource({ seed: 1, size: req.size, batch: req.batch, channels: 3, dims });
   const loss = (y: tf.Tensor, p: tf.Tensor) => computeLoss('gdl', y, p);
-  const spec = { kind: 'unet2d' as const, inChannels: 3, seed: 1 };
+  const spec = { kind: network, inChannels: 3, seed: 1 };
   const tensorsBefore = tf.memory().numTensors;
 
   // Engine path: the Trainer reading back every step, so each step's time is complete.
