@@ -264,6 +264,23 @@ describe('wasm layout kernels vs cpu', () => {
     expect(Array.from(await y.data())).toEqual(want);
     y.dispose();
     expect(backendDataIds()).toBe(buffers - 1);
+    // A cast to the same dtype shares too; a real cast converts.
+    const f = tf.tensor([1.5, -2, 0], [3]);
+    const before = backendDataIds();
+    const same = tf.cast(f, 'float32');
+    expect(backendDataIds()).toBe(before);
+    const ints = tf.cast(f, 'int32');
+    expect(backendDataIds()).toBe(before + 1);
+    expect(Array.from(await ints.data())).toEqual([1, -2, 0]);
+    expect(Array.from(await tf.cast(ints, 'bool').data())).toEqual([1, 1, 0]);
+    // To bool is x != 0, as on cpu (stock wasm kept the low byte: -2 gave 254).
+    const odd = () => tf.tensor([0.5, -0.25, 0, Number.NaN, -256], [5]);
+    expect(Array.from(await tf.cast(odd(), 'bool').data())).toEqual([1, 1, 0, 1, 1]);
+    expect(Array.from(await valuesOn('wasm', () => tf.cast(odd(), 'bool')))).toEqual(
+      Array.from(await valuesOn('cpu', () => tf.cast(odd(), 'bool'))),
+    );
+    await tf.setBackend('wasm');
+    tf.dispose([f, same, ints]);
     await tf.setBackend('cpu');
   });
 

@@ -274,6 +274,24 @@ const identity: KernelFunc = (args) => {
   return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
 };
 
+/**
+ * Cast to the dtype a tensor already has is an Identity (stock wasm copies it; the losses cast ~20 times a
+ * step). To bool it is x != 0, as on cpu (stock wasm copies the low byte: -2 became 254).
+ */
+const cast: KernelFunc = (args) => {
+  const x = args.inputs.x as TensorInfo;
+  const { dtype } = args.attrs as unknown as { dtype: string };
+  if (dtype === x.dtype) return identity(args);
+  if (dtype !== 'bool' || x.dtype === 'string' || x.dtype === 'complex64') return stockKernel('Cast').kernelFunc(args);
+  const backend = asWasm(args.backend);
+  const out = backend.makeOutput([...x.shape], 'bool');
+  // Views after makeOutput: a malloc may grow (and detach) the heap.
+  const src = backend.typedArrayFromHeap(x);
+  const dst = backend.typedArrayFromHeap(out);
+  for (let i = 0; i < src.length; i++) dst[i] = src[i] !== 0 ? 1 : 0;
+  return out;
+};
+
 function reduction(name: string): KernelFunc {
   return (args) => {
     const x = args.inputs.x as TensorInfo;
@@ -308,5 +326,6 @@ export const layoutKernels: KernelConfig[] = [
   { kernelName: 'Tile', backendName: 'wasm', kernelFunc: tile },
   { kernelName: 'Concat', backendName: 'wasm', kernelFunc: concat },
   { kernelName: 'Identity', backendName: 'wasm', kernelFunc: identity },
+  { kernelName: 'Cast', backendName: 'wasm', kernelFunc: cast },
   ...REDUCTIONS.map((name) => ({ kernelName: name, backendName: 'wasm', kernelFunc: reduction(name) })),
 ];
