@@ -258,6 +258,17 @@ function columnSums(backend: WasmBackend, x: TensorInfo, n: number, c: number, m
     dst[k + 2] = mean ? a2 / n : a2;
     dst[k + 3] = mean ? a3 / n : a3;
   }
+  if (k + 2 <= c) {
+    let a0 = 0;
+    let a1 = 0;
+    for (let o = k; o < total; o += c) {
+      a0 += src[o];
+      a1 += src[o + 1];
+    }
+    dst[k] = mean ? a0 / n : a0;
+    dst[k + 1] = mean ? a1 / n : a1;
+    k += 2;
+  }
   for (; k < c; k++) {
     let a = 0;
     for (let o = k; o < total; o += c) a += src[o];
