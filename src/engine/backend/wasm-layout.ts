@@ -211,8 +211,8 @@ export function mergeReduction(shape: number[], axes: number[]): { shape: number
 
 /**
  * Column sums of a [n, c] float32 block in float64, divided by n for a mean (bias/BN gradients). Eight
- * (then four) columns at a time in locals (an array accumulator costs a load and a store per element); each column
- * is still summed row by row in float64, so the sums are the same.
+ * (then four, two, one) columns at a time in locals (an array accumulator costs a load and a store per
+ * element); each column is still summed row by row in float64, so the sums are the same.
  */
 function columnSums(backend: WasmBackend, x: TensorInfo, n: number, c: number, mean: boolean, outShape: number[]) {
   const out = backend.makeOutput(outShape, 'float32');
