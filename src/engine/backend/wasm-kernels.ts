@@ -1,8 +1,8 @@
 // Makes tfjs's wasm backend train conv nets: registers, for 'wasm' only, the kernels it lacks
 // (Conv2DBackpropFilter), runs slowly (Conv2DBackpropInput, Conv3D, Slice/SplitV, Tile, reductions
-// over leading axes) or computes wrongly (MaxPoolGrad, MaxPool3D, MaxPool3DGrad,
-// Conv3DBackpropFilterV2, Conv3DBackpropInputV2), built from its fast ones. Also registers the
-// conv3dTranspose gradient tfjs-core lacks (for every backend).
+// over leading axes, transposed or thin BatchMatMul) or computes wrongly (MaxPoolGrad, MaxPool3D,
+// MaxPool3DGrad, Conv3DBackpropFilterV2, Conv3DBackpropInputV2), built from its fast ones. Also
+// registers the conv3dTranspose gradient tfjs-core lacks (for every backend).
 import '@tensorflow/tfjs-backend-wasm';
 
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
@@ -11,6 +11,7 @@ import { registerConv3dTransposeGradient } from './conv3d-transpose-grad';
 import { conv2dGradKernels } from './wasm-conv2d-grads';
 import { conv3dKernels } from './wasm-conv3d';
 import { layoutKernels, rememberStockKernel } from './wasm-layout';
+import { matMulKernels } from './wasm-matmul';
 import { poolKernels } from './wasm-pool';
 
 /** Every kernel this module registers for the wasm backend. */
@@ -19,6 +20,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   ...conv3dKernels,
   ...poolKernels,
   ...layoutKernels,
+  ...matMulKernels,
 ];
 
 // Stock configs replaced by ours (undefined where wasm had none), kept to restore them.

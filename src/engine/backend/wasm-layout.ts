@@ -24,7 +24,7 @@ export function rememberStockKernel(config: KernelConfig): void {
   stock.set(config.kernelName, config);
 }
 
-function stockKernel(name: string): KernelConfig {
+export function stockKernel(name: string): KernelConfig {
   const k = stock.get(name);
   if (!k) throw new Error(`stock wasm kernel ${name} was not recorded`);
   return k;
