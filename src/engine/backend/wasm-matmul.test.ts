@@ -1,4 +1,4 @@
-// The wasm BatchMatMul (transposed operands through XNNPACK, inner size 1 as a JS loop) against a
+// The wasm BatchMatMul (transposed operands through XNNPACK, inner size 1 and single rows as JS loops) against a
 // hand-written triple loop and against the cpu backend, values and gradients, and its memory.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +32,8 @@ interface Case {
   tb: boolean;
 }
 
-// The shapes training meets (3D up-conv gradients, the losses' sums and their broadcasts) and edge cases.
+// The shapes training meets (3D up-conv gradients, the losses' sums and their broadcasts) and the
+// neighbours of each rule (single rows with 2, 3, 5 and 20 columns, transposed or batched).
 const CASES: Case[] = [
   { a: [300, 24], b: [9, 24], ta: false, tb: true },
   { a: [300, 9], b: [300, 24], ta: true, tb: false },
@@ -46,6 +47,11 @@ const CASES: Case[] = [
   { a: [3, 250, 1], b: [1, 4], ta: false, tb: false },
   { a: [2, 3, 8, 5], b: [2, 3, 6, 5], ta: false, tb: true },
   { a: [1, 1, 500], b: [1, 500, 2], ta: false, tb: false },
+  { a: [1, 500], b: [500, 5], ta: false, tb: false },
+  { a: [500, 1], b: [500, 3], ta: true, tb: false },
+  { a: [1, 500], b: [3, 500], ta: false, tb: true },
+  { a: [1, 500], b: [500, 20], ta: false, tb: false },
+  { a: [2, 1, 500], b: [2, 500, 2], ta: false, tb: false },
   { a: [5, 1], b: [1, 7], ta: false, tb: false },
 ];
 
