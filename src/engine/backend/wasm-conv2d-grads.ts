@@ -1,5 +1,5 @@
 // Conv2D gradients for the wasm backend, computed with XNNPACK's forward Conv2D:
-// the filter gradient is one convolution of the input with the output gradient as filter,
+// the filter gradient is one convolution of the input (as one wide image) with the output gradient as filter,
 // the input gradient is a stride-1 convolution with a sub-pixel rearranged filter + a pixel shuffle.
 import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 
@@ -32,21 +32,25 @@ export function geometry(
 }
 
 /**
- * dW[a,b,ci,co] = sum_{n,i,j} x[n, i*sh - top + a, j*sw - left + b, ci] * dy[n,i,j,co]:
- * a conv of x^T [Ci,H,W,N] with dyT [Ho,Wo,N,Co] as filter, strides turned into dilations.
+ * dW[a,b,ci,co] = sum_{n,i,j} x[n, i*sh - top + a, j*sw - left + b, ci] * dy[n,i,j,co], with
+ * dyT = dy as [Ho,Wo,N,Co]: one XNNPACK conv of x as a single wide image [1, H, W*Ci, N] (column
+ * w*Ci + ci) with dyT as its filter, strides turned into dilations and the width's dilated by Ci.
+ * Output column b*Ci + ci is dW[., b, ci, .], so the output [1, kh, kw*Ci, Co] is dW's own layout.
+ * (x^T [Ci,H,W,N] as Ci images gives the same sums, but its rank-3 transpose is ~3x slower on wasm
+ * than this 2D one: steps 2-4% faster in 2D, 9% in 3D.)
  */
 export function conv2dFilterGradCore(s: Scope, x: TensorInfo, dyT: TensorInfo, g: Conv2DGeometry): TensorInfo {
-  const [, h, w] = x.shape;
-  const [ho, wo] = dyT.shape;
-  const xT = transpose(s, x, [3, 1, 2, 0]);
+  const [n, h, w, ci] = x.shape;
+  const [ho, wo, , co] = dyT.shape;
+  const xw = reshape(s, transpose(s, reshape(s, x, [n, h * w * ci]), [1, 0]), [1, h, w * ci, n]);
   const pads = {
     top: g.top,
     bottom: (ho - 1) * g.sh + g.kh - h - g.top,
-    left: g.left,
-    right: (wo - 1) * g.sw + g.kw - w - g.left,
+    left: g.left * ci,
+    right: ((wo - 1) * g.sw + g.kw - w - g.left) * ci,
   };
-  const out = conv2dPadded(s, xT, dyT, { strides: [1, 1], dilations: [g.sh, g.sw], pads });
-  return transpose(s, out, [1, 2, 0, 3]);
+  const out = conv2dPadded(s, xw, dyT, { strides: [1, 1], dilations: [g.sh, g.sw * ci], pads });
+  return reshape(s, out, [g.kh, g.kw, ci, co]);
 }
 
 /**
