@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 import { mergeTranspose } from './wasm-kernel-ops';
 import { mergeReduction } from './wasm-layout';
-import { backendDataIds, maxRelError, seededValues, valuesOn } from './wasm-test-utils';
+import { backendDataIds, liveCounts, maxRelError, seededValues, valuesOn } from './wasm-test-utils';
 
 let seed = 100;
 function input(shape: number[]): () => tf.Tensor {
@@ -296,11 +296,9 @@ describe('wasm layout kernels vs cpu', () => {
         ]),
       );
     run().dispose();
-    const tensors = tf.memory().numTensors;
-    const buffers = backendDataIds();
+    const before = liveCounts();
     for (let i = 0; i < 3; i++) run().dispose();
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(backendDataIds()).toBe(buffers);
+    expect(liveCounts()).toEqual(before);
     x.dispose();
     await tf.setBackend('cpu');
   });

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { registerWasmTrainingKernels } from './wasm-kernels';
 import { planMatMul } from './wasm-matmul';
-import { backendDataIds, maxRelError, seededValues, valuesOn } from './wasm-test-utils';
+import { liveCounts, maxRelError, seededValues, valuesOn } from './wasm-test-utils';
 
 beforeAll(async () => {
   registerWasmTrainingKernels();
@@ -133,11 +133,9 @@ describe('wasm BatchMatMul', () => {
     });
     const run = () => tf.tidy(() => xs.map(({ c, a, b }) => tf.sum(tf.matMul(a, b, c.ta, c.tb))).reduce((s, t) => s.add(t)));
     run().dispose();
-    const tensors = tf.memory().numTensors;
-    const buffers = backendDataIds();
+    const before = liveCounts();
     for (let i = 0; i < 3; i++) run().dispose();
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(backendDataIds()).toBe(buffers);
+    expect(liveCounts()).toEqual(before);
     for (const x of xs) tf.dispose([x.a, x.b]);
     await tf.setBackend('cpu');
   });

@@ -42,13 +42,16 @@ export function planMatMul(a: readonly number[], b: readonly number[], ta: boole
   return { batchA, batchB, m, k, n, outShape: [...outer, m, n] };
 }
 
+/** A float32 output and views of both operands and of it (views after the malloc: it may grow the heap). */
+function withOutput(backend: WasmBackend, a: TensorInfo, b: TensorInfo, shape: number[]) {
+  const out = backend.makeOutput(shape, 'float32');
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+  return { out, av: view(a), bv: view(b), ov: view(out) };
+}
+
 /** out[t] = op(A[t]) op(B[t]) when the inner size is 1: one multiply per output, no sum. */
 function outerProduct(backend: WasmBackend, a: TensorInfo, b: TensorInfo, p: Plan) {
-  const out = backend.makeOutput(p.outShape, 'float32');
-  // Views after makeOutput: a malloc may grow (and detach) the heap.
-  const av = backend.typedArrayFromHeap(a) as Float32Array;
-  const bv = backend.typedArrayFromHeap(b) as Float32Array;
-  const ov = backend.typedArrayFromHeap(out) as Float32Array;
+  const { out, av, bv, ov } = withOutput(backend, a, b, p.outShape);
   const { m, n } = p;
   // With k = 1 a transpose moves nothing: op(A) is A's m values in order, op(B) B's n values.
   for (let t = 0; t < Math.max(p.batchA, p.batchB); t++) {
@@ -69,10 +72,7 @@ function outerProduct(backend: WasmBackend, a: TensorInfo, b: TensorInfo, p: Pla
  */
 function rowProduct(backend: WasmBackend, a: TensorInfo, b: TensorInfo, p: Plan) {
   // (Batch 1, so no batch offsets.)
-  const out = backend.makeOutput(p.outShape, 'float32');
-  const av = backend.typedArrayFromHeap(a) as Float32Array;
-  const bv = backend.typedArrayFromHeap(b) as Float32Array;
-  const ov = backend.typedArrayFromHeap(out) as Float32Array;
+  const { out, av, bv, ov } = withOutput(backend, a, b, p.outShape);
   const { k, n } = p;
   if (n === 2) {
     // The two-class case in locals (an array accumulator costs a load and a store per element).

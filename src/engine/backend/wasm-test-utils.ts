@@ -49,6 +49,11 @@ export function backendDataIds(): number {
   return (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
 }
 
+/** Live tensors and the backend's data buffers: equal before and after a run that leaks nothing. */
+export function liveCounts(): { tensors: number; buffers: number } {
+  return { tensors: tf.memory().numTensors, buffers: backendDataIds() };
+}
+
 /** Runs a kernel directly (exactly what the engine calls when an op needs it). */
 export function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>): tf.Tensor {
   return tf.engine().runKernel(name, inputs as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor;
