@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   trainer.dispose();
   const [o, s] = [median(times.ours), median(times.stock)];
   console.log(
-    `${kernel}, ${network} ${size} batch ${batch}, ${rounds} rounds: ours ${o.toFixed(1)} ms/step, stock ${s.toFixed(1)}: ` +
+    `${kernel}, ${network} ${size} batch ${batch}, ${rounds} rounds: ours ${o.toFixed(2)} ms/step, stock ${s.toFixed(2)}: ` +
       `ours/stock ${(o / s).toFixed(3)}`,
   );
 }
