@@ -4,11 +4,11 @@
 // through the engine and through a bare tfjs loop; wasm both multi-threaded and single-threaded
 // (--wasmThreads=both|on|off, --rounds=N back-to-back pairs). Prints a table and writes
 // bench-results/bench.json. PyTorch (Debian's python3-torch, scripts/bench_torch.py: the same net, batch, loss
-// and optimizer, native and held to 128-bit SIMD, 1 and 2 threads) runs before and after the browser, and the
-// wasm/PyTorch ratios are printed; without PyTorch it says so.
+// and optimizer, native and held to 128-bit SIMD, 1 and 2 threads) runs right before each round's page load,
+// and each round's wasm/PyTorch ratios and their median over rounds are printed; without PyTorch it says so.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { chromium } from '@playwright/test';
+import { type Browser, chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { buildAndServe } from './preview';
 import type { BenchResult } from '../src/engine/backend/bench';
@@ -41,6 +41,8 @@ interface TorchRow {
   threads: number;
   isa: 'native' | '128-bit';
   median: number;
+  /** The round it ran just before (its page load). */
+  round?: number;
 }
 
 const HOLD_128 = { DNNL_MAX_CPU_ISA: 'SSE41', ONEDNN_MAX_CPU_ISA: 'SSE41', ATEN_CPU_CAPABILITY: 'default' };
@@ -92,29 +94,51 @@ function runTorch(): TorchRow[] {
   return rows;
 }
 
+/** One page load of the bench page with `params`; its rows and the browser's user agent. */
+async function loadBenchPage(browser: Browser, params: URLSearchParams): Promise<{ rows: Row[]; userAgent: string }> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`http://127.0.0.1:${port}/bench.html?${params}`);
+    await page.waitForFunction(() => window.benchDone || window.benchError, null, { timeout: 3_600_000, polling: 1000 });
+    const error = await page.evaluate(() => window.benchError);
+    if (error) throw new Error(error);
+    const rows = (await page.evaluate(() => window.benchResults)) as Row[];
+    return { rows, userAgent: await page.evaluate(() => navigator.userAgent) };
+  } finally {
+    await page.close();
+  }
+}
+
 async function main(): Promise<void> {
   const missing = torchMissing();
-  // PyTorch before and after the browser, so the baseline brackets the browser's run on a noisy machine.
-  const torch = missing ? [] : runTorch();
+  const rounds = Math.max(1, Number(query.get('rounds')));
+  const rows: Row[] = [];
+  const torch: TorchRow[] = [];
+  let userAgent = '';
   const server = await buildAndServe({ outDir, port });
   try {
     const browser = await chromium.launch({
       executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
       args: CHROMIUM_ARGS,
     });
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/bench.html?${query}`);
-    await page.waitForFunction(() => window.benchDone || window.benchError, null, { timeout: 3_600_000, polling: 1000 });
-    const error = await page.evaluate(() => window.benchError);
-    if (error) throw new Error(error);
-    const rows = (await page.evaluate(() => window.benchResults)) as Row[];
-    const userAgent = await page.evaluate(() => navigator.userAgent);
+    // A page load per round with PyTorch right before it: each round's wasm/PyTorch ratio is a back-to-back
+    // pair (this machine's speed drifts by 1.5x within minutes). Other backends run in the first round only.
+    const wasm = (query.get('backends') ?? '').split(',').includes('wasm');
+    for (let round = 0; round < (wasm ? rounds : 1); round++) {
+      if (!missing) torch.push(...runTorch().map((t) => ({ ...t, round })));
+      const params = new URLSearchParams(query);
+      params.set('rounds', '1');
+      params.set('firstRound', String(round));
+      if (round > 0) params.set('backends', 'wasm');
+      const load = await loadBenchPage(browser, params);
+      rows.push(...load.rows);
+      userAgent = load.userAgent;
+    }
     await browser.close();
-    if (!missing) torch.push(...runTorch());
-    report(rows, userAgent, torch, missing);
   } finally {
     server.stop();
   }
+  report(rows, userAgent, torch, missing);
 }
 
 function median(xs: number[]): number {
@@ -155,25 +179,41 @@ function threadRatios(rows: Row[]): string[] {
   return out;
 }
 
-/** wasm's engine ms/step over PyTorch's at the same size and threads (median of PyTorch's runs). */
+/**
+ * wasm's engine ms/step over PyTorch's at the same size and threads, PyTorch from the same round (run just
+ * before that round's page load); then, per case, the median of those back-to-back ratios.
+ */
 function torchRatios(rows: Row[], torch: TorchRow[]): string[] {
   const out: string[] = [];
+  const perCase = new Map<string, { held: number[]; native: number[] }>();
   for (const r of rows.filter((r) => r.backend === 'wasm' && r.engine)) {
     const threads = r.threadsReason === 'single-threaded on request' ? 1 : (r.threads ?? 1);
     const network = r.network ?? 'unet2d';
-    const of = (isa: TorchRow['isa']) =>
-      median(
-        torch
-          .filter((t) => (t.network ?? 'unet2d') === network && t.size === r.size && t.threads === threads && t.isa === isa)
-          .map((t) => t.median),
+    const of = (isa: TorchRow['isa']) => {
+      const same = torch.filter(
+        (t) => (t.network ?? 'unet2d') === network && t.size === r.size && t.threads === threads && t.isa === isa,
       );
+      const inRound = same.filter((t) => t.round === r.round);
+      return median((inRound.length ? inRound : same).map((t) => t.median));
+    };
     const held = of('128-bit');
     const native = of('native');
+    const key = `wasm ${caseLabel(r)}, ${threads} thread${threads > 1 ? 's' : ''}`;
+    const c = perCase.get(key) ?? { held: [], native: [] };
+    c.held.push(r.engine!.median / held);
+    c.native.push(r.engine!.median / native);
+    perCase.set(key, c);
     out.push(
-      `wasm ${caseLabel(r)}, ${threads} thread${threads > 1 ? 's' : ''}: ${fmt(r.engine!.median)} ms/step; PyTorch 128-bit ` +
+      `${key} (round ${r.round}): ${fmt(r.engine!.median)} ms/step; PyTorch 128-bit ` +
         `${fmt(held)} ms (wasm/PyTorch ${fmt(r.engine!.median / held, 2)}x), native ${fmt(native)} ms (${fmt(r.engine!.median / native, 2)}x)`,
     );
   }
+  out.push('', "Median of the rounds' back-to-back ratios:");
+  for (const [key, c] of perCase)
+    out.push(
+      `${key}: wasm/PyTorch-128-bit ${fmt(median(c.held), 2)}x (rounds ${c.held.map((x) => fmt(x, 2)).join(', ')}), ` +
+        `wasm/native ${fmt(median(c.native), 2)}x`,
+    );
   return out;
 }
 
@@ -199,7 +239,7 @@ function report(rows: Row[], userAgent: string, torch: TorchRow[] = [], torchMis
     '',
     ...threadRatios(rows),
     '',
-    'Against PyTorch (same net, batch, loss and optimizer, same run):',
+    'Against PyTorch (same net, batch, loss and optimizer; PyTorch run just before each round):',
     ...vsTorch,
   ].join('\n');
   console.log(

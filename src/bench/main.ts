@@ -31,6 +31,8 @@ type Network = 'unet2d' | 'unet3d';
 const wasmThreads = q.get('wasmThreads') ?? 'both';
 // wasm pairs are repeated this many times, alternating which goes first (load drifts cancel out).
 const rounds = Math.max(1, Number(q.get('rounds') ?? 1));
+// The first round's index (a load per round, as `npm run bench` does, keeps the alternation going).
+const firstRound = Math.max(0, Number(q.get('firstRound') ?? 0));
 
 interface Config {
   backend: BackendName;
@@ -50,11 +52,11 @@ function configs(): Config[] {
   for (const backend of backends) {
     for (const c of cases) {
       if (backend !== 'wasm') {
-        list.push({ backend, ...c, round: 0 });
+        list.push({ backend, ...c, round: firstRound });
         continue;
       }
       const modes = [...(wasmThreads !== 'off' ? [true] : []), ...(wasmThreads !== 'on' ? [false] : [])];
-      for (let round = 0; round < rounds; round++) {
+      for (let round = firstRound; round < firstRound + rounds; round++) {
         for (const threads of round % 2 ? [...modes].reverse() : modes) list.push({ backend, ...c, threads, round });
       }
     }
