@@ -1,7 +1,8 @@
 // BatchMatMul for training on wasm. Stock wasm sends a product to XNNPACK only when neither operand
 // is transposed and the batch is 1; otherwise a naive loop runs (the 3D up-conv's gradients,
-// [8192,32] x [8,32]^T: ~2 ms against ~0.4 ms transposed first). XNNPACK itself is slow on products
-// of inner size 1 (the losses' [65536,1] x [1,2] outer products: ~1.0 ms, ~0.6 ms as a JS loop).
+// [8192,32] x [8,32]^T: ~2 ms against ~0.4 ms transposed first). And XNNPACK packs all of B on every
+// call with a new B, which for one output row or an inner size of 1 costs more than the product (the
+// losses' sums over voxels and their outer-product gradients): those run as JS loops.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { asWasm, detach, reshape, transpose, type WasmBackend, withScope } from './wasm-kernel-ops';
