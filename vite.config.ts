@@ -3,7 +3,7 @@ import { join, relative, sep } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { cspPlugin } from './scripts/csp.ts';
-import { tfjsWasm } from './scripts/vite-tfjs-wasm.ts';
+import { tfjsPthreadPool, tfjsWasm } from './scripts/vite-tfjs-wasm.ts';
 
 // Cross-origin isolation: lets wasm threads use SharedArrayBuffer.
 const isolationHeaders = {
@@ -42,10 +42,11 @@ function modelsDir(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), tfjsWasm(), cspPlugin(), modelsDir()],
+  plugins: [react(), tfjsWasm(), tfjsPthreadPool(), cspPlugin(), modelsDir()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
-  worker: { format: 'es' },
+  // Workers are bundled apart: the engine worker holds tfjs-wasm's threaded factory.
+  worker: { format: 'es', plugins: () => [tfjsPthreadPool()] },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 8000,

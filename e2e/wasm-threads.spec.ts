@@ -21,6 +21,8 @@ test('wasm trains with more than one thread in the engine worker', async ({ page
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   // One thread per logical core, at most 4 (MAX_WASM_THREADS): more than one on any multicore machine.
   expect(threads).toBe(Math.min(cores, 4));
+  // Only the workers the pool needs are started (emscripten's fixed pool would start 8, each compiling the module).
+  if (cores >= 2) expect(await threadsText.getAttribute('data-pthread-workers')).toBe(String(threads - 1));
   const title = (await page.locator('.backend').getAttribute('title')) ?? '';
   // A one-core machine runs single-threaded and says why; elsewhere there is no fallback reason.
   if (cores < 2) expect(title).toContain('one logical core');

@@ -36,7 +36,7 @@ export function Header({ backend, error, onMeasureAgain }: HeaderProps) {
           </output>
         )}
         {backend?.wasm && (
-          <output className="adapter" aria-label="Wasm threads">
+          <output className="adapter" aria-label="Wasm threads" data-pthread-workers={backend.wasm.pthreadWorkers}>
             {' '}
             ({backend.wasm.threads} {backend.wasm.threads === 1 ? 'thread' : 'threads'})
           </output>

@@ -17,7 +17,12 @@ import {
 export interface WasmThreads {
   threads: number;
   reason?: string;
+  /** Worker threads tfjs's module started (threads - 1: the engine thread is the pool's first). */
+  pthreadWorkers?: number;
 }
+
+/** Read by the threaded factory as its pthread pool size (scripts/vite-tfjs-wasm.ts puts the read there). */
+const PTHREAD_POOL_GLOBAL = '__tfjsWasmPthreadPoolSize';
 
 export const WASM_DEFAULTS = {
   /** Threaded init normally takes well under a second; past this it is presumed hung. */
@@ -102,6 +107,7 @@ export async function activateWasm(
   let reason = plan.reason;
   if (plan.threads > 1) reason = (await probeBlobWorkers({ timeoutMs: probeTimeoutMs })) ?? undefined;
   const singleThreaded = () => tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  let pthreadWorkers: number | undefined;
   if (plan.threads > 1 && !reason) {
     await patchThreadedFactory();
     setThreadsCount(plan.threads);
@@ -113,6 +119,9 @@ export async function activateWasm(
     });
     failed.catch(() => undefined);
     const pthreads = watchPthreads({ onError: (message) => fail(message) });
+    // XNNPACK's pool runs on this thread and threads - 1 others: emscripten would start 8 regardless.
+    const g = globalThis as unknown as Record<string, unknown>;
+    g[PTHREAD_POOL_GLOBAL] = plan.threads - 1;
     try {
       reason = await setBackendWithRetry({
         name: 'wasm',
@@ -125,14 +134,20 @@ export async function activateWasm(
           singleThreaded();
         },
       });
+      pthreadWorkers = pthreads.workers.length;
     } finally {
       pthreads.stop();
       restore();
+      delete g[PTHREAD_POOL_GLOBAL];
     }
   } else {
     singleThreaded();
     if (!(await tf.setBackend('wasm'))) throw new Error(`tf.setBackend('wasm') returned false (${reason})`);
   }
-  last = { threads: getThreadsCount(), ...(reason ? { reason } : {}) };
+  last = {
+    threads: getThreadsCount(),
+    ...(reason ? { reason } : {}),
+    ...(pthreadWorkers !== undefined && !reason ? { pthreadWorkers } : {}),
+  };
   return last;
 }
