@@ -3,6 +3,7 @@
 // waits while its gate is held (the backend starting). A helper that fails leaves its work to the others.
 import { generatePhantom, type Phantom, type PhantomInput } from '../engine/data/phantom';
 import type { PhantomMaker, ThreadGate } from '../engine/data/phantom-maker';
+import { warmUpPhantomCode } from '../engine/data/phantom-warmup';
 
 type Reply = { id: number; phantom?: Phantom; error?: string };
 
@@ -93,6 +94,7 @@ export function createPhantomPool(opts: PoolOptions = {}): PhantomMaker {
         await breathe(); // the reply that ended the hold (init's) goes out before this thread is busy
       }
       for (let task = queue.shift(); task; task = queue.shift()) {
+        warmUpPhantomCode(task.input);
         out[task.i] = generatePhantom(task.input);
         if (queue.length) await breathe();
       }
