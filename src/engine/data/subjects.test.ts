@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generatePhantom } from './phantom';
-import { prepareSubject, splitSubjects, subjectFromPhantom, zScore } from './subjects';
+import { maskedVoxels, prepareSubject, splitSubjects, subjectFromPhantom, zScore } from './subjects';
 import { createVolume } from './volume';
 
 function stats(values: ArrayLike<number>, mask?: ArrayLike<number>): { mean: number; sd: number } {
@@ -23,6 +23,17 @@ describe('zScore', () => {
     expect(stats(zScore({ data })).sd).toBeCloseTo(1, 6);
     expect(() => zScore({ data, mask: new Uint8Array(100) })).toThrow(/no voxels/);
     expect(Array.from(zScore({ data: [5, 5, 5] }))).toEqual([0, 0, 0]);
+  });
+
+  it('gives the same numbers from the mask as from its voxel list', () => {
+    const data = Float32Array.from({ length: 500 }, (_, i) => Math.sin(i) * 40 + (i % 7));
+    const mask = Uint8Array.from({ length: 500 }, (_, i) => (i % 3 === 0 || i > 400 ? 1 : 0));
+    const idx = maskedVoxels(mask);
+    expect(Array.from(idx)).toEqual(Array.from(mask.keys()).filter((i) => mask[i]));
+    expect(zScore({ data, masked: idx })).toEqual(zScore({ data, mask }));
+    const ref = stats(data, mask);
+    expect(zScore({ data, masked: idx })[7]).toBeCloseTo((data[7] - ref.mean) / ref.sd, 4);
+    expect(() => zScore({ data, masked: new Int32Array(0) })).toThrow(/no voxels/);
   });
 });
 

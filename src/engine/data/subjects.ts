@@ -26,28 +26,46 @@ export const classCount = (s: Pick<Subject, 'numClasses'>): number => s.numClass
 
 export type NormaliseReference = 'wm' | 'brain' | 'all';
 
-/** z = (v - mean) / sd with mean and sd over the voxels where mask != 0 (all voxels without a mask). */
-export function zScore(params: { data: ArrayLike<number>; mask?: ArrayLike<number> }): Float32Array {
-  const { data, mask } = params;
-  let n = 0;
-  let sum = 0;
-  for (let i = 0; i < data.length; i++) {
-    if (mask && !mask[i]) continue;
-    sum += data[i];
-    n++;
-  }
+/**
+ * z = (v - mean) / sd with mean and sd over the voxels where mask != 0 (all voxels without a mask);
+ * `masked` is that mask as its voxel list (maskedVoxels), for channels sharing one mask.
+ */
+export function zScore(params: { data: ArrayLike<number>; mask?: ArrayLike<number>; masked?: Int32Array }): Float32Array {
+  const { data } = params;
+  // The statistics read only the reference voxels, listed once (a subject's channels share the list).
+  const idx = params.masked ?? (params.mask ? maskedVoxels(params.mask) : null);
+  const n = idx ? idx.length : data.length;
   if (n === 0) throw new RangeError('zScore: the mask selects no voxels');
+  let sum = 0;
+  if (idx) for (let j = 0; j < n; j++) sum += data[idx[j]];
+  else for (let i = 0; i < n; i++) sum += data[i];
   const mean = sum / n;
   let ss = 0;
-  for (let i = 0; i < data.length; i++) {
-    if (mask && !mask[i]) continue;
-    ss += (data[i] - mean) * (data[i] - mean);
+  if (idx) {
+    for (let j = 0; j < n; j++) {
+      const d = data[idx[j]] - mean;
+      ss += d * d;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const d = data[i] - mean;
+      ss += d * d;
+    }
   }
   const sd = Math.sqrt(ss / n);
   const inv = sd > 0 ? 1 / sd : 1; // a flat reference region only gets centred
   const out = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) out[i] = (data[i] - mean) * inv;
   return out;
+}
+
+/** The indices of a mask's non-zero voxels, in order. */
+export function maskedVoxels(mask: ArrayLike<number>): Int32Array {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i]) n++;
+  const idx = new Int32Array(n);
+  for (let i = 0, j = 0; i < mask.length; i++) if (mask[i]) idx[j++] = i;
+  return idx;
 }
 
 /** Splits a 4D volume into its 3D channels (views, no copy). */
@@ -87,6 +105,7 @@ export function prepareSubject(params: {
   const classes = params.classes;
   if (classes !== undefined && !(Number.isInteger(classes) && classes >= 2 && classes <= 255))
     throw new RangeError(`prepareSubject: classes must be an integer in [2, 255], got ${classes}`);
+  const masked = mask ? maskedVoxels(mask.data) : null;
   const bin = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const v = label.data[i];
@@ -97,7 +116,7 @@ export function prepareSubject(params: {
   return {
     id: params.id ?? label.name ?? 'subject',
     dims,
-    channels: images.flatMap(channelsOf).map((data) => zScore({ data, mask: mask?.data })),
+    channels: images.flatMap(channelsOf).map((data) => zScore({ data, ...(masked ? { masked } : {}) })),
     label: bin,
     spacing: label.spacing.slice(0, 3) as [number, number, number],
     affine: [...images[0].affine],
