@@ -2,6 +2,7 @@
 import { ThreadGate } from '../engine/data/phantom-maker';
 import { storedMaker } from '../engine/data/phantom-store';
 import { createEngineHost } from '../engine/host';
+import { phantomSubject } from '../engine/train/dataset';
 import { reportAliveBetweenKernels } from '../engine/train/alive';
 import { indexedDbPhantomStore } from './phantom-idb';
 import { createPhantomPool } from './phantom-pool';
@@ -15,7 +16,8 @@ serveEngine(self as unknown as EnginePort, (emit) => {
   // The page's heartbeat hears from a long step between its kernels, not only between steps.
   reportAliveBetweenKernels({ alive: (t, longestKernelMs) => emit('alive', { t, longestKernelMs }) });
   const gate = new ThreadGate();
-  const pool = createPhantomPool({ gate, eager: true });
+  // Each phantom's subject is made as it arrives, while this thread waits for the others.
+  const pool = createPhantomPool({ gate, eager: true, onMade: (p) => setTimeout(() => phantomSubject(p), 0) });
   const store = buildVersion ? indexedDbPhantomStore() : null;
   // A revisit reads the last dataset's phantoms back instead of making them again.
   const makePhantoms = store

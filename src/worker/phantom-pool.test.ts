@@ -45,6 +45,17 @@ describe('phantom pool', () => {
     expect(a.handled.length + b.handled.length).toBeLessThan(5); // this thread took some too
   });
 
+  it('tells of each phantom as it is made (by a helper or this thread), each once, before the request resolves', async () => {
+    const h = { handled: [] as number[] };
+    const helper = fakeHelper(h);
+    const made: number[] = [];
+    const pool = createPhantomPool({ count: 1, spawn: () => helper, onMade: (p) => made.push(p.options.seed) });
+    const got = await pool(inputs(1, 2, 3));
+    expect([...made].sort()).toEqual([1, 2, 3]);
+    expect(h.handled.length).toBeGreaterThan(0); // the helper's phantoms are told of too
+    expect(made.length).toBe(got.length);
+  });
+
   it('while the gate is held this thread makes none: the helper makes them all', async () => {
     const gate = new ThreadGate();
     let release = () => {};

@@ -28,6 +28,8 @@ export interface PoolOptions {
   eager?: boolean;
   /** Makes a helper; default a module Worker of phantom.worker.ts (none where Worker is missing). */
   spawn?: () => HelperWorker;
+  /** Told of each phantom as it is made, before the whole request is done (work on it can start). */
+  onMade?: (phantom: Phantom) => void;
 }
 
 const spawnWorker = (): HelperWorker | null =>
@@ -82,6 +84,7 @@ export function createPhantomPool(opts: PoolOptions = {}): PhantomMaker {
       for (let task = queue.shift(); task; task = queue.shift()) {
         try {
           out[task.i] = await ask(h, task.input);
+          opts.onMade?.(out[task.i]);
         } catch {
           queue.unshift(task); // this helper is done; the others (and this thread) take it
           return;
@@ -96,6 +99,7 @@ export function createPhantomPool(opts: PoolOptions = {}): PhantomMaker {
       for (let task = queue.shift(); task; task = queue.shift()) {
         warmUpPhantomCode(task.input);
         out[task.i] = generatePhantom(task.input);
+        opts.onMade?.(out[task.i]);
         if (queue.length) await breathe();
       }
     };

@@ -59,9 +59,18 @@ export function phantomInputs(req: DataRequest): PhantomInput[] {
   }));
 }
 
+const subjects = new WeakMap<Phantom, Subject>();
+
+/** A phantom's subject (normalised channels, binary label), made once: a dataset of the same phantoms reuses it. */
+export function phantomSubject(p: Phantom): Subject {
+  let s = subjects.get(p);
+  if (!s) subjects.set(p, (s = subjectFromPhantom(p)));
+  return s;
+}
+
 function datasetFromPhantoms(req: DataRequest, phantoms: Phantom[]): Dataset {
   const nTrain = req.trainSubjects ?? DATASET_DEFAULTS.trainSubjects;
-  const subjects = phantoms.map((p) => subjectFromPhantom(p));
+  const subjects = phantoms.map(phantomSubject);
   const shown = phantoms[nTrain];
   const ds = buildDatasetFromSubjects({
     train: subjects.slice(0, nTrain),
