@@ -4,17 +4,21 @@
 // stored), `loads` times each. Prints, per load, when each start-up milestone happened after
 // navigation (HTML, scripts, engine start, backend ready, data ready = Train enabled, first viewer frame)
 // and how long from pressing Train to the first step on screen; then the medians. Goals (issue "Fast
-// everywhere"): Train enabled within 1.5 s, first step within 2 s of Train.
+// everywhere"): Train enabled within 1.5 s, first step within 2 s of Train. With --against=DIR (another
+// build, e.g. `git worktree add /tmp/old REF && cd /tmp/old && npx vite build --outDir /tmp/dist-old`), the
+// cold loads alternate between this build and that one, and the paired differences are printed: on this
+// machine, whose speed drifts by 1.5x within minutes, only same-run comparisons mean anything.
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
-import { buildAndServe } from './preview';
+import { buildAndServe, serve } from './preview';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const port = Number(args.get('port') ?? 4198);
 const loads = Number(args.get('loads') ?? 5);
 const query = args.get('query') ?? '';
 const outDir = args.get('outDir') ?? '/tmp/dist-startup';
+const against = args.get('against');
 
 interface Load {
   /** warm: a browser that has loaded the page before, another link; revisit: the same link again (its phantoms stored). */
@@ -29,12 +33,12 @@ interface Load {
   trainToStep: number;
 }
 
-async function measure(page: Page, kind: Load['kind'], seed: number): Promise<Load> {
+async function measure(page: Page, kind: Load['kind'], seed: number, at = port): Promise<Load> {
   // A seed of its own per load: a warm profile would otherwise restore the previous load's run.
   page.on('console', (m) => {
     if (process.env.BENCH_DEBUG && m.text().startsWith('phantoms')) console.log(`${kind} ${seed}: ${m.text()}`);
   });
-  await page.goto(`http://127.0.0.1:${port}/?${query}${query ? '&' : ''}seed=${seed}`);
+  await page.goto(`http://127.0.0.1:${at}/?${query}${query ? '&' : ''}seed=${seed}`);
   const train = page.getByRole('button', { name: 'Train', exact: true });
   await train.waitFor({ state: 'visible', timeout: 120_000 });
   await page.waitForFunction(
@@ -124,8 +128,27 @@ function print(rows: Load[]): void {
   );
 }
 
+/** This build's cold loads against --against's, load by load (each pair ran back to back). */
+function printPaired(mine: Load[], theirs: Load[]): void {
+  console.log(`\ncold loads, this build against ${against} (alternating, ${mine.length} pairs):`);
+  for (const c of ['backendReady', 'dataReady', 'trainEnabled', 'firstFrame'] as const) {
+    const diffs = mine.map((r, i) => r[c] - theirs[i][c]);
+    console.log(
+      `${c.padEnd(13)} this ${(median(mine.map((r) => r[c])) / 1000).toFixed(2)} s, that ${(median(theirs.map((r) => r[c])) / 1000).toFixed(2)} s; ` +
+        `this - that per pair: median ${(median(diffs) / 1000).toFixed(2)} s (${diffs.map((d) => (d / 1000).toFixed(2)).join(', ')})`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const server = await buildAndServe({ outDir, port });
+  let base: { stop: () => void } | null = null;
+  try {
+    base = against ? await serve({ dir: against, port: port + 1 }) : null;
+  } catch (err) {
+    server.stop();
+    throw err;
+  }
   let browser: Browser | null = null;
   try {
     browser = await chromium.launch({
@@ -133,11 +156,17 @@ async function main(): Promise<void> {
       args: CHROMIUM_ARGS,
     });
     const rows: Load[] = [];
+    const baseRows: Load[] = [];
     for (let i = 0; i < loads; i++) {
-      // A fresh context has an empty cache and storage: a first visit.
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      rows.push(await measure(await context.newPage(), 'cold', i + 1));
-      await context.close();
+      // A fresh context has an empty cache and storage: a first visit. With --against, which build goes
+      // first alternates.
+      const order = base && i % 2 ? [true, false] : [false, true];
+      for (const isBase of base ? order : [false]) {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+        const row = await measure(await context.newPage(), 'cold', i + 1, isBase ? port + 1 : port);
+        (isBase ? baseRows : rows).push(row);
+        await context.close();
+      }
     }
     const warm = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     // Each tab is closed after its load: an open one would go on training beside the next.
@@ -163,9 +192,15 @@ async function main(): Promise<void> {
     }
     await warm.close();
     print(rows);
+    if (base)
+      printPaired(
+        rows.filter((r) => r.kind === 'cold'),
+        baseRows,
+      );
   } finally {
     await browser?.close();
     server.stop();
+    base?.stop();
   }
 }
 
