@@ -6,6 +6,7 @@
 // bench-results/bench.json. PyTorch (Debian's python3-torch, scripts/bench_torch.py: the same net, batch, loss
 // and optimizer, native and held to 128-bit SIMD, 1 and 2 threads) runs right before each round's page load,
 // and each round's wasm/PyTorch ratios and their median over rounds are printed; without PyTorch it says so.
+// --profile=N runs N more bare-loop steps under tf.profile and prints, per configuration, the kernels by ms/step.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { type Browser, chromium } from '@playwright/test';
@@ -28,6 +29,7 @@ const query = new URLSearchParams({
   wasmThreads: args.get('wasmThreads') ?? 'both',
   // Multi/single-threaded wasm pairs, alternating order per round.
   rounds: args.get('rounds') ?? '2',
+  profile: args.get('profile') ?? '0',
 });
 
 function fmt(x: number | undefined, digits = 0): string {
@@ -217,6 +219,30 @@ function torchRatios(rows: Row[], torch: TorchRow[]): string[] {
   return out;
 }
 
+/** A configuration's kernels by ms/step (the 12 longest, then the rest summed), and the step's time outside them. */
+function kernelTable(r: Row): string[] {
+  const ks = r.kernels ?? [];
+  const inKernels = ks.reduce((a, k) => a + k.msPerStep, 0);
+  const threads = r.threadsReason === 'single-threaded on request' ? 1 : (r.threads ?? '');
+  const rest = ks.slice(12);
+  return [
+    '',
+    `${r.backend} ${threads ? `${threads} thread(s) ` : ''}${caseLabel(r)} round ${r.round}: ${fmt(r.profiledStepMs, 1)} ms/step under the profiler, ` +
+      `${fmt(inKernels, 1)} in kernels, ${fmt((r.profiledStepMs ?? 0) - inKernels, 1)} outside`,
+    '| kernel | ms/step | calls/step |',
+    '|---|---|---|',
+    ...ks.slice(0, 12).map((k) => `| ${k.name} | ${fmt(k.msPerStep, 2)} | ${fmt(k.callsPerStep)} |`),
+    ...(rest.length
+      ? [
+          `| ${rest.length} others | ${fmt(
+            rest.reduce((a, k) => a + k.msPerStep, 0),
+            2,
+          )} | ${fmt(rest.reduce((a, k) => a + k.callsPerStep, 0))} |`,
+        ]
+      : []),
+  ];
+}
+
 function report(rows: Row[], userAgent: string, torch: TorchRow[] = [], torchMissingWhy: string | null = null): void {
   const webgl = new Map(rows.filter((r) => r.backend === 'webgl' && r.engine).map((r) => [caseLabel(r), r.engine!.median]));
   const header =
@@ -233,6 +259,7 @@ function report(rows: Row[], userAgent: string, torch: TorchRow[] = [], torchMis
       `| ${r.backend} | ${r.threads ?? ''} | ${caseLabel(r)} | ${fmt(r.engine.median)} (${fmt(r.engine.min)}-${fmt(r.engine.max)}), n=${r.engine.stepsMs.length} | ${fmt(r.engine.firstStepMs)} | ${fmt(r.bare.median)} | ${fmt(r.overhead, 3)} | ${w ? fmt(w / r.engine.median, 1) : '–'} | ${r.tensorsBefore}/${r.tensorsAfter} | ${fmt((heap ?? 0) / 2 ** 20, 1)} | ${fmt(r.longestTaskMs)} |`,
     );
   }
+  const profiles = rows.filter((r) => r.kernels?.length).flatMap(kernelTable);
   const vsTorch = torchMissingWhy ? [torchMissingWhy] : torchRatios(rows, torch);
   const table = [
     ...lines,
@@ -241,6 +268,9 @@ function report(rows: Row[], userAgent: string, torch: TorchRow[] = [], torchMis
     '',
     'Against PyTorch (same net, batch, loss and optimizer; PyTorch run just before each round):',
     ...vsTorch,
+    ...(profiles.length
+      ? ['', 'Where a bare-loop step goes (tf.profile; wasm kernels run synchronously, so kernel ms is wall time):', ...profiles]
+      : []),
   ].join('\n');
   console.log(
     `Reference net: 2D U-Net, depth 2, 8 base filters, 3 channels, batch 4, GDL, Adam (3D U-Net: depth 2, 4 base filters, batch 2).\n${userAgent}\n`,

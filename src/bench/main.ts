@@ -64,6 +64,8 @@ function configs(): Config[] {
   return list;
 }
 const steps = Number(q.get('steps') ?? 20);
+// Steps of the bare loop run under tf.profile after the timing (0: none): per-kernel ms per step.
+const profileSteps = Number(q.get('profile') ?? 0);
 const budgetMs = Number(q.get('budget') ?? 20_000);
 
 let longest = 0;
@@ -79,7 +81,16 @@ async function main(): Promise<void> {
     const client = createEngineClient();
     longest = 0;
     try {
-      const r = await client.call('benchmark', { backend, network, size, batch, steps, budgetMs, wasmThreads: threads });
+      const r = await client.call('benchmark', {
+        backend,
+        network,
+        size,
+        batch,
+        steps,
+        budgetMs,
+        wasmThreads: threads,
+        profileSteps,
+      });
       results.push({ ...r, longestTaskMs: longest, round });
     } catch (err) {
       const error = String(err);

@@ -18,6 +18,21 @@ describe('runBenchmark', () => {
     }
   });
 
+  it('profileSteps: each kernel of a step by name, longest first, within the profiled step', async () => {
+    const r = await runBenchmark({ backend: 'wasm', size: 16, batch: 1, steps: 2, budgetMs: 1000, wasmThreads: false, profileSteps: 2 });
+    const ks = r.kernels!;
+    const names = ks.map((k) => k.name);
+    // The reference net's forward convs and both of their gradients run every step.
+    for (const name of ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']) expect(names).toContain(name);
+    expect(new Set(names).size).toBe(names.length);
+    for (let i = 1; i < ks.length; i++) expect(ks[i].msPerStep).toBeLessThanOrEqual(ks[i - 1].msPerStep);
+    expect(ks.find((k) => k.name === 'Conv2D')!.callsPerStep).toBeGreaterThanOrEqual(1);
+    const inKernels = ks.reduce((a, k) => a + k.msPerStep, 0);
+    expect(inKernels).toBeGreaterThan(0);
+    expect(inKernels).toBeLessThanOrEqual(r.profiledStepMs!);
+    expect(r.tensorsAfter).toBe(r.tensorsBefore);
+  });
+
   it("the toy task's 3D batches are cubes with one-hot labels", () => {
     const b = createToySource({ size: 8, batch: 2, channels: 3, dims: 3 }).trainBatch(1);
     expect(b.xShape).toEqual([2, 8, 8, 8, 3]);

@@ -20,6 +20,15 @@ export interface BenchRequest {
   budgetMs: number;
   /** wasm: false runs it single-threaded (threaded vs single-threaded comparison). */
   wasmThreads?: boolean;
+  /** Steps of the bare loop to run under tf.profile afterwards (0: none): where a step's time goes. */
+  profileSteps?: number;
+}
+
+/** One kernel's share of a profiled step: wall ms per step (wasm runs kernels synchronously) and calls. */
+export interface KernelShare {
+  name: string;
+  msPerStep: number;
+  callsPerStep: number;
 }
 
 export interface LoopTiming {
@@ -52,6 +61,28 @@ export interface BenchResult {
   /** wasm: threads XNNPACK really used, and why single-threaded when it was. */
   threads?: number;
   threadsReason?: string;
+  /** profileSteps > 0: kernels by time per step, longest first, and the step's wall time under the profiler. */
+  kernels?: KernelShare[];
+  profiledStepMs?: number;
+}
+
+/** Runs `steps` steps under tf.profile and sums each kernel's time by name. */
+async function profileKernels(step: () => Promise<void>, steps: number): Promise<{ kernels: KernelShare[]; stepMs: number }> {
+  const totals = new Map<string, { ms: number; calls: number }>();
+  const t = performance.now();
+  for (let i = 0; i < steps; i++) {
+    const info = await tf.profile(step);
+    for (const k of info.kernels) {
+      const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      const e = totals.get(k.name) ?? { ms: 0, calls: 0 };
+      e.ms += ms;
+      e.calls += 1;
+      totals.set(k.name, e);
+    }
+  }
+  const stepMs = (performance.now() - t) / steps;
+  const kernels = [...totals].map(([name, e]) => ({ name, msPerStep: e.ms / steps, callsPerStep: e.calls / steps }));
+  return { kernels: kernels.sort((a, b) => b.msPerStep - a.msPerStep), stepMs };
 }
 
 function summarise(first: number, steps: number[]): LoopTiming {
@@ -116,7 +147,7 @@ export async function runBenchmark(req: BenchRequest): Promise<BenchResult> {
   const vars = trainableVariables(bareModel);
   let step = 0;
   const toT = (b: ArrayBatch) => ({ x: tf.tensor(b.x, b.xShape), y: tf.tensor(b.y, b.yShape) });
-  const bare = await timeLoop(async () => {
+  const bareStep = async () => {
     const batch = source.trainBatch(++step);
     const cost = tf.tidy(() => {
       const { x, y } = toT(batch);
@@ -124,7 +155,9 @@ export async function runBenchmark(req: BenchRequest): Promise<BenchResult> {
     });
     await cost.data();
     cost.dispose();
-  }, req);
+  };
+  const bare = await timeLoop(bareStep, req);
+  const profiled = req.profileSteps ? await profileKernels(bareStep, req.profileSteps) : undefined;
   opt.dispose();
   bareModel.dispose();
   const mem = tf.memory();
@@ -141,6 +174,8 @@ export async function runBenchmark(req: BenchRequest): Promise<BenchResult> {
     wasmHeap: wasmHeapBytes(),
     threads: report.wasm?.threads,
     threadsReason: report.wasm?.reason,
+    kernels: profiled?.kernels,
+    profiledStepMs: profiled?.stepMs,
   };
   return result;
 }
