@@ -6,7 +6,7 @@
 // bench-results/bench.json. PyTorch (Debian's python3-torch, scripts/bench_torch.py: the same net, batch, loss
 // and optimizer, native and held to 128-bit SIMD, 1 and 2 threads) runs right before each round's page load,
 // and each round's wasm/PyTorch ratios and their median over rounds are printed; without PyTorch it says so.
-// --profile=N runs N more bare-loop steps under tf.profile and prints, per configuration, the kernels by ms/step.
+// --profile=N runs N more engine steps under tf.profile and prints, per configuration, the kernels by ms/step.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { type Browser, chromium } from '@playwright/test';
@@ -269,7 +269,7 @@ function report(rows: Row[], userAgent: string, torch: TorchRow[] = [], torchMis
     'Against PyTorch (same net, batch, loss and optimizer; PyTorch run just before each round):',
     ...vsTorch,
     ...(profiles.length
-      ? ['', 'Where a bare-loop step goes (tf.profile; wasm kernels run synchronously, so kernel ms is wall time):', ...profiles]
+      ? ['', 'Where an engine step goes (tf.profile; wasm kernels run synchronously, so kernel ms is wall time):', ...profiles]
       : []),
   ].join('\n');
   console.log(
