@@ -7,7 +7,8 @@
 // everywhere"): Train enabled within 1.5 s, first step within 2 s of Train. With --against=DIR (another
 // build, e.g. `git worktree add /tmp/old REF && cd /tmp/old && npx vite build --outDir /tmp/dist-old`), the
 // cold loads alternate between this build and that one, and the paired differences are printed: on this
-// machine, whose speed drifts by 1.5x within minutes, only same-run comparisons mean anything.
+// machine, whose speed drifts by 1.5x within minutes, only same-run comparisons mean anything. One untimed
+// cold load runs first (--discard=N).
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
@@ -16,6 +17,8 @@ import { buildAndServe, serve } from './preview';
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const port = Number(args.get('port') ?? 4198);
 const loads = Number(args.get('loads') ?? 5);
+// Untimed cold loads before the timed ones (--discard=0 keeps the browser's first page).
+const discard = Number(args.get('discard') ?? 1);
 const query = args.get('query') ?? '';
 const outDir = args.get('outDir') ?? '/tmp/dist-startup';
 const against = args.get('against');
@@ -157,6 +160,13 @@ async function main(): Promise<void> {
     });
     const rows: Load[] = [];
     const baseRows: Load[] = [];
+    // One untimed cold load first: a freshly launched browser's first page is slower (its own processes
+    // and caches start), which would fall on whichever build went first.
+    for (let i = 0; i < discard; i++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      await measure(await context.newPage(), 'cold', 90 + i, port);
+      await context.close();
+    }
     for (let i = 0; i < loads; i++) {
       // A fresh context has an empty cache and storage: a first visit. With --against, which build goes
       // first alternates.

@@ -19,7 +19,15 @@ describe('runBenchmark', () => {
   });
 
   it('profileSteps: each kernel of a step by name, longest first, within the profiled step', async () => {
-    const r = await runBenchmark({ backend: 'wasm', size: 16, batch: 1, steps: 2, budgetMs: 1000, wasmThreads: false, profileSteps: 2 });
+    const r = await runBenchmark({
+      backend: 'wasm',
+      size: 16,
+      batch: 1,
+      steps: 2,
+      budgetMs: 1000,
+      wasmThreads: false,
+      profileSteps: 2,
+    });
     const ks = r.kernels!;
     const names = ks.map((k) => k.name);
     // The reference net's forward convs and both of their gradients run every step.
