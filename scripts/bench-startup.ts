@@ -2,7 +2,8 @@
 // in Debian's Chromium opens the default page cold (a fresh browser profile each time), then warm (the
 // same profile again, another link), then as a revisit (a link opened before, whose phantoms the engine
 // stored), `loads` times each. Prints, per load, when each start-up milestone happened after
-// navigation (HTML, scripts, engine start, backend ready, data ready = Train enabled, first viewer frame)
+// navigation (HTML, scripts, engine start, backend ready, data ready, Train enabled and answering, first viewer frame),
+// read in the page,
 // and how long from pressing Train to the first step on screen; then the medians. Goals (issue "Fast
 // everywhere"): Train enabled within 1.5 s, first step within 2 s of Train. With --against=DIR (another
 // build, e.g. `git worktree add /tmp/old REF && cd /tmp/old && npx vite build --outDir /tmp/dist-old`), the
@@ -31,35 +32,62 @@ interface Load {
   engineStart: number;
   backendReady: number;
   dataReady: number;
+  /** The Train button enabled in the DOM, and the main thread's next task after that (when a click is handled). */
   trainEnabled: number;
+  trainAnswers: number;
   firstFrame: number;
   trainToStep: number;
 }
+
+/**
+ * Installed before the page's own scripts: records, in the page, when the Train button became enabled (a
+ * MutationObserver), when the main thread next ran a task after that (a click made at once is handled by
+ * then: the page answers), and when the step counter first showed a step. Playwright's own polling and
+ * round trips lag by up to ~0.6 s here while SwiftShader's drawing starves the browser's other processes.
+ */
+const RECORDER = `(() => {
+  const r = (window.__slpStartup = {});
+  const obs = new MutationObserver(() => {
+    const b = document.querySelector('button.primary[data-control="train"]');
+    if (r.enabled === undefined && b && !b.disabled) {
+      r.enabled = performance.now();
+      setTimeout(() => { r.answers = performance.now(); }, 0);
+    }
+    if (r.step === undefined && Number(document.querySelector('output[aria-label="Step"]')?.textContent ?? 0) > 0) {
+      r.step = performance.now();
+      obs.disconnect();
+    }
+  });
+  obs.observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['disabled'] });
+})()`;
 
 async function measure(page: Page, kind: Load['kind'], seed: number, at = port): Promise<Load> {
   // A seed of its own per load: a warm profile would otherwise restore the previous load's run.
   page.on('console', (m) => {
     if (process.env.BENCH_DEBUG && m.text().startsWith('phantoms')) console.log(`${kind} ${seed}: ${m.text()}`);
   });
+  await page.addInitScript(RECORDER);
   await page.goto(`http://127.0.0.1:${at}/?${query}${query ? '&' : ''}seed=${seed}`);
   const train = page.getByRole('button', { name: 'Train', exact: true });
   await train.waitFor({ state: 'visible', timeout: 120_000 });
   await page.waitForFunction(
-    () => !(document.querySelector('button.primary[data-control="train"]') as HTMLButtonElement | null)?.disabled,
+    () => (window as unknown as { __slpStartup: { answers?: number } }).__slpStartup.answers !== undefined,
     null,
     {
       timeout: 120_000,
       polling: 20,
     },
   );
-  const trainEnabled = await page.evaluate(() => performance.now());
   await page.waitForFunction(() => performance.getEntriesByName('slp:first-frame').length > 0, null, { timeout: 60_000 });
   await train.click();
-  await page.waitForFunction(() => Number(document.querySelector('output[aria-label="Step"]')?.textContent ?? 0) > 0, null, {
-    timeout: 120_000,
-    polling: 20,
-  });
-  const shown = await page.evaluate(() => performance.now());
+  await page.waitForFunction(
+    () => (window as unknown as { __slpStartup: { step?: number } }).__slpStartup.step !== undefined,
+    null,
+    {
+      timeout: 120_000,
+      polling: 20,
+    },
+  );
   // A string, not a function: tsx would wrap inner functions in a helper the page does not have.
   const t = (await page.evaluate(`(() => {
     const mark = (n) => performance.getEntriesByName('slp:' + n)[0]?.startTime ?? NaN;
@@ -67,13 +95,15 @@ async function measure(page: Page, kind: Load['kind'], seed: number, at = port):
     const scripts = performance.getEntriesByType('resource')
       .filter((r) => r.initiatorType === 'script')
       .reduce((m, r) => Math.max(m, r.responseEnd), 0);
+    const r = window.__slpStartup;
     return {
       html: nav.responseEnd, scripts,
       engineStart: mark('engine-start'), backendReady: mark('backend-ready'), dataReady: mark('data-ready'),
-      firstFrame: mark('first-frame'), trainPressed: mark('train-pressed'),
+      trainEnabled: r.enabled, trainAnswers: r.answers,
+      firstFrame: mark('first-frame'), trainToStep: r.step - mark('train-pressed'),
     };
-  })()`)) as Omit<Load, 'kind' | 'trainEnabled' | 'trainToStep'> & { trainPressed: number };
-  return { kind, ...t, trainEnabled, trainToStep: shown - t.trainPressed };
+  })()`)) as Omit<Load, 'kind'>;
+  return { kind, ...t };
 }
 
 /** In the page: whether the engine's phantom store holds the phantoms of link seed `seed` (inputs seed*1000 + i). */
@@ -100,41 +130,45 @@ const COLS: (keyof Omit<Load, 'kind'>)[] = [
   'backendReady',
   'dataReady',
   'trainEnabled',
+  'trainAnswers',
   'firstFrame',
   'trainToStep',
 ];
+const W = 14;
 
 function print(rows: Load[]): void {
-  const head = ['load', ...COLS].map((c) => c.padStart(12)).join('');
-  console.log('ms after navigation (trainToStep: from pressing Train to the first step on screen)');
+  const head = ['load', ...COLS].map((c) => c.padStart(W)).join('');
+  console.log(
+    'ms after navigation (trainEnabled: the button enabled; trainAnswers: the page free to handle a click on it; trainToStep: from pressing Train to the first step on screen)',
+  );
   console.log(head);
   for (const [i, r] of rows.entries())
-    console.log([`${r.kind} ${i % loads}`, ...COLS.map((c) => r[c].toFixed(0))].map((v) => v.padStart(12)).join(''));
+    console.log([`${r.kind} ${i % loads}`, ...COLS.map((c) => r[c].toFixed(0))].map((v) => v.padStart(W)).join(''));
   for (const kind of ['cold', 'warm', 'revisit'] as const) {
     const of = rows.filter((r) => r.kind === kind);
     console.log(
-      [`median ${kind}`, ...COLS.map((c) => median(of.map((r) => r[c])).toFixed(0))].map((v) => v.padStart(12)).join(''),
+      [`median ${kind}`, ...COLS.map((c) => median(of.map((r) => r[c])).toFixed(0))].map((v) => v.padStart(W)).join(''),
     );
   }
   const revisit = rows.filter((r) => r.kind === 'revisit');
   if (revisit.length) {
-    const [e, st] = [median(revisit.map((r) => r.trainEnabled)), median(revisit.map((r) => r.trainToStep))];
+    const [e, st] = [median(revisit.map((r) => r.trainAnswers)), median(revisit.map((r) => r.trainToStep))];
     console.log(
-      `revisit: Train enabled at ${(e / 1000).toFixed(2)} s, ${((e + st) / 1000).toFixed(2)} s from the link to a moving curve`,
+      `revisit: Train answers at ${(e / 1000).toFixed(2)} s, ${((e + st) / 1000).toFixed(2)} s from the link to a moving curve`,
     );
   }
   const cold = rows.filter((r) => r.kind === 'cold');
-  const enabled = median(cold.map((r) => r.trainEnabled));
+  const enabled = median(cold.map((r) => r.trainAnswers));
   const step = median(cold.map((r) => r.trainToStep));
   console.log(
-    `cold: Train enabled at ${(enabled / 1000).toFixed(2)} s (goal 1.5 s), first step ${(step / 1000).toFixed(2)} s after Train (goal 2 s), ${((enabled + step) / 1000).toFixed(2)} s from the link to a moving curve (goal 3.5 s)`,
+    `cold: Train answers at ${(enabled / 1000).toFixed(2)} s (goal: enabled within 1.5 s; enabled at ${(median(cold.map((r) => r.trainEnabled)) / 1000).toFixed(2)} s), first step ${(step / 1000).toFixed(2)} s after Train (goal 2 s), ${((enabled + step) / 1000).toFixed(2)} s from the link to a moving curve (goal 3.5 s)`,
   );
 }
 
 /** This build's cold loads against --against's, load by load (each pair ran back to back). */
 function printPaired(mine: Load[], theirs: Load[]): void {
   console.log(`\ncold loads, this build against ${against} (alternating, ${mine.length} pairs):`);
-  for (const c of ['backendReady', 'dataReady', 'trainEnabled', 'firstFrame'] as const) {
+  for (const c of ['backendReady', 'dataReady', 'trainEnabled', 'trainAnswers', 'firstFrame'] as const) {
     const diffs = mine.map((r, i) => r[c] - theirs[i][c]);
     console.log(
       `${c.padEnd(13)} this ${(median(mine.map((r) => r[c])) / 1000).toFixed(2)} s, that ${(median(theirs.map((r) => r[c])) / 1000).toFixed(2)} s; ` +
