@@ -222,7 +222,8 @@ function torchRatios(rows: Row[], torch: TorchRow[]): string[] {
 /** A configuration's kernels by ms/step (the 12 longest, then the rest summed), and the step's time outside them. */
 function kernelTable(r: Row): string[] {
   const ks = r.kernels ?? [];
-  const inKernels = ks.reduce((a, k) => a + k.msPerStep, 0);
+  // Custom-gradient ops include their own kernels' time, which are listed too: left out of the sums.
+  const inKernels = ks.reduce((a, k) => a + (k.inclusive ? 0 : k.msPerStep), 0);
   const threads = r.threadsReason === 'single-threaded on request' ? 1 : (r.threads ?? '');
   const rest = ks.slice(12);
   return [

@@ -29,6 +29,8 @@ export interface KernelShare {
   name: string;
   msPerStep: number;
   callsPerStep: number;
+  /** A custom-gradient op (tf.customGrad), not a kernel: its time includes its own kernels, listed too. */
+  inclusive?: boolean;
 }
 
 export interface LoopTiming {
@@ -81,7 +83,14 @@ async function profileKernels(step: () => Promise<void>, steps: number): Promise
     }
   }
   const stepMs = (performance.now() - t) / steps;
-  const kernels = [...totals].map(([name, e]) => ({ name, msPerStep: e.ms / steps, callsPerStep: e.calls / steps }));
+  const backend = tf.getBackend();
+  const kernels = [...totals].map(([name, e]) => ({
+    name,
+    msPerStep: e.ms / steps,
+    callsPerStep: e.calls / steps,
+    // tf.profile names a custom-gradient op after its scope ('unnamed scope'); no kernel has that name.
+    ...(tf.getKernel(name, backend) ? {} : { inclusive: true }),
+  }));
   return { kernels: kernels.sort((a, b) => b.msPerStep - a.msPerStep), stepMs };
 }
 
