@@ -2,10 +2,9 @@
 // in Debian's Chromium opens the default page cold (a fresh browser profile each time), then warm (the
 // same profile again, another link), then as a revisit (a link opened before, whose phantoms the engine
 // stored), `loads` times each. Prints, per load, when each start-up milestone happened after
-// navigation (HTML, scripts, engine start, backend ready, data ready, Train enabled and answering, first viewer frame),
-// read in the page,
-// and how long from pressing Train to the first step on screen; then the medians. Goals (issue "Fast
-// everywhere"): Train enabled within 1.5 s, first step within 2 s of Train. With --against=DIR (another
+// navigation, read in the page (HTML, scripts, engine start, backend ready, data ready, Train enabled and
+// answering, first viewer frame), and how long from pressing Train to the first step on screen; then the
+// medians. Goals (issue "Fast everywhere"): Train enabled within 1.5 s, first step within 2 s of Train. With --against=DIR (another
 // build, e.g. `git worktree add /tmp/old REF && cd /tmp/old && npx vite build --outDir /tmp/dist-old`), the
 // cold loads alternate between this build and that one, and the paired differences are printed: on this
 // machine, whose speed drifts by 1.5x within minutes, only same-run comparisons mean anything. One untimed

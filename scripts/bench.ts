@@ -223,7 +223,9 @@ function torchRatios(rows: Row[], torch: TorchRow[]): string[] {
 function kernelTable(r: Row): string[] {
   const ks = r.kernels ?? [];
   // Custom-gradient ops include their own kernels' time, which are listed too: left out of the sums.
-  const inKernels = ks.reduce((a, k) => a + (k.inclusive ? 0 : k.msPerStep), 0);
+  const sum = (xs: typeof ks, key: 'msPerStep' | 'callsPerStep') => xs.reduce((a, k) => a + (k.inclusive ? 0 : k[key]), 0);
+  const label = (k: (typeof ks)[number]) => (k.inclusive ? `${k.name} (custom op, its kernels included)` : k.name);
+  const inKernels = sum(ks, 'msPerStep');
   const threads = r.threadsReason === 'single-threaded on request' ? 1 : (r.threads ?? '');
   const rest = ks.slice(12);
   return [
@@ -232,15 +234,8 @@ function kernelTable(r: Row): string[] {
       `${fmt(inKernels, 1)} in kernels, ${fmt((r.profiledStepMs ?? 0) - inKernels, 1)} outside`,
     '| kernel | ms/step | calls/step |',
     '|---|---|---|',
-    ...ks.slice(0, 12).map((k) => `| ${k.name} | ${fmt(k.msPerStep, 2)} | ${fmt(k.callsPerStep)} |`),
-    ...(rest.length
-      ? [
-          `| ${rest.length} others | ${fmt(
-            rest.reduce((a, k) => a + k.msPerStep, 0),
-            2,
-          )} | ${fmt(rest.reduce((a, k) => a + k.callsPerStep, 0))} |`,
-        ]
-      : []),
+    ...ks.slice(0, 12).map((k) => `| ${label(k)} | ${fmt(k.msPerStep, 2)} | ${fmt(k.callsPerStep)} |`),
+    ...(rest.length ? [`| ${rest.length} others | ${fmt(sum(rest, 'msPerStep'), 2)} | ${fmt(sum(rest, 'callsPerStep'))} |`] : []),
   ];
 }
 

@@ -64,7 +64,7 @@ function configs(): Config[] {
   return list;
 }
 const steps = Number(q.get('steps') ?? 20);
-// Steps of the bare loop run under tf.profile after the timing (0: none): per-kernel ms per step.
+// Engine steps run under tf.profile after the timing (0: none): per-kernel ms per step.
 const profileSteps = Number(q.get('profile') ?? 0);
 const budgetMs = Number(q.get('budget') ?? 20_000);
 
