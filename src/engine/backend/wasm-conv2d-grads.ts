@@ -3,6 +3,7 @@
 // the input gradient is a stride-1 convolution with a sub-pixel rearranged filter + a pixel shuffle.
 import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 
+import { filterGradSimd, filterGradSupported } from './wasm-filter-grad';
 import { asWasm, conv2dPadded, crop, detach, emptyOutput, reshape, type Scope, transpose, withScope } from './wasm-kernel-ops';
 
 /** What the gradients need from a forward conv's geometry (dilation is 1 in tfjs gradients). */
@@ -147,6 +148,13 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, attrs, backend }) => {
   const info = channelsLastInfo(x.shape, filterShape, attrs as NamedAttrMap, 'Conv2DBackpropFilter');
   const empty = emptyOutput(asWasm(backend), filterShape);
   if (empty) return empty;
+  const [n, h, w, ci] = x.shape;
+  const [, oh, ow, co] = dy.shape;
+  if (info.strideHeight === 1 && info.strideWidth === 1 && filterGradSupported({ co })) {
+    const { filterHeight: kh, filterWidth: kw, padInfo } = info;
+    const shape = { n, d: 1, h, w, ci, od: 1, oh, ow, co, kd: 1, kh, kw, front: 0, top: padInfo.top, left: padInfo.left };
+    return filterGradSimd(asWasm(backend), x, dy, shape, filterShape);
+  }
   return withScope(asWasm(backend), (s) => detach(s, conv2dFilterGradCore(s, x, transpose(s, dy, [1, 2, 0, 3]), geometry(info))));
 };
 

@@ -2,6 +2,7 @@
 // depth taps (wasm's own Conv3D is a plain loop ~50x slower; its gradient kernels are wrong).
 import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 
+import { filterGradSimd, filterGradSupported } from './wasm-filter-grad';
 import { conv2dFilterGradCore, conv2dInputGradCore, geometry } from './wasm-conv2d-grads';
 import {
   asWasm,
@@ -169,10 +170,16 @@ const conv3DBackpropFilterV2: KernelFunc = ({ inputs, attrs, backend }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { filterShape } = attrs as unknown as { filterShape: number[] };
   const info = conv3dInfo(x.shape, filterShape, attrs as NamedAttrMap);
-  return (
-    emptyOutput(asWasm(backend), filterShape) ??
-    withScope(asWasm(backend), (s) => detach(s, conv3dFilterGradCore(s, x, dy, info)))
-  );
+  const empty = emptyOutput(asWasm(backend), filterShape);
+  if (empty) return empty;
+  const [n, d, h, w, ci] = x.shape;
+  const [, od, oh, ow, co] = dy.shape;
+  if (info.strideDepth === 1 && info.strideHeight === 1 && info.strideWidth === 1 && filterGradSupported({ co })) {
+    const { filterDepth: kd, filterHeight: kh, filterWidth: kw, padInfo } = info;
+    const shape = { n, d, h, w, ci, od, oh, ow, co, kd, kh, kw, front: padInfo.front, top: padInfo.top, left: padInfo.left };
+    return filterGradSimd(asWasm(backend), x, dy, shape, filterShape);
+  }
+  return withScope(asWasm(backend), (s) => detach(s, conv3dFilterGradCore(s, x, dy, info)));
 };
 
 const conv3DBackpropInputV2: KernelFunc = ({ inputs, attrs, backend }) => {

@@ -118,6 +118,7 @@ function conv3dCases(): { forward: Case[]; filter: Case[]; input: Case[] } {
             for (const [ci, co] of [
               [1, 1],
               [3, 2],
+              [2, 4], // stride 1: the SIMD filter gradient
             ]) {
               if (pad === 'valid' && k > Math.min(d, h, w)) continue;
               const o = [d, h, w].map((v, i) => outSize(v, k, strides[i], pad, 0));

@@ -1,0 +1,261 @@
+// The generated SIMD filter-gradient kernel against a float64 sum written here (no shared code),
+// through the registered wasm kernels, for every register-blocking variant, padding and 3D.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { blocking, compiledShapes, filterGradSupported } from './wasm-filter-grad';
+import { registerWasmTrainingKernels } from './wasm-kernels';
+import { liveCounts, maxRelError, runKernel, seededValues } from './wasm-test-utils';
+
+// float32 sums of up to ~2,000 products in another order than float64's.
+const TOLERANCE = 2e-5;
+
+interface Case {
+  n: number;
+  size: number[]; // [h, w] or [d, h, w]
+  ci: number;
+  co: number;
+  k: number[];
+  pads: [number, number][]; // per spatial axis, before and after
+}
+
+/** dW by the definition: every output position times every tap, in float64. */
+function reference(c: Case, x: Float32Array, dy: Float32Array): Float64Array {
+  const dims = c.size.length;
+  const size = dims === 2 ? [1, ...c.size] : c.size;
+  const k = dims === 2 ? [1, ...c.k] : c.k;
+  const pads = dims === 2 ? [[0, 0] as [number, number], ...c.pads] : c.pads;
+  const out = size.map((s, i) => s + pads[i][0] + pads[i][1] - k[i] + 1);
+  const dw = new Float64Array(k[0] * k[1] * k[2] * c.ci * c.co);
+  for (let b = 0; b < c.n; b++)
+    for (let od = 0; od < out[0]; od++)
+      for (let oh = 0; oh < out[1]; oh++)
+        for (let ow = 0; ow < out[2]; ow++)
+          for (let a0 = 0; a0 < k[0]; a0++)
+            for (let a1 = 0; a1 < k[1]; a1++)
+              for (let a2 = 0; a2 < k[2]; a2++) {
+                const [z, y, v] = [od + a0 - pads[0][0], oh + a1 - pads[1][0], ow + a2 - pads[2][0]];
+                if (z < 0 || z >= size[0] || y < 0 || y >= size[1] || v < 0 || v >= size[2]) continue;
+                const xAt = (((b * size[0] + z) * size[1] + y) * size[2] + v) * c.ci;
+                const dyAt = (((b * out[0] + od) * out[1] + oh) * out[2] + ow) * c.co;
+                const wAt = ((a0 * k[1] + a1) * k[2] + a2) * c.ci * c.co;
+                for (let p = 0; p < c.ci; p++) for (let q = 0; q < c.co; q++) dw[wAt + p * c.co + q] += x[xAt + p] * dy[dyAt + q];
+              }
+  return dw;
+}
+
+function outShape(c: Case): number[] {
+  return c.size.map((s, i) => s + c.pads[i][0] + c.pads[i][1] - c.k[i] + 1);
+}
+
+/** The registered wasm kernel's dW for a case (explicit pads in 2D, 'same'/'valid' in 3D). */
+async function wasmGradient(c: Case, x: Float32Array, dy: Float32Array): Promise<Float32Array> {
+  const xt = tf.tensor(x, [c.n, ...c.size, c.ci]);
+  const dyt = tf.tensor(dy, [c.n, ...outShape(c), c.co]);
+  const filterShape = [...c.k, c.ci, c.co];
+  const same = c.pads.every(([a, b], i) => a + b === c.k[i] - 1 && a === Math.floor((c.k[i] - 1) / 2));
+  const result =
+    c.size.length === 2
+      ? runKernel(
+          'Conv2DBackpropFilter',
+          { x: xt, dy: dyt },
+          { strides: [1, 1], pad: [[0, 0], ...c.pads, [0, 0]], dataFormat: 'NHWC', filterShape },
+        )
+      : runKernel(
+          'Conv3DBackpropFilterV2',
+          { x: xt, dy: dyt },
+          { strides: [1, 1, 1], pad: same ? 'same' : 'valid', filterShape },
+        );
+  const values = (await result.data()) as Float32Array;
+  tf.dispose([xt, dyt, result]);
+  return values;
+}
+
+const CASES: Case[] = [
+  // the reference U-Net's layers at 16x16 (co 8: vb 2; co 16 and 32: vb 4)
+  {
+    n: 4,
+    size: [16, 16],
+    ci: 3,
+    co: 8,
+    k: [3, 3],
+    pads: [
+      [1, 1],
+      [1, 1],
+    ],
+  },
+  {
+    n: 2,
+    size: [16, 16],
+    ci: 16,
+    co: 16,
+    k: [3, 3],
+    pads: [
+      [1, 1],
+      [1, 1],
+    ],
+  },
+  {
+    n: 2,
+    size: [8, 8],
+    ci: 32,
+    co: 32,
+    k: [3, 3],
+    pads: [
+      [1, 1],
+      [1, 1],
+    ],
+  },
+  // co 4 (vb 1), 12 (vb 3), 20 (vb 1, 5 blocks); ci tails 1, 5 and 9 against cb 8, 4 and 2
+  {
+    n: 1,
+    size: [7, 5],
+    ci: 9,
+    co: 4,
+    k: [3, 3],
+    pads: [
+      [1, 1],
+      [1, 1],
+    ],
+  },
+  {
+    n: 3,
+    size: [6, 9],
+    ci: 5,
+    co: 12,
+    k: [3, 2],
+    pads: [
+      [1, 1],
+      [0, 1],
+    ],
+  },
+  {
+    n: 2,
+    size: [5, 6],
+    ci: 1,
+    co: 20,
+    k: [5, 5],
+    pads: [
+      [2, 2],
+      [2, 2],
+    ],
+  },
+  // 'valid', uneven explicit pads, a 1x1 kernel, an input larger than one output + taps
+  {
+    n: 2,
+    size: [9, 8],
+    ci: 4,
+    co: 8,
+    k: [3, 3],
+    pads: [
+      [0, 0],
+      [0, 0],
+    ],
+  },
+  {
+    n: 1,
+    size: [6, 7],
+    ci: 3,
+    co: 8,
+    k: [3, 3],
+    pads: [
+      [2, 0],
+      [0, 1],
+    ],
+  },
+  {
+    n: 3,
+    size: [5, 5],
+    ci: 6,
+    co: 16,
+    k: [1, 1],
+    pads: [
+      [0, 0],
+      [0, 0],
+    ],
+  },
+  // a large one last: the kernel's memory grows
+  {
+    n: 4,
+    size: [64, 64],
+    ci: 16,
+    co: 8,
+    k: [3, 3],
+    pads: [
+      [1, 1],
+      [1, 1],
+    ],
+  },
+  // 3D: 'same' with 3^3 taps, 'valid' with uneven taps, the 3D U-Net's first layer
+  {
+    n: 2,
+    size: [5, 6, 7],
+    ci: 3,
+    co: 8,
+    k: [3, 3, 3],
+    pads: [
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ],
+  },
+  {
+    n: 1,
+    size: [6, 5, 7],
+    ci: 5,
+    co: 12,
+    k: [2, 3, 1],
+    pads: [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ],
+  },
+  {
+    n: 2,
+    size: [16, 16, 16],
+    ci: 2,
+    co: 8,
+    k: [3, 3, 3],
+    pads: [
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ],
+  },
+];
+
+beforeAll(async () => {
+  registerWasmTrainingKernels();
+  expect(await tf.setBackend('wasm')).toBe(true);
+});
+
+describe('SIMD filter gradient', () => {
+  it('blocks channels to fit the registers and takes only whole vectors of output channels', () => {
+    expect(blocking(8, 8)).toEqual({ cb: 4, vb: 2 });
+    expect(blocking(16, 16)).toEqual({ cb: 2, vb: 4 });
+    expect(blocking(3, 8)).toEqual({ cb: 3, vb: 2 });
+    expect(blocking(9, 12)).toEqual({ cb: 2, vb: 3 });
+    expect(blocking(9, 20)).toEqual({ cb: 8, vb: 1 });
+    expect(filterGradSupported({ co: 2 })).toBe(false);
+    expect(filterGradSupported({ co: 8 })).toBe(true);
+  });
+
+  for (const c of CASES) {
+    const name = `${c.n}x${c.size.join('x')}x${c.ci} -> ${c.co}, k ${c.k.join('x')}, pads ${JSON.stringify(c.pads)}`;
+    it(`equals the float64 sum: ${name}`, async () => {
+      const x = seededValues({ size: c.n * c.size.reduce((a, b) => a * b) * c.ci, seed: 7 });
+      const dy = seededValues({ size: c.n * outShape(c).reduce((a, b) => a * b) * c.co, seed: 8 });
+      const before = liveCounts();
+      const shapes = compiledShapes();
+      const got = await wasmGradient(c, x, dy);
+      expect(compiledShapes()).toBe(shapes + 1); // the SIMD kernel ran (a new shape compiled)
+      expect(liveCounts()).toEqual(before);
+      const err = maxRelError(got, reference(c, x, dy));
+      expect(err).toBeLessThan(TOLERANCE);
+      // The same shape again reuses the compiled kernel and gives the same numbers.
+      expect(Array.from(await wasmGradient(c, x, dy))).toEqual(Array.from(got));
+      expect(compiledShapes()).toBe(shapes + 1);
+    });
+  }
+});
