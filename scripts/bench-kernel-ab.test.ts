@@ -21,6 +21,15 @@ describe('npm run bench:kernel-ab', () => {
     expect(Math.abs(ratio - ours / stock)).toBeLessThan(0.01);
   });
 
+  it('compares whole steps with and without the SIMD filter gradient', { timeout: 120_000 }, () => {
+    const r = run(['--kernel=Conv2DBackpropFilter', '--network=unet2d', '--size=16', '--batch=2', '--rounds=2']);
+    expect(r.status, r.stderr).toBe(0);
+    const m = r.stdout.match(/ours ([\d.]+) ms\/step, xnnpack ([\d.]+): ours\/xnnpack ([\d.]+)/);
+    expect(m, r.stdout).not.toBeNull();
+    const [ours, xnnpack, ratio] = m!.slice(1).map(Number);
+    expect(Math.abs(ratio - ours / xnnpack)).toBeLessThan(0.01);
+  });
+
   it('refuses a kernel whose stock wasm version computes wrongly', { timeout: 60_000 }, () => {
     const r = run(['--kernel=MaxPoolGrad', '--network=unet2d', '--size=16', '--rounds=1']);
     expect(r.status).not.toBe(0);

@@ -2,10 +2,13 @@
 // training steps of the reference net on wasm in Node (1 thread), alternating our kernel and stock
 // wasm's for one kernel name in the same process (pairs of steps, back to back), and the ratio of the
 // medians: how much one of our kernels changes a whole step. Only for kernels stock wasm computes
-// correctly (BatchMatMul, Sum, Mean, Tile, Concat, Slice, SplitV, Identity, Cast).
+// correctly (BatchMatMul, Sum, Mean, Tile, Concat, Slice, SplitV, Identity, Cast). For the filter
+// gradients (Conv2DBackpropFilter, Conv3DBackpropFilterV2: stock wasm has none or a wrong one) the other
+// side is our XNNPACK-convolution formulation, with the SIMD kernel turned off.
 import * as tf from '@tensorflow/tfjs';
 
 import { selectBackend } from '../src/engine/backend/backend';
+import { setSimdFilterGrad } from '../src/engine/backend/wasm-filter-grad';
 import { stockKernel } from '../src/engine/backend/wasm-layout';
 import { computeLoss } from '../src/engine/losses';
 import { createNetwork } from '../src/engine/networks';
@@ -20,17 +23,22 @@ const size = Number(args.get('size') ?? (network === 'unet3d' ? 32 : 64));
 const batch = Number(args.get('batch') ?? (network === 'unet3d' ? 2 : 4));
 const rounds = Number(args.get('rounds') ?? 20);
 const CORRECT_STOCK = ['BatchMatMul', 'Sum', 'Mean', 'Tile', 'Concat', 'Slice', 'SplitV', 'Identity', 'Cast'];
+const FILTER_GRADIENTS = ['Conv2DBackpropFilter', 'Conv3DBackpropFilterV2'];
+const simdSwitch = FILTER_GRADIENTS.includes(kernel);
+const other = simdSwitch ? 'xnnpack' : 'stock';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
-  if (!CORRECT_STOCK.includes(kernel)) throw new Error(`--kernel must be one of ${CORRECT_STOCK.join(', ')}`);
+  if (!CORRECT_STOCK.includes(kernel) && !simdSwitch)
+    throw new Error(`--kernel must be one of ${[...CORRECT_STOCK, ...FILTER_GRADIENTS].join(', ')}`);
   await selectBackend({ requested: 'wasm', order: ['wasm'], wasmThreads: false });
   const ours = tf.getKernel(kernel, 'wasm');
   if (!ours) throw new Error(`no wasm kernel ${kernel}`);
-  const variants = { ours, stock: stockKernel(kernel) };
+  const variants = { ours, stock: simdSwitch ? ours : stockKernel(kernel) };
   // The stock kernel's setup ran when the backend started; re-registering must not run it again.
-  const use = (k: tf.KernelConfig) => {
+  const use = (k: tf.KernelConfig, name: 'ours' | 'stock') => {
+    if (simdSwitch) return setSimdFilterGrad(name === 'ours');
     tf.unregisterKernel(kernel, 'wasm');
     tf.registerKernel({ ...k, setupFunc: undefined });
   };
@@ -43,7 +51,7 @@ async function main(): Promise<void> {
   const times = { ours: [] as number[], stock: [] as number[] };
   for (let r = 0; r < rounds; r++)
     for (const name of (r % 2 ? ['stock', 'ours'] : ['ours', 'stock']) as (keyof typeof times)[]) {
-      use(variants[name]);
+      use(variants[name], name);
       await trainer.advance(); // the first step after a switch is not timed
       for (let i = 0; i < 2; i++) {
         const t0 = performance.now();
@@ -51,12 +59,12 @@ async function main(): Promise<void> {
         times[name].push(performance.now() - t0);
       }
     }
-  use(variants.ours);
+  use(variants.ours, 'ours');
   trainer.dispose();
   const [o, s] = [median(times.ours), median(times.stock)];
   console.log(
-    `${kernel}, ${network} ${size} batch ${batch}, ${rounds} rounds: ours ${o.toFixed(2)} ms/step, stock ${s.toFixed(2)}: ` +
-      `ours/stock ${(o / s).toFixed(3)}`,
+    `${kernel}, ${network} ${size} batch ${batch}, ${rounds} rounds: ours ${o.toFixed(2)} ms/step, ${other} ${s.toFixed(2)}: ` +
+      `ours/${other} ${(o / s).toFixed(3)}`,
   );
 }
 

@@ -33,9 +33,16 @@ export function blocking(ci: number, co: number): { cb: number; vb: number } {
   return { cb: Math.min(ci, Math.floor(8 / vb)), vb };
 }
 
+let enabled = true;
+
+/** Turns this kernel off and on (`npm run bench:kernel-ab` compares whole steps with and without it). */
+export function setSimdFilterGrad(on: boolean): void {
+  enabled = on;
+}
+
 /** Whether this kernel handles the shape (else the caller keeps its general path). */
 export function filterGradSupported(s: Pick<FilterGradShape, 'co'>): boolean {
-  return s.co % 4 === 0 && simdAvailable();
+  return enabled && s.co % 4 === 0 && simdAvailable();
 }
 
 /** The padded input's extent per axis (stride 1: output + taps - 1). */
