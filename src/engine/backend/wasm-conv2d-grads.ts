@@ -150,9 +150,10 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, attrs, backend }) => {
   if (empty) return empty;
   const [n, h, w, ci] = x.shape;
   const [, oh, ow, co] = dy.shape;
-  if (info.strideHeight === 1 && info.strideWidth === 1 && filterGradSupported({ co })) {
-    const { filterHeight: kh, filterWidth: kw, padInfo } = info;
-    const shape = { n, d: 1, h, w, ci, od: 1, oh, ow, co, kd: 1, kh, kw, front: 0, top: padInfo.top, left: padInfo.left };
+  if (filterGradSupported({ co })) {
+    const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padInfo } = info;
+    const { top, left } = padInfo;
+    const shape = { n, d: 1, h, w, ci, od: 1, oh, ow, co, kd: 1, kh, kw, sd: 1, sh, sw, front: 0, top, left };
     return filterGradSimd(asWasm(backend), x, dy, shape, filterShape);
   }
   return withScope(asWasm(backend), (s) => detach(s, conv2dFilterGradCore(s, x, transpose(s, dy, [1, 2, 0, 3]), geometry(info))));

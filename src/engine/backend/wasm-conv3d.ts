@@ -174,9 +174,11 @@ const conv3DBackpropFilterV2: KernelFunc = ({ inputs, attrs, backend }) => {
   if (empty) return empty;
   const [n, d, h, w, ci] = x.shape;
   const [, od, oh, ow, co] = dy.shape;
-  if (info.strideDepth === 1 && info.strideHeight === 1 && info.strideWidth === 1 && filterGradSupported({ co })) {
+  if (filterGradSupported({ co })) {
     const { filterDepth: kd, filterHeight: kh, filterWidth: kw, padInfo } = info;
-    const shape = { n, d, h, w, ci, od, oh, ow, co, kd, kh, kw, front: padInfo.front, top: padInfo.top, left: padInfo.left };
+    const [sd, sh, sw] = [info.strideDepth, info.strideHeight, info.strideWidth];
+    const { front, top, left } = padInfo;
+    const shape = { n, d, h, w, ci, od, oh, ow, co, kd, kh, kw, sd, sh, sw, front, top, left };
     return filterGradSimd(asWasm(backend), x, dy, shape, filterShape);
   }
   return withScope(asWasm(backend), (s) => detach(s, conv3dFilterGradCore(s, x, dy, info)));

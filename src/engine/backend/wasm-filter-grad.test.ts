@@ -1,5 +1,5 @@
 // The generated SIMD filter-gradient kernel against a float64 sum written here (no shared code),
-// through the registered wasm kernels, for every register-blocking variant, padding and 3D.
+// through the registered wasm kernels, for every register-blocking variant, padding, stride and 3D.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -16,16 +16,37 @@ interface Case {
   ci: number;
   co: number;
   k: number[];
-  pads: [number, number][]; // per spatial axis, before and after
+  strides: number[];
+  pad: 'same' | 'valid' | [number, number][]; // explicit: per spatial axis, before and after (2D only)
+}
+
+/** Output sizes and pads per spatial axis, by TensorFlow's rules for 'same' and 'valid'. */
+function geometry(c: Case): { out: number[]; pads: [number, number][] } {
+  const out: number[] = [];
+  const pads: [number, number][] = [];
+  c.size.forEach((n, i) => {
+    const [k, s] = [c.k[i], c.strides[i]];
+    if (c.pad === 'same') {
+      out.push(Math.ceil(n / s));
+      const total = Math.max(0, (out[i] - 1) * s + k - n);
+      pads.push([Math.floor(total / 2), total - Math.floor(total / 2)]);
+    } else if (c.pad === 'valid') {
+      out.push(Math.ceil((n - k + 1) / s));
+      pads.push([0, 0]);
+    } else {
+      out.push(Math.floor((n + c.pad[i][0] + c.pad[i][1] - k) / s) + 1);
+      pads.push(c.pad[i]);
+    }
+  });
+  return { out, pads };
 }
 
 /** dW by the definition: every output position times every tap, in float64. */
 function reference(c: Case, x: Float32Array, dy: Float32Array): Float64Array {
-  const dims = c.size.length;
-  const size = dims === 2 ? [1, ...c.size] : c.size;
-  const k = dims === 2 ? [1, ...c.k] : c.k;
-  const pads = dims === 2 ? [[0, 0] as [number, number], ...c.pads] : c.pads;
-  const out = size.map((s, i) => s + pads[i][0] + pads[i][1] - k[i] + 1);
+  const g = geometry(c);
+  const lift = <T>(v: T[], one: T): T[] => (v.length === 2 ? [one, ...v] : v);
+  const [size, k, st, out] = [lift(c.size, 1), lift(c.k, 1), lift(c.strides, 1), lift(g.out, 1)];
+  const pads = lift(g.pads, [0, 0] as [number, number]);
   const dw = new Float64Array(k[0] * k[1] * k[2] * c.ci * c.co);
   for (let b = 0; b < c.n; b++)
     for (let od = 0; od < out[0]; od++)
@@ -34,7 +55,9 @@ function reference(c: Case, x: Float32Array, dy: Float32Array): Float64Array {
           for (let a0 = 0; a0 < k[0]; a0++)
             for (let a1 = 0; a1 < k[1]; a1++)
               for (let a2 = 0; a2 < k[2]; a2++) {
-                const [z, y, v] = [od + a0 - pads[0][0], oh + a1 - pads[1][0], ow + a2 - pads[2][0]];
+                const z = od * st[0] + a0 - pads[0][0];
+                const y = oh * st[1] + a1 - pads[1][0];
+                const v = ow * st[2] + a2 - pads[2][0];
                 if (z < 0 || z >= size[0] || y < 0 || y >= size[1] || v < 0 || v >= size[2]) continue;
                 const xAt = (((b * size[0] + z) * size[1] + y) * size[2] + v) * c.ci;
                 const dyAt = (((b * out[0] + od) * out[1] + oh) * out[2] + ow) * c.co;
@@ -44,185 +67,82 @@ function reference(c: Case, x: Float32Array, dy: Float32Array): Float64Array {
   return dw;
 }
 
-function outShape(c: Case): number[] {
-  return c.size.map((s, i) => s + c.pads[i][0] + c.pads[i][1] - c.k[i] + 1);
-}
-
 /** The registered wasm kernel's dW for a case (explicit pads in 2D, 'same'/'valid' in 3D). */
 async function wasmGradient(c: Case, x: Float32Array, dy: Float32Array): Promise<Float32Array> {
   const xt = tf.tensor(x, [c.n, ...c.size, c.ci]);
-  const dyt = tf.tensor(dy, [c.n, ...outShape(c), c.co]);
+  const dyt = tf.tensor(dy, [c.n, ...geometry(c).out, c.co]);
   const filterShape = [...c.k, c.ci, c.co];
-  const same = c.pads.every(([a, b], i) => a + b === c.k[i] - 1 && a === Math.floor((c.k[i] - 1) / 2));
+  const pad = typeof c.pad === 'string' ? c.pad : [[0, 0], ...c.pad, [0, 0]];
   const result =
     c.size.length === 2
-      ? runKernel(
-          'Conv2DBackpropFilter',
-          { x: xt, dy: dyt },
-          { strides: [1, 1], pad: [[0, 0], ...c.pads, [0, 0]], dataFormat: 'NHWC', filterShape },
-        )
-      : runKernel(
-          'Conv3DBackpropFilterV2',
-          { x: xt, dy: dyt },
-          { strides: [1, 1, 1], pad: same ? 'same' : 'valid', filterShape },
-        );
+      ? runKernel('Conv2DBackpropFilter', { x: xt, dy: dyt }, { strides: c.strides, pad, dataFormat: 'NHWC', filterShape })
+      : runKernel('Conv3DBackpropFilterV2', { x: xt, dy: dyt }, { strides: c.strides, pad, filterShape });
   const values = (await result.data()) as Float32Array;
   tf.dispose([xt, dyt, result]);
   return values;
 }
 
+const S2 = [1, 1];
+const S3 = [1, 1, 1];
 const CASES: Case[] = [
   // the reference U-Net's layers at 16x16 (co 8: vb 2; co 16 and 32: vb 4)
-  {
-    n: 4,
-    size: [16, 16],
-    ci: 3,
-    co: 8,
-    k: [3, 3],
-    pads: [
-      [1, 1],
-      [1, 1],
-    ],
-  },
-  {
-    n: 2,
-    size: [16, 16],
-    ci: 16,
-    co: 16,
-    k: [3, 3],
-    pads: [
-      [1, 1],
-      [1, 1],
-    ],
-  },
-  {
-    n: 2,
-    size: [8, 8],
-    ci: 32,
-    co: 32,
-    k: [3, 3],
-    pads: [
-      [1, 1],
-      [1, 1],
-    ],
-  },
+  { n: 4, size: [16, 16], ci: 3, co: 8, k: [3, 3], strides: S2, pad: 'same' },
+  { n: 2, size: [16, 16], ci: 16, co: 16, k: [3, 3], strides: S2, pad: 'same' },
+  { n: 2, size: [8, 8], ci: 32, co: 32, k: [3, 3], strides: S2, pad: 'same' },
   // co 4 (vb 1), 12 (vb 3), 20 (vb 1, 5 blocks); ci tails 1, 5 and 9 against cb 8, 4 and 2
-  {
-    n: 1,
-    size: [7, 5],
-    ci: 9,
-    co: 4,
-    k: [3, 3],
-    pads: [
-      [1, 1],
-      [1, 1],
-    ],
-  },
+  { n: 1, size: [7, 5], ci: 9, co: 4, k: [3, 3], strides: S2, pad: 'same' },
   {
     n: 3,
     size: [6, 9],
     ci: 5,
     co: 12,
     k: [3, 2],
-    pads: [
+    strides: S2,
+    pad: [
       [1, 1],
       [0, 1],
     ],
   },
-  {
-    n: 2,
-    size: [5, 6],
-    ci: 1,
-    co: 20,
-    k: [5, 5],
-    pads: [
-      [2, 2],
-      [2, 2],
-    ],
-  },
+  { n: 2, size: [5, 6], ci: 1, co: 20, k: [5, 5], strides: S2, pad: 'same' },
   // 'valid', uneven explicit pads, a 1x1 kernel, an input larger than one output + taps
-  {
-    n: 2,
-    size: [9, 8],
-    ci: 4,
-    co: 8,
-    k: [3, 3],
-    pads: [
-      [0, 0],
-      [0, 0],
-    ],
-  },
+  { n: 2, size: [9, 8], ci: 4, co: 8, k: [3, 3], strides: S2, pad: 'valid' },
   {
     n: 1,
     size: [6, 7],
     ci: 3,
     co: 8,
     k: [3, 3],
-    pads: [
+    strides: S2,
+    pad: [
       [2, 0],
       [0, 1],
     ],
   },
+  { n: 3, size: [5, 5], ci: 6, co: 16, k: [1, 1], strides: S2, pad: 'valid' },
+  // strides: the U-Net's up-conv (its filter gradient is this kernel's with stride 2), odd sizes, mixed
+  { n: 4, size: [32, 32], ci: 8, co: 16, k: [2, 2], strides: [2, 2], pad: 'same' },
+  { n: 2, size: [7, 9], ci: 3, co: 8, k: [3, 3], strides: [2, 2], pad: 'same' },
+  { n: 1, size: [8, 9], ci: 5, co: 4, k: [3, 2], strides: [2, 1], pad: 'valid' },
   {
-    n: 3,
-    size: [5, 5],
-    ci: 6,
-    co: 16,
-    k: [1, 1],
-    pads: [
-      [0, 0],
-      [0, 0],
+    n: 2,
+    size: [9, 7],
+    ci: 2,
+    co: 8,
+    k: [3, 3],
+    strides: [3, 2],
+    pad: [
+      [1, 0],
+      [2, 1],
     ],
   },
   // a large one last: the kernel's memory grows
-  {
-    n: 4,
-    size: [64, 64],
-    ci: 16,
-    co: 8,
-    k: [3, 3],
-    pads: [
-      [1, 1],
-      [1, 1],
-    ],
-  },
-  // 3D: 'same' with 3^3 taps, 'valid' with uneven taps, the 3D U-Net's first layer
-  {
-    n: 2,
-    size: [5, 6, 7],
-    ci: 3,
-    co: 8,
-    k: [3, 3, 3],
-    pads: [
-      [1, 1],
-      [1, 1],
-      [1, 1],
-    ],
-  },
-  {
-    n: 1,
-    size: [6, 5, 7],
-    ci: 5,
-    co: 12,
-    k: [2, 3, 1],
-    pads: [
-      [0, 0],
-      [0, 0],
-      [0, 0],
-    ],
-  },
-  {
-    n: 2,
-    size: [16, 16, 16],
-    ci: 2,
-    co: 8,
-    k: [3, 3, 3],
-    pads: [
-      [1, 1],
-      [1, 1],
-      [1, 1],
-    ],
-  },
+  { n: 4, size: [64, 64], ci: 16, co: 8, k: [3, 3], strides: S2, pad: 'same' },
+  // 3D: 'same' with 3^3 taps, 'valid' with uneven taps, strided, the 3D U-Net's first layer
+  { n: 2, size: [5, 6, 7], ci: 3, co: 8, k: [3, 3, 3], strides: S3, pad: 'same' },
+  { n: 1, size: [6, 5, 7], ci: 5, co: 12, k: [2, 3, 1], strides: S3, pad: 'valid' },
+  { n: 2, size: [7, 6, 5], ci: 3, co: 8, k: [3, 2, 3], strides: [2, 2, 1], pad: 'same' },
+  { n: 1, size: [8, 8, 8], ci: 4, co: 16, k: [2, 2, 2], strides: [2, 2, 2], pad: 'valid' },
+  { n: 2, size: [16, 16, 16], ci: 2, co: 8, k: [3, 3, 3], strides: S3, pad: 'same' },
 ];
 
 beforeAll(async () => {
@@ -242,10 +162,10 @@ describe('SIMD filter gradient', () => {
   });
 
   for (const c of CASES) {
-    const name = `${c.n}x${c.size.join('x')}x${c.ci} -> ${c.co}, k ${c.k.join('x')}, pads ${JSON.stringify(c.pads)}`;
+    const name = `${c.n}x${c.size.join('x')}x${c.ci} -> ${c.co}, k ${c.k.join('x')}, s ${c.strides}, ${JSON.stringify(c.pad)}`;
     it(`equals the float64 sum: ${name}`, async () => {
       const x = seededValues({ size: c.n * c.size.reduce((a, b) => a * b) * c.ci, seed: 7 });
-      const dy = seededValues({ size: c.n * outShape(c).reduce((a, b) => a * b) * c.co, seed: 8 });
+      const dy = seededValues({ size: c.n * geometry(c).out.reduce((a, b) => a * b) * c.co, seed: 8 });
       const before = liveCounts();
       const shapes = compiledShapes();
       const got = await wasmGradient(c, x, dy);

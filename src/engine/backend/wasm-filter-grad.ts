@@ -1,5 +1,5 @@
-// The stride-1 conv filter gradient (2D and 3D) as a wasm SIMD kernel generated for each shape:
-// dW[a,b,c,ci,co] = sum_{n,d,i,j} xpad[n, d+a, i+b, j+c, ci] * dy[n,d,i,j,co]. XNNPACK has no such
+// The conv filter gradient (2D and 3D, any stride) as a wasm SIMD kernel generated for each shape:
+// dW[a,b,c,ci,co] = sum_{n,d,i,j} xpad[n, d*sd+a, i*sh+b, j*sw+c, ci] * dy[n,d,i,j,co]. XNNPACK has no such
 // kernel: our convolution-shaped version packs dy as a new filter on every call (~2.5 GMAC/s against
 // the forward's ~6); this one keeps a block of dW in registers and streams x and dy once per tap.
 import type { TensorInfo } from '@tensorflow/tfjs';
@@ -7,7 +7,7 @@ import type { TensorInfo } from '@tensorflow/tfjs';
 import { type FunctionBody, I32, moduleBytes, op, V128 } from './wasm-emit';
 import type { WasmBackend } from './wasm-kernel-ops';
 
-/** A stride-1, dilation-1 filter gradient; 2D convs have depth 1 (d = od = kd = 1, front = 0). */
+/** A dilation-1 filter gradient; 2D convs have depth 1 (d = od = kd = sd = 1, front = 0). */
 export interface FilterGradShape {
   n: number;
   d: number;
@@ -21,6 +21,9 @@ export interface FilterGradShape {
   kd: number;
   kh: number;
   kw: number;
+  sd: number;
+  sh: number;
+  sw: number;
   front: number;
   top: number;
   left: number;
@@ -45,9 +48,9 @@ export function filterGradSupported(s: Pick<FilterGradShape, 'co'>): boolean {
   return enabled && s.co % 4 === 0 && simdAvailable();
 }
 
-/** The padded input's extent per axis (stride 1: output + taps - 1). */
+/** The padded input's extent per axis: what the last output's taps reach (x past it is never read). */
 function padded(s: FilterGradShape): { dp: number; hp: number; wp: number } {
-  return { dp: s.od + s.kd - 1, hp: s.oh + s.kh - 1, wp: s.ow + s.kw - 1 };
+  return { dp: (s.od - 1) * s.sd + s.kd, hp: (s.oh - 1) * s.sh + s.kh, wp: (s.ow - 1) * s.sw + s.kw };
 }
 
 /**
@@ -56,7 +59,7 @@ function padded(s: FilterGradShape): { dp: number; hp: number; wp: number } {
  * batch, depth, rows and columns, with the pointer jumps of the padded layout baked in.
  */
 function blockFunction(s: FilterGradShape, cb: number, vb: number): FunctionBody {
-  const { hp, wp } = padded(s);
+  const { dp, hp, wp } = padded(s);
   const [X, D, OUT, ROWS, PLANES, BATCH, END] = [0, 1, 2, 3, 4, 5, 6];
   const acc = (c: number, v: number) => 7 + c * vb + v;
   const dyv = (v: number) => 7 + cb * vb + v;
@@ -75,11 +78,12 @@ function blockFunction(s: FilterGradShape, cb: number, vb: number): FunctionBody
     for (let v = 0; v < vb; v++)
       code.push(op.get(acc(c, v)), op.get(tmp), op.get(dyv(v)), op.f32x4Mul, op.f32x4Add, op.set(acc(c, v)));
   }
-  code.push(...bump(X, s.ci * 4));
+  code.push(...bump(X, s.sw * s.ci * 4));
   code.push(op.get(D), op.i32(s.co * 4), op.add, op.tee(D), op.get(END), op.ne, op.brIf(0), op.end);
-  code.push(...bump(X, (s.kw - 1) * s.ci * 4), ...countDown(ROWS));
-  code.push(...bump(X, (s.kh - 1) * wp * s.ci * 4), ...countDown(PLANES));
-  code.push(...bump(X, (s.kd - 1) * hp * wp * s.ci * 4), ...countDown(BATCH));
+  // Each jump goes from where the loop left x to the next row, plane or batch of the padded input.
+  code.push(...bump(X, (s.sh * wp - s.ow * s.sw) * s.ci * 4), ...countDown(ROWS));
+  code.push(...bump(X, (s.sd * hp - s.oh * s.sh) * wp * s.ci * 4), ...countDown(PLANES));
+  code.push(...bump(X, (dp - s.od * s.sd) * hp * wp * s.ci * 4), ...countDown(BATCH));
   for (let c = 0; c < cb; c++)
     for (let v = 0; v < vb; v++) code.push(op.get(OUT), op.get(acc(c, v)), op.v128Store((c * s.co + v * 4) * 4));
   return {
@@ -140,17 +144,18 @@ function compile(s: FilterGradShape): Compiled {
   return entry;
 }
 
-/** Copies x into the zero-padded layout at the start of the kernel's memory. */
+/** Copies x into the zero-padded layout at the start of the kernel's memory (negative pads crop x). */
 function placeInput(s: FilterGradShape, x: Float32Array, heap: Float32Array): void {
   const { dp, hp, wp } = padded(s);
   heap.fill(0, 0, s.n * dp * hp * wp * s.ci);
-  const rowFloats = Math.min(s.w, wp - s.left) * s.ci;
+  const [c0, c1] = [Math.max(0, -s.left), Math.min(s.w, wp - s.left)];
+  if (c1 <= c0) return;
   for (let n = 0; n < s.n; n++)
-    for (let z = 0; z < s.d && z + s.front < dp; z++)
-      for (let y = 0; y < s.h && y + s.top < hp; y++) {
-        const from = ((n * s.d + z) * s.h + y) * s.w * s.ci;
-        const to = (((n * dp + z + s.front) * hp + y + s.top) * wp + s.left) * s.ci;
-        heap.set(x.subarray(from, from + rowFloats), to);
+    for (let z = Math.max(0, -s.front); z < s.d && z + s.front < dp; z++)
+      for (let y = Math.max(0, -s.top); y < s.h && y + s.top < hp; y++) {
+        const from = (((n * s.d + z) * s.h + y) * s.w + c0) * s.ci;
+        const to = (((n * dp + z + s.front) * hp + y + s.top) * wp + c0 + s.left) * s.ci;
+        heap.set(x.subarray(from, from + (c1 - c0) * s.ci), to);
       }
 }
 
