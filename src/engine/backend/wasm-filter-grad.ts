@@ -181,6 +181,11 @@ export function filterGradSimd(
   return out;
 }
 
+/** Bytes of the kernel's own memory (it grows to the largest layer's x, dy and dW, then stays). */
+export function filterGradMemoryBytes(): number {
+  return memory.buffer.byteLength;
+}
+
 /** How many shapes have a compiled kernel (tests check that a gradient really took this path). */
 export function compiledShapes(): number {
   return compiled.size;
