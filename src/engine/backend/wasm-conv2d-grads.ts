@@ -154,7 +154,8 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, attrs, backend }) => {
     const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padInfo } = info;
     const { top, left } = padInfo;
     const shape = { n, d: 1, h, w, ci, od: 1, oh, ow, co, kd: 1, kh, kw, sd: 1, sh, sw, front: 0, top, left };
-    return filterGradSimd(asWasm(backend), x, dy, shape, filterShape);
+    const out = filterGradSimd(asWasm(backend), x, dy, shape, filterShape);
+    if (out) return out;
   }
   return withScope(asWasm(backend), (s) => detach(s, conv2dFilterGradCore(s, x, transpose(s, dy, [1, 2, 0, 3]), geometry(info))));
 };

@@ -179,7 +179,8 @@ const conv3DBackpropFilterV2: KernelFunc = ({ inputs, attrs, backend }) => {
     const [sd, sh, sw] = [info.strideDepth, info.strideHeight, info.strideWidth];
     const { front, top, left } = padInfo;
     const shape = { n, d, h, w, ci, od, oh, ow, co, kd, kh, kw, sd, sh, sw, front, top, left };
-    return filterGradSimd(asWasm(backend), x, dy, shape, filterShape);
+    const out = filterGradSimd(asWasm(backend), x, dy, shape, filterShape);
+    if (out) return out;
   }
   return withScope(asWasm(backend), (s) => detach(s, conv3dFilterGradCore(s, x, dy, info)));
 };

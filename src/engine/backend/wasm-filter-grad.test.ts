@@ -3,8 +3,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { blocking, compiledShapes, filterGradSupported } from './wasm-filter-grad';
+import { blocking, compiledShapes, filterGradSimd, filterGradSupported, MAX_KERNEL_BYTES } from './wasm-filter-grad';
 import { registerWasmTrainingKernels } from './wasm-kernels';
+import { asWasm } from './wasm-kernel-ops';
 import { liveCounts, maxRelError, runKernel, seededValues } from './wasm-test-utils';
 
 // float32 sums of up to ~2,000 products in another order than float64's.
@@ -159,6 +160,16 @@ describe('SIMD filter gradient', () => {
     expect(blocking(9, 20)).toEqual({ cb: 8, vb: 1 });
     expect(filterGradSupported({ co: 2 })).toBe(false);
     expect(filterGradSupported({ co: 8 })).toBe(true);
+  });
+
+  it('declines a layer past its memory bound before touching anything (the caller keeps its general path)', () => {
+    const side = Math.ceil(Math.cbrt(MAX_KERNEL_BYTES / 4 / 16)) + 2;
+    const shape = { n: 1, d: side, h: side, w: side, ci: 16, od: side, oh: side, ow: side, co: 16 };
+    const geometry = { kd: 1, kh: 1, kw: 1, sd: 1, sh: 1, sw: 1, front: 0, top: 0, left: 0 };
+    const fake = { dataId: {}, shape: [], dtype: 'float32' as const };
+    const shapes = compiledShapes();
+    expect(filterGradSimd(asWasm(tf.backend()), fake, fake, { ...shape, ...geometry }, [1, 1, 1, 16, 16])).toBeNull();
+    expect(compiledShapes()).toBe(shapes);
   });
 
   for (const c of CASES) {

@@ -99,7 +99,6 @@ function blockFunction(s: FilterGradShape, cb: number, vb: number): FunctionBody
 type BlockFn = (x: number, dy: number, out: number) => void;
 interface Compiled {
   calls: { fn: BlockFn; x: number; dy: number; out: number }[];
-  xFloats: number;
 }
 
 const memory = new WebAssembly.Memory({ initial: 1 });
@@ -139,7 +138,7 @@ function compile(s: FilterGradShape): Compiled {
               out: outAt + ((tap * s.ci + c0) * s.co + o0) * 4,
             });
           }
-  const entry = { calls, xFloats };
+  const entry = { calls };
   compiled.set(key, entry);
   return entry;
 }
@@ -159,19 +158,34 @@ function placeInput(s: FilterGradShape, x: Float32Array, heap: Float32Array): vo
       }
 }
 
-/** dW [kd?, kh, kw, ci, co] as a new wasm tensor (the caller owns it); `outShape` is the filter shape. */
+/** Most bytes the kernel's memory may take (x, dy and dW of one layer); larger layers keep the general path. */
+export const MAX_KERNEL_BYTES = 2 ** 30;
+
+/**
+ * dW [kd?, kh, kw, ci, co] as a new wasm tensor (the caller owns it); `outShape` is the filter shape.
+ * null when this kernel cannot run it (the layer past MAX_KERNEL_BYTES, memory that cannot grow, a
+ * module the engine refuses to compile): the caller keeps its general path.
+ */
 export function filterGradSimd(
   backend: WasmBackend,
   x: TensorInfo,
   dy: TensorInfo,
   s: FilterGradShape,
   outShape: number[],
-): TensorInfo {
-  const { calls, xFloats } = compile(s);
+): TensorInfo | null {
+  const { dp, hp, wp } = padded(s);
+  const xFloats = s.n * dp * hp * wp * s.ci;
   const dyFloats = s.n * s.od * s.oh * s.ow * s.co;
   const outFloats = s.kd * s.kh * s.kw * s.ci * s.co;
   const bytes = (xFloats + dyFloats + outFloats) * 4;
-  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+  if (bytes > MAX_KERNEL_BYTES) return null;
+  let calls: Compiled['calls'];
+  try {
+    calls = compile(s).calls;
+    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+  } catch {
+    return null;
+  }
   const heap = new Float32Array(memory.buffer);
   placeInput(s, backend.typedArrayFromHeap(x) as Float32Array, heap);
   heap.set(backend.typedArrayFromHeap(dy) as Float32Array, xFloats);
