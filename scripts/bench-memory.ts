@@ -1,5 +1,5 @@
-// Memory over a long run: tensor count, backend buffers, tensor bytes, the wasm heap (tfjs's and the SIMD filter
-// gradient's own memory) and the JS heap
+// Memory over a long run: tensor count, backend buffers, tensor bytes, the wasm heap (tfjs's and our SIMD
+// kernels' own memory) and the JS heap
 // every 100 steps of the reference network (2D U-Net) at the tiny size, on the wasm backend, with the
 // page's schedule (reads every 5 steps, validation and a snapshot every 25) and a checkpoint every 100
 // steps (as the page saves them). Steady memory means the numbers at step 1000 equal those at 100.
@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { EngineEvents } from '../src/engine/api';
 import { selectBackend } from '../src/engine/backend/backend';
 import { Session } from '../src/engine/train/session';
-import { filterGradMemoryBytes } from '../src/engine/backend/wasm-filter-grad';
+import { kernelMemoryBytes } from '../src/engine/backend/wasm-simd-heap';
 import { backendDataIds, wasmHeapBytes } from '../src/engine/backend/wasm-test-utils';
 
 function arg(name: string, fallback: number): number {
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       tensors: m.numTensors,
       dataIds: backendDataIds(),
       tensorMB: m.numBytes / 2 ** 20,
-      wasmMB: wasmHeapBytes() === null ? 0 : ((wasmHeapBytes() as number) + filterGradMemoryBytes()) / 2 ** 20,
+      wasmMB: wasmHeapBytes() === null ? 0 : ((wasmHeapBytes() as number) + kernelMemoryBytes()) / 2 ** 20,
       heapMB: process.memoryUsage().heapUsed / 2 ** 20,
       msPerStep: ms,
     });

@@ -4,7 +4,8 @@
 // the forward's ~6); this one keeps a block of dW in registers and streams x and dy once per tap.
 import type { TensorInfo } from '@tensorflow/tfjs';
 
-import { type FunctionBody, I32, moduleBytes, op, V128 } from './wasm-emit';
+import { type FunctionBody, I32, op, V128 } from './wasm-emit';
+import { instantiate, kernelHeap, placePadded, simdAvailable } from './wasm-simd-heap';
 import type { WasmBackend } from './wasm-kernel-ops';
 
 /** A dilation-1 filter gradient; 2D convs have depth 1 (d = od = kd = sd = 1, front = 0). */
@@ -101,15 +102,7 @@ interface Compiled {
   calls: { fn: BlockFn; x: number; dy: number; out: number }[];
 }
 
-const memory = new WebAssembly.Memory({ initial: 1 });
 const compiled = new Map<string, Compiled>();
-let simd: boolean | undefined;
-
-/** WebAssembly SIMD is there (every browser since 2021; Node since 16.4). */
-export function simdAvailable(): boolean {
-  simd ??= WebAssembly.validate(moduleBytes([{ params: [], locals: [[1, V128]], code: [op.v128Zero, op.set(0)] }]));
-  return simd;
-}
 
 function compile(s: FilterGradShape): Compiled {
   const key = JSON.stringify(s);
@@ -119,8 +112,8 @@ function compile(s: FilterGradShape): Compiled {
   const { dp, hp, wp } = padded(s);
   const tail = s.ci % cb;
   const bodies = [blockFunction(s, cb, vb), ...(tail ? [blockFunction(s, tail, vb)] : [])];
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(bodies)), { env: { memory } });
-  const [full, part] = bodies.map((_, i) => instance.exports[`f${i}`] as BlockFn);
+  const exports = instantiate(bodies);
+  const [full, part] = bodies.map((_, i) => exports[`f${i}`] as BlockFn);
   const xFloats = s.n * dp * hp * wp * s.ci;
   const dyAt = xFloats * 4;
   const outAt = dyAt + s.n * s.od * s.oh * s.ow * s.co * 4;
@@ -141,21 +134,6 @@ function compile(s: FilterGradShape): Compiled {
   const entry = { calls };
   compiled.set(key, entry);
   return entry;
-}
-
-/** Copies x into the zero-padded layout at the start of the kernel's memory (negative pads crop x). */
-function placeInput(s: FilterGradShape, x: Float32Array, heap: Float32Array): void {
-  const { dp, hp, wp } = padded(s);
-  heap.fill(0, 0, s.n * dp * hp * wp * s.ci);
-  const [c0, c1] = [Math.max(0, -s.left), Math.min(s.w, wp - s.left)];
-  if (c1 <= c0) return;
-  for (let n = 0; n < s.n; n++)
-    for (let z = Math.max(0, -s.front); z < s.d && z + s.front < dp; z++)
-      for (let y = Math.max(0, -s.top); y < s.h && y + s.top < hp; y++) {
-        const from = (((n * s.d + z) * s.h + y) * s.w + c0) * s.ci;
-        const to = (((n * dp + z + s.front) * hp + y + s.top) * wp + c0 + s.left) * s.ci;
-        heap.set(x.subarray(from, from + (c1 - c0) * s.ci), to);
-      }
 }
 
 /** Most bytes the kernel's memory may take (x, dy and dW of one layer); larger layers keep the general path. */
@@ -182,22 +160,18 @@ export function filterGradSimd(
   let calls: Compiled['calls'];
   try {
     calls = compile(s).calls;
-    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    kernelHeap(bytes);
   } catch {
     return null;
   }
-  const heap = new Float32Array(memory.buffer);
-  placeInput(s, backend.typedArrayFromHeap(x) as Float32Array, heap);
+  const heap = kernelHeap(bytes);
+  const dims = { n: s.n, d: s.d, h: s.h, w: s.w, c: s.ci };
+  placePadded(heap, 0, backend.typedArrayFromHeap(x) as Float32Array, dims, s, { dp, hp, wp });
   heap.set(backend.typedArrayFromHeap(dy) as Float32Array, xFloats);
   for (const call of calls) call.fn(call.x, call.dy, call.out);
   const out = backend.makeOutput(outShape, 'float32');
   (backend.typedArrayFromHeap(out) as Float32Array).set(heap.subarray(xFloats + dyFloats, xFloats + dyFloats + outFloats));
   return out;
-}
-
-/** Bytes of the kernel's own memory (it grows to the largest layer's x, dy and dW, then stays). */
-export function filterGradMemoryBytes(): number {
-  return memory.buffer.byteLength;
 }
 
 /** How many shapes have a compiled kernel (tests check that a gradient really took this path). */
