@@ -2,12 +2,14 @@
 // training steps of the reference net on wasm in Node (1 thread), alternating our kernel and stock
 // wasm's for one kernel name in the same process (pairs of steps, back to back), and the ratio of the
 // medians: how much one of our kernels changes a whole step. Only for kernels stock wasm computes
-// correctly (BatchMatMul, Sum, Mean, Tile, Concat, Slice, SplitV, Identity, Cast). For the filter
-// gradients (Conv2DBackpropFilter, Conv3DBackpropFilterV2: stock wasm has none or a wrong one) the other
-// side is our XNNPACK-convolution formulation, with the SIMD kernel turned off.
+// correctly (BatchMatMul, Sum, Mean, Tile, Concat, Slice, SplitV, Identity, Cast). For the kernels we
+// generate as SIMD code (Conv2DBackpropFilter and Conv3DBackpropFilterV2: the filter gradient; Conv3D
+// and Conv3DBackpropInputV2: the 3D conv, one switch for both) the other side is our XNNPACK formulation,
+// that kernel turned off.
 import * as tf from '@tensorflow/tfjs';
 
 import { selectBackend } from '../src/engine/backend/backend';
+import { setSimdConv } from '../src/engine/backend/wasm-conv-simd';
 import { setSimdFilterGrad } from '../src/engine/backend/wasm-filter-grad';
 import { stockKernel } from '../src/engine/backend/wasm-layout';
 import { computeLoss } from '../src/engine/losses';
@@ -23,22 +25,27 @@ const size = Number(args.get('size') ?? (network === 'unet3d' ? 32 : 64));
 const batch = Number(args.get('batch') ?? (network === 'unet3d' ? 2 : 4));
 const rounds = Number(args.get('rounds') ?? 20);
 const CORRECT_STOCK = ['BatchMatMul', 'Sum', 'Mean', 'Tile', 'Concat', 'Slice', 'SplitV', 'Identity', 'Cast'];
-const FILTER_GRADIENTS = ['Conv2DBackpropFilter', 'Conv3DBackpropFilterV2'];
-const simdSwitch = FILTER_GRADIENTS.includes(kernel);
+const SIMD_SWITCHES: Record<string, (on: boolean) => void> = {
+  Conv2DBackpropFilter: setSimdFilterGrad,
+  Conv3DBackpropFilterV2: setSimdFilterGrad,
+  Conv3D: setSimdConv,
+  Conv3DBackpropInputV2: setSimdConv,
+};
+const simdSwitch = kernel in SIMD_SWITCHES ? SIMD_SWITCHES[kernel] : null;
 const other = simdSwitch ? 'xnnpack' : 'stock';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   if (!CORRECT_STOCK.includes(kernel) && !simdSwitch)
-    throw new Error(`--kernel must be one of ${[...CORRECT_STOCK, ...FILTER_GRADIENTS].join(', ')}`);
+    throw new Error(`--kernel must be one of ${[...CORRECT_STOCK, ...Object.keys(SIMD_SWITCHES)].join(', ')}`);
   await selectBackend({ requested: 'wasm', order: ['wasm'], wasmThreads: false });
   const ours = tf.getKernel(kernel, 'wasm');
   if (!ours) throw new Error(`no wasm kernel ${kernel}`);
   const variants = { ours, stock: simdSwitch ? ours : stockKernel(kernel) };
   // The stock kernel's setup ran when the backend started; re-registering must not run it again.
   const use = (k: tf.KernelConfig, name: 'ours' | 'stock') => {
-    if (simdSwitch) return setSimdFilterGrad(name === 'ours');
+    if (simdSwitch) return simdSwitch(name === 'ours');
     tf.unregisterKernel(kernel, 'wasm');
     tf.registerKernel({ ...k, setupFunc: undefined });
   };

@@ -2,6 +2,7 @@
 // depth taps (wasm's own Conv3D is a plain loop ~50x slower; its gradient kernels are wrong).
 import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 
+import { type ConvShape, convSimd, convSimdSupported, flippedFilter } from './wasm-conv-simd';
 import { filterGradSimd, filterGradSupported } from './wasm-filter-grad';
 import { conv2dFilterGradCore, conv2dInputGradCore, geometry } from './wasm-conv2d-grads';
 import {
@@ -158,12 +159,29 @@ function conv3dInputGradCore(s: Scope, dy: TensorInfo, filter: TensorInfo, info:
   return reshape(s, sumAll(s, parts), [b, d, h, w, ci]);
 }
 
+/** The SIMD kernel's description of a conv of x with `info`'s geometry. */
+function simdShape(x: number[], info: backend_util.Conv3DInfo): ConvShape {
+  const [n, d, h, w, ci] = x;
+  const { outDepth: od, outHeight: oh, outWidth: ow, outChannels: co, padInfo } = info;
+  const [kd, kh, kw] = [info.filterDepth, info.filterHeight, info.filterWidth];
+  const [sd, sh, sw] = [info.strideDepth, info.strideHeight, info.strideWidth];
+  const [dd, dh, dw] = [info.dilationDepth, info.dilationHeight, info.dilationWidth];
+  const { front, top, left } = padInfo;
+  return { n, d, h, w, ci, od, oh, ow, co, kd, kh, kw, sd, sh, sw, dd, dh, dw, front, top, left };
+}
+
 const conv3D: KernelFunc = ({ inputs, attrs, backend }) => {
   const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
   const info = conv3dInfo(x.shape, filter.shape, attrs as NamedAttrMap, (attrs as { dilations?: unknown }).dilations);
-  return (
-    emptyOutput(asWasm(backend), info.outShape) ?? withScope(asWasm(backend), (s) => detach(s, conv3dCore(s, x, filter, info)))
-  );
+  const wasm = asWasm(backend);
+  const empty = emptyOutput(wasm, info.outShape);
+  if (empty) return empty;
+  if (convSimdSupported({ co: info.outChannels })) {
+    const weights = () => wasm.typedArrayFromHeap(filter) as Float32Array;
+    const out = convSimd(wasm, x, weights, simdShape(x.shape, info), info.outShape);
+    if (out) return out;
+  }
+  return withScope(wasm, (s) => detach(s, conv3dCore(s, x, filter, info)));
 };
 
 const conv3DBackpropFilterV2: KernelFunc = ({ inputs, attrs, backend }) => {
@@ -189,10 +207,40 @@ const conv3DBackpropInputV2: KernelFunc = ({ inputs, attrs, backend }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const { inputShape } = attrs as unknown as { inputShape: number[] };
   const info = conv3dInfo(inputShape, filter.shape, attrs as NamedAttrMap);
-  return (
-    emptyOutput(asWasm(backend), inputShape) ??
-    withScope(asWasm(backend), (s) => detach(s, conv3dInputGradCore(s, dy, filter, info)))
-  );
+  const wasm = asWasm(backend);
+  const empty = emptyOutput(wasm, inputShape);
+  if (empty) return empty;
+  const [kd, kh, kw, ci, co] = filter.shape;
+  const unitStride = info.strideDepth === 1 && info.strideHeight === 1 && info.strideWidth === 1;
+  if (unitStride && convSimdSupported({ co: ci })) {
+    // dx = dy, padded by the taps left of each output, correlated with the reversed filter.
+    const [n, d, h, w] = inputShape;
+    const { front, top, left } = info.padInfo;
+    const [, od, oh, ow] = dy.shape;
+    const ones = { sd: 1, sh: 1, sw: 1, dd: 1, dh: 1, dw: 1 };
+    const shape: ConvShape = {
+      n,
+      d: od,
+      h: oh,
+      w: ow,
+      ci: co,
+      od: d,
+      oh: h,
+      ow: w,
+      co: ci,
+      kd,
+      kh,
+      kw,
+      ...ones,
+      front: kd - 1 - front,
+      top: kh - 1 - top,
+      left: kw - 1 - left,
+    };
+    const weights = () => flippedFilter(wasm.typedArrayFromHeap(filter) as Float32Array, { kd, kh, kw, ci, co });
+    const out = convSimd(wasm, dy, weights, shape, inputShape);
+    if (out) return out;
+  }
+  return withScope(wasm, (s) => detach(s, conv3dInputGradCore(s, dy, filter, info)));
 };
 
 export const conv3dKernels: KernelConfig[] = [

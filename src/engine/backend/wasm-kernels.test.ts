@@ -118,7 +118,8 @@ function conv3dCases(): { forward: Case[]; filter: Case[]; input: Case[] } {
             for (const [ci, co] of [
               [1, 1],
               [3, 2],
-              [2, 4], // stride 1: the SIMD filter gradient
+              [2, 4], // the SIMD conv and filter gradient (output channels a multiple of 4)
+              [4, 3], // the SIMD input gradient at stride 1 (input channels a multiple of 4)
             ]) {
               if (pad === 'valid' && k > Math.min(d, h, w)) continue;
               const o = [d, h, w].map((v, i) => outSize(v, k, strides[i], pad, 0));
@@ -144,11 +145,16 @@ function conv3dCases(): { forward: Case[]; filter: Case[]; input: Case[] } {
     for (const width of [6, 7]) {
       const x = tensor([2, 7, 8, width, 2]);
       const f = tensor([3, 2, 3, 2, 3]);
+      const f4 = tensor([3, 2, 3, 2, 8]); // the SIMD conv
       for (const pad of ['same', 'valid'] as const)
-        forward.push({
-          name: `dilation ${dil} ${pad} width ${width}`,
-          make: () => tf.conv3d(x() as tf.Tensor5D, f() as tf.Tensor5D, 1, pad, 'NDHWC', dil),
-        });
+        for (const [filter, co] of [
+          [f, 3],
+          [f4, 8],
+        ] as const)
+          forward.push({
+            name: `dilation ${dil} ${pad} width ${width} co ${co}`,
+            make: () => tf.conv3d(x() as tf.Tensor5D, filter() as tf.Tensor5D, 1, pad, 'NDHWC', dil),
+          });
     }
   return { forward, filter, input };
 }

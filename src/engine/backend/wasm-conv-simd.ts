@@ -1,0 +1,197 @@
+// A direct convolution (3D; 2D as depth 1) as a wasm SIMD kernel generated for each shape:
+// y[n,z,i,j,co] = sum_{a,b,c,ci} xpad[n, z*sd + a*dd, i*sh + b*dh, j*sw + c*dw, ci] * W[a,b,c,ci,co].
+// Our 3D conv was a sum of 2D XNNPACK convs over the depth taps, with a copy of x per tap and the
+// partial sums added; this walks the taps in place with a block of outputs in registers.
+import type { TensorInfo } from '@tensorflow/tfjs';
+
+import { type FunctionBody, I32, op, V128 } from './wasm-emit';
+import type { WasmBackend } from './wasm-kernel-ops';
+import { instantiate, kernelHeap, placePadded, simdAvailable } from './wasm-simd-heap';
+
+export interface ConvShape {
+  n: number;
+  d: number;
+  h: number;
+  w: number;
+  ci: number;
+  od: number;
+  oh: number;
+  ow: number;
+  co: number;
+  kd: number;
+  kh: number;
+  kw: number;
+  sd: number;
+  sh: number;
+  sw: number;
+  dd: number;
+  dh: number;
+  dw: number;
+  front: number;
+  top: number;
+  left: number;
+}
+
+/** vb vectors of 4 output channels times pb neighbouring outputs of a row stay in registers. */
+export function convBlocking(co: number, ow: number): { pb: number; vb: number } {
+  const q = co / 4;
+  const vb = [4, 3, 2].find((v) => q % v === 0) ?? 1;
+  return { pb: Math.max(1, Math.min(ow, Math.floor(8 / vb))), vb };
+}
+
+let enabled = true;
+
+/** Turns this kernel off and on (`npm run bench:kernel-ab` compares whole steps with and without it). */
+export function setSimdConv(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether this kernel handles the output channels (else the caller keeps its general path). */
+export function convSimdSupported(s: Pick<ConvShape, 'co'>): boolean {
+  return enabled && s.co % 4 === 0 && simdAvailable();
+}
+
+/** The padded input's extent per axis: what the last output's last tap reaches. */
+function padded(s: ConvShape): { dp: number; hp: number; wp: number } {
+  return {
+    dp: (s.od - 1) * s.sd + (s.kd - 1) * s.dd + 1,
+    hp: (s.oh - 1) * s.sh + (s.kh - 1) * s.dh + 1,
+    wp: (s.ow - 1) * s.sw + (s.kw - 1) * s.dw + 1,
+  };
+}
+
+/**
+ * f(x, w, y) for one block of 4*vb output channels over the whole output: x at the padded input,
+ * w at the filter's block, y at the output's block. Rows hold ow/pb blocks of pb outputs, then a tail.
+ */
+function blockFunction(s: ConvShape, pb: number, vb: number): FunctionBody {
+  const { dp, hp, wp } = padded(s);
+  const [XS, W, Y, BATCH, PLANES, ROWS, COLS, XR, XC, WC, END] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const first = 11;
+  const acc = (p: number, v: number) => first + p * vb + v;
+  const wv = (v: number) => first + pb * vb + v;
+  const tmp = first + pb * vb + vb;
+  const bump = (local: number, bytes: number) => (bytes ? [op.get(local), op.i32(bytes), op.add, op.set(local)] : []);
+  const countDown = (local: number) => [op.get(local), op.i32(1), op.sub, op.tee(local), op.brIf(0), op.end];
+  const block = (width: number): number[][] => {
+    const code: number[][] = [];
+    for (let p = 0; p < width; p++) for (let v = 0; v < vb; v++) code.push(op.v128Zero, op.set(acc(p, v)));
+    for (let a = 0; a < s.kd; a++)
+      for (let b = 0; b < s.kh; b++)
+        for (let c = 0; c < s.kw; c++) {
+          const tap = (a * s.kh + b) * s.kw + c;
+          code.push(op.get(XR), op.i32(((a * s.dd * hp + b * s.dh) * wp + c * s.dw) * s.ci * 4), op.add, op.set(XC));
+          code.push(op.get(W), op.i32(tap * s.ci * s.co * 4), op.add, op.tee(WC));
+          code.push(op.i32(s.ci * s.co * 4), op.add, op.set(END), op.loop);
+          for (let v = 0; v < vb; v++) code.push(op.get(WC), op.v128Load(v * 16), op.set(wv(v)));
+          for (let p = 0; p < width; p++) {
+            code.push(op.get(XC), op.load32Splat(p * s.sw * s.ci * 4), op.set(tmp));
+            for (let v = 0; v < vb; v++)
+              code.push(op.get(acc(p, v)), op.get(tmp), op.get(wv(v)), op.f32x4Mul, op.f32x4Add, op.set(acc(p, v)));
+          }
+          code.push(...bump(XC, 4));
+          code.push(op.get(WC), op.i32(s.co * 4), op.add, op.tee(WC), op.get(END), op.ne, op.brIf(0), op.end);
+        }
+    for (let p = 0; p < width; p++)
+      for (let v = 0; v < vb; v++) code.push(op.get(Y), op.get(acc(p, v)), op.v128Store((p * s.co + v * 4) * 4));
+    code.push(...bump(Y, width * s.co * 4), ...bump(XR, width * s.sw * s.ci * 4));
+    return code;
+  };
+  const blocks = Math.floor(s.ow / pb);
+  const tail = s.ow % pb;
+  const code: number[][] = [];
+  code.push(op.i32(s.n), op.set(BATCH), op.loop);
+  code.push(op.i32(s.od), op.set(PLANES), op.loop);
+  code.push(op.i32(s.oh), op.set(ROWS), op.loop);
+  code.push(op.get(XS), op.set(XR));
+  if (blocks) code.push(op.i32(blocks), op.set(COLS), op.loop, ...block(pb), ...countDown(COLS));
+  if (tail) code.push(...block(tail));
+  // Each jump goes from one row's, plane's or batch's start to the next one's in the padded input.
+  code.push(...bump(XS, s.sh * wp * s.ci * 4), ...countDown(ROWS));
+  code.push(...bump(XS, (s.sd * hp - s.oh * s.sh) * wp * s.ci * 4), ...countDown(PLANES));
+  code.push(...bump(XS, (dp - s.od * s.sd) * hp * wp * s.ci * 4), ...countDown(BATCH));
+  return {
+    params: [I32, I32, I32],
+    locals: [
+      [8, I32],
+      [pb * vb + vb + 1, V128],
+    ],
+    code,
+  };
+}
+
+type BlockFn = (x: number, w: number, y: number) => void;
+const compiled = new Map<string, BlockFn>();
+
+function compile(s: ConvShape): BlockFn {
+  const key = JSON.stringify(s);
+  const hit = compiled.get(key);
+  if (hit) return hit;
+  const { pb, vb } = convBlocking(s.co, s.ow);
+  const fn = instantiate([blockFunction(s, pb, vb)]).f0 as BlockFn;
+  compiled.set(key, fn);
+  return fn;
+}
+
+/** Most bytes the kernels' memory may take for one layer; larger layers keep the general path. */
+export const MAX_CONV_BYTES = 2 ** 30;
+
+/**
+ * y [n, od, oh, ow, co] as a new wasm tensor (the caller owns it) from x (a wasm tensor) and the
+ * filter's values [kd, kh, kw, ci, co]. null when this kernel cannot run it (past MAX_CONV_BYTES,
+ * memory that cannot grow, a refused compile): the caller keeps its general path.
+ */
+export function convSimd(
+  backend: WasmBackend,
+  x: TensorInfo,
+  filter: () => Float32Array,
+  s: ConvShape,
+  outShape: number[],
+): TensorInfo | null {
+  const { dp, hp, wp } = padded(s);
+  const xFloats = s.n * dp * hp * wp * s.ci;
+  const wFloats = s.kd * s.kh * s.kw * s.ci * s.co;
+  const yFloats = s.n * s.od * s.oh * s.ow * s.co;
+  const bytes = (xFloats + wFloats + yFloats) * 4;
+  if (bytes > MAX_CONV_BYTES) return null;
+  let fn: BlockFn;
+  try {
+    fn = compile(s);
+    kernelHeap(bytes);
+  } catch {
+    return null;
+  }
+  const heap = kernelHeap(bytes);
+  const dims = { n: s.n, d: s.d, h: s.h, w: s.w, c: s.ci };
+  placePadded(heap, 0, backend.typedArrayFromHeap(x) as Float32Array, dims, s, { dp, hp, wp });
+  heap.set(filter(), xFloats);
+  const yAt = xFloats + wFloats;
+  for (let o0 = 0; o0 < s.co; o0 += convBlocking(s.co, s.ow).vb * 4) fn(0, (xFloats + o0) * 4, (yAt + o0) * 4);
+  const out = backend.makeOutput(outShape, 'float32');
+  (backend.typedArrayFromHeap(out) as Float32Array).set(heap.subarray(yAt, yAt + yFloats));
+  return out;
+}
+
+/**
+ * The filter of a stride-1 input gradient as a forward conv of dy: W'[a,b,c,co,ci] = W[kd-1-a,
+ * kh-1-b, kw-1-c, ci, co] (taps reversed, channels swapped).
+ */
+export function flippedFilter(
+  w: Float32Array,
+  shape: { kd: number; kh: number; kw: number; ci: number; co: number },
+): Float32Array {
+  const { kd, kh, kw, ci, co } = shape;
+  const taps = kd * kh * kw;
+  const out = new Float32Array(w.length);
+  for (let t = 0; t < taps; t++) {
+    const from = (taps - 1 - t) * ci * co;
+    const to = t * co * ci;
+    for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) out[to + o * ci + i] = w[from + i * co + o];
+  }
+  return out;
+}
+
+/** How many shapes have a compiled kernel (tests check that a conv really took this path). */
+export function compiledConvShapes(): number {
+  return compiled.size;
+}
