@@ -15,20 +15,7 @@ import {
   util,
 } from '@tensorflow/tfjs';
 
-import { asWasm, crop, detach, reshape, transpose, type WasmBackend, withScope } from './wasm-kernel-ops';
-
-// Stock kernels our wrappers delegate to, recorded by registerWasmTrainingKernels.
-const stock = new Map<string, KernelConfig>();
-
-export function rememberStockKernel(config: KernelConfig): void {
-  stock.set(config.kernelName, config);
-}
-
-export function stockKernel(name: string): KernelConfig {
-  const k = stock.get(name);
-  if (!k) throw new Error(`stock wasm kernel ${name} was not recorded`);
-  return k;
-}
+import { asWasm, crop, detach, reshape, stockKernel, transpose, type WasmBackend, withScope } from './wasm-kernel-ops';
 
 const slice: KernelFunc = (args) => {
   const x = args.inputs.x as TensorInfo;
