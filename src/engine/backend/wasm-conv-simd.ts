@@ -1,8 +1,7 @@
 // A direct convolution (3D; 2D as depth 1) as a wasm SIMD kernel generated for each shape:
 // y[n,z,i,j,co] = sum_{a,b,c,ci} xpad[n, z*sd + a*dd, i*sh + b*dh, j*sw + c*dw, ci] * W[a,b,c,ci,co].
-// It walks the taps in place with a block of outputs in registers. Our 3D conv was a sum of 2D XNNPACK
-// convs over the depth taps (a copy of x per tap, partial sums added); in 2D it beats XNNPACK's
-// single-threaded conv on these small channel counts, and serves the stride-1 input gradients too.
+// Our 3D conv was a sum of 2D XNNPACK convs over the depth taps, with a copy of x per tap and the
+// partial sums added; this walks the taps in place with a block of outputs in registers.
 import type { TensorInfo } from '@tensorflow/tfjs';
 
 import { type FunctionBody, I32, op, V128 } from './wasm-emit';

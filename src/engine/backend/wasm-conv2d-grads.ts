@@ -1,7 +1,6 @@
-// Conv2D and its gradients for the wasm backend. Where the channels allow, our generated SIMD kernels
-// (wasm-conv-simd.ts, wasm-filter-grad.ts); else XNNPACK's forward Conv2D: the filter gradient as one
-// convolution of the input (as one wide image) with the output gradient as filter, the input gradient
-// as a stride-1 convolution with a sub-pixel rearranged filter + a pixel shuffle.
+// Conv2D gradients for the wasm backend, computed with XNNPACK's forward Conv2D:
+// the filter gradient is one convolution of the input (as one wide image) with the output gradient as filter,
+// the input gradient is a stride-1 convolution with a sub-pixel rearranged filter + a pixel shuffle.
 import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 
 import { type ConvShape, convSimd, convSimdSupported, flippedFilter } from './wasm-conv-simd';
