@@ -3,15 +3,15 @@
 // wasm's for one kernel name in the same process (pairs of steps, back to back), and the ratio of the
 // medians: how much one of our kernels changes a whole step. Only for kernels stock wasm computes
 // correctly (BatchMatMul, Sum, Mean, Tile, Concat, Slice, SplitV, Identity, Cast). For the kernels we
-// generate as SIMD code (Conv2DBackpropFilter and Conv3DBackpropFilterV2: the filter gradient; Conv2D,
-// Conv2DBackpropInput, Conv3D and Conv3DBackpropInputV2: the conv, one switch for all four) the other side
-// is XNNPACK (stock, or our formulation on it), that kernel turned off.
+// generate as SIMD code (Conv2DBackpropFilter and Conv3DBackpropFilterV2: the filter gradient; Conv3D
+// and Conv3DBackpropInputV2: the 3D conv, one switch for both) the other side is our XNNPACK formulation,
+// that kernel turned off.
 import * as tf from '@tensorflow/tfjs';
 
 import { selectBackend } from '../src/engine/backend/backend';
 import { setSimdConv } from '../src/engine/backend/wasm-conv-simd';
 import { setSimdFilterGrad } from '../src/engine/backend/wasm-filter-grad';
-import { stockKernel } from '../src/engine/backend/wasm-kernel-ops';
+import { stockKernel } from '../src/engine/backend/wasm-layout';
 import { computeLoss } from '../src/engine/losses';
 import { createNetwork } from '../src/engine/networks';
 import type { BatchSource } from '../src/engine/train/source';
@@ -28,8 +28,6 @@ const CORRECT_STOCK = ['BatchMatMul', 'Sum', 'Mean', 'Tile', 'Concat', 'Slice', 
 const SIMD_SWITCHES: Record<string, (on: boolean) => void> = {
   Conv2DBackpropFilter: setSimdFilterGrad,
   Conv3DBackpropFilterV2: setSimdFilterGrad,
-  Conv2D: setSimdConv,
-  Conv2DBackpropInput: setSimdConv,
   Conv3D: setSimdConv,
   Conv3DBackpropInputV2: setSimdConv,
 };

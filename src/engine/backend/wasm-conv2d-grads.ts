@@ -3,20 +3,8 @@
 // the input gradient is a stride-1 convolution with a sub-pixel rearranged filter + a pixel shuffle.
 import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 
-import { type ConvShape, convSimd, convSimdSupported, flippedFilter } from './wasm-conv-simd';
 import { filterGradSimd, filterGradSupported } from './wasm-filter-grad';
-import {
-  asWasm,
-  conv2dPadded,
-  crop,
-  detach,
-  emptyOutput,
-  reshape,
-  type Scope,
-  stockKernel,
-  transpose,
-  withScope,
-} from './wasm-kernel-ops';
+import { asWasm, conv2dPadded, crop, detach, emptyOutput, reshape, type Scope, transpose, withScope } from './wasm-kernel-ops';
 
 /** What the gradients need from a forward conv's geometry (dilation is 1 in tfjs gradients). */
 export interface Conv2DGeometry {
@@ -172,101 +160,16 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, attrs, backend }) => {
   return withScope(asWasm(backend), (s) => detach(s, conv2dFilterGradCore(s, x, transpose(s, dy, [1, 2, 0, 3]), geometry(info))));
 };
 
-const ONES = { sd: 1, sh: 1, sw: 1, dd: 1, dh: 1, dw: 1 };
-
 const conv2DBackpropInput: KernelFunc = ({ inputs, attrs, backend }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const { inputShape } = attrs as unknown as { inputShape: number[] };
   const info = channelsLastInfo(inputShape, filter.shape, attrs as NamedAttrMap, 'Conv2DBackpropInput');
-  const wasm = asWasm(backend);
-  const empty = emptyOutput(wasm, inputShape);
+  const empty = emptyOutput(asWasm(backend), inputShape);
   if (empty) return empty;
-  const [kh, kw, ci, co] = filter.shape;
-  if (info.strideHeight === 1 && info.strideWidth === 1 && convSimdSupported({ co: ci })) {
-    // dx = dy, padded by the taps left of each output, correlated with the reversed filter.
-    const [n, h, w] = inputShape;
-    const [, oh, ow] = dy.shape;
-    const { top, left } = info.padInfo;
-    const shape: ConvShape = {
-      n,
-      d: 1,
-      h: oh,
-      w: ow,
-      ci: co,
-      od: 1,
-      oh: h,
-      ow: w,
-      co: ci,
-      kd: 1,
-      kh,
-      kw,
-      ...ONES,
-      front: 0,
-      top: kh - 1 - top,
-      left: kw - 1 - left,
-    };
-    const weights = () => flippedFilter(wasm.typedArrayFromHeap(filter) as Float32Array, { kd: 1, kh, kw, ci, co });
-    const out = convSimd(wasm, dy, weights, shape, inputShape);
-    if (out) return out;
-  }
-  return withScope(wasm, (s) => detach(s, conv2dInputGradCore(s, dy, filter, inputShape, geometry(info))));
-};
-
-/** The forward conv: ours where the output channels are a multiple of 4, else XNNPACK's (stock). */
-const conv2D: KernelFunc = (args) => {
-  const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
-  const { strides, pad, dataFormat, dilations, dimRoundingMode } = args.attrs as unknown as {
-    strides: [number, number] | number;
-    pad: 'same' | 'valid' | number | backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW';
-    dilations: [number, number] | number;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  };
-  const wasm = asWasm(args.backend);
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    false,
-    backend_util.convertConv2DDataFormat(dataFormat),
-  );
-  const usable = info.dataFormat === 'channelsLast' && info.outHeight > 0 && info.outWidth > 0 && info.batchSize > 0;
-  if (usable && convSimdSupported({ co: info.outChannels })) {
-    const [n, h, w, ci] = x.shape;
-    const shape: ConvShape = {
-      n,
-      d: 1,
-      h,
-      w,
-      ci,
-      od: 1,
-      oh: info.outHeight,
-      ow: info.outWidth,
-      co: info.outChannels,
-      kd: 1,
-      kh: info.filterHeight,
-      kw: info.filterWidth,
-      sd: 1,
-      sh: info.strideHeight,
-      sw: info.strideWidth,
-      dd: 1,
-      dh: info.dilationHeight,
-      dw: info.dilationWidth,
-      front: 0,
-      top: info.padInfo.top,
-      left: info.padInfo.left,
-    };
-    const out = convSimd(wasm, x, () => wasm.typedArrayFromHeap(filter) as Float32Array, shape, info.outShape);
-    if (out) return out;
-  }
-  return stockKernel('Conv2D').kernelFunc(args);
+  return withScope(asWasm(backend), (s) => detach(s, conv2dInputGradCore(s, dy, filter, inputShape, geometry(info))));
 };
 
 export const conv2dGradKernels: KernelConfig[] = [
-  { kernelName: 'Conv2D', backendName: 'wasm', kernelFunc: conv2D },
   { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter },
   { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput },
 ];

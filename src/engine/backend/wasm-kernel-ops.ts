@@ -1,6 +1,6 @@
 // Building blocks for wasm training kernels: call the stock wasm kernels directly on the backend
 // (no engine, no tape) and free every intermediate through one Scope.
-import { getKernel, type KernelConfig, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
+import { getKernel, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 type TypedArray = Float32Array | Int32Array | Uint8Array;
@@ -39,22 +39,9 @@ export function withScope<T>(backend: WasmBackend, body: (s: Scope) => T): T {
   }
 }
 
-// Stock kernels our wrappers delegate to, recorded by registerWasmTrainingKernels.
-const stock = new Map<string, KernelConfig>();
-
-export function rememberStockKernel(config: KernelConfig): void {
-  stock.set(config.kernelName, config);
-}
-
-export function stockKernel(name: string): KernelConfig {
-  const k = stock.get(name);
-  if (!k) throw new Error(`stock wasm kernel ${name} was not recorded`);
-  return k;
-}
-
-/** Calls wasm's stock kernel `name` (the registered one where wasm has none); the caller owns the result. */
+/** Calls a registered wasm kernel (only ones this module does not replace); the caller owns the result. */
 export function callKernel(backend: WasmBackend, name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
-  const kernel = stock.get(name) ?? getKernel(name, 'wasm');
+  const kernel = getKernel(name, 'wasm');
   if (!kernel) throw new Error(`wasm kernel ${name} is not registered`);
   return kernel.kernelFunc({ inputs, attrs, backend }) as TensorInfo;
 }

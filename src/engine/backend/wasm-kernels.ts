@@ -10,8 +10,7 @@ import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '
 import { registerConv3dTransposeGradient } from './conv3d-transpose-grad';
 import { conv2dGradKernels } from './wasm-conv2d-grads';
 import { conv3dKernels } from './wasm-conv3d';
-import { rememberStockKernel } from './wasm-kernel-ops';
-import { layoutKernels } from './wasm-layout';
+import { layoutKernels, rememberStockKernel } from './wasm-layout';
 import { matMulKernels } from './wasm-matmul';
 import { poolKernels } from './wasm-pool';
 

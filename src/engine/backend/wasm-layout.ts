@@ -15,7 +15,20 @@ import {
   util,
 } from '@tensorflow/tfjs';
 
-import { asWasm, crop, detach, reshape, stockKernel, transpose, type WasmBackend, withScope } from './wasm-kernel-ops';
+import { asWasm, crop, detach, reshape, transpose, type WasmBackend, withScope } from './wasm-kernel-ops';
+
+// Stock kernels our wrappers delegate to, recorded by registerWasmTrainingKernels.
+const stock = new Map<string, KernelConfig>();
+
+export function rememberStockKernel(config: KernelConfig): void {
+  stock.set(config.kernelName, config);
+}
+
+export function stockKernel(name: string): KernelConfig {
+  const k = stock.get(name);
+  if (!k) throw new Error(`stock wasm kernel ${name} was not recorded`);
+  return k;
+}
 
 const slice: KernelFunc = (args) => {
   const x = args.inputs.x as TensorInfo;

@@ -5,7 +5,8 @@
 // losses' sums over voxels and their outer-product gradients): those run as JS loops.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
-import { asWasm, detach, reshape, transpose, type WasmBackend, withScope, stockKernel } from './wasm-kernel-ops';
+import { asWasm, detach, reshape, transpose, type WasmBackend, withScope } from './wasm-kernel-ops';
+import { stockKernel } from './wasm-layout';
 
 /** Single-row products with at most this many outputs run as a JS loop (more: XNNPACK's packing pays off). */
 export const ROW_PRODUCT_MAX_N = 16;
