@@ -1,7 +1,8 @@
 // A direct convolution (3D; 2D as depth 1) as a wasm SIMD kernel generated for each shape:
 // y[n,z,i,j,co] = sum_{a,b,c,ci} xpad[n, z*sd + a*dd, i*sh + b*dh, j*sw + c*dw, ci] * W[a,b,c,ci,co].
 // Our 3D conv was a sum of 2D XNNPACK convs over the depth taps, with a copy of x per tap and the
-// partial sums added; this walks the taps in place with a block of outputs in registers.
+// partial sums added; this walks the taps in place with a block of outputs in registers. (In 2D it
+// was no faster than XNNPACK's conv in Chromium single-threaded, and gave up its threads: not used.)
 import type { TensorInfo } from '@tensorflow/tfjs';
 
 import { type FunctionBody, I32, op, V128 } from './wasm-emit';

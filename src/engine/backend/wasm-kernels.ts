@@ -1,7 +1,8 @@
 // Makes tfjs's wasm backend train conv nets: registers, for 'wasm' only, the kernels it lacks
 // (Conv2DBackpropFilter), runs slowly (Conv2DBackpropInput, Conv3D, Slice/SplitV, Tile, reductions
 // over leading axes, transposed or thin BatchMatMul) or computes wrongly (MaxPoolGrad, MaxPool3D,
-// MaxPool3DGrad, Conv3DBackpropFilterV2, Conv3DBackpropInputV2), built from its fast ones. Also
+// MaxPool3DGrad, Conv3DBackpropFilterV2, Conv3DBackpropInputV2), built from its fast ones or generated
+// as SIMD code (the filter gradients, the 3D conv). Also
 // registers the conv3dTranspose gradient tfjs-core lacks (for every backend).
 import '@tensorflow/tfjs-backend-wasm';
 
