@@ -5,38 +5,15 @@
 // was no faster than XNNPACK's conv in Chromium single-threaded, and gave up its threads: not used.)
 import type { TensorInfo } from '@tensorflow/tfjs';
 
-import { type FunctionBody, I32, op, V128 } from './wasm-emit';
+import { addTo, countDownEnd, type FunctionBody, I32, op, V128 } from './wasm-emit';
 import type { WasmBackend } from './wasm-kernel-ops';
-import { instantiate, kernelHeap, placePadded, simdAvailable } from './wasm-simd-heap';
+import { type ConvGeometry, instantiate, outputVectors, paddedExtents, runOnPadded, simdAvailable } from './wasm-simd-heap';
 
-export interface ConvShape {
-  n: number;
-  d: number;
-  h: number;
-  w: number;
-  ci: number;
-  od: number;
-  oh: number;
-  ow: number;
-  co: number;
-  kd: number;
-  kh: number;
-  kw: number;
-  sd: number;
-  sh: number;
-  sw: number;
-  dd: number;
-  dh: number;
-  dw: number;
-  front: number;
-  top: number;
-  left: number;
-}
+export type ConvShape = ConvGeometry;
 
 /** vb vectors of 4 output channels times pb neighbouring outputs of a row stay in registers. */
 export function convBlocking(co: number, ow: number): { pb: number; vb: number } {
-  const q = co / 4;
-  const vb = [4, 3, 2].find((v) => q % v === 0) ?? 1;
+  const vb = outputVectors(co);
   return { pb: Math.max(1, Math.min(ow, Math.floor(8 / vb))), vb };
 }
 
@@ -52,14 +29,7 @@ export function convSimdSupported(s: Pick<ConvShape, 'co'>): boolean {
   return enabled && s.co % 4 === 0 && simdAvailable();
 }
 
-/** The padded input's extent per axis: what the last output's last tap reaches. */
-function padded(s: ConvShape): { dp: number; hp: number; wp: number } {
-  return {
-    dp: (s.od - 1) * s.sd + (s.kd - 1) * s.dd + 1,
-    hp: (s.oh - 1) * s.sh + (s.kh - 1) * s.dh + 1,
-    wp: (s.ow - 1) * s.sw + (s.kw - 1) * s.dw + 1,
-  };
-}
+const padded = paddedExtents;
 
 /**
  * f(x, w, y) for one block of 4*vb output channels over the whole output: x at the padded input,
@@ -72,8 +42,6 @@ function blockFunction(s: ConvShape, pb: number, vb: number): FunctionBody {
   const acc = (p: number, v: number) => first + p * vb + v;
   const wv = (v: number) => first + pb * vb + v;
   const tmp = first + pb * vb + vb;
-  const bump = (local: number, bytes: number) => (bytes ? [op.get(local), op.i32(bytes), op.add, op.set(local)] : []);
-  const countDown = (local: number) => [op.get(local), op.i32(1), op.sub, op.tee(local), op.brIf(0), op.end];
   const block = (width: number): number[][] => {
     const code: number[][] = [];
     for (let p = 0; p < width; p++) for (let v = 0; v < vb; v++) code.push(op.v128Zero, op.set(acc(p, v)));
@@ -90,12 +58,12 @@ function blockFunction(s: ConvShape, pb: number, vb: number): FunctionBody {
             for (let v = 0; v < vb; v++)
               code.push(op.get(acc(p, v)), op.get(tmp), op.get(wv(v)), op.f32x4Mul, op.f32x4Add, op.set(acc(p, v)));
           }
-          code.push(...bump(XC, 4));
+          code.push(...addTo(XC, 4));
           code.push(op.get(WC), op.i32(s.co * 4), op.add, op.tee(WC), op.get(END), op.ne, op.brIf(0), op.end);
         }
     for (let p = 0; p < width; p++)
       for (let v = 0; v < vb; v++) code.push(op.get(Y), op.get(acc(p, v)), op.v128Store((p * s.co + v * 4) * 4));
-    code.push(...bump(Y, width * s.co * 4), ...bump(XR, width * s.sw * s.ci * 4));
+    code.push(...addTo(Y, width * s.co * 4), ...addTo(XR, width * s.sw * s.ci * 4));
     return code;
   };
   const blocks = Math.floor(s.ow / pb);
@@ -105,12 +73,12 @@ function blockFunction(s: ConvShape, pb: number, vb: number): FunctionBody {
   code.push(op.i32(s.od), op.set(PLANES), op.loop);
   code.push(op.i32(s.oh), op.set(ROWS), op.loop);
   code.push(op.get(XS), op.set(XR));
-  if (blocks) code.push(op.i32(blocks), op.set(COLS), op.loop, ...block(pb), ...countDown(COLS));
+  if (blocks) code.push(op.i32(blocks), op.set(COLS), op.loop, ...block(pb), ...countDownEnd(COLS));
   if (tail) code.push(...block(tail));
   // Each jump goes from one row's, plane's or batch's start to the next one's in the padded input.
-  code.push(...bump(XS, s.sh * wp * s.ci * 4), ...countDown(ROWS));
-  code.push(...bump(XS, (s.sd * hp - s.oh * s.sh) * wp * s.ci * 4), ...countDown(PLANES));
-  code.push(...bump(XS, (dp - s.od * s.sd) * hp * wp * s.ci * 4), ...countDown(BATCH));
+  code.push(...addTo(XS, s.sh * wp * s.ci * 4), ...countDownEnd(ROWS));
+  code.push(...addTo(XS, (s.sd * hp - s.oh * s.sh) * wp * s.ci * 4), ...countDownEnd(PLANES));
+  code.push(...addTo(XS, (dp - s.od * s.sd) * hp * wp * s.ci * 4), ...countDownEnd(BATCH));
   return {
     params: [I32, I32, I32],
     locals: [
@@ -134,13 +102,10 @@ function compile(s: ConvShape): BlockFn {
   return fn;
 }
 
-/** Most bytes the kernels' memory may take for one layer; larger layers keep the general path. */
-export const MAX_CONV_BYTES = 2 ** 30;
-
 /**
  * y [n, od, oh, ow, co] as a new wasm tensor (the caller owns it) from x (a wasm tensor) and the
- * filter's values [kd, kh, kw, ci, co]. null when this kernel cannot run it (past MAX_CONV_BYTES,
- * memory that cannot grow, a refused compile): the caller keeps its general path.
+ * filter's values [kd, kh, kw, ci, co]. null where this kernel cannot run it (runOnPadded): the
+ * caller keeps its general path.
  */
 export function convSimd(
   backend: WasmBackend,
@@ -149,28 +114,19 @@ export function convSimd(
   s: ConvShape,
   outShape: number[],
 ): TensorInfo | null {
-  const { dp, hp, wp } = padded(s);
-  const xFloats = s.n * dp * hp * wp * s.ci;
-  const wFloats = s.kd * s.kh * s.kw * s.ci * s.co;
-  const yFloats = s.n * s.od * s.oh * s.ow * s.co;
-  const bytes = (xFloats + wFloats + yFloats) * 4;
-  if (bytes > MAX_CONV_BYTES) return null;
-  let fn: BlockFn;
-  try {
-    fn = compile(s);
-    kernelHeap(bytes);
-  } catch {
-    return null;
-  }
-  const heap = kernelHeap(bytes);
-  const dims = { n: s.n, d: s.d, h: s.h, w: s.w, c: s.ci };
-  placePadded(heap, 0, backend.typedArrayFromHeap(x) as Float32Array, dims, s, { dp, hp, wp });
-  heap.set(filter(), xFloats);
-  const yAt = xFloats + wFloats;
-  for (let o0 = 0; o0 < s.co; o0 += convBlocking(s.co, s.ow).vb * 4) fn(0, (xFloats + o0) * 4, (yAt + o0) * 4);
-  const out = backend.makeOutput(outShape, 'float32');
-  (backend.typedArrayFromHeap(out) as Float32Array).set(heap.subarray(yAt, yAt + yFloats));
-  return out;
+  const step = convBlocking(s.co, s.ow).vb * 4;
+  return runOnPadded({
+    backend,
+    x,
+    s,
+    second: filter,
+    secondFloats: s.kd * s.kh * s.kw * s.ci * s.co,
+    outShape,
+    compile: () => compile(s),
+    run: (fn, at) => {
+      for (let o0 = 0; o0 < s.co; o0 += step) fn(0, at.second + o0 * 4, at.out + o0 * 4);
+    },
+  });
 }
 
 /**

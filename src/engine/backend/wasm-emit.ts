@@ -58,6 +58,16 @@ export const op = {
   f32x4Mul: simd(0xe6),
 };
 
+/** local += bytes (nothing for 0). */
+export function addTo(local: number, bytes: number): number[][] {
+  return bytes ? [op.get(local), op.i32(bytes), op.add, op.set(local)] : [];
+}
+
+/** Ends a loop that runs while --local is not 0. */
+export function countDownEnd(local: number): number[][] {
+  return [op.get(local), op.i32(1), op.sub, op.tee(local), op.brIf(0), op.end];
+}
+
 export interface FunctionBody {
   /** Parameter types (results: none). */
   params: number[];

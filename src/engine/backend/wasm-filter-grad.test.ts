@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { blocking, compiledShapes, filterGradSimd, filterGradSupported, MAX_KERNEL_BYTES } from './wasm-filter-grad';
+import { blocking, compiledShapes, filterGradSimd, filterGradSupported } from './wasm-filter-grad';
+import { MAX_KERNEL_BYTES } from './wasm-simd-heap';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 import { asWasm } from './wasm-kernel-ops';
 import { liveCounts, maxRelError, runKernel, seededValues } from './wasm-test-utils';

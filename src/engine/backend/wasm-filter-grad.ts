@@ -4,36 +4,16 @@
 // the forward's ~6); this one keeps a block of dW in registers and streams x and dy once per tap.
 import type { TensorInfo } from '@tensorflow/tfjs';
 
-import { type FunctionBody, I32, op, V128 } from './wasm-emit';
-import { instantiate, kernelHeap, placePadded, simdAvailable } from './wasm-simd-heap';
+import { addTo, countDownEnd, type FunctionBody, I32, op, V128 } from './wasm-emit';
+import { type ConvGeometry, instantiate, outputVectors, paddedExtents, runOnPadded, simdAvailable } from './wasm-simd-heap';
 import type { WasmBackend } from './wasm-kernel-ops';
 
-/** A dilation-1 filter gradient; 2D convs have depth 1 (d = od = kd = sd = 1, front = 0). */
-export interface FilterGradShape {
-  n: number;
-  d: number;
-  h: number;
-  w: number;
-  ci: number;
-  od: number;
-  oh: number;
-  ow: number;
-  co: number;
-  kd: number;
-  kh: number;
-  kw: number;
-  sd: number;
-  sh: number;
-  sw: number;
-  front: number;
-  top: number;
-  left: number;
-}
+/** A filter gradient's geometry (tfjs differentiates convs of dilation 1 only). */
+export type FilterGradShape = Omit<ConvGeometry, 'dd' | 'dh' | 'dw'>;
 
 /** Register blocking: vb vectors of 4 output channels times cb input channels stay in registers. */
 export function blocking(ci: number, co: number): { cb: number; vb: number } {
-  const q = co / 4;
-  const vb = [4, 3, 2].find((v) => q % v === 0) ?? 1;
+  const vb = outputVectors(co);
   return { cb: Math.min(ci, Math.floor(8 / vb)), vb };
 }
 
@@ -49,10 +29,7 @@ export function filterGradSupported(s: Pick<FilterGradShape, 'co'>): boolean {
   return enabled && s.co % 4 === 0 && simdAvailable();
 }
 
-/** The padded input's extent per axis: what the last output's taps reach (x past it is never read). */
-function padded(s: FilterGradShape): { dp: number; hp: number; wp: number } {
-  return { dp: (s.od - 1) * s.sd + s.kd, hp: (s.oh - 1) * s.sh + s.kh, wp: (s.ow - 1) * s.sw + s.kw };
-}
+const padded = (s: FilterGradShape) => paddedExtents({ ...s, dd: 1, dh: 1, dw: 1 });
 
 /**
  * f(x, dy, out) for one tap and one (cb input, 4*vb output) channel block: x points at the tap's
@@ -65,8 +42,6 @@ function blockFunction(s: FilterGradShape, cb: number, vb: number): FunctionBody
   const acc = (c: number, v: number) => 7 + c * vb + v;
   const dyv = (v: number) => 7 + cb * vb + v;
   const tmp = 7 + cb * vb + vb;
-  const bump = (local: number, bytes: number) => (bytes ? [op.get(local), op.i32(bytes), op.add, op.set(local)] : []);
-  const countDown = (local: number) => [op.get(local), op.i32(1), op.sub, op.tee(local), op.brIf(0), op.end];
   const code: number[][] = [];
   for (let c = 0; c < cb; c++) for (let v = 0; v < vb; v++) code.push(op.v128Zero, op.set(acc(c, v)));
   code.push(op.i32(s.n), op.set(BATCH), op.loop);
@@ -79,12 +54,12 @@ function blockFunction(s: FilterGradShape, cb: number, vb: number): FunctionBody
     for (let v = 0; v < vb; v++)
       code.push(op.get(acc(c, v)), op.get(tmp), op.get(dyv(v)), op.f32x4Mul, op.f32x4Add, op.set(acc(c, v)));
   }
-  code.push(...bump(X, s.sw * s.ci * 4));
+  code.push(...addTo(X, s.sw * s.ci * 4));
   code.push(op.get(D), op.i32(s.co * 4), op.add, op.tee(D), op.get(END), op.ne, op.brIf(0), op.end);
   // Each jump goes from where the loop left x to the next row, plane or batch of the padded input.
-  code.push(...bump(X, (s.sh * wp - s.ow * s.sw) * s.ci * 4), ...countDown(ROWS));
-  code.push(...bump(X, (s.sd * hp - s.oh * s.sh) * wp * s.ci * 4), ...countDown(PLANES));
-  code.push(...bump(X, (dp - s.od * s.sd) * hp * wp * s.ci * 4), ...countDown(BATCH));
+  code.push(...addTo(X, (s.sh * wp - s.ow * s.sw) * s.ci * 4), ...countDownEnd(ROWS));
+  code.push(...addTo(X, (s.sd * hp - s.oh * s.sh) * wp * s.ci * 4), ...countDownEnd(PLANES));
+  code.push(...addTo(X, (dp - s.od * s.sd) * hp * wp * s.ci * 4), ...countDownEnd(BATCH));
   for (let c = 0; c < cb; c++)
     for (let v = 0; v < vb; v++) code.push(op.get(OUT), op.get(acc(c, v)), op.v128Store((c * s.co + v * 4) * 4));
   return {
@@ -114,8 +89,7 @@ function compile(s: FilterGradShape): Compiled {
   const bodies = [blockFunction(s, cb, vb), ...(tail ? [blockFunction(s, tail, vb)] : [])];
   const exports = instantiate(bodies);
   const [full, part] = bodies.map((_, i) => exports[`f${i}`] as BlockFn);
-  const xFloats = s.n * dp * hp * wp * s.ci;
-  const dyAt = xFloats * 4;
+  const dyAt = s.n * dp * hp * wp * s.ci * 4; // runOnPadded's layout: x, then dy, then dW
   const outAt = dyAt + s.n * s.od * s.oh * s.ow * s.co * 4;
   const calls: Compiled['calls'] = [];
   for (let a = 0; a < s.kd; a++)
@@ -136,13 +110,9 @@ function compile(s: FilterGradShape): Compiled {
   return entry;
 }
 
-/** Most bytes the kernel's memory may take (x, dy and dW of one layer); larger layers keep the general path. */
-export const MAX_KERNEL_BYTES = 2 ** 30;
-
 /**
  * dW [kd?, kh, kw, ci, co] as a new wasm tensor (the caller owns it); `outShape` is the filter shape.
- * null when this kernel cannot run it (the layer past MAX_KERNEL_BYTES, memory that cannot grow, a
- * module the engine refuses to compile): the caller keeps its general path.
+ * null where this kernel cannot run it (runOnPadded): the caller keeps its general path.
  */
 export function filterGradSimd(
   backend: WasmBackend,
@@ -151,27 +121,18 @@ export function filterGradSimd(
   s: FilterGradShape,
   outShape: number[],
 ): TensorInfo | null {
-  const { dp, hp, wp } = padded(s);
-  const xFloats = s.n * dp * hp * wp * s.ci;
-  const dyFloats = s.n * s.od * s.oh * s.ow * s.co;
-  const outFloats = s.kd * s.kh * s.kw * s.ci * s.co;
-  const bytes = (xFloats + dyFloats + outFloats) * 4;
-  if (bytes > MAX_KERNEL_BYTES) return null;
-  let calls: Compiled['calls'];
-  try {
-    calls = compile(s).calls;
-    kernelHeap(bytes);
-  } catch {
-    return null;
-  }
-  const heap = kernelHeap(bytes);
-  const dims = { n: s.n, d: s.d, h: s.h, w: s.w, c: s.ci };
-  placePadded(heap, 0, backend.typedArrayFromHeap(x) as Float32Array, dims, s, { dp, hp, wp });
-  heap.set(backend.typedArrayFromHeap(dy) as Float32Array, xFloats);
-  for (const call of calls) call.fn(call.x, call.dy, call.out);
-  const out = backend.makeOutput(outShape, 'float32');
-  (backend.typedArrayFromHeap(out) as Float32Array).set(heap.subarray(xFloats + dyFloats, xFloats + dyFloats + outFloats));
-  return out;
+  return runOnPadded({
+    backend,
+    x,
+    s: { ...s, dd: 1, dh: 1, dw: 1 },
+    second: () => backend.typedArrayFromHeap(dy) as Float32Array,
+    secondFloats: s.n * s.od * s.oh * s.ow * s.co,
+    outShape,
+    compile: () => compile(s).calls,
+    run: (calls) => {
+      for (const call of calls) call.fn(call.x, call.dy, call.out);
+    },
+  });
 }
 
 /** How many shapes have a compiled kernel (tests check that a gradient really took this path). */

@@ -1,6 +1,48 @@
-// What the generated SIMD kernels share: one linear memory of their own (operands are copied in from
-// tfjs's heap, zero-padded), SIMD detection, and instantiating a module against that memory.
+// What the generated SIMD kernels share: a conv's geometry, one linear memory of their own (operands
+// are copied in from tfjs's heap, zero-padded), SIMD detection, and instantiating a module against it.
+import type { TensorInfo } from '@tensorflow/tfjs';
+
 import { type FunctionBody, moduleBytes, op, V128 } from './wasm-emit';
+import type { WasmBackend } from './wasm-kernel-ops';
+
+/** A conv's sizes, taps, strides, dilations and leading pads; 2D convs have depth 1 (d = od = kd = 1). */
+export interface ConvGeometry {
+  n: number;
+  d: number;
+  h: number;
+  w: number;
+  ci: number;
+  od: number;
+  oh: number;
+  ow: number;
+  co: number;
+  kd: number;
+  kh: number;
+  kw: number;
+  sd: number;
+  sh: number;
+  sw: number;
+  dd: number;
+  dh: number;
+  dw: number;
+  front: number;
+  top: number;
+  left: number;
+}
+
+/** The padded input's extent per axis: what the last output's last tap reaches (x past it is never read). */
+export function paddedExtents(s: ConvGeometry): { dp: number; hp: number; wp: number } {
+  return {
+    dp: (s.od - 1) * s.sd + (s.kd - 1) * s.dd + 1,
+    hp: (s.oh - 1) * s.sh + (s.kh - 1) * s.dh + 1,
+    wp: (s.ow - 1) * s.sw + (s.kw - 1) * s.dw + 1,
+  };
+}
+
+/** How many vectors of 4 output channels a register block holds: the largest of 4, 3, 2 dividing co/4. */
+export function outputVectors(co: number): number {
+  return [4, 3, 2].find((v) => (co / 4) % v === 0) ?? 1;
+}
 
 const memory = new WebAssembly.Memory({ initial: 1 });
 let simd: boolean | undefined;
@@ -52,4 +94,47 @@ export function placePadded(
         const to = at + (((b * dp + z + front) * hp + y + top) * wp + c0 + left) * c;
         heap.set(x.subarray(from, from + (c1 - c0) * c), to);
       }
+}
+
+/** Most bytes the kernels' memory may take for one layer; larger layers keep the general path. */
+export const MAX_KERNEL_BYTES = 2 ** 30;
+
+/**
+ * Runs a generated kernel on the layout every kernel here uses: x zero-padded at byte 0 (extents of
+ * `paddedExtents`), the second operand right after it, the result after both; returns the result as a
+ * new wasm tensor (the caller owns it). null where the kernel cannot run (past MAX_KERNEL_BYTES, memory
+ * that cannot grow, a module the engine refuses to compile): the caller keeps its general path.
+ */
+export function runOnPadded<K>(p: {
+  backend: WasmBackend;
+  x: TensorInfo;
+  s: ConvGeometry;
+  second: () => Float32Array;
+  secondFloats: number;
+  outShape: number[];
+  compile: () => K;
+  run: (kernel: K, at: { second: number; out: number }) => void;
+}): TensorInfo | null {
+  const { s } = p;
+  const extents = paddedExtents(s);
+  const xFloats = s.n * extents.dp * extents.hp * extents.wp * s.ci;
+  const outFloats = p.outShape.reduce((a, b) => a * b, 1);
+  const bytes = (xFloats + p.secondFloats + outFloats) * 4;
+  if (bytes > MAX_KERNEL_BYTES) return null;
+  let kernel: K;
+  try {
+    kernel = p.compile();
+    kernelHeap(bytes);
+  } catch {
+    return null;
+  }
+  const heap = kernelHeap(bytes);
+  const dims = { n: s.n, d: s.d, h: s.h, w: s.w, c: s.ci };
+  placePadded(heap, 0, p.backend.typedArrayFromHeap(p.x) as Float32Array, dims, s, extents);
+  heap.set(p.second(), xFloats);
+  const outAt = xFloats + p.secondFloats;
+  p.run(kernel, { second: xFloats * 4, out: outAt * 4 });
+  const out = p.backend.makeOutput(p.outShape, 'float32');
+  (p.backend.typedArrayFromHeap(out) as Float32Array).set(heap.subarray(outAt, outAt + outFloats));
+  return out;
 }
