@@ -29,14 +29,12 @@ export function convSimdSupported(s: Pick<ConvShape, 'co'>): boolean {
   return enabled && s.co % 4 === 0 && simdAvailable();
 }
 
-const padded = paddedExtents;
-
 /**
  * f(x, w, y) for one block of 4*vb output channels over the whole output: x at the padded input,
  * w at the filter's block, y at the output's block. Rows hold ow/pb blocks of pb outputs, then a tail.
  */
 function blockFunction(s: ConvShape, pb: number, vb: number): FunctionBody {
-  const { dp, hp, wp } = padded(s);
+  const { dp, hp, wp } = paddedExtents(s);
   const [XS, W, Y, BATCH, PLANES, ROWS, COLS, XR, XC, WC, END] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const first = 11;
   const acc = (p: number, v: number) => first + p * vb + v;

@@ -1,6 +1,7 @@
-// Conv2D gradients for the wasm backend, computed with XNNPACK's forward Conv2D:
-// the filter gradient is one convolution of the input (as one wide image) with the output gradient as filter,
-// the input gradient is a stride-1 convolution with a sub-pixel rearranged filter + a pixel shuffle.
+// Conv2D gradients for the wasm backend: the filter gradient as our generated SIMD kernel where the
+// output channels are a multiple of 4 (wasm-filter-grad.ts), else as one XNNPACK convolution of the
+// input (as one wide image) with the output gradient as filter; the input gradient as a stride-1 XNNPACK
+// convolution with a sub-pixel rearranged filter + a pixel shuffle.
 import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 
 import { filterGradSimd, filterGradSupported } from './wasm-filter-grad';

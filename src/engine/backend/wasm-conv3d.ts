@@ -1,5 +1,7 @@
-// Conv3D and its gradients for the wasm backend as sums of 2D XNNPACK convolutions over the
-// depth taps (wasm's own Conv3D is a plain loop ~50x slower; its gradient kernels are wrong).
+// Conv3D and its gradients for the wasm backend: our generated SIMD kernels where the channels allow
+// (the conv and its stride-1 input gradient: wasm-conv-simd.ts; the filter gradient: wasm-filter-grad.ts),
+// else sums of 2D XNNPACK convolutions over the depth taps (wasm's own Conv3D is a plain loop ~50x
+// slower; its gradient kernels are wrong).
 import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 
 import { type ConvShape, convSimd, convSimdSupported, flippedFilter } from './wasm-conv-simd';
@@ -190,14 +192,8 @@ const conv3DBackpropFilterV2: KernelFunc = ({ inputs, attrs, backend }) => {
   const info = conv3dInfo(x.shape, filterShape, attrs as NamedAttrMap);
   const empty = emptyOutput(asWasm(backend), filterShape);
   if (empty) return empty;
-  const [n, d, h, w, ci] = x.shape;
-  const [, od, oh, ow, co] = dy.shape;
-  if (filterGradSupported({ co })) {
-    const { filterDepth: kd, filterHeight: kh, filterWidth: kw, padInfo } = info;
-    const [sd, sh, sw] = [info.strideDepth, info.strideHeight, info.strideWidth];
-    const { front, top, left } = padInfo;
-    const shape = { n, d, h, w, ci, od, oh, ow, co, kd, kh, kw, sd, sh, sw, front, top, left };
-    const out = filterGradSimd(asWasm(backend), x, dy, shape, filterShape);
+  if (filterGradSupported({ co: info.outChannels })) {
+    const out = filterGradSimd(asWasm(backend), x, dy, simdShape(x.shape, info), filterShape);
     if (out) return out;
   }
   return withScope(asWasm(backend), (s) => detach(s, conv3dFilterGradCore(s, x, dy, info)));

@@ -54,7 +54,7 @@ export function simdAvailable(): boolean {
 }
 
 /** The kernels' memory as floats, grown to at least `bytes` first (throws where it cannot grow). */
-export function kernelHeap(bytes: number): Float32Array {
+function kernelHeap(bytes: number): Float32Array {
   if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
   return new Float32Array(memory.buffer);
 }
@@ -73,7 +73,7 @@ export function instantiate(bodies: FunctionBody[]): WebAssembly.Exports {
  * Copies x [n, d, h, w, c] into a zero-padded [n, dp, hp, wp, c] at float `at` of `heap`, shifted by
  * the leading pads (negative pads crop x; what falls past the extents is left out).
  */
-export function placePadded(
+function placePadded(
   heap: Float32Array,
   at: number,
   x: Float32Array,
