@@ -3,7 +3,7 @@
 // Coordinates are normalised to the field of view, so any shape gets a whole (scaled) head.
 import { type AnatomyVariation, EASY_ANATOMY } from './difficulty';
 import { type Dims3, smoothNoise } from './fields';
-import { type Box, boundingBox, dilateBall } from './morphology';
+import { boundingBox, boxIndices, dilateBall } from './morphology';
 import type { Rng } from './rng';
 
 /** Tissue classes of the phantom's tissue map. */
@@ -94,77 +94,116 @@ export function buildAnatomy(params: { dims: Dims3; rng: Rng; variation?: Anatom
   const tissue = new Uint8Array(n);
   const brainMask = new Uint8Array(n);
   const pial = new Uint8Array(n); // CSF or outside the brain: the cortex lines it
-  const vxs = new Float32Array(nx);
-  for (let x = 0; x < nx; x++) vxs[x] = (x - centre[0]) / radius[0];
-  let i = 0;
-  for (let z = 0; z < nz; z++) {
-    const vz = (z - centre[2]) / radius[2];
-    for (let y = 0; y < ny; y++) {
-      const vy = (y - centre[1]) / radius[1];
-      const yz2 = vy * vy + vz * vz;
-      for (let x = 0; x < nx; x++, i++) {
-        const vx = vxs[x];
-        // Radius in head units, with a smooth wobble so no two heads share an outline.
-        const rho = (Math.sqrt(vx * vx + yz2) * BRAIN) / (1 - 0.035 * shape[i]);
-        const depth = 1 - rho / BRAIN; // 0 at the pial surface, 1 at the centre
-        if (depth < 0) {
-          pial[i] = 1;
-          if (rho <= 1) tissue[i] = rho > 1 - SCALP ? TISSUE.scalp : rho > 1 - SCALP - SKULL ? TISSUE.skull : TISSUE.csf;
-          continue;
-        }
-        brainMask[i] = 1;
-        let t: number = TISSUE.wm;
-        // Sulci: sheets where the fold field crosses zero, reaching in from the surface. The field is
-        // sampled nearer the surface along the ray from the centre, so sheets run inwards as real sulci do.
-        if (depth < sulcusDepth * (1 + 0.3 * shape[i])) {
-          const lift = (1 - 0.7 * depth) / (1 - depth);
-          const fv = sampleTrilinear(
-            folds,
-            dims,
-            centre[0] + (x - centre[0]) * lift,
-            centre[1] + (y - centre[1]) * lift,
-            centre[2] + (z - centre[2]) * lift,
-          );
-          if (fv < sulcusWidth && fv > -sulcusWidth) t = TISSUE.csf;
-        }
-        const mx = vx - midline - 0.03 * shape[i];
-        const amx = mx < 0 ? -mx : mx;
-        // Interhemispheric fissure, down to the corpus callosum.
-        if (vz > -0.3 && depth < 0.58 && amx < 0.025) t = TISSUE.csf;
-        if (t === TISSUE.csf) pial[i] = 1;
-        if (depth > 0.45) {
-          for (let q = 0; q < nuclei.length; q++) if (ell(nuclei[q], vx, vy, vz) < 1) t = TISSUE.deepGm;
-          if (lateralVentricle(vs, vx, vy, vz) < 1 || ell(third, vx, vy, vz) < 1) t = TISSUE.csf;
-        }
-        tissue[i] = t;
-      }
-    }
-  }
+  classifyVoxels({
+    dims,
+    centre,
+    radius,
+    shape,
+    folds,
+    midline,
+    sulcusDepth,
+    sulcusWidth,
+    vs,
+    third,
+    nuclei,
+    tissue,
+    brainMask,
+    pial,
+  });
   // Cortex: white matter within `cortex` voxels of CSF or the brain surface becomes grey matter.
   // Dilate only within the brain's bounding box (plus the reach): a third of the grid or less.
   const box = boundingBox(brainMask, dims, Math.ceil(cortex) + 1);
-  const sub = crop(pial, dims, box);
-  const near = dilateBall({ mask: sub, dims: box.size, radius: cortex });
-  const [bx, by, bz] = box.size;
-  for (let z = 0, j = 0; z < bz; z++) {
-    for (let y = 0; y < by; y++) {
-      const row = box.min[0] + nx * (box.min[1] + y + ny * (box.min[2] + z));
-      for (let x = 0; x < bx; x++, j++) if (near[j] && tissue[row + x] === TISSUE.wm) tissue[row + x] = TISSUE.gm;
-    }
-  }
+  const at = boxIndices(box, dims);
+  const near = dilateBall({ mask: crop(pial, at), dims: box.size, radius: cortex });
+  for (let j = 0; j < at.length; j++) if (near[j] && tissue[at[j]] === TISSUE.wm) tissue[at[j]] = TISSUE.gm;
   return { tissue, brainMask, centre, radius, ventricleScale: vs, folds };
 }
 
-function crop(data: Uint8Array, dims: Dims3, box: Box): Uint8Array {
+/** The tissue class of every voxel before the cortex (which needs the pial surface this finds). */
+function classifyVoxels(p: {
+  dims: Dims3;
+  centre: [number, number, number];
+  radius: [number, number, number];
+  shape: Float32Array;
+  folds: Float32Array;
+  midline: number;
+  sulcusDepth: number;
+  sulcusWidth: number;
+  vs: number;
+  third: Ellipsoid;
+  nuclei: Ellipsoid[];
+  tissue: Uint8Array;
+  brainMask: Uint8Array;
+  pial: Uint8Array;
+}): void {
+  const { dims, centre, radius, shape, folds, midline, sulcusDepth, sulcusWidth, vs, third, nuclei, tissue, brainMask, pial } = p;
   const [nx, ny] = dims;
-  const [bx, by, bz] = box.size;
-  const out = new Uint8Array(bx * by * bz);
-  for (let z = 0, j = 0; z < bz; z++) {
-    for (let y = 0; y < by; y++, j += bx) {
-      const row = box.min[0] + nx * (box.min[1] + y + ny * (box.min[2] + z));
-      out.set(data.subarray(row, row + bx), j);
+  const vxs = new Float32Array(nx);
+  for (let x = 0; x < nx; x++) vxs[x] = (x - centre[0]) / radius[0];
+  // One flat loop over the voxels (x, y, z kept by hand): V8 optimises it whole, where nested loops
+  // have it enter and leave compiled code once per row.
+  let vz = (0 - centre[2]) / radius[2];
+  let vy = (0 - centre[1]) / radius[1];
+  let yz2 = vy * vy + vz * vz;
+  for (let i = 0, x = -1, y = 0, z = 0; i < tissue.length; i++) {
+    if (++x === nx) {
+      x = 0;
+      if (++y === ny) {
+        y = 0;
+        z++;
+        vz = (z - centre[2]) / radius[2];
+      }
+      vy = (y - centre[1]) / radius[1];
+      yz2 = vy * vy + vz * vz;
     }
+    const vx = vxs[x];
+    // Radius in head units, with a smooth wobble so no two heads share an outline.
+    const rho = (Math.sqrt(vx * vx + yz2) * BRAIN) / (1 - 0.035 * shape[i]);
+    const depth = 1 - rho / BRAIN; // 0 at the pial surface, 1 at the centre
+    if (depth < 0) {
+      pial[i] = 1;
+      if (rho <= 1) tissue[i] = rho > 1 - SCALP ? TISSUE.scalp : rho > 1 - SCALP - SKULL ? TISSUE.skull : TISSUE.csf;
+      continue;
+    }
+    brainMask[i] = 1;
+    let t: number = TISSUE.wm;
+    // Sulci: sheets where the fold field crosses zero, reaching in from the surface. The field is
+    // sampled nearer the surface along the ray from the centre, so sheets run inwards as real sulci do.
+    if (depth < sulcusDepth * (1 + 0.3 * shape[i])) {
+      const lift = (1 - 0.7 * depth) / (1 - depth);
+      const fv = sampleTrilinear(
+        folds,
+        dims,
+        centre[0] + (x - centre[0]) * lift,
+        centre[1] + (y - centre[1]) * lift,
+        centre[2] + (z - centre[2]) * lift,
+      );
+      if (fv < sulcusWidth && fv > -sulcusWidth) t = TISSUE.csf;
+    }
+    const mx = vx - midline - 0.03 * shape[i];
+    const amx = mx < 0 ? -mx : mx;
+    // Interhemispheric fissure, down to the corpus callosum.
+    if (vz > -0.3 && depth < 0.58 && amx < 0.025) t = TISSUE.csf;
+    if (t === TISSUE.csf) pial[i] = 1;
+    if (depth > 0.45) {
+      if (inAny(nuclei, vx, vy, vz)) t = TISSUE.deepGm;
+      if (lateralVentricle(vs, vx, vy, vz) < 1 || ell(third, vx, vy, vz) < 1) t = TISSUE.csf;
+    }
+    tissue[i] = t;
   }
+}
+
+/** Whether v lies inside any of the ellipsoids. */
+function inAny(es: Ellipsoid[], vx: number, vy: number, vz: number): boolean {
+  let inside = false;
+  for (let q = 0; q < es.length; q++) if (ell(es[q], vx, vy, vz) < 1) inside = true;
+  return inside;
+}
+
+/** The values of `data` at grid indices `at` (boxIndices: a box's voxels). */
+function crop(data: Uint8Array, at: Int32Array): Uint8Array {
+  const out = new Uint8Array(at.length);
+  for (let j = 0; j < at.length; j++) out[j] = data[at[j]];
   return out;
 }
 

@@ -78,7 +78,6 @@ function passX(src: Float32Array, dst: Float32Array, spans: RowSpans, nx: number
   const r = (k.length - 1) >> 1;
   const rows = spans.lo.length;
   const out: RowSpans = { lo: new Int32Array(rows).fill(nx), hi: new Int32Array(rows).fill(-1) };
-  const interior5 = k.length === 5 && nx >= 5;
   for (let row = 0, base = 0; row < rows; row++, base += nx) {
     if (spans.hi[row] < spans.lo[row]) {
       dst.fill(0, base, base + nx);
@@ -90,71 +89,124 @@ function passX(src: Float32Array, dst: Float32Array, spans: RowSpans, nx: number
     dst.fill(0, base + b + 1, base + nx);
     out.lo[row] = a;
     out.hi[row] = b;
-    if (interior5) {
-      // The 5-tap interior inline (the realistic blur); ends through rowValue.
-      const [k0, k1, k2, k3, k4] = k;
-      const i0 = Math.max(a, 2);
-      const i1 = Math.min(b, nx - 3);
-      for (let x = a; x < i0; x++) dst[base + x] = rowValue(src, base, nx, x, k);
-      for (let j = base + i0; j <= base + i1; j++)
-        dst[j] = k0 * src[j - 2] + k1 * src[j - 1] + k2 * src[j] + k3 * src[j + 1] + k4 * src[j + 2];
-      for (let x = Math.max(i0, i1 + 1); x <= b; x++) dst[base + x] = rowValue(src, base, nx, x, k);
-    } else for (let x = a; x <= b; x++) dst[base + x] = rowValue(src, base, nx, x, k);
+    blurRowX(src, dst, base, a, b, nx, k);
   }
   return out;
+}
+
+/** One row's x pass over [a, b] (its own function: V8 compiles the row loop once, not per row). */
+function blurRowX(src: Float32Array, dst: Float32Array, base: number, a: number, b: number, nx: number, k: Float32Array): void {
+  if (k.length === 5 && nx >= 5) {
+    // The 5-tap interior inline (the realistic blur); ends through rowValue.
+    const k0 = k[0];
+    const k1 = k[1];
+    const k2 = k[2];
+    const k3 = k[3];
+    const k4 = k[4];
+    const i0 = Math.max(a, 2);
+    const i1 = Math.min(b, nx - 3);
+    for (let x = a; x < i0; x++) dst[base + x] = rowValue(src, base, nx, x, k);
+    for (let j = base + i0; j <= base + i1; j++)
+      dst[j] = k0 * src[j - 2] + k1 * src[j - 1] + k2 * src[j] + k3 * src[j + 1] + k4 * src[j + 2];
+    for (let x = Math.max(i0, i1 + 1); x <= b; x++) dst[base + x] = rowValue(src, base, nx, x, k);
+  } else for (let x = a; x <= b; x++) dst[base + x] = rowValue(src, base, nx, x, k);
 }
 
 /** A y (axis 1) or z (axis 2) pass: each output row over the union of its source rows' spans. */
 function passStrided(src: Float32Array, dst: Float32Array, spans: RowSpans, dims: Dims3, axis: 1 | 2, k: Float32Array): RowSpans {
   const [nx, ny, nz] = dims;
-  const taps = k.length;
-  const r = (taps - 1) >> 1;
-  const len = axis === 1 ? ny : nz;
   const rows = ny * nz;
   const out: RowSpans = { lo: new Int32Array(rows).fill(nx), hi: new Int32Array(rows).fill(-1) };
-  const offs = new Int32Array(taps);
-  const [k0, k1, k2] = k;
-  const k3 = k[3];
-  const k4 = k[4];
-  for (let z = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      const j = axis === 1 ? y : z;
-      let lo = nx;
-      let hi = -1;
-      for (let t = 0; t < taps; t++) {
-        const jj = Math.min(len - 1, Math.max(0, j + t - r));
-        const srow = axis === 1 ? jj + ny * z : y + ny * jj;
-        offs[t] = srow * nx;
-        if (spans.lo[srow] < lo) lo = spans.lo[srow];
-        if (spans.hi[srow] > hi) hi = spans.hi[srow];
-      }
-      const row = y + ny * z;
-      const base = row * nx;
-      if (hi < lo) {
-        dst.fill(0, base, base + nx);
-        continue;
-      }
+  const offs = new Int32Array(k.length);
+  const reach = new Int32Array(2);
+  const len = axis === 1 ? ny : nz;
+  // One flat loop over the rows (y, z kept by hand), each row in its own function.
+  for (let row = 0, y = 0, z = 0; row < rows; row++) {
+    sourceRows(spans, offs, reach, axis === 1 ? y : z, len, axis === 1 ? ny * z : y, axis === 1 ? 1 : ny, nx);
+    const base = row * nx;
+    const lo = reach[0];
+    const hi = reach[1];
+    if (hi < lo) dst.fill(0, base, base + nx);
+    else {
       dst.fill(0, base, base + lo);
       dst.fill(0, base + hi + 1, base + nx);
       out.lo[row] = lo;
       out.hi[row] = hi;
-      if (taps === 3) {
-        const [q0, q1, q2] = offs;
-        for (let x = lo; x <= hi; x++) dst[base + x] = k0 * src[q0 + x] + k1 * src[q1 + x] + k2 * src[q2 + x];
-      } else if (taps === 5) {
-        const [q0, q1, q2, q3, q4] = offs;
-        for (let x = lo; x <= hi; x++)
-          dst[base + x] = k0 * src[q0 + x] + k1 * src[q1 + x] + k2 * src[q2 + x] + k3 * src[q3 + x] + k4 * src[q4 + x];
-      } else {
-        for (let x = lo; x <= hi; x++) {
-          let acc = 0;
-          for (let t = 0; t < taps; t++) acc += k[t] * src[offs[t] + x];
-          dst[base + x] = acc;
-        }
-      }
+      blurRowStrided(src, dst, base, offs, lo, hi, k);
+    }
+    if (++y === ny) {
+      y = 0;
+      z++;
     }
   }
   return out;
+}
+
+/**
+ * The source rows of one output row: at positions j - r .. j + r along an axis of length `len` (clamped),
+ * row index `first + jj * step`; their offsets go to `offs` and the union of their spans to `reach`.
+ */
+function sourceRows(
+  spans: RowSpans,
+  offs: Int32Array,
+  reach: Int32Array,
+  j: number,
+  len: number,
+  first: number,
+  step: number,
+  nx: number,
+): void {
+  const taps = offs.length;
+  const r = (taps - 1) >> 1;
+  let lo = nx;
+  let hi = -1;
+  for (let t = 0; t < taps; t++) {
+    const srow = first + step * Math.min(len - 1, Math.max(0, j + t - r));
+    offs[t] = srow * nx;
+    if (spans.lo[srow] < lo) lo = spans.lo[srow];
+    if (spans.hi[srow] > hi) hi = spans.hi[srow];
+  }
+  reach[0] = lo;
+  reach[1] = hi;
+}
+
+/** One output row's strided pass over [lo, hi] from the source rows at `offs`. */
+function blurRowStrided(
+  src: Float32Array,
+  dst: Float32Array,
+  base: number,
+  offs: Int32Array,
+  lo: number,
+  hi: number,
+  k: Float32Array,
+): void {
+  const taps = k.length;
+  // Indexed reads, not destructuring: this runs once per row (an iterator each time before optimisation).
+  const k0 = k[0];
+  const k1 = k[1];
+  const k2 = k[2];
+  if (taps === 3) {
+    const q0 = offs[0];
+    const q1 = offs[1];
+    const q2 = offs[2];
+    for (let x = lo; x <= hi; x++) dst[base + x] = k0 * src[q0 + x] + k1 * src[q1 + x] + k2 * src[q2 + x];
+  } else if (taps === 5) {
+    const q0 = offs[0];
+    const q1 = offs[1];
+    const q2 = offs[2];
+    const q3 = offs[3];
+    const q4 = offs[4];
+    const k3 = k[3];
+    const k4 = k[4];
+    for (let x = lo; x <= hi; x++)
+      dst[base + x] = k0 * src[q0 + x] + k1 * src[q1 + x] + k2 * src[q2 + x] + k3 * src[q3 + x] + k4 * src[q4 + x];
+  } else {
+    for (let x = lo; x <= hi; x++) {
+      let acc = 0;
+      for (let t = 0; t < taps; t++) acc += k[t] * src[offs[t] + x];
+      dst[base + x] = acc;
+    }
+  }
 }
 
 /**

@@ -27,27 +27,34 @@ export function placeMimics(params: {
   const [nx, ny, nz] = dims;
   const mimic = new Uint8Array(tissue.length);
   const ventricular: number[] = [];
-  for (let z = 0, i = 0; z < nz; z++) {
-    const vz = (z - centre[2]) / radius[2];
-    for (let y = 0; y < ny; y++) {
-      const vy = (y - centre[1]) / radius[1];
-      for (let x = 0; x < nx; x++, i++) {
-        if (!brainMask[i]) continue;
-        const t = tissue[i];
-        if (t !== TISSUE.wm && t !== TISSUE.deepGm && t !== TISSUE.csf) continue;
-        const r = ventricleRadius(anatomy, x, y, z);
-        if (r >= 1 + rimWidth) continue;
-        if (t === TISSUE.csf) {
-          if (r >= 1) continue;
-          ventricular.push(i);
-          const vx = Math.abs((x - centre[0]) / radius[0]);
-          const dx = (vx - CHOROID.c[0]) / CHOROID.r[0];
-          const dy = (vy - CHOROID.c[1]) / CHOROID.r[1];
-          const dz = (vz - CHOROID.c[2]) / CHOROID.r[2];
-          if (dx * dx + dy * dy + dz * dz < 1) mimic[i] = MIMIC.choroid;
-        } else if (r >= 1) mimic[i] = MIMIC.rim;
+  // One flat loop (x, y, z kept by hand): V8 optimises it whole, where nested loops have it enter and
+  // leave compiled code once per row.
+  let vz = (0 - centre[2]) / radius[2];
+  let vy = (0 - centre[1]) / radius[1];
+  for (let i = 0, x = -1, y = 0, z = 0; i < tissue.length; i++) {
+    if (++x === nx) {
+      x = 0;
+      if (++y === ny) {
+        y = 0;
+        z++;
+        vz = (z - centre[2]) / radius[2];
       }
+      vy = (y - centre[1]) / radius[1];
     }
+    if (!brainMask[i]) continue;
+    const t = tissue[i];
+    if (t !== TISSUE.wm && t !== TISSUE.deepGm && t !== TISSUE.csf) continue;
+    const r = ventricleRadius(anatomy, x, y, z);
+    if (r >= 1 + rimWidth) continue;
+    if (t === TISSUE.csf) {
+      if (r >= 1) continue;
+      ventricular.push(i);
+      const vx = Math.abs((x - centre[0]) / radius[0]);
+      const dx = (vx - CHOROID.c[0]) / CHOROID.r[0];
+      const dy = (vy - CHOROID.c[1]) / CHOROID.r[1];
+      const dz = (vz - CHOROID.c[2]) / CHOROID.r[2];
+      if (dx * dx + dy * dy + dz * dz < 1) mimic[i] = MIMIC.choroid;
+    } else if (r >= 1) mimic[i] = MIMIC.rim;
   }
   // Flow artefacts: balls of ~1.5 voxels (2% of the mean side) around random ventricular voxels.
   const reach = Math.max(1, 0.02 * ((nx + ny + nz) / 3));
@@ -73,18 +80,24 @@ export function markGliosis(params: { mimic: Uint8Array; label: Uint8Array; tiss
   const { mimic, label, tissue, dims } = params;
   const [nx, ny, nz] = dims;
   const plane = nx * ny;
-  for (let z = 0, i = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++)
-      for (let x = 0; x < nx; x++, i++) {
-        if (label[i] || (tissue[i] !== TISSUE.wm && tissue[i] !== TISSUE.deepGm)) continue;
-        if (
-          (x > 0 && label[i - 1]) ||
-          (x < nx - 1 && label[i + 1]) ||
-          (y > 0 && label[i - nx]) ||
-          (y < ny - 1 && label[i + nx]) ||
-          (z > 0 && label[i - plane]) ||
-          (z < nz - 1 && label[i + plane])
-        )
-          mimic[i] = MIMIC.gliosis;
+  for (let i = 0, x = 0, y = 0, z = 0; i < label.length; i++) {
+    if (
+      !label[i] &&
+      (tissue[i] === TISSUE.wm || tissue[i] === TISSUE.deepGm) &&
+      ((x > 0 && label[i - 1]) ||
+        (x < nx - 1 && label[i + 1]) ||
+        (y > 0 && label[i - nx]) ||
+        (y < ny - 1 && label[i + nx]) ||
+        (z > 0 && label[i - plane]) ||
+        (z < nz - 1 && label[i + plane]))
+    )
+      mimic[i] = MIMIC.gliosis;
+    if (++x === nx) {
+      x = 0;
+      if (++y === ny) {
+        y = 0;
+        z++;
       }
+    }
+  }
 }

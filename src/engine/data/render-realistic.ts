@@ -75,20 +75,42 @@ export function renderRealistic(params: {
   // Air draws gain * 0 = +-0: with noise to follow (which erases the sign), only the head's rows are drawn.
   const head = sd > 0 && lut[0] === 0 ? params.head : undefined;
   const nx = options.shape[0];
+  const draw: RowDraw = { img, tissue, zone, weight, severity, mimic, texture, lut, zoneMean, zoneSd, mimicMean, mimicSd, gain };
   for (let r = 0, base = 0; base < img.length; r++, base += nx) {
-    const a = head ? base + head.lo[r] : base;
-    const b = head ? base + head.hi[r] : base + nx - 1;
-    for (let i = a; i <= b; i++) {
-      const m = mimic[i];
-      const under = m ? mimicMean[m] + mimicSd[m] * texture[i] : lut[tissue[i]] * (1 + 0.025 * texture[i]);
-      const z = zone[i];
-      if (z === 0) img[i] = gain * under;
-      else {
-        const w = weight[i];
-        const lesion = zoneMean[z] + zoneSd[z] * severity[i];
-        img[i] = gain * (w * lesion + (1 - w) * under);
-      }
-    }
+    drawRow(draw, head ? base + head.lo[r] : base, head ? base + head.hi[r] : base + nx - 1);
   }
   return finishImage({ img, options, blur: options.blur * model.blurScale, bias, sd, rng });
+}
+
+/** What drawRow reads: the maps, the subject's lookup tables and its gain. */
+interface RowDraw {
+  img: Float32Array;
+  tissue: Uint8Array;
+  zone: Uint8Array;
+  weight: Float32Array;
+  severity: Float32Array;
+  mimic: Uint8Array;
+  texture: Float32Array;
+  lut: Float32Array;
+  zoneMean: Float32Array;
+  zoneSd: Float32Array;
+  mimicMean: Float32Array;
+  mimicSd: Float32Array;
+  gain: number;
+}
+
+/** Voxels a..b (inclusive) of one row: tissue or mimic, mixed with the lesion where a zone is drawn. */
+function drawRow(d: RowDraw, a: number, b: number): void {
+  const { img, tissue, zone, weight, severity, mimic, texture, lut, zoneMean, zoneSd, mimicMean, mimicSd, gain } = d;
+  for (let i = a; i <= b; i++) {
+    const m = mimic[i];
+    const under = m ? mimicMean[m] + mimicSd[m] * texture[i] : lut[tissue[i]] * (1 + 0.025 * texture[i]);
+    const z = zone[i];
+    if (z === 0) img[i] = gain * under;
+    else {
+      const w = weight[i];
+      const lesion = zoneMean[z] + zoneSd[z] * severity[i];
+      img[i] = gain * (w * lesion + (1 - w) * under);
+    }
+  }
 }

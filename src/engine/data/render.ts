@@ -4,7 +4,7 @@ import { type Anatomy, TISSUE, TISSUE_COUNT } from './anatomy';
 import { blurSparse } from './blur-sparse';
 import { blurSeparable, type Dims3, smoothNoise } from './fields';
 import type { LesionKind } from './lesions';
-import { boundingBox } from './morphology';
+import { boundingBox, boxIndices } from './morphology';
 import type { Modality, PhantomOptions } from './phantom';
 import { approxNormalFromBits, type Rng } from './rng';
 
@@ -48,13 +48,8 @@ export function lesionTexture(params: {
   const box = boundingBox(label, dims, 0);
   const cell = [2 / spacing[0], 2 / spacing[1], 2 / spacing[2]] as const;
   const fine = smoothNoise({ dims: box.size, cell, rng });
-  const [bx, by, bz] = box.size;
-  for (let z = 0, j = 0; z < bz; z++) {
-    for (let y = 0; y < by; y++) {
-      const row = box.min[0] + dims[0] * (box.min[1] + y + dims[1] * (box.min[2] + z));
-      for (let x = 0; x < bx; x++, j++) if (label[row + x]) texture[row + x] = fine[j];
-    }
-  }
+  const at = boxIndices(box, dims);
+  for (let j = 0; j < at.length; j++) if (label[at[j]]) texture[at[j]] = fine[j];
   return texture;
 }
 
@@ -82,12 +77,20 @@ export function makeBias(options: PhantomOptions, rng: Rng, scale = 1): BiasFiel
   return { amplitude: (scale * options.biasField) / Math.SQRT2, profiles };
 }
 
-/** The bias gain along row (y, z), written into `out` (length nx). */
-function biasRow(bias: BiasField, y: number, z: number, out: Float32Array): void {
-  const [[u1, v1, w1], [u2, v2, w2]] = bias.profiles;
+/** The bias gain along row (y, z), written into `out` from `at` (nx values). */
+function biasRow(bias: BiasField, y: number, z: number, out: Float32Array, at: number): void {
+  // Indexed reads, not destructuring: this runs once per row (iterators each time before optimisation).
+  const t1 = bias.profiles[0];
+  const t2 = bias.profiles[1];
+  const u1 = t1[0];
+  const u2 = t2[0];
+  const v1 = t1[1];
+  const v2 = t2[1];
+  const w1 = t1[2];
+  const w2 = t2[2];
   const p1 = bias.amplitude * v1[y] * w1[z];
   const p2 = bias.amplitude * v2[y] * w2[z];
-  for (let x = 0; x < out.length; x++) out[x] = Math.max(0.5, 1 + p1 * u1[x] + p2 * u2[x]);
+  for (let x = 0; x < u1.length; x++) out[at + x] = Math.max(0.5, 1 + p1 * u1[x] + p2 * u2[x]);
 }
 
 /** The bias gain of every voxel, built once per field (the same numbers biasRow gives row by row). */
@@ -95,7 +98,13 @@ function biasGains(bias: BiasField, dims: Dims3): Float32Array {
   if (bias.gains) return bias.gains;
   const [nx, ny, nz] = dims;
   const gains = new Float32Array(nx * ny * nz);
-  for (let z = 0, i = 0; z < nz; z++) for (let y = 0; y < ny; y++, i += nx) biasRow(bias, y, z, gains.subarray(i, i + nx));
+  for (let r = 0, y = 0, z = 0; r < ny * nz; r++) {
+    biasRow(bias, y, z, gains, r * nx);
+    if (++y === ny) {
+      y = 0;
+      z++;
+    }
+  }
   bias.gains = gains;
   return gains;
 }
@@ -144,21 +153,25 @@ export function finishImage(params: {
       : blurSeparable({ data: params.img, dims, sigma });
   // Rician magnitude |biased signal + complex Gaussian noise|: the background is Rayleigh, not 0.
   const noise = rng.fork('noise');
+  const gains = bias ? biasGains(bias, dims) : null;
+  if (!(sd > 0)) {
+    if (gains) for (let i = 0; i < img.length; i++) img[i] *= gains[i];
+    return img;
+  }
   const bits = new Uint32Array(2 * nx);
-  const gains = bias ? biasGains(bias, dims) : new Float32Array(nx * ny * nz).fill(1);
-  for (let z = 0, i = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++, i += nx) {
-      if (!(sd > 0)) {
-        for (let x = 0; x < nx; x++) img[i + x] *= gains[i + x];
-        continue;
-      }
-      noise.fillUint32(bits);
-      for (let x = 0; x < nx; x++) {
-        const re = img[i + x] * gains[i + x] + sd * approxNormalFromBits(bits[2 * x]);
-        const im = sd * approxNormalFromBits(bits[2 * x + 1]);
-        img[i + x] = Math.sqrt(re * re + im * im);
-      }
-    }
+  for (let r = 0; r < ny * nz; r++) {
+    noise.fillUint32(bits);
+    ricianRow(img, gains, bits, r * nx, sd);
   }
   return img;
+}
+
+/** One row of finishImage's Rician magnitude, from `at`: bits holds two draws per voxel. */
+function ricianRow(img: Float32Array, gains: Float32Array | null, bits: Uint32Array, at: number, sd: number): void {
+  const n = bits.length >> 1;
+  for (let x = 0; x < n; x++) {
+    const re = img[at + x] * (gains ? gains[at + x] : 1) + sd * approxNormalFromBits(bits[2 * x]);
+    const im = sd * approxNormalFromBits(bits[2 * x + 1]);
+    img[at + x] = Math.sqrt(re * re + im * im);
+  }
 }

@@ -5,7 +5,7 @@ import type { Dims3 } from './fields';
 import { smoothNoise } from './fields';
 import type { LesionKind } from './lesions';
 import { MIMIC } from './mimics';
-import { boundingBox } from './morphology';
+import { boundingBox, boxIndices } from './morphology';
 import type { Rng } from './rng';
 
 /** Zone codes of the zone map: index + 1 (0 = not lesion). */
@@ -58,10 +58,11 @@ export function severityField(params: { label: Uint8Array; dims: Dims3; spacing:
   const coarse = smoothNoise({ dims: box.size, cell: [6 / spacing[0], 6 / spacing[1], 6 / spacing[2]], rng: rng.fork('coarse') });
   const local = new Float32Array(fine.length);
   const inLesion: number[] = [];
-  forBox(box, dims, (j, i) => {
+  const at = boxIndices(box, dims);
+  for (let j = 0; j < at.length; j++) {
     local[j] = 0.6 * fine[j] + 0.8 * coarse[j];
-    if (label[i]) inLesion.push(j);
-  });
+    if (label[at[j]]) inLesion.push(j);
+  }
   let sum = 0;
   let sq = 0;
   for (const j of inLesion) {
@@ -72,20 +73,8 @@ export function severityField(params: { label: Uint8Array; dims: Dims3; spacing:
   const mean = sum / n;
   const sd = Math.sqrt(Math.max(0, sq / n - mean * mean));
   const inv = sd > 1e-9 ? 1 / sd : 0;
-  forBox(box, dims, (j, i) => {
-    out[i] = (local[j] - mean) * inv;
-  });
+  for (let j = 0; j < at.length; j++) out[at[j]] = (local[j] - mean) * inv;
   return out;
-}
-
-/** Calls fn(boxIndex, gridIndex) for every voxel of the box, x fastest. */
-function forBox(box: { min: number[]; size: number[] }, dims: Dims3, fn: (j: number, i: number) => void): void {
-  const [bx, by, bz] = box.size;
-  for (let z = 0, j = 0; z < bz; z++)
-    for (let y = 0; y < by; y++) {
-      const row = box.min[0] + dims[0] * (box.min[1] + y + dims[1] * (box.min[2] + z));
-      for (let x = 0; x < bx; x++, j++) fn(j, row + x);
-    }
 }
 
 /**
