@@ -50,6 +50,34 @@ describe('blurSparse', () => {
     });
   }
 
+  it("given spans wider than the non-zero values (the head's, as renderRealistic passes) give the same values", () => {
+    const dims: Dims3 = [33, 29, 17];
+    const sigma: Dims3 = [0.6, 0.9, 0.5];
+    const rows = dims[1] * dims[2];
+    for (const seed of [4, 5]) {
+      const data = head(dims, seed);
+      const full = gaussianBlur({ data: data.slice(), dims, sigma });
+      // Each row's true extent widened by up to 3 voxels each side, and some empty rows given a span.
+      const rng = createRng(seed);
+      const lo = new Int32Array(rows);
+      const hi = new Int32Array(rows);
+      for (let r = 0; r < rows; r++) {
+        let a = dims[0];
+        let b = -1;
+        for (let x = 0; x < dims[0]; x++)
+          if (data[r * dims[0] + x] !== 0) {
+            a = Math.min(a, x);
+            b = x;
+          }
+        if (b < a && rng.next() < 0.5) [a, b] = [3, 9];
+        lo[r] = b < a ? dims[0] : Math.max(0, a - rng.int(4));
+        hi[r] = b < a ? -1 : Math.min(dims[0] - 1, b + rng.int(4));
+      }
+      const given = blurSparse({ data: data.slice(), dims, sigma, spans: { lo, hi } });
+      expect(firstDifference(given, full), `seed ${seed}`).toBe(-1);
+    }
+  });
+
   it('a volume of zeros stays zeros, and a single voxel spreads exactly as the kernel', () => {
     const dims: Dims3 = [11, 9, 7];
     const zeros = blurSparse({ data: new Float32Array(11 * 9 * 7), dims, sigma: [0.7, 0.7, 0.7] });

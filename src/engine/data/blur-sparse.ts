@@ -213,11 +213,12 @@ function blurRowStrided(
  * fields.ts blurSeparable on a mostly-zero volume: the same values up to the sign of zero. Returns whichever
  * buffer holds the result (`data` itself or a new array; `data` is then scratch).
  */
-export function blurSparse(params: { data: Float32Array; dims: Dims3; sigma: Dims3 }): Float32Array {
+export function blurSparse(params: { data: Float32Array; dims: Dims3; sigma: Dims3; spans?: RowSpans }): Float32Array {
   const { dims, sigma } = params;
   let src = params.data;
   let dst: Float32Array | null = null;
-  let spans = rowSpans(src, dims[0]);
+  // Spans wider than the non-zero values only blur more zeros (the same values up to the sign of zero).
+  let spans = params.spans ?? rowSpans(src, dims[0]);
   for (let axis = 0; axis < 3; axis++) {
     if (!(sigma[axis] > 0) || dims[axis] < 2) continue;
     dst ??= new Float32Array(src.length);

@@ -79,7 +79,8 @@ export function renderRealistic(params: {
   for (let r = 0, base = 0; base < img.length; r++, base += nx) {
     drawRow(draw, head ? base + head.lo[r] : base, head ? base + head.hi[r] : base + nx - 1);
   }
-  return finishImage({ img, options, blur: options.blur * model.blurScale, bias, sd, rng });
+  // The head's rows bound the drawn values: the blur need not scan the image for them.
+  return finishImage({ img, options, blur: options.blur * model.blurScale, bias, sd, rng, spans: head });
 }
 
 /** What drawRow reads: the maps, the subject's lookup tables and its gain. */

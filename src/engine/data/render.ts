@@ -1,7 +1,7 @@
 // Images from a tissue map: per-subject contrasts, lesion texture, partial-volume blur, a smooth
 // separable bias field and Rician noise.
 import { type Anatomy, TISSUE, TISSUE_COUNT } from './anatomy';
-import { blurSparse } from './blur-sparse';
+import { blurSparse, type RowSpans } from './blur-sparse';
 import { blurSeparable, type Dims3, smoothNoise } from './fields';
 import type { LesionKind } from './lesions';
 import { boundingBox, boxIndices } from './morphology';
@@ -139,6 +139,8 @@ export function finishImage(params: {
   bias: BiasField | null;
   sd: number;
   rng: Rng;
+  /** Row extents outside which `img` is 0 (the head's, when the caller drew only there); else found here. */
+  spans?: RowSpans;
 }): Float32Array {
   const { options, blur, bias, sd, rng } = params;
   const dims = options.shape as Dims3;
@@ -149,7 +151,7 @@ export function finishImage(params: {
   const img = !(blur > 0)
     ? params.img
     : sd > 0
-      ? blurSparse({ data: params.img, dims, sigma })
+      ? blurSparse({ data: params.img, dims, sigma, spans: params.spans })
       : blurSeparable({ data: params.img, dims, sigma });
   // Rician magnitude |biased signal + complex Gaussian noise|: the background is Rayleigh, not 0.
   const noise = rng.fork('noise');
