@@ -6,6 +6,7 @@ export const STARTUP_MARKS = [
   'engine-start',
   'backend-ready',
   'data-ready',
+  'viewer-attach',
   'first-frame',
   'train-pressed',
   'first-step',

@@ -63,6 +63,17 @@ export const DEFAULT_LAYERS: ViewerLayers = {
 // Read at load: the page rewrites its URL to the settings it shows, without the debug flags.
 const KEEP_GRADIENTS = typeof window !== 'undefined' && gradientsRequested(window.location.search);
 
+/** The longest the first attach waits for an idle main thread. */
+const ATTACH_WAIT_MS = 250;
+
+/** Resolves once the main thread is idle, or after `timeout` ms. */
+function whenIdle(timeout: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout });
+    else setTimeout(resolve, 0);
+  });
+}
+
 // Overlay order in nv.volumes: base image, reference outline, prediction, error map.
 const REF = 1;
 const PRED = 2;
@@ -111,7 +122,8 @@ export function SliceViewer(props: SliceViewerProps) {
   const { volume, label = null, prediction = null, layers = DEFAULT_LAYERS, plane = 'axial', slice, onVoxel } = props;
   const hostRef = useRef<HTMLDivElement>(null);
   const nvRef = useRef<Niivue | null>(null);
-  const readyRef = useRef<Promise<unknown> | null>(null);
+  /** Attaches niivue to its canvas (WebGL context and shaders) on first call; later calls wait for the same. */
+  const attachRef = useRef<(() => Promise<unknown>) | null>(null);
   const loadedRef = useRef<VolumeData | null>(null);
   const onVoxelRef = useRef(onVoxel);
   onVoxelRef.current = onVoxel;
@@ -133,7 +145,22 @@ export function SliceViewer(props: SliceViewerProps) {
     host.appendChild(canvas);
     const nv = new Niivue({ backColor: [0, 0, 0, 1], show3Dcrosshair: false, isResizeCanvas: true, crosshairWidth: 0.5 });
     nvRef.current = nv;
-    readyRef.current = nv.attachToCanvas(canvas);
+    // The WebGL context and niivue's ~37 shader programs are made when the first volume arrives, not at
+    // mount: in a browser that has compiled none yet, compiling them (~0.6 s of CPU on a software GPU)
+    // would compete with making the data that volume comes from. And only once the page is idle: the
+    // compiles block this thread ~0.15 s, which the page's own updates (Train enabled) should not wait for.
+    let ready: Promise<unknown> | null = null;
+    let attached = false;
+    let gone = false;
+    attachRef.current = () => {
+      ready ??= whenIdle(ATTACH_WAIT_MS).then(() => {
+        if (gone) return;
+        attached = true;
+        markOnce('viewer-attach');
+        return nv.attachToCanvas(canvas);
+      });
+      return ready;
+    };
     nv.onLocationChange = (loc: unknown) => {
       const l = loc as { vox?: number[]; values?: { value: number }[] };
       if (!l.vox || !onVoxelRef.current) return;
@@ -150,10 +177,13 @@ export function SliceViewer(props: SliceViewerProps) {
       });
     };
     return () => {
+      gone = true;
       nvRef.current = null;
+      attachRef.current = null;
       loadedRef.current = null;
       nv.cleanup();
-      canvas.getContext('webgl2')?.getExtension('WEBGL_lose_context')?.loseContext();
+      // A canvas never attached has no context: asking for one here would make one.
+      if (attached) canvas.getContext('webgl2')?.getExtension('WEBGL_lose_context')?.loseContext();
       canvas.remove();
     };
   }, [props.ariaLabel]);
@@ -166,7 +196,7 @@ export function SliceViewer(props: SliceViewerProps) {
     if (!nv || !volume) return;
     let cancelled = false;
     (async () => {
-      await readyRef.current;
+      await attachRef.current?.();
       const n = volume.data.length;
       const outline = new Float32Array(label ? axialOutline(label, volume.dims) : new Uint8Array(n));
       const images = [
