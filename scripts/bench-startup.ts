@@ -1,5 +1,6 @@
 // npm run bench:startup [-- --loads=5 --port=4198 --query=backend=auto]: builds the app, serves it, and
-// in Debian's Chromium opens the default page cold (a fresh browser profile each time), then warm (the
+// in Debian's Chromium opens the default page cold (a newly launched browser, fresh profile, each time: its GPU process has
+// compiled no shader yet), then warm (the
 // same profile again, another link), then as a revisit (a link opened before, whose phantoms the engine
 // stored), `loads` times each. Prints, per load, when each start-up milestone happened after
 // navigation, read in the page (HTML, scripts, engine start, backend ready, data ready, Train enabled and
@@ -8,7 +9,7 @@
 // build, e.g. `git worktree add /tmp/old REF && cd /tmp/old && npx vite build --outDir /tmp/dist-old`), the
 // cold loads alternate between this build and that one, and the paired differences are printed: on this
 // machine, whose speed drifts by 1.5x within minutes, only same-run comparisons mean anything. One untimed
-// cold load runs first (--discard=N).
+// cold load runs first (--discard=N); each cold browser sits on a blank tab for --settle=MS (1000) first.
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
@@ -22,6 +23,8 @@ const discard = Number(args.get('discard') ?? 1);
 const query = args.get('query') ?? '';
 const outDir = args.get('outDir') ?? '/tmp/dist-startup';
 const against = args.get('against');
+// How long a cold load's new browser sits on a blank tab before the link opens (its own start-up settles).
+const settleMs = Number(args.get('settle') ?? 1000);
 
 interface Load {
   /** warm: a browser that has loaded the page before, another link; revisit: the same link again (its phantoms stored). */
@@ -34,6 +37,8 @@ interface Load {
   /** The Train button enabled in the DOM, and the main thread's next task after that (when a click is handled). */
   trainEnabled: number;
   trainAnswers: number;
+  /** The longest main-thread task in the second after Train is enabled (until it is pressed): the most a click then waits. */
+  clickWait: number;
   firstFrame: number;
   trainToStep: number;
 }
@@ -58,6 +63,10 @@ const RECORDER = `(() => {
     }
   });
   obs.observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['disabled'] });
+  r.long = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) r.long.push([e.startTime, e.duration]);
+  }).observe({ type: 'longtask', buffered: true });
 })()`;
 
 async function measure(page: Page, kind: Load['kind'], seed: number, at = port): Promise<Load> {
@@ -99,6 +108,9 @@ async function measure(page: Page, kind: Load['kind'], seed: number, at = port):
       html: nav.responseEnd, scripts,
       engineStart: mark('engine-start'), backendReady: mark('backend-ready'), dataReady: mark('data-ready'),
       trainEnabled: r.enabled, trainAnswers: r.answers,
+      clickWait: r.long
+        .filter(([t, d]) => t + d > r.enabled && t < Math.min(r.enabled + 1000, mark('train-pressed')))
+        .reduce((m, [, d]) => Math.max(m, d), 0),
       firstFrame: mark('first-frame'), trainToStep: r.step - mark('train-pressed'),
     };
   })()`)) as Omit<Load, 'kind'>;
@@ -130,6 +142,7 @@ const COLS: (keyof Omit<Load, 'kind'>)[] = [
   'dataReady',
   'trainEnabled',
   'trainAnswers',
+  'clickWait',
   'firstFrame',
   'trainToStep',
 ];
@@ -138,7 +151,7 @@ const W = 14;
 function print(rows: Load[]): void {
   const head = ['load', ...COLS].map((c) => c.padStart(W)).join('');
   console.log(
-    'ms after navigation (trainEnabled: the button enabled; trainAnswers: the page free to handle a click on it; trainToStep: from pressing Train to the first step on screen)',
+    'ms after navigation (trainEnabled: the button enabled; trainAnswers: the page free to handle a click on it; clickWait: the longest main-thread task in the second after that, ms; trainToStep: from pressing Train to the first step on screen, ms)',
   );
   console.log(head);
   for (const [i, r] of rows.entries())
@@ -167,7 +180,7 @@ function print(rows: Load[]): void {
 /** This build's cold loads against --against's, load by load (each pair ran back to back). */
 function printPaired(mine: Load[], theirs: Load[]): void {
   console.log(`\ncold loads, this build against ${against} (alternating, ${mine.length} pairs):`);
-  for (const c of ['backendReady', 'dataReady', 'trainEnabled', 'trainAnswers', 'firstFrame'] as const) {
+  for (const c of ['backendReady', 'dataReady', 'trainEnabled', 'trainAnswers', 'clickWait', 'firstFrame'] as const) {
     const diffs = mine.map((r, i) => r[c] - theirs[i][c]);
     console.log(
       `${c.padEnd(13)} this ${(median(mine.map((r) => r[c])) / 1000).toFixed(2)} s, that ${(median(theirs.map((r) => r[c])) / 1000).toFixed(2)} s; ` +
@@ -187,34 +200,40 @@ async function main(): Promise<void> {
   }
   let browser: Browser | null = null;
   try {
-    browser = await chromium.launch({
-      executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-      args: CHROMIUM_ARGS,
-    });
+    const launch = () =>
+      chromium.launch({ executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined, args: CHROMIUM_ARGS });
+    // A cold load is a first visit in a browser just opened: its own process (and its GPU process, whose
+    // compiled shaders a second context of the same browser would reuse), a blank tab settled first.
+    const coldLoad = async (seed: number, at: number) => {
+      const fresh = await launch();
+      try {
+        const page = await fresh.newPage({ viewport: { width: 1280, height: 800 } });
+        await page.goto('about:blank');
+        await page.waitForTimeout(settleMs);
+        return await measure(page, 'cold', seed, at);
+      } finally {
+        await fresh.close();
+      }
+    };
     const rows: Load[] = [];
     const baseRows: Load[] = [];
-    // One untimed cold load first: a freshly launched browser's first page is slower (its own processes
-    // and caches start), which would fall on whichever build went first.
-    for (let i = 0; i < discard; i++) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      await measure(await context.newPage(), 'cold', 90 + i, port);
-      await context.close();
-    }
+    // One untimed cold load first: the first browser launched is slower (the OS caches its files),
+    // which would fall on whichever build went first.
+    for (let i = 0; i < discard; i++) await coldLoad(90 + i, port);
     for (let i = 0; i < loads; i++) {
-      // A fresh context has an empty cache and storage: a first visit. With --against, which build goes
-      // first alternates.
+      // With --against, which build goes first alternates.
       const order = base && i % 2 ? [true, false] : [false, true];
-      for (const isBase of base ? order : [false]) {
-        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-        const row = await measure(await context.newPage(), 'cold', i + 1, isBase ? port + 1 : port);
-        (isBase ? baseRows : rows).push(row);
-        await context.close();
-      }
+      for (const isBase of base ? order : [false])
+        (isBase ? baseRows : rows).push(await coldLoad(i + 1, isBase ? port + 1 : port));
     }
+    browser = await launch();
     const warm = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     // Each tab is closed after its load: an open one would go on training beside the next.
     const once = async (kind: Load['kind'], seed: number) => {
       const page = await warm.newPage();
+      // As for a cold load: the link opens from a settled blank tab (the last tab's processes have ended).
+      await page.goto('about:blank');
+      await page.waitForTimeout(settleMs);
       const row = await measure(page, kind, seed);
       await page.close();
       return row;
