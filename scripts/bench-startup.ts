@@ -1,7 +1,6 @@
 // npm run bench:startup [-- --loads=5 --port=4198 --query=backend=auto]: builds the app, serves it, and
-// in Debian's Chromium opens the default page cold (a newly launched browser, fresh profile, each time: its GPU process has
-// compiled no shader yet), then warm (the
-// same profile again, another link), then as a revisit (a link opened before, whose phantoms the engine
+// in Debian's Chromium opens the default page cold (a newly launched browser, fresh profile, each time:
+// its GPU process has compiled no shader yet), then warm (one browser, another link), then as a revisit (a link opened before, whose phantoms the engine
 // stored), `loads` times each. Prints, per load, when each start-up milestone happened after
 // navigation, read in the page (HTML, scripts, engine start, backend ready, data ready, Train enabled and
 // answering, first viewer frame), and how long from pressing Train to the first step on screen; then the
