@@ -50,10 +50,17 @@ describe('phantom pool', () => {
     const helper = fakeHelper(h);
     const made: number[] = [];
     const pool = createPhantomPool({ count: 1, spawn: () => helper, onMade: (p) => made.push(p.options.seed) });
-    const got = await pool(inputs(1, 2, 3));
+    const each: [number, number][] = [];
+    const got = await pool(inputs(1, 2, 3), (i, p) => each.push([i, p.options.seed]));
     expect([...made].sort()).toEqual([1, 2, 3]);
     expect(h.handled.length).toBeGreaterThan(0); // the helper's phantoms are told of too
     expect(made.length).toBe(got.length);
+    // The request's own listener hears of each with its index in the request, the very phantom returned.
+    expect([...each].sort()).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ]);
   });
 
   it('while the gate is held this thread makes none: the helper makes them all', async () => {

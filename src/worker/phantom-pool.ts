@@ -76,19 +76,25 @@ export function createPhantomPool(opts: PoolOptions = {}): PhantomMaker {
   if (opts.eager) start();
   // Between phantoms this thread yields, so helpers' replies and other requests are heard.
   const breathe = () => new Promise((r) => setTimeout(r, 0));
-  return async (inputs) => {
+  return async (inputs, onEach) => {
     const pool = start();
     const queue = inputs.map((input, i) => ({ input, i }));
     const out: Phantom[] = [];
+    const made = (i: number, p: Phantom) => {
+      out[i] = p;
+      opts.onMade?.(p);
+      onEach?.(i, p);
+    };
     const helperLane = async (h: Helper) => {
       for (let task = queue.shift(); task; task = queue.shift()) {
+        let phantom: Phantom;
         try {
-          out[task.i] = await ask(h, task.input);
-          opts.onMade?.(out[task.i]);
+          phantom = await ask(h, task.input);
         } catch {
           queue.unshift(task); // this helper is done; the others (and this thread) take it
           return;
         }
+        made(task.i, phantom);
       }
     };
     const localLane = async () => {
@@ -98,14 +104,13 @@ export function createPhantomPool(opts: PoolOptions = {}): PhantomMaker {
       }
       for (let task = queue.shift(); task; task = queue.shift()) {
         warmUpPhantomCode(task.input);
-        out[task.i] = generatePhantom(task.input);
-        opts.onMade?.(out[task.i]);
+        made(task.i, generatePhantom(task.input));
         if (queue.length) await breathe();
       }
     };
     await Promise.all([localLane(), ...pool.map(helperLane)]);
     // A helper that failed after this thread's lane ended left its phantom in the queue.
-    for (let task = queue.shift(); task; task = queue.shift()) out[task.i] = generatePhantom(task.input);
+    for (let task = queue.shift(); task; task = queue.shift()) made(task.i, generatePhantom(task.input));
     return out;
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BaselineSubject, thresholdBaseline } from './baseline';
+import { type BaselineSubject, fitThreshold, scoreThreshold, thresholdBaseline } from './baseline';
 import { generatePhantom } from './phantom';
 import { subjectFromPhantom } from './subjects';
 
@@ -109,5 +109,19 @@ describe('thresholdBaseline', () => {
     expect(got.threshold).toBeLessThanOrEqual(3);
     // 100 lesion voxels, 99 inside the mask and all found: Dice = 2*99 / (2*99 + 1).
     expect(got.dice).toBeCloseTo(198 / 199, 12);
+  });
+
+  it('fitted on the training subjects alone, then scored on validation, gives the same baseline', () => {
+    const train = [phantomSubject(4, 'tumour'), phantomSubject(5, 'tumour')];
+    const validation = [phantomSubject(6, 'tumour')];
+    const modalities = ['T1', 'T2', 'FLAIR'];
+    const fit = fitThreshold({ train, modalities });
+    expect(scoreThreshold(fit, validation)).toEqual(thresholdBaseline({ train, validation, modalities }));
+    // The fit is the search: a second validation set reuses it, and its training Dice stays put.
+    const other = scoreThreshold(fit, [phantomSubject(7, 'tumour')]);
+    expect(other.trainDice).toBe(fit.best?.dice);
+    expect(other.threshold).toBe(scoreThreshold(fit, validation).threshold);
+    expect(() => scoreThreshold(fit, [])).toThrow(/validation/);
+    expect(() => fitThreshold({ train: [], modalities })).toThrow(/training/);
   });
 });

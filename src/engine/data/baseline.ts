@@ -69,18 +69,19 @@ function histogram(
   return h;
 }
 
-/** Best threshold over channels and directions on `train`, its Dice on `validation`. */
-export function thresholdBaseline(params: {
-  train: BaselineSubject[];
-  validation: BaselineSubject[];
+/** The search's result on the training subjects, before any validation subject is seen. */
+export interface ThresholdFit {
   modalities: string[];
-  bins?: number;
-}): ThresholdBaseline {
-  const { train, validation, modalities } = params;
+  /** null where no channel varies inside the mask: nothing to threshold. */
+  best: { dice: number; channel: number; edge: number; direction: ThresholdDirection; binning: Binning } | null;
+}
+
+/** Best threshold over channels and directions on `train` (validation subjects play no part). */
+export function fitThreshold(params: { train: BaselineSubject[]; modalities: string[]; bins?: number }): ThresholdFit {
+  const { train, modalities } = params;
   const bins = params.bins ?? BASELINE_BINS;
-  if (train.length === 0 || validation.length === 0)
-    throw new RangeError('thresholdBaseline: needs training and validation subjects');
-  let best: { dice: number; channel: number; edge: number; direction: ThresholdDirection; binning: Binning } | null = null;
+  if (train.length === 0) throw new RangeError('fitThreshold: needs training subjects');
+  let best: ThresholdFit['best'] = null;
   // The voxels searched, split by label once: each channel then reads only the brain (a third of a head).
   const split = train.map(insideVoxels);
   const outsideFg = split.reduce((n, s) => n + s.outsideFg, 0); // lesion outside the mask: never predicted, always missed
@@ -116,6 +117,13 @@ export function thresholdBaseline(params: {
       if (dark > best.dice) best = { dice: dark, channel: c, edge: e, direction: 'dark', binning };
     }
   }
+  return { modalities: [...modalities], best };
+}
+
+/** `fit`'s threshold applied to `validation`: its Dice there (pooled counts). */
+export function scoreThreshold(fit: ThresholdFit, validation: BaselineSubject[]): ThresholdBaseline {
+  const { modalities, best } = fit;
+  if (validation.length === 0) throw new RangeError('scoreThreshold: needs validation subjects');
   if (!best) return { dice: 0, modality: modalities[0] ?? '', threshold: 0, direction: 'bright', trainDice: 0 };
   const { channel, edge, direction, binning } = best;
   const counts = { tp: 0, fp: 0, fn: 0 };
@@ -137,4 +145,16 @@ export function thresholdBaseline(params: {
     direction,
     trainDice: best.dice,
   };
+}
+
+/** Best threshold over channels and directions on `train`, its Dice on `validation`. */
+export function thresholdBaseline(params: {
+  train: BaselineSubject[];
+  validation: BaselineSubject[];
+  modalities: string[];
+  bins?: number;
+}): ThresholdBaseline {
+  if (params.train.length === 0 || params.validation.length === 0)
+    throw new RangeError('thresholdBaseline: needs training and validation subjects');
+  return scoreThreshold(fitThreshold(params), params.validation);
 }

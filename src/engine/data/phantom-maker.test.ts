@@ -54,6 +54,43 @@ describe('phantom makers', () => {
     expect(b[0]).toBe(a[1]);
   });
 
+  it('tells of each phantom as the maker does, before the request resolves; kept ones at once, by their index here', async () => {
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    // A maker that reports its first phantom at once and finishes the rest only when released.
+    const slow: PhantomMaker = async (inputs, onEach) => {
+      const first = generatePhantom(inputs[0]);
+      onEach?.(0, first);
+      await held;
+      return [first, ...inputs.slice(1).map((o) => generatePhantom(o))];
+    };
+    const cached = cachedMaker(slow);
+    const heard: [number, number][] = [];
+    const making = cached([input(1), input(2)], (i, p) => heard.push([i, p.options.seed as number]));
+    await expect.poll(() => heard.length).toBe(1);
+    expect(heard).toEqual([[0, 1]]); // phantom 2 is not made yet; the request has not resolved
+    release();
+    const got = await making;
+    expect(heard).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
+    // Kept phantoms are told of in the new request's order.
+    const again: [number, number][] = [];
+    const reused = await cached([input(2), input(1)], (i, p) => again.push([i, p.options.seed as number]));
+    expect([...again].sort()).toEqual([
+      [0, 2],
+      [1, 1],
+    ]);
+    expect(reused[0]).toBe(got[1]);
+  });
+
+  it('makePhantomsHere tells of each phantom in order', async () => {
+    const heard: number[] = [];
+    await makePhantomsHere([input(3), input(4)], (i) => heard.push(i));
+    expect(heard).toEqual([0, 1]);
+  });
+
   it('a failed make is not remembered: the next request makes it again', async () => {
     let calls = 0;
     const cached = cachedMaker(async (inputs) => {

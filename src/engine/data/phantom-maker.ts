@@ -2,10 +2,29 @@
 // engine worker hands in a pool of phantom workers). Same inputs, same phantoms either way.
 import { generatePhantom, type Phantom, type PhantomInput } from './phantom';
 
-/** Phantoms of `inputs`, in their order. */
-export type PhantomMaker = (inputs: readonly PhantomInput[]) => Promise<Phantom[]>;
+/** Told of each phantom of a request once it is made (in any order), before the whole request is done. */
+export type OnPhantom = (index: number, phantom: Phantom) => void;
 
-export const makePhantomsHere: PhantomMaker = async (inputs) => inputs.map((o) => generatePhantom(o));
+/** Phantoms of `inputs`, in their order; `onEach` hears of each as it is ready (work on it can start). */
+export type PhantomMaker = (inputs: readonly PhantomInput[], onEach?: OnPhantom) => Promise<Phantom[]>;
+
+export const makePhantomsHere: PhantomMaker = async (inputs, onEach) =>
+  inputs.map((o, i) => {
+    const p = generatePhantom(o);
+    onEach?.(i, p);
+    return p;
+  });
+
+/** A promise with its resolve and reject (one per phantom being made). */
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
 
 /** Phantoms kept for reuse hold at most this many voxels in all (~40 bytes each: images, masks, maps). */
 const KEEP_VOXELS = 8_000_000;
@@ -17,18 +36,33 @@ const KEEP_VOXELS = 8_000_000;
  */
 export function cachedMaker(make: PhantomMaker, keepVoxels = KEEP_VOXELS): PhantomMaker {
   let kept = new Map<string, Promise<Phantom>>();
-  return async (inputs) => {
+  return async (inputs, onEach) => {
     const keys = inputs.map((o) => JSON.stringify(o));
     const missing = [...new Map(keys.map((k, i) => [k, inputs[i]] as const))].filter(([k]) => !kept.has(k));
-    const made = missing.length ? make(missing.map(([, o]) => o)) : Promise.resolve([]);
-    const next = new Map<string, Promise<Phantom>>();
-    for (const [j, [k]] of missing.entries())
-      next.set(
-        k,
-        made.then((ps) => ps[j]),
+    // One promise per phantom, settled as the maker tells of it (or, at the latest, when it is done).
+    const slots = missing.map(() => deferred<Phantom>());
+    if (missing.length)
+      make(
+        missing.map(([, o]) => o),
+        (j, p) => slots[j]?.resolve(p),
+      ).then(
+        (ps) => {
+          for (const [j, p] of ps.entries()) slots[j].resolve(p);
+        },
+        (err) => {
+          for (const s of slots) s.reject(err);
+        },
       );
+    const next = new Map<string, Promise<Phantom>>();
+    for (const [j, [k]] of missing.entries()) next.set(k, slots[j].promise);
     for (const k of keys) if (!next.has(k)) next.set(k, kept.get(k) as Promise<Phantom>);
     kept = next;
+    if (onEach)
+      for (const [i, k] of keys.entries())
+        (next.get(k) as Promise<Phantom>).then(
+          (p) => onEach(i, p),
+          () => undefined, // the await below reports it
+        );
     let out: Phantom[];
     try {
       out = await Promise.all(keys.map((k) => next.get(k) as Promise<Phantom>));

@@ -65,4 +65,21 @@ describe('storedMaker', () => {
     expect(fallback.asked).toEqual([4]);
     expect(got[0].label.data).toEqual(generatePhantom(input(4)).label.data);
   });
+
+  it('tells of stored phantoms at once and of made ones as they are made, by their index in the request', async () => {
+    const store = memoryPhantomStore();
+    await store.replace([[phantomKey('b1', input(2)), generatePhantom(input(2))]]);
+    const heard: [number, number][] = [];
+    const got = await storedMaker(makePhantomsHere, store, { version: 'b1', later: () => {} })(
+      [input(1), input(2), input(3)],
+      (i, p) => heard.push([i, p.options.seed as number]),
+    );
+    expect(heard[0]).toEqual([1, 2]); // read back before anything is made
+    expect([...heard].sort()).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ]);
+    expect(got.map((p) => p.options.seed)).toEqual([1, 2, 3]);
+  });
 });

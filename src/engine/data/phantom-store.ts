@@ -24,12 +24,14 @@ export const phantomKey = (version: string, input: unknown) => `${version}|${JSO
 /** `make` with the store in front: stored phantoms are read back; a dataset made anew is stored after. */
 export function storedMaker(make: PhantomMaker, store: PhantomStore, o: StoredMakerOptions): PhantomMaker {
   const later = o.later ?? ((write: () => void) => setTimeout(write, 2000));
-  return async (inputs) => {
+  return async (inputs, onEach) => {
     const keys = inputs.map((input) => phantomKey(o.version, input));
     // A store that fails (private mode, quota, a corrupt entry) is only a missed shortcut.
     const found = await Promise.all(keys.map((k) => store.get(k).catch(() => undefined)));
-    const missing = inputs.filter((_, i) => !found[i]);
-    const made = missing.length ? await make(missing) : [];
+    for (const [i, f] of found.entries()) if (f) onEach?.(i, f);
+    const at = inputs.map((_, i) => i).filter((i) => !found[i]);
+    const missing = at.map((i) => inputs[i]);
+    const made = missing.length ? await make(missing, onEach && ((j, p) => onEach(at[j], p))) : [];
     let m = 0;
     const out = found.map((f) => f ?? made[m++]);
     o.onResult?.({ stored: inputs.length - missing.length, made: missing.length });

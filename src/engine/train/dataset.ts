@@ -2,7 +2,7 @@
 // fixed validation slices of unseen subjects, and the display subject's slice for snapshots.
 import { DEFAULT_DIFFICULTY } from '../../domain/difficulty';
 import type { DataRequest, DataSummary, VolumeData } from '../api';
-import { thresholdBaseline } from '../data/baseline';
+import { fitThreshold, scoreThreshold, type ThresholdFit } from '../data/baseline';
 import { batchSignedDistances } from '../data/distance';
 import { generatePhantom, type Phantom, type PhantomInput } from '../data/phantom';
 import type { PhantomMaker } from '../data/phantom-maker';
@@ -43,7 +43,23 @@ export function buildDataset(req: DataRequest): Dataset {
 
 /** buildDataset with phantoms from `make` (helper threads in the page). */
 export async function buildDatasetWith(req: DataRequest, make: PhantomMaker): Promise<Dataset> {
-  return datasetFromPhantoms(req, await make(phantomInputs(req)));
+  const inputs = phantomInputs(req);
+  const nTrain = req.trainSubjects ?? DATASET_DEFAULTS.trainSubjects;
+  const made = new Map<number, Phantom>();
+  let done = false;
+  let early: EarlyFit | null = null;
+  // Once the training phantoms are made, what depends on them alone is done while the others are made.
+  const onEach = (i: number, p: Phantom) => {
+    made.set(i, p);
+    const train = Array.from({ length: nTrain }, (_, k) => made.get(k));
+    if (i >= nTrain || made.size === inputs.length || train.some((t) => !t)) return;
+    setTimeout(() => {
+      if (!done) early = fitOnTraining(req, train as Phantom[]);
+    }, 0);
+  };
+  const phantoms = await make(inputs, onEach);
+  done = true;
+  return datasetFromPhantoms(req, phantoms, early);
 }
 
 /** The phantoms a request needs: training subjects, then validation subjects. */
@@ -68,7 +84,22 @@ export function phantomSubject(p: Phantom): Subject {
   return s;
 }
 
-function datasetFromPhantoms(req: DataRequest, phantoms: Phantom[]): Dataset {
+/** The threshold baseline's search on the training phantoms, and the samplers' tables of their subjects. */
+interface EarlyFit {
+  train: Phantom[];
+  fit: ThresholdFit;
+}
+
+const baselineSubject = (p: Phantom) => ({ ...phantomSubject(p), mask: p.brainMask.data });
+
+function fitOnTraining(req: DataRequest, train: Phantom[]): EarlyFit {
+  const subjects = train.map(phantomSubject);
+  // The samplers' per-subject tables (read by the patch imbalance and the first batches), made now.
+  patchImbalance({ subjects, spec: patchSpecFor({ ...req, dims: subjects[0].dims }), seed: req.seed });
+  return { train, fit: fitThreshold({ train: train.map(baselineSubject), modalities: [...train[0].options.modalities] }) };
+}
+
+function datasetFromPhantoms(req: DataRequest, phantoms: Phantom[], early: EarlyFit | null = null): Dataset {
   const nTrain = req.trainSubjects ?? DATASET_DEFAULTS.trainSubjects;
   const subjects = phantoms.map(phantomSubject);
   const shown = phantoms[nTrain];
@@ -81,12 +112,11 @@ function datasetFromPhantoms(req: DataRequest, phantoms: Phantom[]): Dataset {
     batch: req.batch,
     network: req.network,
   });
-  const asBaseline = (k: number) => ({ ...subjects[k], mask: phantoms[k].brainMask.data });
-  const { trainDice: _, ...baseline } = thresholdBaseline({
-    train: subjects.slice(0, nTrain).map((_s, k) => asBaseline(k)),
-    validation: subjects.slice(nTrain).map((_s, k) => asBaseline(nTrain + k)),
-    modalities: [...shown.options.modalities],
-  });
+  const trainPhantoms = phantoms.slice(0, nTrain);
+  const fit = early?.train.every((p, k) => p === trainPhantoms[k])
+    ? early.fit
+    : fitThreshold({ train: trainPhantoms.map(baselineSubject), modalities: [...shown.options.modalities] });
+  const { trainDice: _, ...baseline } = scoreThreshold(fit, phantoms.slice(nTrain).map(baselineSubject));
   return { ...ds, request: req, display: { ...ds.display, phantom: shown }, achievedFraction: shown.fraction, baseline };
 }
 
