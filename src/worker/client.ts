@@ -1,6 +1,7 @@
 // One API whether the engine lives in a worker or on this thread (fallback and tests).
 import { EngineError, fromErrorData, toErrorData } from '../domain/errors';
 import type { EngineApi, EngineEventName, EngineEvents, EngineMethod } from '../engine/api';
+import { startPageHelpers } from './page-helpers';
 import { type FromWorker, type RequestMessage, requestTransferables } from './protocol';
 
 type Handler<K extends EngineEventName> = (payload: EngineEvents[K]) => void;
@@ -79,8 +80,8 @@ export type WorkerLike = Pick<Worker, 'postMessage' | 'terminate'> & {
   onerror: ((ev: ErrorEvent) => void) | null;
 };
 
-/** Talks to a Worker running engine.worker.ts. */
-export function createWorkerClient(worker: WorkerLike): EngineClient {
+/** Talks to a Worker running engine.worker.ts; `onDispose` ends what was started beside it (its helpers). */
+export function createWorkerClient(worker: WorkerLike, onDispose: () => void = () => {}): EngineClient {
   const listeners = new Listeners();
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
@@ -116,6 +117,7 @@ export function createWorkerClient(worker: WorkerLike): EngineClient {
     on: (name, handler) => listeners.on(name, handler),
     dispose() {
       worker.terminate();
+      onDispose();
       listeners.clear();
       for (const p of pending.values()) p.reject(new EngineError('aborted', 'engine client disposed'));
       pending.clear();
@@ -143,7 +145,9 @@ export function createEngineClient(opts: { inline?: boolean } = {}): EngineClien
   if (!opts.inline && typeof Worker !== 'undefined') {
     try {
       const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' });
-      return createWorkerClient(worker);
+      // Its phantom helpers start now too, beside it: they are ready when it first asks for phantoms.
+      const helpers = startPageHelpers(worker);
+      return createWorkerClient(worker, () => helpers.terminate());
     } catch {
       // Worker construction can fail (CSP, old browser): fall through to in-thread.
     }

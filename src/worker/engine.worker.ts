@@ -4,20 +4,28 @@ import { storedMaker } from '../engine/data/phantom-store';
 import { createEngineHost } from '../engine/host';
 import { phantomSubject } from '../engine/train/dataset';
 import { reportAliveBetweenKernels } from '../engine/train/alive';
+import { createHelperLink } from './helper-link';
 import { indexedDbPhantomStore } from './phantom-idb';
 import { createPhantomPool } from './phantom-pool';
+import { isHelperNote } from './protocol';
 import { type EnginePort, serveEngine } from './serve';
 
 /** The build's identity: its hashed chunk name changes with the code (dev serves unhashed code: no store there). */
 const buildVersion = import.meta.env.DEV ? null : new URL(import.meta.url).pathname;
 
 // Typed as the few members used: the DOM lib and the WebWorker lib cannot both be loaded.
-serveEngine(self as unknown as EnginePort, (emit) => {
+const scope = self as unknown as Pick<EnginePort, 'postMessage'> & { onmessage: ((ev: MessageEvent) => void) | null };
+// The page's phantom helpers arrive as a note before its first request; requests go to the engine.
+const link = createHelperLink();
+const requests: EnginePort = { postMessage: (msg, transfer) => scope.postMessage(msg, transfer), onmessage: null };
+scope.onmessage = (ev) => (isHelperNote(ev.data) ? link.take(ev.data) : requests.onmessage?.(ev));
+
+serveEngine(requests, (emit) => {
   // The page's heartbeat hears from a long step between its kernels, not only between steps.
   reportAliveBetweenKernels({ alive: (t, longestKernelMs) => emit('alive', { t, longestKernelMs }) });
   const gate = new ThreadGate();
   // Each phantom's subject is made as it arrives, while this thread waits for the others.
-  const pool = createPhantomPool({ gate, eager: true, onMade: (p) => setTimeout(() => phantomSubject(p), 0) });
+  const pool = createPhantomPool({ gate, adopt: link.helpers, onMade: (p) => setTimeout(() => phantomSubject(p), 0) });
   const store = buildVersion ? indexedDbPhantomStore() : null;
   // A revisit reads the last dataset's phantoms back instead of making them again.
   const makePhantoms = store

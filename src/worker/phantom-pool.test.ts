@@ -85,4 +85,76 @@ describe('phantom pool', () => {
     expect(got[0].label.data).toEqual(generatePhantom(inputs(8)[0]).label.data);
     expect(h.handled).toEqual([]);
   });
+
+  /** A helper that answers (or fails) only when told to, recording what it was asked. */
+  function heldHelper() {
+    const asked: number[] = [];
+    const waiting: { id: number; input: PhantomInput }[] = [];
+    const worker: HelperWorker = {
+      onmessage: null,
+      onerror: null,
+      postMessage(msg: { id: number; input: PhantomInput }) {
+        asked.push(msg.input.seed as number);
+        waiting.push(msg);
+      },
+    };
+    const answerAll = () => {
+      for (const m of waiting.splice(0))
+        (worker.onmessage as (e: unknown) => void)?.({ data: { id: m.id, phantom: generatePhantom(m.input) } });
+    };
+    const fail = () => (worker.onerror as (e: unknown) => void)?.(new Error('crashed'));
+    return { worker, asked, answerAll, fail };
+  }
+
+  it('a helper still making a phantom gets its next one before this thread blocks on one of its own', async () => {
+    const gate = new ThreadGate();
+    let release = () => {};
+    gate.hold(new Promise<void>((r) => (release = r)));
+    const h = heldHelper();
+    const making = createPhantomPool({ count: 1, gate, spawn: () => h.worker })(inputs(1, 2, 3));
+    await expect.poll(() => h.asked).toEqual([1]);
+    release();
+    // This thread takes 2 and, before making it, sends 3 to the helper that has not answered 1 yet.
+    await expect.poll(() => h.asked).toEqual([1, 3]);
+    h.answerAll();
+    const got = await making;
+    expect(got.map((p) => p.options.seed)).toEqual([1, 2, 3]);
+    for (const p of got) expect(p.tissue.data).toEqual(generatePhantom(inputs(p.options.seed)[0]).tissue.data);
+  });
+
+  it('a helper that fails with a phantom sent ahead leaves both to this thread', async () => {
+    const gate = new ThreadGate();
+    let release = () => {};
+    gate.hold(new Promise<void>((r) => (release = r)));
+    const h = heldHelper();
+    const making = createPhantomPool({ count: 1, gate, spawn: () => h.worker })(inputs(4, 5, 6));
+    release();
+    await expect.poll(() => h.asked).toEqual([4, 6]);
+    h.fail();
+    const got = await making;
+    expect(got.map((p) => p.options.seed)).toEqual([4, 5, 6]);
+    expect(got[2].label.data).toEqual(generatePhantom(inputs(6)[0]).label.data);
+  });
+
+  it('uses the helpers it is given (the page’s) instead of spawning its own', async () => {
+    const gate = new ThreadGate();
+    let release = () => {};
+    gate.hold(new Promise<void>((r) => (release = r)));
+    const h = heldHelper();
+    let spawned = 0;
+    const spawn = () => {
+      spawned++;
+      return heldHelper().worker;
+    };
+    const making = createPhantomPool({ count: 2, gate, adopt: () => [h.worker], spawn })(inputs(7));
+    await expect.poll(() => h.asked).toEqual([7]);
+    h.answerAll();
+    release();
+    expect((await making)[0].options.seed).toBe(7);
+    expect(spawned).toBe(0);
+    // Where the page gave none (null), the pool spawns its own.
+    const own = createPhantomPool({ count: 2, adopt: () => null, spawn });
+    await own(inputs(8));
+    expect(spawned).toBe(2);
+  });
 });

@@ -1,9 +1,13 @@
 // Spreads a dataset's phantoms over helper workers and this thread, so the cores a machine has
 // generate them side by side: each lane takes the next phantom when it is free; this thread's lane
 // waits while its gate is held (the backend starting). A helper that fails leaves its work to the others.
+// The helpers are the page's (adopted, over ports) or, where the page started none, spawned here.
 import { generatePhantom, type Phantom, type PhantomInput } from '../engine/data/phantom';
 import type { PhantomMaker, ThreadGate } from '../engine/data/phantom-maker';
 import { warmUpPhantomCode } from '../engine/data/phantom-warmup';
+import { helperCount } from './helper-count';
+
+export { helperCount } from './helper-count';
 
 type Reply = { id: number; phantom?: Phantom; error?: string };
 
@@ -15,17 +19,12 @@ interface Helper {
   waiting: Map<number, { resolve: (p: Phantom) => void; reject: (e: Error) => void }>;
 }
 
-/** Helpers beside this thread: one per spare core, at most `max`. */
-export function helperCount(cores: number | undefined, max = 3): number {
-  return Math.max(0, Math.min(max, (cores ?? 1) - 1));
-}
-
 export interface PoolOptions {
   count?: number;
   /** Held while this thread is needed elsewhere; helpers go on meanwhile. */
   gate?: ThreadGate;
-  /** Start the helpers now rather than at the first request. */
-  eager?: boolean;
+  /** Helpers started elsewhere (the page's, over ports), asked for at the first request; null: none were, spawn them here. */
+  adopt?: () => HelperWorker[] | null;
   /** Makes a helper; default a module Worker of phantom.worker.ts (none where Worker is missing). */
   spawn?: () => HelperWorker;
   /** Told of each phantom as it is made, before the whole request is done (work on it can start). */
@@ -39,29 +38,39 @@ export function createPhantomPool(opts: PoolOptions = {}): PhantomMaker {
   const count = opts.count ?? helperCount(globalThis.navigator?.hardwareConcurrency);
   let helpers: Helper[] | null = null;
   let nextId = 0;
-  const start = (): Helper[] => {
-    if (helpers) return helpers;
-    helpers = [];
+  /** The helpers to use: the adopted ones, else `count` spawned here (as many as the platform allows). */
+  const workers = (): HelperWorker[] => {
+    const adopted = opts.adopt?.();
+    if (adopted) return adopted;
+    const out: HelperWorker[] = [];
     for (let i = 0; i < count; i++) {
       try {
         const worker = opts.spawn ? opts.spawn() : spawnWorker();
         if (!worker) break;
-        const h: Helper = { worker, waiting: new Map() };
-        worker.onmessage = (ev: MessageEvent<Reply>) => {
-          const w = h.waiting.get(ev.data.id);
-          h.waiting.delete(ev.data.id);
-          if (ev.data.phantom) w?.resolve(ev.data.phantom);
-          else w?.reject(new Error(ev.data.error ?? 'phantom helper failed'));
-        };
-        worker.onerror = () => {
-          for (const w of h.waiting.values()) w.reject(new Error('phantom helper stopped'));
-          h.waiting.clear();
-          helpers = helpers?.filter((x) => x !== h) ?? null;
-        };
-        helpers.push(h);
+        out.push(worker);
       } catch {
         break; // no nested workers here: this thread makes them all
       }
+    }
+    return out;
+  };
+  const start = (): Helper[] => {
+    if (helpers) return helpers;
+    helpers = [];
+    for (const worker of workers()) {
+      const h: Helper = { worker, waiting: new Map() };
+      worker.onmessage = (ev: MessageEvent<Reply>) => {
+        const w = h.waiting.get(ev.data.id);
+        h.waiting.delete(ev.data.id);
+        if (ev.data.phantom) w?.resolve(ev.data.phantom);
+        else w?.reject(new Error(ev.data.error ?? 'phantom helper failed'));
+      };
+      worker.onerror = () => {
+        for (const w of h.waiting.values()) w.reject(new Error('phantom helper stopped'));
+        h.waiting.clear();
+        helpers = helpers?.filter((x) => x !== h) ?? null;
+      };
+      helpers.push(h);
     }
     return helpers;
   };
@@ -71,9 +80,6 @@ export function createPhantomPool(opts: PoolOptions = {}): PhantomMaker {
       h.waiting.set(id, { resolve, reject });
       h.worker.postMessage({ id, input });
     });
-  // A nested worker starts only while its parent's thread is free: started now, helpers are ready
-  // before this thread's first phantom (made synchronously) would hold them up.
-  if (opts.eager) start();
   // Between phantoms this thread yields, so helpers' replies and other requests are heard.
   const breathe = () => new Promise((r) => setTimeout(r, 0));
   return async (inputs, onEach) => {
@@ -85,16 +91,41 @@ export function createPhantomPool(opts: PoolOptions = {}): PhantomMaker {
       opts.onMade?.(p);
       onEach?.(i, p);
     };
+    // A phantom sent to a helper: its task and the reply.
+    type Sent = { task: (typeof queue)[number]; reply: Promise<Phantom> };
+    const send = (h: Helper): Sent | null => {
+      const task = queue.shift();
+      if (!task) return null;
+      const reply = ask(h, task.input);
+      reply.catch(() => undefined); // a phantom sent ahead to a helper that then fails is never awaited
+      return { task, reply };
+    };
+    // Each helper's phantom sent ahead, waiting in its port behind the one it is making.
+    const ahead = new Map<Helper, Sent>();
+    const running = new Set<Helper>();
     const helperLane = async (h: Helper) => {
-      for (let task = queue.shift(); task; task = queue.shift()) {
+      running.add(h);
+      try {
+        await helperLoop(h);
+      } finally {
+        running.delete(h);
+      }
+    };
+    const helperLoop = async (h: Helper) => {
+      for (let sent = send(h); sent; sent = ahead.get(h) ?? send(h)) {
+        ahead.delete(h);
         let phantom: Phantom;
         try {
-          phantom = await ask(h, task.input);
+          phantom = await sent.reply;
         } catch {
-          queue.unshift(task); // this helper is done; the others (and this thread) take it
+          // This helper is done; the others (and this thread) take its phantoms.
+          const next = ahead.get(h);
+          if (next) queue.unshift(next.task);
+          ahead.delete(h);
+          queue.unshift(sent.task);
           return;
         }
-        made(task.i, phantom);
+        made(sent.task.i, phantom);
       }
     };
     const localLane = async () => {
@@ -103,6 +134,8 @@ export function createPhantomPool(opts: PoolOptions = {}): PhantomMaker {
         await breathe(); // the reply that ended the hold (init's) goes out before this thread is busy
       }
       for (let task = queue.shift(); task; task = queue.shift()) {
+        // This thread hears a helper's reply only after its own phantom: a busy helper gets its next one now.
+        for (const h of running) if (!ahead.has(h) && queue.length) ahead.set(h, send(h) as Sent);
         warmUpPhantomCode(task.input);
         made(task.i, generatePhantom(task.input));
         if (queue.length) await breathe();

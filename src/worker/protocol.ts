@@ -21,6 +21,14 @@ export type EventMessage<K extends EngineEventName = EngineEventName> = {
 
 export type FromWorker = ResponseMessage | EventMessage;
 
+/** What the page tells the engine worker besides requests: the phantom helpers it started (a port to each), one failing. */
+export type HelperNote = { kind: 'helpers'; ports: MessagePort[] } | { kind: 'helper-failed'; index: number };
+
+export const isHelperNote = (msg: unknown): msg is HelperNote => {
+  const kind = (msg as { kind?: unknown } | null)?.kind;
+  return kind === 'helpers' || kind === 'helper-failed';
+};
+
 /** ArrayBuffers inside a value, so big typed arrays move instead of being copied. */
 export function collectTransferables(value: unknown, out: Set<ArrayBuffer> = new Set(), depth = 0): ArrayBuffer[] {
   if (depth > 6 || value === null || typeof value !== 'object') return [...out];
