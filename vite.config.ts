@@ -41,8 +41,31 @@ function modelsDir(): Plugin {
   };
 }
 
+/**
+ * The app's chunks (src/boot.ts imports src/main.tsx dynamically, after starting the workers) preloaded
+ * from the HTML, so they download beside boot's instead of after it.
+ */
+function preloadApp(): Plugin {
+  return {
+    name: 'preload-app',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const main = Object.values(ctx.bundle ?? {}).find(
+          (c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('/src/main.tsx'),
+        );
+        if (main?.type !== 'chunk' || !ctx.filename.endsWith('index.html')) return html;
+        const files = [main.fileName, ...main.imports].filter((f) => !html.includes(f));
+        const link = (f: string) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${f}` } });
+        return { html, tags: files.map((f) => ({ ...link(f), injectTo: 'head' as const })) };
+      },
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), tfjsWasm(), tfjsPthreadPool(), cspPlugin(), modelsDir()],
+  plugins: [react(), tfjsWasm(), tfjsPthreadPool(), cspPlugin(), modelsDir(), preloadApp()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   // Workers are bundled apart: the engine worker holds tfjs-wasm's threaded factory.

@@ -24,3 +24,21 @@ test('the page’s phantom helpers make the engine’s phantoms', async ({ page 
   expect(total).toBeGreaterThan(0);
   expect(total).toBeLessThanOrEqual(3);
 });
+
+test('the workers start before the app’s modules load; an app that fails to load says so', async ({ page, request }) => {
+  // The built page: a small entry (src/boot.ts) and the app chunk it imports, preloaded from the HTML.
+  const html = await (await request.get('/')).text();
+  const entry = /<script type="module" crossorigin src="([^"]+)"/.exec(html)?.[1];
+  const app = [...html.matchAll(/rel="modulepreload" crossorigin href="([^"]+)"/g)]
+    .map((m) => m[1])
+    .find((href) => /\/main-[^/]+\.js$/.test(href) && href !== entry);
+  expect(entry).toBeTruthy();
+  expect(app).toBeTruthy();
+  await page.route(`**${app}`, (route) => route.abort());
+  const started: string[] = [];
+  page.on('worker', (w) => started.push(w.url()));
+  await page.goto('/?backend=wasm');
+  await expect(page.locator('#root')).toContainText('The playground failed to load', { timeout: 30_000 });
+  // The engine worker was started by the entry alone, without the app.
+  expect(started.some((u) => u.includes('engine.worker'))).toBe(true);
+});
