@@ -4,7 +4,7 @@ import { EngineError, engineError } from './errors';
 import { explorerCurves } from './explorer';
 import { runBenchmark } from './backend/bench';
 import { selectBackend } from './backend/backend';
-import { autoBackend, gpuKind, probeWebGlRenderer } from './backend/measure';
+import { autoBackend, type DeviceProbe, gpuKind, probeWebGlRenderer } from './backend/measure';
 import { runFaultDrill, watchDevice } from './backend/device-watch';
 import { Session } from './train/session';
 import type { PhantomMaker, ThreadGate } from './data/phantom-maker';
@@ -31,6 +31,8 @@ export interface HostOptions {
   makePhantoms?: PhantomMaker;
   /** Held while the backend starts, so that this thread's phantom work waits (helpers go on). */
   gate?: ThreadGate;
+  /** The device probed before the page's init came (the worker starts it at once); the first auto init uses it. */
+  probe?: Promise<DeviceProbe>;
 }
 
 export function createEngineHost(emit: Emit, opts: HostOptions = {}): EngineApi {
@@ -42,6 +44,7 @@ export function createEngineHost(emit: Emit, opts: HostOptions = {}): EngineApi 
   const io = new IoController(session);
   let debug = false;
   let unwatch = () => {};
+  let early = opts.probe; // only for the first init: a later one (another backend, a fault) probes afresh
   return classified({
     async init({ backend, debug: drills, measure, prefetch }) {
       let fetched = false;
@@ -54,8 +57,9 @@ export function createEngineHost(emit: Emit, opts: HostOptions = {}): EngineApi 
       const auto = (backend ?? 'auto') === 'auto' && measure;
       if (!auto) prefetchNow();
       const starting = auto
-        ? autoBackend({ ...measure, onPlan: ({ measuring }) => !measuring && prefetchNow() })
+        ? autoBackend({ ...measure, ...(early ? { probe: early } : {}), onPlan: ({ measuring }) => !measuring && prefetchNow() })
         : selectBackend({ requested: backend });
+      early = undefined;
       opts.gate?.hold(starting);
       const active = await starting;
       const gpu = gpuKind(active.active, active.adapter, probeWebGlRenderer);

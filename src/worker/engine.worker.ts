@@ -1,6 +1,7 @@
 // The dedicated worker that owns the engine: requests in, responses and events out.
 import { ThreadGate } from '../engine/data/phantom-maker';
 import { storedMaker } from '../engine/data/phantom-store';
+import { probeDevice } from '../engine/backend/measure';
 import { createEngineHost } from '../engine/host';
 import { phantomSubject } from '../engine/train/dataset';
 import { reportAliveBetweenKernels } from '../engine/train/alive';
@@ -34,5 +35,8 @@ serveEngine(requests, (emit) => {
         onResult: ({ stored, made }) => console.info(`phantoms: ${stored} read back from this browser, ${made} made`),
       })
     : pool;
-  return createEngineHost(emit, { makePhantoms, gate });
+  // The device is probed while the page still loads: auto's plan (time backends or not) is known at init.
+  const probe = probeDevice();
+  probe.catch(() => undefined); // an init that never comes never awaits it
+  return createEngineHost(emit, { makePhantoms, gate, probe });
 });

@@ -137,8 +137,8 @@ export interface AutoParams {
   bound?: number;
   /** Told, before any timing starts, whether candidates will be timed (other work should wait if so). */
   onPlan?: (plan: { measuring: boolean }) => void;
-  /** Tests: a probe instead of the real one, and the backends that may be timed (cpu in Node). */
-  probe?: DeviceProbe;
+  /** A probe already under way (the engine worker starts one before the page asks), or tests' own. */
+  probe?: DeviceProbe | Promise<DeviceProbe>;
   candidates?: readonly BackendName[];
 }
 
@@ -152,7 +152,7 @@ export async function autoBackend(p: AutoParams): Promise<BackendReport> {
   // wasm is always a candidate (and timed first): its fetch and compile overlap the probes. A failure
   // shows again where wasm is activated next.
   const early = p.candidates && !p.candidates.includes('wasm') ? null : activate('wasm').catch(() => undefined);
-  const probe = p.probe ?? (await probeDevice());
+  const probe = await (p.probe ?? probeDevice());
   const key = deviceKey(probe);
   const rule = autoCandidates(probe, { includeSoftware: p.includeSoftware });
   const candidates = p.candidates ?? rule.candidates;
