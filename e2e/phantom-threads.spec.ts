@@ -61,4 +61,7 @@ test('a revisit reads the phantoms back from the browser (no regeneration) and t
   await expect
     .poll(() => logs.filter((l) => l.startsWith('phantoms:')).at(-1))
     .toBe('phantoms: 3 read back from this browser, 0 made');
+  // Nor did the page's helpers make the link's phantoms ahead: they saw them stored.
+  const helpers = page.workers().filter((w) => w.url().includes('phantom.worker'));
+  for (const w of helpers) expect(await w.evaluate(`performance.getEntriesByName('slp:phantom-made').length`)).toBe(0);
 });

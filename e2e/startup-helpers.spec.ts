@@ -1,9 +1,11 @@
 // The page starts the phantom helper workers itself, beside the engine worker (one per spare core, at most
-// three), and the engine's first phantoms are made there: the data arrive and the helpers marked each one.
+// three); each makes the link's phantom it will be asked for first before the engine has loaded, and the
+// engine's request for it is answered with that one (phantom-threads.spec.ts checks the data equal Node's).
 import { expect, test } from '@playwright/test';
 import { waitForData } from './helpers';
 
 const phantomsMade = `performance.getEntriesByName('slp:phantom-made').length`;
+const usedAhead = `performance.getEntriesByName('slp:phantom-ahead-used').length`;
 // Set by a helper that got its port from the page (one the engine started itself gets none).
 const linked = `performance.getEntriesByName('slp:helper-linked').length`;
 
@@ -23,6 +25,9 @@ test('the page’s phantom helpers make the engine’s phantoms', async ({ page 
   const total = made.reduce((a, b) => a + b, 0);
   expect(total).toBeGreaterThan(0);
   expect(total).toBeLessThanOrEqual(3);
+  // Each helper made its first phantom before the engine asked (read from the link), and was asked for it.
+  const ahead = (await Promise.all(helpers.map((w) => w.evaluate(usedAhead)))) as number[];
+  expect(ahead).toEqual(helpers.map(() => 1));
 });
 
 test('the workers start before the app’s modules load; an app that fails to load says so', async ({ page, request }) => {

@@ -33,6 +33,8 @@ export interface HostOptions {
   gate?: ThreadGate;
   /** The device probed before the page's init came (the worker starts it at once); the first auto init uses it. */
   probe?: Promise<DeviceProbe>;
+  /** Awaited before auto times backends (the page's helpers finish the phantoms they started on their own). */
+  beforeTiming?: () => Promise<void>;
 }
 
 export function createEngineHost(emit: Emit, opts: HostOptions = {}): EngineApi {
@@ -57,7 +59,12 @@ export function createEngineHost(emit: Emit, opts: HostOptions = {}): EngineApi 
       const auto = (backend ?? 'auto') === 'auto' && measure;
       if (!auto) prefetchNow();
       const starting = auto
-        ? autoBackend({ ...measure, ...(early ? { probe: early } : {}), onPlan: ({ measuring }) => !measuring && prefetchNow() })
+        ? autoBackend({
+            ...measure,
+            ...(early ? { probe: early } : {}),
+            ...(opts.beforeTiming ? { beforeTiming: opts.beforeTiming } : {}),
+            onPlan: ({ measuring }) => !measuring && prefetchNow(),
+          })
         : selectBackend({ requested: backend });
       early = undefined;
       opts.gate?.hold(starting);

@@ -10,7 +10,8 @@ import { memoryStore } from './persist/db';
 import { RunsDb } from './persist/runs-db';
 import { PlaygroundController } from './playground';
 import { buildDataRequest } from './run-requests';
-import { DEFAULT_SETTINGS, type Settings } from './settings';
+import { linkPrefetch } from './link-prefetch';
+import { DEFAULT_SETTINGS, parseSettings, type Settings } from './settings';
 
 const TINY: Settings = { ...DEFAULT_SETTINGS, size: 32, patch: 16, batch: 2, steps: 500, losses: ['gdl'] };
 
@@ -117,5 +118,24 @@ describe('auto through the controller', () => {
     await expect.poll(() => inits.length).toBe(1);
     expect(inits[0]).toEqual({ backend: 'cpu', debug: false });
     c.stop();
+  });
+
+  it('the first init prefetches exactly what boot read from the link (the page’s helpers start on those phantoms)', async () => {
+    const links = ['?backend=cpu&size=32&patch=16&batch=2', '?backend=cpu&size=160', '?backend=cpu&size=32&lesion=wmh&seed=9'];
+    for (const q of links) {
+      const inits: { prefetch?: unknown }[] = [];
+      const c = (ctrl = new PlaygroundController({
+        settings: parseSettings(q).settings,
+        createClient: () => recording(inits),
+        backendChoices: new BackendChoices(new MapStorage()),
+      }));
+      void c.start();
+      await expect.poll(() => inits.length).toBe(1);
+      expect(inits[0].prefetch ?? null).toEqual(linkPrefetch(q));
+      c.dispose();
+      ctrl = null;
+    }
+    expect(linkPrefetch(links[1])).toBeNull(); // too large to make before it is asked for
+    expect(linkPrefetch(links[2])?.lesion).toBe('wmh');
   });
 });

@@ -7,7 +7,7 @@ import type { AutoMeasureRequest, DataRequest, DataSummary } from '../engine/api
 import type { FaultDrill } from '../engine/backend/device-watch';
 import type { EngineClient } from '../worker/client';
 import { markOnce } from '../domain/marks';
-import { cheapToPrefetch } from '../domain/phantom';
+import { prefetchFor } from './link-prefetch';
 import { estimateRun, type RunEstimate } from '../domain/estimate';
 import { isFinished } from '../domain/runs';
 import { measuredPatch } from '../domain/network-spec';
@@ -341,8 +341,8 @@ export class PlaygroundController extends Observable<PlaygroundState> {
   /** auto: the page's network for the engine to time, and what this browser remembers for it. */
   /** The phantom data the page will ask for, made while the backend starts (never user data, never big phantoms). */
   private prefetchRequest(): { prefetch?: DataRequest } {
-    if (this.source || !cheapToPrefetch(this.settings.size)) return {};
-    return { prefetch: buildDataRequest(this.settings) };
+    const prefetch = this.source ? null : prefetchFor(this.settings);
+    return prefetch ? { prefetch } : {};
   }
 
   private measureRequest(): { measure?: AutoMeasureRequest } {

@@ -1,6 +1,7 @@
 // One API whether the engine lives in a worker or on this thread (fallback and tests).
 import { EngineError, fromErrorData, toErrorData } from '../domain/errors';
-import type { EngineApi, EngineEventName, EngineEvents, EngineMethod } from '../engine/api';
+import type { DataRequest, EngineApi, EngineEventName, EngineEvents, EngineMethod } from '../engine/api';
+import { phantomInputs } from '../engine/train/phantom-inputs';
 import { startPageHelpers } from './page-helpers';
 import { type FromWorker, type RequestMessage, requestTransferables } from './protocol';
 
@@ -132,11 +133,12 @@ let early: EngineClient | null = null;
  * Starts the engine worker before the page renders, so its script loads and compiles beside React's
  * first render; the next createEngineClient() takes it.
  */
-export function startEngineEarly(): void {
-  if (!early && typeof Worker !== 'undefined') early = createEngineClient();
+export function startEngineEarly(prefetch: DataRequest | null = null): void {
+  if (!early && typeof Worker !== 'undefined') early = createEngineClient({ prefetch });
 }
 
-export function createEngineClient(opts: { inline?: boolean } = {}): EngineClient {
+/** `prefetch`: the data the page's first init will ask for; its first phantoms are made while the engine loads. */
+export function createEngineClient(opts: { inline?: boolean; prefetch?: DataRequest | null } = {}): EngineClient {
   if (!opts.inline && early) {
     const c = early;
     early = null;
@@ -146,7 +148,7 @@ export function createEngineClient(opts: { inline?: boolean } = {}): EngineClien
     try {
       const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' });
       // Its phantom helpers start now too, beside it: they are ready when it first asks for phantoms.
-      const helpers = startPageHelpers(worker);
+      const helpers = startPageHelpers(worker, opts.prefetch ? phantomInputs(opts.prefetch) : []);
       return createWorkerClient(worker, () => helpers.terminate());
     } catch {
       // Worker construction can fail (CSP, old browser): fall through to in-thread.

@@ -38,5 +38,6 @@ serveEngine(requests, (emit) => {
   // The device is probed while the page still loads: auto's plan (time backends or not) is known at init.
   const probe = probeDevice();
   probe.catch(() => undefined); // an init that never comes never awaits it
-  return createEngineHost(emit, { makePhantoms, gate, probe });
+  // Backends are timed with the cores to themselves: the phantoms the helpers started alone finish first.
+  return createEngineHost(emit, { makePhantoms, gate, probe, beforeTiming: () => link.settled() });
 });

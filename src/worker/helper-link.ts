@@ -1,5 +1,6 @@
 // The engine worker's end of the page's phantom helpers: a HelperWorker over each port the page sent, whose
-// onerror the page's "helper-failed" note calls (a port never reports its worker's crash itself).
+// onerror the page's "helper-failed" note calls (a port never reports its worker's crash itself), and a way
+// to wait until every helper has finished what it was making before it was asked (backends are timed alone).
 import type { HelperWorker } from './phantom-pool';
 import type { HelperNote } from './protocol';
 
@@ -8,31 +9,70 @@ export interface HelperLink {
   take(note: HelperNote): void;
   /** The page's helpers; null until the page has said (it says before its first request). */
   helpers(): HelperWorker[] | null;
+  /** Resolves once each helper has answered a settle (after whatever it was making); failed ones count. */
+  settled(): Promise<void>;
 }
 
 type PortLike = Pick<MessagePort, 'postMessage' | 'onmessage'>;
 
-/** A port dressed as the worker behind it. */
-function portHelper(port: PortLike): HelperWorker {
-  return {
-    onerror: null,
-    postMessage: (msg: unknown, transfer?: Transferable[]) => port.postMessage(msg, transfer ?? []),
-    get onmessage() {
-      return port.onmessage;
-    },
-    set onmessage(handler) {
-      port.onmessage = handler;
-    },
-  } as HelperWorker;
+interface Linked {
+  worker: HelperWorker;
+  port: PortLike;
+  failed: boolean;
+  waiting: (() => void)[];
+}
+
+/** A port dressed as the worker behind it; its "settled" answers go to `linked`, the rest to the pool. */
+function link(port: PortLike): Linked {
+  let handler: ((ev: MessageEvent) => void) | null = null;
+  const linked: Linked = {
+    port,
+    failed: false,
+    waiting: [],
+    worker: {
+      onerror: null,
+      postMessage: (msg: unknown, transfer?: Transferable[]) => port.postMessage(msg, transfer ?? []),
+      get onmessage() {
+        return handler;
+      },
+      set onmessage(h) {
+        handler = h;
+      },
+    } as HelperWorker,
+  };
+  port.onmessage = (ev: MessageEvent) => {
+    if ((ev.data as { kind?: string } | null)?.kind !== 'settled') return handler?.(ev);
+    for (const w of linked.waiting.splice(0)) w();
+  };
+  return linked;
 }
 
 export function createHelperLink(): HelperLink {
-  let helpers: HelperWorker[] | null = null;
+  let linked: Linked[] | null = null;
   return {
     take(note) {
-      if (note.kind === 'helpers') helpers = note.ports.map(portHelper);
-      else (helpers?.[note.index]?.onerror as (() => void) | null | undefined)?.();
+      if (note.kind === 'helpers') {
+        linked = note.ports.map(link);
+        return;
+      }
+      const l = linked?.[note.index];
+      if (!l) return;
+      l.failed = true;
+      for (const w of l.waiting.splice(0)) w();
+      (l.worker.onerror as (() => void) | null)?.();
     },
-    helpers: () => helpers,
+    helpers: () => linked?.map((l) => l.worker) ?? null,
+    async settled() {
+      const asking = (linked ?? [])
+        .filter((l) => !l.failed)
+        .map(
+          (l) =>
+            new Promise<void>((resolve) => {
+              l.waiting.push(resolve);
+              l.port.postMessage({ kind: 'settle' });
+            }),
+        );
+      await Promise.all(asking);
+    },
   };
 }

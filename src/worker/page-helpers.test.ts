@@ -28,7 +28,7 @@ describe('page helpers', () => {
     const workers: ReturnType<typeof holdingWorker>[] = [];
     const told: HelperNote[] = [];
     const engine = { postMessage: (msg: HelperNote) => told.push(msg) };
-    const helpers = startPageHelpers(engine as unknown as Worker, 2, () => {
+    const helpers = startPageHelpers(engine as unknown as Worker, [], 2, () => {
       const w = holdingWorker();
       workers.push(w);
       return w as unknown as Worker;
@@ -71,7 +71,7 @@ describe('page helpers', () => {
 
   it('where workers are refused, the engine is told there are none (it makes the phantoms itself)', () => {
     const told: HelperNote[] = [];
-    const helpers = startPageHelpers({ postMessage: (msg: HelperNote) => told.push(msg) } as unknown as Worker, 3, () => {
+    const helpers = startPageHelpers({ postMessage: (msg: HelperNote) => told.push(msg) } as unknown as Worker, [], 3, () => {
       throw new Error('CSP');
     });
     expect(helpers.count).toBe(0);

@@ -13,8 +13,11 @@ function request<T>(r: IDBRequest<T>): Promise<T> {
   });
 }
 
-/** null where IndexedDB is missing (Node, some private modes). */
-export function indexedDbPhantomStore(): PhantomStore | null {
+/**
+ * null where IndexedDB is missing (Node, some private modes). `holdsInput` reads keys only: whether some
+ * build stored the phantom of this input (a page helper asks it before making that phantom ahead).
+ */
+export function indexedDbPhantomStore(): (PhantomStore & { holdsInput(input: unknown): Promise<boolean> }) | null {
   if (typeof indexedDB === 'undefined') return null;
   let db: Promise<IDBDatabase> | null = null;
   const open = () => {
@@ -27,6 +30,11 @@ export function indexedDbPhantomStore(): PhantomStore | null {
     return db;
   };
   return {
+    async holdsInput(input) {
+      const tx = (await open()).transaction(STORE, 'readonly');
+      const keys = await request(tx.objectStore(STORE).getAllKeys());
+      return keys.some((k) => String(k).endsWith(`|${JSON.stringify(input)}`)); // phantomKey's form
+    },
     async get(key) {
       const tx = (await open()).transaction(STORE, 'readonly');
       return (await request(tx.objectStore(STORE).get(key))) as Phantom | undefined;

@@ -102,6 +102,39 @@ describe('measuring wasm and cpu in Node (real tfjs)', () => {
     expect(report.deviceKey).toBe(deviceKey(node));
   });
 
+  it('times nothing until beforeTiming has resolved (the page’s helpers finish first); not asked when nothing is timed', async () => {
+    let release = () => {};
+    const order: string[] = [];
+    const measuring = autoBackend({
+      ...tiny,
+      probe: node,
+      candidates: ['wasm', 'cpu'],
+      bound: Infinity,
+      beforeTiming: () => {
+        order.push('asked');
+        return new Promise<void>((r) => (release = r));
+      },
+    }).then((r) => {
+      order.push('chosen');
+      return r;
+    });
+    await expect.poll(() => order).toEqual(['asked']);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(order).toEqual(['asked']); // still waiting: no backend timed
+    release();
+    expect((await measuring).chosenBy).toBe('measured');
+    expect(order).toEqual(['asked', 'chosen']);
+    let asked = 0;
+    const one = await autoBackend({
+      ...tiny,
+      probe: node,
+      candidates: ['cpu'],
+      beforeTiming: async () => void asked++,
+    });
+    expect(one.chosenBy).toBe('only-one');
+    expect(asked).toBe(0);
+  });
+
   it('a candidate whose warm-up outlasts the bound is stopped, and freed once its step ends', async () => {
     await activate('wasm');
     const before = tf.memory().numTensors;

@@ -137,6 +137,8 @@ export interface AutoParams {
   bound?: number;
   /** Told, before any timing starts, whether candidates will be timed (other work should wait if so). */
   onPlan?: (plan: { measuring: boolean }) => void;
+  /** Awaited before the first backend is timed: work already running elsewhere here (the page's phantom helpers) ends first. */
+  beforeTiming?: () => Promise<void>;
   /** A probe already under way (the engine worker starts one before the page asks), or tests' own. */
   probe?: DeviceProbe | Promise<DeviceProbe>;
   candidates?: readonly BackendName[];
@@ -169,6 +171,7 @@ export async function autoBackend(p: AutoParams): Promise<BackendReport> {
   if (remembered) [chosen, chosenBy, measured] = [remembered.backend, 'remembered', remembered.measured];
   else if (candidates.length === 1) [chosen, chosenBy, measured] = [candidates[0], 'only-one', skipped];
   else {
+    await p.beforeTiming?.();
     const timed = await measureCandidates({ ...p, candidates, activate });
     [chosen, chosenBy, measured] = [fastest(timed), 'measured', [...timed, ...skipped]];
   }

@@ -1,10 +1,10 @@
 // Subjects (phantoms or user volumes) -> the trainer's BatchSource: seeded patch batches (shared by every run of a race),
 // fixed validation slices of unseen subjects, and the display subject's slice for snapshots.
-import { DEFAULT_DIFFICULTY } from '../../domain/difficulty';
 import type { DataRequest, DataSummary, VolumeData } from '../api';
 import { fitThreshold, scoreThreshold, type ThresholdFit } from '../data/baseline';
 import { batchSignedDistances } from '../data/distance';
-import { generatePhantom, type Phantom, type PhantomInput } from '../data/phantom';
+import { generatePhantom, type Phantom } from '../data/phantom';
+import { DATASET_DEFAULTS, phantomInputs } from './phantom-inputs';
 import type { PhantomMaker } from '../data/phantom-maker';
 import { type PatchRef, type PatchSpec, patchImbalance, sampleBatch } from '../data/patches';
 import { classCount, type Subject, subjectFromPhantom } from '../data/subjects';
@@ -32,7 +32,8 @@ export interface Dataset {
   baseline?: DataSummary['baseline'];
 }
 
-export const DATASET_DEFAULTS = { trainSubjects: 2, validationSubjects: 1, validationSlices: 6, slab3d: 16 };
+// The dataset's defaults and its phantoms' inputs live apart (the page's phantom helpers read them too).
+export { DATASET_DEFAULTS, phantomInputs } from './phantom-inputs';
 
 export function buildDataset(req: DataRequest): Dataset {
   return datasetFromPhantoms(
@@ -60,19 +61,6 @@ export async function buildDatasetWith(req: DataRequest, make: PhantomMaker): Pr
   const phantoms = await make(inputs, onEach);
   done = true;
   return datasetFromPhantoms(req, phantoms, early);
-}
-
-/** The phantoms a request needs: training subjects, then validation subjects. */
-export function phantomInputs(req: DataRequest): PhantomInput[] {
-  const n =
-    (req.trainSubjects ?? DATASET_DEFAULTS.trainSubjects) + (req.validationSubjects ?? DATASET_DEFAULTS.validationSubjects);
-  return Array.from({ length: n }, (_, i) => ({
-    seed: req.seed * 1000 + i,
-    noise: req.noise,
-    difficulty: req.difficulty ?? DEFAULT_DIFFICULTY,
-    lesion: { kind: req.lesion, fraction: req.fraction },
-    ...(req.shape ? { shape: req.shape } : {}),
-  }));
 }
 
 const subjects = new WeakMap<Phantom, Subject>();
