@@ -22,6 +22,14 @@ function fakeHelper(p: { failOn?: number; handled: number[] }): HelperWorker {
   return w;
 }
 
+/** A gate held until `release` (the engine thread busy starting its backend). */
+function heldGate(): { gate: ThreadGate; release: () => void } {
+  const gate = new ThreadGate();
+  let release = () => {};
+  gate.hold(new Promise<void>((r) => (release = r)));
+  return { gate, release };
+}
+
 describe('phantom pool', () => {
   it('one helper per spare core, at most three', () => {
     expect([undefined, 1, 2, 4, 16].map((c) => helperCount(c))).toEqual([0, 0, 1, 3, 3]);
@@ -64,9 +72,7 @@ describe('phantom pool', () => {
   });
 
   it('while the gate is held this thread makes none: the helper makes them all', async () => {
-    const gate = new ThreadGate();
-    let release = () => {};
-    gate.hold(new Promise<void>((r) => (release = r)));
+    const { gate, release } = heldGate();
     const h = { handled: [] as number[] };
     const helper = fakeHelper(h);
     const making = createPhantomPool({ count: 1, gate, spawn: () => helper })(inputs(1, 2, 3));
@@ -107,9 +113,7 @@ describe('phantom pool', () => {
   }
 
   it('a helper still making a phantom gets its next one before this thread blocks on one of its own', async () => {
-    const gate = new ThreadGate();
-    let release = () => {};
-    gate.hold(new Promise<void>((r) => (release = r)));
+    const { gate, release } = heldGate();
     const h = heldHelper();
     const making = createPhantomPool({ count: 1, gate, spawn: () => h.worker })(inputs(1, 2, 3));
     await expect.poll(() => h.asked).toEqual([1]);
@@ -123,9 +127,7 @@ describe('phantom pool', () => {
   });
 
   it('a helper that fails with a phantom sent ahead leaves both to this thread', async () => {
-    const gate = new ThreadGate();
-    let release = () => {};
-    gate.hold(new Promise<void>((r) => (release = r)));
+    const { gate, release } = heldGate();
     const h = heldHelper();
     const making = createPhantomPool({ count: 1, gate, spawn: () => h.worker })(inputs(4, 5, 6));
     release();
@@ -137,9 +139,7 @@ describe('phantom pool', () => {
   });
 
   it('uses the helpers it is given (the page’s) instead of spawning its own', async () => {
-    const gate = new ThreadGate();
-    let release = () => {};
-    gate.hold(new Promise<void>((r) => (release = r)));
+    const { gate, release } = heldGate();
     const h = heldHelper();
     let spawned = 0;
     const spawn = () => {
