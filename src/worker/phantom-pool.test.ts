@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { generatePhantom, type PhantomInput } from '../engine/data/phantom';
 import { ThreadGate } from '../engine/data/phantom-maker';
-import { createPhantomPool, type HelperWorker, helperCount } from './phantom-pool';
+import { helperCount } from './helper-count';
+import { createPhantomPool, type HelperWorker } from './phantom-pool';
 
 const inputs = (...seeds: number[]): PhantomInput[] => seeds.map((seed) => ({ seed, shape: [24, 24, 16] }));
 

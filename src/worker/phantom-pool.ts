@@ -7,8 +7,6 @@ import type { PhantomMaker, ThreadGate } from '../engine/data/phantom-maker';
 import { warmUpPhantomCode } from '../engine/data/phantom-warmup';
 import { helperCount } from './helper-count';
 
-export { helperCount } from './helper-count';
-
 type Reply = { id: number; phantom?: Phantom; error?: string };
 
 /** The part of a Worker the pool uses (tests hand in their own). */
